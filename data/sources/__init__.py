@@ -1,0 +1,1 @@
+"""Package data: importable so that importlib.resources finds it in installed copies too."""

@@ -1,0 +1,178 @@
+"""The embedded backend: a :class:`PropertyGraph` in memory, persisted to a snapshot file.
+
+Every command opens the snapshot, works in memory and, after a successful
+write only, replaces the snapshot atomically. An exclusive lock file around
+read-modify-write keeps two concurrent ``relgraph`` processes from losing each
+other's writes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..model import GraphBatch, NodeRef
+from ..result import Result
+from ..snapshot import SnapshotError, read_snapshot, write_snapshot
+from ..store import GraphStore, LoadSummary, Progress, StoreError
+from ..types import Node, Relationship
+from .property_graph import PropertyGraph
+
+try:  # POSIX advisory locks; on platforms without fcntl the lock is skipped
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+class NetworkxStore(GraphStore):
+    """The default backend; ``path=None`` keeps the graph in memory only (tests, TCK)."""
+
+    backend = "networkx"
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else None
+        self._stamp: tuple[int, int] | None = None
+        self.graph = self._read()
+
+    # --- snapshot handling ----------------------------------------------------------
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)  # type: ignore[arg-type]
+        except (FileNotFoundError, TypeError):
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def _read(self) -> PropertyGraph:
+        if self.path is None:
+            return PropertyGraph()
+        try:
+            graph = PropertyGraph(read_snapshot(self.path))
+        except SnapshotError as exc:
+            raise StoreError(str(exc)) from exc
+        self._stamp = self._file_stamp()
+        return graph
+
+    @contextmanager
+    def _writing(self) -> Iterator[PropertyGraph]:
+        """Lock, refresh if another process wrote meanwhile, journal, save on success."""
+        if self.path is None:
+            with self.graph.transaction():
+                yield self.graph
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            if self._file_stamp() != self._stamp:
+                self.graph = self._read()
+            with self.graph.transaction():
+                yield self.graph
+                if self.graph.pending_changes:
+                    write_snapshot(self.graph.g, self.path)
+            self._stamp = self._file_stamp()
+
+    def describe(self) -> str:
+        return f"networkx snapshot {self.path}" if self.path else "networkx (in memory)"
+
+    # --- GraphStore primitives ------------------------------------------------------
+
+    def _find(self, ref: NodeRef) -> int | None:
+        graph = self.graph
+        for nid in graph.nodes_with_property("key", ref.key) or ():
+            if ref.label in graph.labels(nid) and graph.node_properties(nid).get("key") == ref.key:
+                return nid
+        return None
+
+    def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
+        return {ref for ref in refs if self._find(ref) is not None}
+
+    def _apply(self, batch: GraphBatch, progress: Progress | None) -> LoadSummary:
+        summary = LoadSummary(batch.source)
+        total, done = len(batch), 0
+        with self._writing() as graph:
+            ids: dict[NodeRef, int] = {}
+            for spec in batch.nodes:
+                nid = self._find(spec.ref)
+                if nid is None:
+                    nid = graph.create_node(spec.labels, spec.properties)
+                    summary.nodes_created += 1
+                else:
+                    summary.nodes_matched += 1
+                    for label in spec.labels:
+                        graph.add_label(nid, label)
+                    current = graph.node_properties(nid)
+                    for prop, value in spec.properties.items():
+                        if current.get(prop) != value:
+                            graph.set_node_property(nid, prop, value)
+                ids[spec.ref] = nid
+                done += 1
+                if progress and done % 1000 == 0:
+                    progress(done, total, "nodes")
+            for rel in batch.relationships:
+                start = ids.get(rel.start)
+                if start is None:
+                    start = ids[rel.start] = self._find(rel.start)  # type: ignore[assignment]
+                end = ids.get(rel.end)
+                if end is None:
+                    end = ids[rel.end] = self._find(rel.end)  # type: ignore[assignment]
+                rid = self._find_rel(start, rel.type, end, rel.key)
+                if rid is None:
+                    graph.create_rel(start, end, rel.type, rel.properties)
+                    summary.relationships_created += 1
+                else:
+                    summary.relationships_matched += 1
+                    current = graph.rel_properties(rid)
+                    for prop, value in rel.properties.items():
+                        if current.get(prop) != value:
+                            graph.set_rel_property(rid, prop, value)
+                done += 1
+                if progress and done % 1000 == 0:
+                    progress(done, total, "relationships")
+        if progress:
+            progress(total, total, "done")
+        return summary
+
+    def _find_rel(self, start: int, rel_type: str, end: int, key: str) -> int | None:
+        for rid, other in self.graph.out_rels(start, [rel_type]):
+            if other == end and self.graph.rel_properties(rid).get("key") == key:
+                return rid
+        return None
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+            write: bool = False) -> Result:
+        from ..cypher import execute  # the engine is only needed by callers that query
+
+        if not write:
+            return execute(self.graph, query, dict(parameters or {}), write=False)
+        with self._writing() as graph:
+            return execute(graph, query, dict(parameters or {}), write=True)
+
+    def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
+        graph = self.graph
+        if labels is None:
+            ids: Iterable[int] = graph.node_ids()
+        else:
+            ids = sorted({nid for label in labels for nid in graph.nodes_with_label(label)})
+        for nid in ids:
+            yield graph.node_value(nid)
+
+    def relationships(self, types: Iterable[str] | None = None) -> Iterator[Relationship]:
+        graph = self.graph
+        if types is None:
+            ids: Iterable[int] = sorted(graph.rel_ids())
+        else:
+            ids = sorted({rid for t in types for rid in graph.rels_with_type(t)})
+        cache: dict[int, Node] = {}
+        for rid in ids:
+            for nid in graph.rel_ends(rid):
+                if nid not in cache:
+                    cache[nid] = graph.node_value(nid)
+            yield graph.rel_value(rid, cache)
+
+    def clear(self) -> None:
+        with self._writing() as graph:
+            graph.clear()

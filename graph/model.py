@@ -1,0 +1,242 @@
+"""The property-graph data model every loader produces and every store accepts.
+
+Loaders never talk to a backend directly: they build a :class:`GraphBatch` of
+:class:`NodeSpec` and :class:`RelSpec` records, and a store merges the whole
+batch or nothing. Keeping this layer free of any backend is what lets the
+networkx and Neo4j stores load the same data with the same identity rules.
+
+Identity rules (the same in every backend, see docs/schema.md):
+
+* a node is identified by its primary (first) label and its ``key`` property;
+* a relationship is identified by its start node, type, end node and its own
+  ``key`` property, so parallel relationships of one type survive round trips.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Union
+
+Scalar = Union[str, int, float, bool]
+PropertyValue = Union[Scalar, list]
+Properties = dict[str, PropertyValue]
+
+LABEL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+REL_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+PROPERTY_RE = re.compile(r"^[a-z][A-Za-z0-9]*$")
+
+
+class ModelError(ValueError):
+    """A record breaks the data model (bad name, bad value, missing key)."""
+
+
+def check_label(label: str) -> str:
+    """Labels are PascalCase, as in Neo4j's style guide."""
+    if not isinstance(label, str) or not LABEL_RE.match(label):
+        raise ModelError(f"label {label!r} is not PascalCase (e.g. 'Person', 'Institution')")
+    return label
+
+
+def check_rel_type(rel_type: str) -> str:
+    """Relationship types are UPPER_SNAKE_CASE, as in Neo4j's style guide."""
+    if not isinstance(rel_type, str) or not REL_TYPE_RE.match(rel_type):
+        raise ModelError(
+            f"relationship type {rel_type!r} is not UPPER_SNAKE_CASE (e.g. 'LOCATED_IN')"
+        )
+    return rel_type
+
+
+def check_property_name(name: str) -> str:
+    """Property names are camelCase so that Cypher never needs backticks for them."""
+    if not isinstance(name, str) or not PROPERTY_RE.match(name):
+        raise ModelError(f"property name {name!r} is not camelCase (e.g. 'valueUsd')")
+    return name
+
+
+def check_value(name: str, value: object) -> PropertyValue:
+    """Accept only what Neo4j can store: scalars and homogeneous lists of scalars.
+
+    ``None`` is rejected rather than dropped: in Neo4j setting a property to
+    null removes it, so a loader that passed it through would silently lose the
+    key. Floats that are NaN or infinite are rejected because JSON cannot hold
+    them and they would break exports.
+    """
+    if isinstance(value, bool) or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ModelError(f"property {name!r} is {value!r}, which no export format can hold")
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [check_value(name, item) for item in value]
+        if any(isinstance(item, list) for item in items):
+            raise ModelError(f"property {name!r} holds a nested list; Neo4j stores flat lists only")
+        kinds = {_list_kind(item) for item in items}
+        if len(kinds) > 1:
+            raise ModelError(
+                f"property {name!r} mixes {' and '.join(sorted(kinds))} in one list; "
+                "Neo4j lists hold one type"
+            )
+        return items
+    if value is None:
+        raise ModelError(f"property {name!r} is null; leave it out instead")
+    raise ModelError(f"property {name!r} has unsupported type {type(value).__name__}")
+
+
+def _list_kind(item: object) -> str:
+    if isinstance(item, bool):
+        return "booleans"
+    if isinstance(item, (int, float)):
+        return "numbers"
+    return "strings"
+
+
+def check_properties(properties: Mapping[str, object]) -> Properties:
+    return {check_property_name(k): check_value(k, v) for k, v in properties.items()}
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """How a relationship names its endpoint: primary label plus key."""
+
+    label: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"({self.label} {self.key!r})"
+
+
+@dataclass
+class NodeSpec:
+    """A node to merge: ``labels[0]`` is the primary label that scopes ``key``."""
+
+    labels: list[str]
+    properties: Properties
+    origin: str = ""  # where it came from ("file.yaml: people[3]"), for error messages
+
+    def __post_init__(self) -> None:
+        if not self.labels:
+            raise ModelError(f"{self.origin or 'node'}: a node needs at least one label")
+        for label in self.labels:
+            check_label(label)
+        if len(set(self.labels)) != len(self.labels):
+            raise ModelError(f"{self.origin or 'node'}: repeated label in {self.labels}")
+        self.properties = check_properties(self.properties)
+        key = self.properties.get("key")
+        if not isinstance(key, str) or not key:
+            raise ModelError(f"{self.origin or 'node'}: every node needs a non-empty string 'key'")
+
+    @property
+    def key(self) -> str:
+        return str(self.properties["key"])
+
+    @property
+    def ref(self) -> NodeRef:
+        return NodeRef(self.labels[0], self.key)
+
+
+@dataclass
+class RelSpec:
+    """A relationship to merge between two nodes named by :class:`NodeRef`."""
+
+    type: str
+    start: NodeRef
+    end: NodeRef
+    properties: Properties
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        check_rel_type(self.type)
+        self.properties = check_properties(self.properties)
+        key = self.properties.get("key")
+        if not isinstance(key, str) or not key:
+            raise ModelError(
+                f"{self.origin or 'relationship'}: every relationship needs a non-empty string 'key'"
+            )
+
+    @property
+    def key(self) -> str:
+        return str(self.properties["key"])
+
+    @property
+    def identity(self) -> tuple[NodeRef, str, NodeRef, str]:
+        return (self.start, self.type, self.end, self.key)
+
+
+def default_rel_key(start: NodeRef, rel_type: str, end: NodeRef, ordinal: int = 1) -> str:
+    """A readable, stable key for a relationship whose source gives none.
+
+    The ordinal tells apart parallel relationships of one type between the same
+    two nodes, counted in source order; reloading the same source therefore
+    yields the same keys, which is what makes loading idempotent.
+    """
+    base = f"{start.key}-{rel_type.lower()}-{end.key}"
+    return base if ordinal == 1 else f"{base}-{ordinal}"
+
+
+class LoadError(Exception):
+    """Bad input: carries every problem found, each naming file and record or line."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = list(problems)
+        shown = self.problems[:20]
+        more = len(self.problems) - len(shown)
+        text = "\n".join(f"  {p}" for p in shown)
+        if more:
+            text += f"\n  ... and {more} more"
+        super().__init__(f"{len(self.problems)} problem(s); nothing was loaded:\n{text}")
+
+
+@dataclass
+class GraphBatch:
+    """Everything one source contributes; stores apply it in one transaction."""
+
+    source: str
+    nodes: list[NodeSpec] = field(default_factory=list)
+    relationships: list[RelSpec] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.relationships)
+
+    def extend(self, other: GraphBatch) -> None:
+        self.nodes.extend(other.nodes)
+        self.relationships.extend(other.relationships)
+
+    def validate(self, known: Iterable[NodeRef] = ()) -> None:
+        """Check references and duplicates across the batch; raise LoadError listing all.
+
+        ``known`` names nodes already in the target store, so a batch of
+        relationships may point at nodes loaded earlier.
+        """
+        problems: list[str] = []
+        seen: dict[NodeRef, str] = {}
+        for node in self.nodes:
+            if node.ref in seen:
+                problems.append(
+                    f"{node.origin}: duplicate key {node.key!r} for label {node.labels[0]} "
+                    f"(first defined at {seen[node.ref]})"
+                )
+            else:
+                seen[node.ref] = node.origin
+        available = set(seen) | set(known)
+        rel_seen: dict[tuple, str] = {}
+        for rel in self.relationships:
+            for end_name, ref in (("start", rel.start), ("end", rel.end)):
+                if ref not in available:
+                    problems.append(f"{rel.origin}: unknown {end_name} node {ref}")
+            if rel.identity in rel_seen:
+                problems.append(
+                    f"{rel.origin}: duplicate relationship key {rel.key!r} "
+                    f"(first defined at {rel_seen[rel.identity]})"
+                )
+            else:
+                rel_seen[rel.identity] = rel.origin
+        if problems:
+            raise LoadError(problems)
+
+    def iter_refs(self) -> Iterator[NodeRef]:
+        for rel in self.relationships:
+            yield rel.start
+            yield rel.end

@@ -1,0 +1,170 @@
+"""Query results shared by both backends, shaped like the Neo4j driver's Result/Record.
+
+Results are materialised: both backends finish the transaction before handing
+rows back, which is what lets a failed query leave no trace and lets callers
+iterate a result more than once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+class Record(Sequence[Any]):
+    """One row: values addressable by position or by column name."""
+
+    __slots__ = ("_keys", "_values")
+
+    def __init__(self, keys: Sequence[str], values: Sequence[Any]):
+        if len(keys) != len(values):
+            raise ValueError("a record needs one value per key")
+        self._keys = tuple(keys)
+        self._values = tuple(values)
+
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+    def values(self, *keys: str | int) -> list[Any]:
+        if not keys:
+            return list(self._values)
+        return [self[k] for k in keys]
+
+    def items(self) -> list[tuple[str, Any]]:
+        return list(zip(self._keys, self._values))
+
+    def data(self) -> dict[str, Any]:
+        return dict(zip(self._keys, self._values))
+
+    def index(self, key: Any, *args: Any) -> int:  # type: ignore[override]
+        if isinstance(key, int):
+            if 0 <= key < len(self._values):
+                return key
+            raise IndexError(key)
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._values[self._keys.index(key)] if key in self._keys else default
+
+    def value(self, key: str | int = 0, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except (KeyError, IndexError):
+            return default
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, slice):
+            return Record(self._keys[key], self._values[key])
+        return self._values[self.index(key)]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Record):
+            return self._keys == other._keys and self._values == other._values
+        if isinstance(other, (tuple, list)):
+            return tuple(other) == self._values
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._keys, self._values))
+
+    def __repr__(self) -> str:
+        inner = " ".join(f"{k}={v!r}" for k, v in zip(self._keys, self._values))
+        return f"<Record {inner}>"
+
+
+@dataclass
+class Counters:
+    """What a query changed, named like ``neo4j.SummaryCounters``."""
+
+    nodes_created: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_deleted: int = 0
+    properties_set: int = 0
+    labels_added: int = 0
+    labels_removed: int = 0
+
+    @property
+    def contains_updates(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def add(self, other: Counters) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class Summary:
+    """The parts of ``neo4j.ResultSummary`` that both backends can fill honestly."""
+
+    query: str
+    parameters: dict[str, Any]
+    backend: str
+    counters: Counters = field(default_factory=Counters)
+    plan: str | None = None
+
+
+class Result:
+    """An eager, re-iterable list of records with the driver's convenience methods."""
+
+    def __init__(self, keys: Sequence[str], rows: Sequence[Sequence[Any]], summary: Summary):
+        self._keys = list(keys)
+        self._records = [Record(self._keys, row) for row in rows]
+        self._summary = summary
+
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index: int) -> Record:
+        return self._records[index]
+
+    @property
+    def records(self) -> list[Record]:
+        return list(self._records)
+
+    def data(self, *keys: str) -> list[dict[str, Any]]:
+        if not keys:
+            return [r.data() for r in self._records]
+        return [{k: r[k] for k in keys} for r in self._records]
+
+    def values(self, *keys: str) -> list[list[Any]]:
+        return [r.values(*keys) for r in self._records]
+
+    def value(self, key: str | int = 0, default: Any = None) -> list[Any]:
+        return [r.value(key, default) for r in self._records]
+
+    def single(self, strict: bool = False) -> Record | None:
+        if len(self._records) == 1:
+            return self._records[0]
+        if strict or len(self._records) > 1:
+            raise ValueError(f"expected exactly one record, got {len(self._records)}")
+        return None
+
+    def peek(self) -> Record | None:
+        return self._records[0] if self._records else None
+
+    def consume(self) -> Summary:
+        return self._summary
+
+    @property
+    def summary(self) -> Summary:
+        return self._summary
+
+    def __repr__(self) -> str:
+        return f"<Result keys={self._keys} records={len(self._records)} backend={self._summary.backend}>"

@@ -1,0 +1,140 @@
+"""The one interface both backends implement; loaders, exporters and views use only this.
+
+A backend provides five primitives (apply a validated batch atomically, run a
+Cypher query, stream nodes, stream relationships, clear). Everything generic
+(validation before loading, counts, lookups by key) lives here once, so the
+networkx and Neo4j stores cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import GraphBatch, NodeRef
+from .result import Result
+from .types import Node, Relationship
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, what)``: called as a load advances, for progress bars."""
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    nodes_created: int = 0
+    nodes_matched: int = 0
+    relationships_created: int = 0
+    relationships_matched: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source}: {self.nodes_created} nodes created, {self.nodes_matched} already present; "
+            f"{self.relationships_created} relationships created, "
+            f"{self.relationships_matched} already present"
+        )
+
+
+@dataclass
+class GraphCounts:
+    nodes: int = 0
+    relationships: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    types: dict[str, int] = field(default_factory=dict)
+
+
+class StoreError(Exception):
+    """A store cannot do what was asked (unreachable server, unreadable snapshot...)."""
+
+
+class ReadOnlyError(StoreError):
+    """A query would write, and the caller did not ask for writes."""
+
+
+class GraphStore(ABC):
+    """A property graph that loaders fill and queries read. Use it as a context manager."""
+
+    #: short backend name shown to users: "networkx" or "neo4j"
+    backend: str = ""
+
+    # --- primitives each backend implements -------------------------------------------
+
+    @abstractmethod
+    def _apply(self, batch: GraphBatch, progress: Progress | None) -> LoadSummary:
+        """Merge a validated batch in one transaction: all of it or none of it."""
+
+    @abstractmethod
+    def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
+        """Which of ``refs`` are already nodes in the store."""
+
+    @abstractmethod
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+            write: bool = False) -> Result:
+        """Run one Cypher query. Without ``write=True`` a query that writes raises
+        :class:`ReadOnlyError` and changes nothing."""
+
+    @abstractmethod
+    def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
+        """All nodes (having any of ``labels`` if given), in a stable order."""
+
+    @abstractmethod
+    def relationships(self, types: Iterable[str] | None = None) -> Iterator[Relationship]:
+        """All relationships (of any of ``types`` if given), in a stable order."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every node and relationship."""
+
+    def close(self) -> None:
+        """Release connections or locks; the default has none."""
+
+    def describe(self) -> str:
+        """Where the data lives, for messages ("snapshot /path", "bolt://...")."""
+        return self.backend
+
+    # --- shared behaviour -----------------------------------------------------------
+
+    def load(self, batch: GraphBatch, progress: Progress | None = None) -> LoadSummary:
+        """Validate the batch against itself and the store, then merge it atomically.
+
+        Nodes merge on (primary label, key) and relationships on (start, type,
+        end, key), updating properties and adding labels, so loading the same
+        data twice leaves the same graph.
+        """
+        own = {node.ref for node in batch.nodes}
+        outside = set(batch.iter_refs()) - own
+        batch.validate(self._existing(outside) if outside else ())
+        return self._apply(batch, progress)
+
+    def counts(self) -> GraphCounts:
+        """Node and relationship counts per label and type (a label counts every node having it)."""
+        labels: Counter[str] = Counter()
+        types: Counter[str] = Counter()
+        total_nodes = total_rels = 0
+        for node in self.nodes():
+            total_nodes += 1
+            labels.update(node.labels)
+        for rel in self.relationships():
+            total_rels += 1
+            types[rel.type] += 1
+        return GraphCounts(total_nodes, total_rels, dict(sorted(labels.items())),
+                           dict(sorted(types.items())))
+
+    def find(self, name_or_key: str) -> list[Node]:
+        """Nodes whose key, name or alias equals the text (case-insensitive)."""
+        wanted = name_or_key.casefold()
+        found = []
+        for node in self.nodes():
+            names = [node.get("key"), node.get("name"), *(node.get("aliases") or [])]
+            if any(isinstance(n, str) and n.casefold() == wanted for n in names):
+                found.append(node)
+        return found
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
