@@ -63,7 +63,7 @@ def check_value(name: str, value: object) -> PropertyValue:
     key. Floats that are NaN or infinite are rejected because JSON cannot hold
     them and they would break exports.
     """
-    if isinstance(value, bool) or isinstance(value, (int, str)):
+    if isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
