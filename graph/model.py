@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
-Scalar = Union[str, int, float, bool]
-PropertyValue = Union[Scalar, list]
+Scalar = str | int | float | bool
+PropertyValue = Scalar | list
 Properties = dict[str, PropertyValue]
 
 LABEL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")

@@ -63,7 +63,8 @@ class Node(Entity):
         return self._labels
 
     def __repr__(self) -> str:
-        return f"<Node element_id={self.element_id!r} labels={set(self._labels) or '{}'} properties={self._properties!r}>"
+        labels = set(self._labels) or "{}"
+        return f"<Node element_id={self.element_id!r} labels={labels} properties={self._properties!r}>"
 
 
 class Relationship(Entity):
