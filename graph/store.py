@@ -63,8 +63,10 @@ class GraphStore(ABC):
     # --- primitives each backend implements -------------------------------------------
 
     @abstractmethod
-    def _apply(self, batch: GraphBatch, progress: Progress | None) -> LoadSummary:
-        """Merge a validated batch in one transaction: all of it or none of it."""
+    def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
+        """Merge a validated batch in one transaction: all of it or none of it.
+
+        With ``replace`` the store is emptied first, inside the same transaction."""
 
     @abstractmethod
     def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
@@ -97,17 +99,19 @@ class GraphStore(ABC):
 
     # --- shared behaviour -----------------------------------------------------------
 
-    def load(self, batch: GraphBatch, progress: Progress | None = None) -> LoadSummary:
+    def load(self, batch: GraphBatch, progress: Progress | None = None, *,
+             replace: bool = False) -> LoadSummary:
         """Validate the batch against itself and the store, then merge it atomically.
 
         Nodes merge on (primary label, key) and relationships on (start, type,
         end, key), updating properties and adding labels, so loading the same
-        data twice leaves the same graph.
+        data twice leaves the same graph. ``replace`` empties the store first,
+        in the same transaction, so a failed replace keeps the old graph.
         """
         own = {node.ref for node in batch.nodes}
         outside = set(batch.iter_refs()) - own
-        batch.validate(self._existing(outside) if outside else ())
-        return self._apply(batch, progress)
+        batch.validate(self._existing(outside) if outside and not replace else ())
+        return self._apply(batch, progress, replace)
 
     def counts(self) -> GraphCounts:
         """Node and relationship counts per label and type (a label counts every node having it)."""

@@ -164,7 +164,8 @@ class CuratedReader:
         if not isinstance(section, str) or not isinstance(quote, str):
             self.problem(entry, f"{what}: needs 'section' and 'quote' (the sentence that states it)")
             return {}
-        self.check_quote(entry, what, section, quote)
+        if "quote" in entry or "section" in entry:  # inherited ones were checked with their node
+            self.check_quote(entry, what, section, quote)
         props: dict[str, Any] = {"sourceId": self.source_key, "section": section, "quote": quote}
         also = entry.get("also") if "also" in entry else None
         if also is not None:

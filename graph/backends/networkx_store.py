@@ -69,11 +69,18 @@ class NetworkxStore(GraphStore):
                 fcntl.flock(lock, fcntl.LOCK_EX)
             if self._file_stamp() != self._stamp:
                 self.graph = self._read()
+            self._remove_stale_temporaries()
             with self.graph.transaction():
                 yield self.graph
                 if self.graph.pending_changes:
                     write_snapshot(self.graph.g, self.path)
             self._stamp = self._file_stamp()
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files left by a writer that was killed; only writers hold the lock."""
+        assert self.path is not None
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
     def describe(self) -> str:
         return f"networkx snapshot {self.path}" if self.path else "networkx (in memory)"
@@ -90,10 +97,12 @@ class NetworkxStore(GraphStore):
     def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
         return {ref for ref in refs if self._find(ref) is not None}
 
-    def _apply(self, batch: GraphBatch, progress: Progress | None) -> LoadSummary:
+    def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
         summary = LoadSummary(batch.source)
         total, done = len(batch), 0
         with self._writing() as graph:
+            if replace:
+                graph.clear()
             ids: dict[NodeRef, int] = {}
             for spec in batch.nodes:
                 nid = self._find(spec.ref)
