@@ -63,8 +63,9 @@ public final class RelgraphNeo4j {
         } catch (Throwable t) {
             System.err.println("RelgraphNeo4j: error: Neo4j failed to start: " + describe(t));
             t.printStackTrace();
-            // Non-daemon Neo4j threads may survive a failed start; do not hang around.
-            Runtime.getRuntime().halt(1);
+            // exit() rather than return: non-daemon Neo4j threads may survive a failed
+            // start. It also runs the shutdown hook if the DBMS was already built.
+            System.exit(1);
         }
     }
 
@@ -178,6 +179,7 @@ public final class RelgraphNeo4j {
         System.out.println("READY bolt://" + HOST + ":" + options.port());
         System.out.flush();
 
+        // Nothing left to do but serve; SIGTERM/SIGINT ends the JVM through the hook.
         stopped.await();
     }
 
