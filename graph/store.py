@@ -127,6 +127,25 @@ class GraphStore(ABC):
         return GraphCounts(total_nodes, total_rels, dict(sorted(labels.items())),
                            dict(sorted(types.items())))
 
+    def neighbourhood(self, element_ids: Iterable[str], depth: int,
+                      types: Iterable[str] | None = None) -> tuple[list[Node], list[Relationship]]:
+        """Nodes within ``depth`` hops of the given ones (either direction, following only
+        ``types`` if given) and every such relationship among them, as APOC's
+        ``subgraphAll`` returns. Backends may override this with a native traversal."""
+        from .select import breadth_first
+
+        rels = list(self.relationships(types))
+        adjacency: dict[str, list[tuple[Relationship, str]]] = {}
+        for rel in rels:
+            start, end = rel.start_node.element_id, rel.end_node.element_id
+            adjacency.setdefault(start, []).append((rel, end))
+            adjacency.setdefault(end, []).append((rel, start))
+        wanted = {str(e) for e in element_ids}
+        seen, _ = breadth_first(adjacency, wanted, depth)
+        nodes = {n.element_id: n for n in self.nodes() if n.element_id in seen}
+        inside = [r for r in rels if r.start_node.element_id in seen and r.end_node.element_id in seen]
+        return list(nodes.values()), inside
+
     def find(self, name_or_key: str) -> list[Node]:
         """Nodes whose key, name or alias equals the text (case-insensitive)."""
         wanted = name_or_key.casefold()

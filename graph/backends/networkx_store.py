@@ -182,6 +182,26 @@ class NetworkxStore(GraphStore):
                     cache[nid] = graph.node_value(nid)
             yield graph.rel_value(rid, cache)
 
+    def neighbourhood(self, element_ids: Iterable[str], depth: int,
+                      types: Iterable[str] | None = None) -> tuple[list[Node], list[Relationship]]:
+        """Breadth-first over the in-memory adjacency instead of scanning every relationship."""
+        graph = self.graph
+        wanted = list(types) if types is not None else None
+        seen = {int(e) for e in element_ids if graph.has_node(int(e))}
+        frontier = list(seen)
+        for _ in range(depth):
+            following = []
+            for nid in frontier:
+                for _rid, other in graph.out_rels(nid, wanted) + graph.in_rels(nid, wanted):
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            frontier = following
+        cache = {nid: graph.node_value(nid) for nid in sorted(seen)}
+        rels = sorted({rid for nid in seen for rid, other in graph.out_rels(nid, wanted)
+                       if other in seen})
+        return list(cache.values()), [graph.rel_value(rid, cache) for rid in rels]
+
     def clear(self) -> None:
         with self._writing() as graph:
             graph.clear()
