@@ -50,7 +50,15 @@ class StoreError(Exception):
     """A store cannot do what was asked (unreachable server, unreadable snapshot...)."""
 
 
-class ReadOnlyError(StoreError):
+class QueryError(StoreError):
+    """A query is invalid or failed: syntax, semantics, types, or an error the server raised.
+
+    Both backends raise this (or a subclass) so callers handle queries the same
+    way whichever backend answered; the message says what and where.
+    """
+
+
+class ReadOnlyError(QueryError):
     """A query would write, and the caller did not ask for writes."""
 
 
@@ -89,6 +97,10 @@ class GraphStore(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove every node and relationship."""
+
+    def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
+        """How the backend would run ``query``, as readable text (nothing is executed)."""
+        raise NotImplementedError(f"the {self.backend} backend cannot explain queries")
 
     def close(self) -> None:
         """Release connections or locks; the default has none."""

@@ -15,14 +15,17 @@ from relgraph.connect import BACKENDS, StoreOptions, open_store
 from relgraph.graph.export import ExportError
 from relgraph.graph.model import LoadError, ModelError
 from relgraph.graph.store import GraphStore, StoreError
+from relgraph.query_scripts import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.
-COMMANDS = ["load", "stats", "export"]
+COMMANDS = ["load", "stats", "query", "queries", "export"]
 
 EPILOG = """\
 examples:
   relgraph load                          build the South Korea–Uzbekistan graph
   relgraph stats                         counts per label and relationship type
+  relgraph query visits                  run a Cypher script from queries/
+  relgraph queries                       list the scripts and their parameters
   relgraph export --format json -o g.json
   relgraph --store /tmp/g.snapshot load my-data/   a separate graph from CSV files
 
@@ -101,6 +104,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     try:
         return int(args.run(args, ctx) or 0)
     except UsageError as exc:
+        print(f"relgraph {args.command}: error: {exc}", file=err)
+        return 2
+    except ScriptError as exc:
         print(f"relgraph {args.command}: error: {exc}", file=err)
         return 2
     except (LoadError, ModelError, StoreError, ExportError, FileExistsError, NotImplementedError) as exc:

@@ -160,6 +160,11 @@ class NetworkxStore(GraphStore):
         with self._writing() as graph:
             return execute(graph, query, dict(parameters or {}), write=True)
 
+    def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
+        from ..cypher import explain
+
+        return explain(query, dict(parameters or {}))
+
     def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
         graph = self.graph
         if labels is None:
