@@ -24,6 +24,7 @@ from .aggregates import CountStarAgg, make_aggregator
 from .context import Context
 from .errors import (
     CypherConstraintError,
+    CypherParameterMissing,
     CypherRuntimeSemanticError,
     CypherSemanticError,
     CypherTypeError,
@@ -94,7 +95,7 @@ class Executor:
         for clause in query.clauses:
             rows, bound, columns = self.clause(clause, rows, bound)
         last = query.clauses[-1]
-        if isinstance(last, (ast.Return, ast.Call)):
+        if isinstance(last, ast.Return) or (isinstance(last, ast.Call) and columns):
             return columns, list(rows)
         for _ in rows:  # drain: an updating query returns no rows
             pass
@@ -226,27 +227,28 @@ class Executor:
             order_scope_merged = not proj.distinct
         if proj.distinct:
             pairs = self._distinct(pairs, names)
+        # ORDER BY and WITH ... WHERE see the projected columns and, unless the
+        # projection is DISTINCT or aggregating, the variables from before it too.
+        if order_scope_merged:
+            scoped: Iterable[tuple[Row, Row]] = (({**src, **out}, out) for src, out in pairs)
+        else:
+            scoped = ((out, out) for _, out in pairs)
         if proj.order:
             keys = [(order_compiler.compile(s.expr), s.descending) for s in proj.order]
-            materialised = list(pairs)
-            if order_scope_merged:
-                scoped = [({**src, **out}, out) for src, out in materialised]
-            else:
-                scoped = [(out, out) for _, out in materialised]
+            materialised = list(scoped)
             for fn, desc in reversed(keys):
-                scoped.sort(key=lambda p, fn=fn: sort_key(fn(p[0])), reverse=desc)
-            result: Iterable[Row] = (out for _, out in scoped)
-        else:
-            result = (out for _, out in pairs)
+                materialised.sort(key=lambda p, fn=fn: sort_key(fn(p[0])), reverse=desc)
+            scoped = materialised
         skip = self._count(proj.skip, "SKIP")
         limit = self._count(proj.limit, "LIMIT")
         if skip or limit is not None:
-            result = itertools.islice(result, skip, None if limit is None else skip + limit)
+            scoped = itertools.islice(scoped, skip, None if limit is None else skip + limit)
+        if where is not None:
+            pred = order_compiler.compile_predicate(where)
+            scoped = (p for p in scoped if pred(p[0]))
+        result: Iterable[Row] = (out for _, out in scoped)
         if aggs:
             result = ({k: v for k, v in r.items() if not k.startswith("\0")} for r in result)
-        if where is not None:
-            pred = self.compiler.compile_predicate(where)
-            result = (r for r in result if pred(r))
         return result, names
 
     def _count(self, e: ast.Expr | None, what: str) -> int:
@@ -589,12 +591,24 @@ class Executor:
         arg_fns = [self.compiler.compile(a) for a in c.args] if c.args is not None else None
         where = self.compiler.compile_predicate(c.where) if c.where is not None else None
 
+        if arg_fns is None:
+            for name, _ in proc.inputs:
+                if name not in self.ctx.params:
+                    raise CypherParameterMissing(f"{c.name} takes its argument {name} from the "
+                                                 f"parameter ${name}, which was not given",
+                                                 "MissingParameter")
+
         def gen() -> Iterator[Row]:
             for row in rows:
                 if arg_fns is None:
                     args = [self.ctx.params.get(name) for name, _ in proc.inputs]
                 else:
                     args = [f(row) for f in arg_fns]
+                args = [_coerce_argument(a, t) for a, (_, t) in zip(args, proc.inputs)]
+                if not proc.outputs:  # a void procedure passes its input row through
+                    proc.fn(self.ctx, args)
+                    yield row
+                    continue
                 for result in proc.fn(self.ctx, args):
                     out = dict(row)
                     for o, alias in pairs:
@@ -604,6 +618,14 @@ class Executor:
 
         names = [alias for _, alias in pairs]
         return gen(), bound | set(names), names
+
+
+def _coerce_argument(value: Any, declared: str) -> Any:
+    """Procedure arguments: an INTEGER passed where a FLOAT is declared is widened."""
+    base = declared.rstrip("?").upper()
+    if base == "FLOAT" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 def _directed(part: ast.PatternPart) -> ast.PatternPart:

@@ -420,6 +420,9 @@ class Compiler:
             if isinstance(v, NodeRef):
                 have = ctx.node_labels(v)
                 return all(label in have for label in labels)
+            if isinstance(v, RelRef):  # r:T tests the relationship type, as in Neo4j 5
+                rtype = ctx.rel_type(v)
+                return all(label == rtype for label in labels)
             raise CypherTypeError(f"label predicate on {type_name(v)}", "InvalidArgumentType")
 
         return f

@@ -462,9 +462,10 @@ class CompiledMatch:
             for i in range(n_rels):
                 r = st.rels[part][i]
                 if isinstance(r, list):
-                    mids = st.mids[part][i] or []
+                    if not r:  # a zero-length segment adds no node
+                        continue
                     rels.extend(r)
-                    nodes.extend(mids)
+                    nodes.extend(st.mids[part][i] or [])
                 else:
                     rels.append(r)
                 nodes.append(st.nodes[part][i + 1])

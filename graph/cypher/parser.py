@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from . import ast
 from .errors import CypherSyntaxError, CypherUnsupportedError
-from .tokens import EOF, FLOAT, IDENT, INTEGER, OP, PARAM, STRING, Token, tokenize
+from .tokens import BAD_NUMBER, EOF, FLOAT, IDENT, INTEGER, OP, PARAM, STRING, UNICODE_DASH, Token, tokenize
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
@@ -93,8 +93,17 @@ class Parser:
             self.error(f"expected '{op}'")
         return self.advance()
 
+    def expect_dash(self) -> None:
+        """'-' in a relationship arrow, where Unicode dashes count as '-'."""
+        if not self.at_op("-", UNICODE_DASH):
+            self.error("expected '-'")
+        self.advance()
+
     def error(self, message: str, token: Token | None = None, code: str = "UnexpectedSyntax"):
         t = token or self.tok
+        if t.kind == OP and t.value == UNICODE_DASH:
+            code = "InvalidUnicodeCharacter"
+            message = f"{message} (a Unicode dash is only allowed in relationship arrows)"
         found = "end of input" if t.kind == EOF else repr(t.text)
         raise CypherSyntaxError(f"{message}, found {found}", self.query, t.start, code=code)
 
@@ -391,7 +400,7 @@ class Parser:
             return nodes, rels
         nodes = [self.parse_node_pattern()]
         rels: list[ast.RelPattern] = []
-        while self.at_op("-", "<"):
+        while self.at_op("-", "<", UNICODE_DASH):
             rels.append(self.parse_rel_pattern())
             nodes.append(self.parse_node_pattern())
         return tuple(nodes), tuple(rels)
@@ -419,7 +428,7 @@ class Parser:
         left = False
         if self.accept_op("<"):
             left = True
-        self.expect_op("-")
+        self.expect_dash()
         var = None
         types: list[str] = []
         props = None
@@ -435,8 +444,14 @@ class Parser:
                     types.append(self.name("a relationship type"))
                 if self.at_op("&") or self.at_op("!"):
                     raise CypherUnsupportedError("relationship type expressions with & or !")
+            if self.at_op(".."):
+                raise CypherSyntaxError("variable length relationships need '*' before the range",
+                                        self.query, self.tok.start, code="InvalidRelationshipPattern")
             if self.accept_op("*"):
                 var_length = True
+                if self.at_op("-"):
+                    raise CypherSyntaxError("a relationship length cannot be negative", self.query,
+                                            self.tok.start, code="InvalidRelationshipPattern")
                 if self.tok.kind == INTEGER:
                     lo = int(self.advance().value)  # type: ignore[arg-type]
                     hi = lo
@@ -448,7 +463,7 @@ class Parser:
                     hi = None
             props = self.parse_pattern_properties()
             self.expect_op("]")
-        self.expect_op("-")
+        self.expect_dash()
         right = self.accept_op(">")
         direction = "both" if left == right else ("in" if left else "out")
         return ast.RelPattern(var, tuple(types), props, direction, var_length, lo, hi, pos=st)
@@ -602,6 +617,8 @@ class Parser:
 
     def parse_atom(self) -> ast.Expr:
         t = self.tok
+        if t.kind == BAD_NUMBER:
+            self.error("invalid number literal", code="InvalidNumberLiteral")
         if t.kind == INTEGER:
             self.advance()
             if int(t.value) > INT_MAX:  # type: ignore[arg-type]

@@ -51,37 +51,43 @@ def split_conjuncts(e: ast.Expr) -> list[ast.Expr]:
     return [e]
 
 
-def free_variables(e: Any) -> set[str]:
-    """Variables an expression reads from its row (comprehension variables excluded)."""
+def free_variables(e: Any, outside_aggregates: bool = False) -> set[str]:
+    """Variables an expression reads from its row (comprehension variables excluded).
+
+    With ``outside_aggregates`` the arguments of aggregate calls are not counted.
+    """
     out: set[str] = set()
-    _free(e, out, frozenset())
+    _free(e, out, frozenset(), outside_aggregates)
     return out
 
 
-def _free(e: Any, out: set[str], local: frozenset[str]) -> None:
+def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False) -> None:
     if e is None:
+        return
+    if skip_aggs and (isinstance(e, ast.CountStar) or
+                      (isinstance(e, ast.FunctionCall) and is_aggregate(e.name))):
         return
     if isinstance(e, ast.Variable):
         if e.name not in local:
             out.add(e.name)
         return
     if isinstance(e, (ast.ListComprehension, ast.Quantifier)):
-        _free(e.source, out, local)
+        _free(e.source, out, local, skip_aggs)
         inner = local | {e.variable}
-        _free(e.where, out, inner)
+        _free(e.where, out, inner, skip_aggs)
         if isinstance(e, ast.ListComprehension):
-            _free(e.projection, out, inner)
+            _free(e.projection, out, inner, skip_aggs)
         return
     if isinstance(e, ast.Reduce):
-        _free(e.init, out, local)
-        _free(e.source, out, local)
-        _free(e.body, out, local | {e.accumulator, e.variable})
+        _free(e.init, out, local, skip_aggs)
+        _free(e.source, out, local, skip_aggs)
+        _free(e.body, out, local | {e.accumulator, e.variable}, skip_aggs)
         return
     if isinstance(e, ast.MapProjection):
         if e.variable not in local:
             out.add(e.variable)
         for _, _, x in e.items:
-            _free(x, out, local)
+            _free(x, out, local, skip_aggs)
         return
     if isinstance(e, (ast.PatternPredicate, ast.PatternComprehension, ast.Exists)):
         parts: tuple[ast.PatternPart, ...] = ()
@@ -95,16 +101,16 @@ def _free(e: Any, out: set[str], local: frozenset[str]) -> None:
             for node in p.nodes:
                 if node.variable and node.variable not in local:
                     out.add(node.variable)
-                _free(node.properties, out, local)
+                _free(node.properties, out, local, skip_aggs)
             for rel in p.rels:
                 if rel.variable and rel.variable not in local:
                     out.add(rel.variable)
-                _free(rel.properties, out, local)
+                _free(rel.properties, out, local, skip_aggs)
         if isinstance(e, ast.PatternComprehension):
-            _free(e.where, out, local)
-            _free(e.projection, out, local)
+            _free(e.where, out, local, skip_aggs)
+            _free(e.projection, out, local, skip_aggs)
         elif isinstance(e, ast.Exists):
-            _free(e.where, out, local)
+            _free(e.where, out, local, skip_aggs)
             if e.query is not None:
                 for part in e.query.parts:
                     for clause in part.clauses:
@@ -113,7 +119,7 @@ def _free(e: Any, out: set[str], local: frozenset[str]) -> None:
     from .expressions import children
 
     for child in children(e):
-        _free(child, out, local)
+        _free(child, out, local, skip_aggs)
 
 
 def _free_clause(clause: ast.Clause, out: set[str], local: frozenset[str]) -> None:
@@ -232,7 +238,15 @@ class Analyzer:
         if isinstance(c, ast.With):
             new, cols = self.check_projection(c.projection, scope, is_with=True)
             if c.where is not None:
-                self.expr(c.where, new, where=True, expect_bool=True)
+                if _narrowing(c.projection):
+                    # only projected columns, or expressions equal to projected ones
+                    _check_pattern_positions(c.where, True)
+                    if _has_aggregate(c.where):
+                        raise _err("aggregation is not allowed in WHERE", "InvalidAggregation")
+                    self._check_order_expr(c.where, [i.expr for i in c.projection.items], set(new),
+                                           scope, False)
+                else:
+                    self.expr(c.where, {**scope, **new}, where=True, expect_bool=True)
             return new, cols
         if isinstance(c, ast.Return):
             new, cols = self.check_projection(c.projection, scope, is_with=False)
@@ -263,8 +277,7 @@ class Analyzer:
                 t = self.expr(e, scope)
                 if t in (INT, FLOAT, STRING, BOOL, MAP) or t.startswith("list<") and \
                         t[5:-1] in (INT, FLOAT, STRING, BOOL, MAP):
-                    raise CypherTypeError(f"DELETE expects a node, relationship or path, got {t}",
-                                          "InvalidArgumentType", phase="compile time")
+                    raise _err(f"DELETE expects a node, relationship or path, got {t}", "InvalidArgumentType")
             return scope, []
         if isinstance(c, ast.Call):
             return self.check_call(c, scope, standalone)
@@ -288,11 +301,13 @@ class Analyzer:
                     raise _err(f"{c.name}: argument of type {t} where {typ} is expected",
                                "InvalidArgumentType")
         outputs = [name for name, _ in proc.outputs]
+        if c.yield_star and not standalone:
+            raise _err("YIELD * is only allowed in a standalone CALL", "UnexpectedSyntax")
         new = dict(scope)
         cols: list[str] = []
         if c.yields is None:
             if not standalone and outputs:
-                raise _err(f"CALL {c.name} inside a larger query needs YIELD", "UnexpectedSyntax")
+                raise _err(f"CALL {c.name} inside a larger query needs YIELD", "UndefinedVariable")
             cols = outputs
             return new, cols
         seen: set[str] = set()
@@ -325,8 +340,9 @@ class Analyzer:
         new = dict(scope)
         rels_here: set[str] = set()
         for part in parts:
+            element_vars = {e.variable for e in (*part.nodes, *part.rels) if e.variable}
             if part.variable is not None:
-                if part.variable in new:
+                if part.variable in new or part.variable in element_vars:
                     raise _err(f"variable `{part.variable}` is already bound", "VariableAlreadyBound")
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
@@ -341,7 +357,7 @@ class Analyzer:
                     continue
                 if v in new:
                     t = new[v]
-                    if t not in (NODE, ANY):
+                    if t not in (NODE, ANY, NULL):
                         raise _err(f"variable `{v}` is a {t}, not a node", "VariableTypeConflict")
                     if mode in ("create", "merge") and (
                             node.labels or node.properties is not None or len(part.nodes) == 1):
@@ -355,6 +371,12 @@ class Analyzer:
                                "InvalidParameterUse")
                 if rel.properties is not None:
                     self.expr(rel.properties, new)
+                if mode in ("create", "merge") and rel.variable is not None and rel.variable in new:
+                    t = new[rel.variable]
+                    if t in (REL, ANY):
+                        raise _err(f"variable `{rel.variable}` is already bound", "VariableAlreadyBound")
+                    raise _err(f"variable `{rel.variable}` is a {t}, not a relationship",
+                               "VariableTypeConflict")
                 if mode in ("create", "merge"):
                     if len(rel.types) != 1:
                         raise _err(f"{mode.upper()} needs exactly one relationship type",
@@ -381,7 +403,7 @@ class Analyzer:
                         if t not in (ANY, LIST) and not t.startswith("list"):
                             raise _err(f"variable `{v}` is a {t}, not a list of relationships",
                                        "VariableTypeConflict")
-                    elif t not in (REL, ANY):
+                    elif t not in (REL, ANY, NULL):
                         raise _err(f"variable `{v}` is a {t}, not a relationship", "VariableTypeConflict")
                 else:
                     new[v] = "list<rel>" if rel.var_length else REL
@@ -391,7 +413,7 @@ class Analyzer:
 
     def check_projection(self, proj: ast.Projection, scope: Scope, is_with: bool) -> tuple[Scope, list[str]]:
         items = list(proj.items)
-        if proj.star and not scope and not items:
+        if proj.star and not is_with and not scope and not items:
             raise _err("RETURN * has no variables in scope", "NoVariablesInScope")
         names: list[str] = []
         new: Scope = {}
@@ -406,8 +428,6 @@ class Analyzer:
         for item in items:
             t = self.expr(item.expr, scope, agg_allowed=True)
             item_types.append(t)
-            if is_with and item.alias is None and not isinstance(item.expr, ast.Variable):
-                raise _err("expression in WITH must be aliased (use AS)", "NoExpressionAlias")
             if _has_aggregate(item.expr):
                 aggregating = True
             else:
@@ -441,6 +461,9 @@ class Analyzer:
                         raise _err("aggregation in ORDER BY needs an aggregating projection",
                                    "InvalidAggregation")
                     self.expr(s.expr, order_scope)
+        for item in items:
+            if is_with and item.alias is None and not isinstance(item.expr, ast.Variable):
+                raise _err("expression in WITH must be aliased (use AS)", "NoExpressionAlias")
         for e in (proj.skip, proj.limit):
             if e is None:
                 continue
@@ -455,7 +478,7 @@ class Analyzer:
         return new, names
 
     def _check_ambiguous(self, e: ast.Expr, keys: list[ast.Expr], key_vars: set[str]) -> None:
-        if e in keys:
+        if e in keys and _simple_key(e):
             return
         if isinstance(e, ast.CountStar) or (isinstance(e, ast.FunctionCall) and is_aggregate(e.name)):
             return
@@ -464,33 +487,37 @@ class Analyzer:
                 raise _err(f"`{e.name}` is neither aggregated nor a grouping key",
                            "AmbiguousAggregationExpression")
             return
+        if isinstance(e, (ast.ListComprehension, ast.Quantifier, ast.Reduce, ast.MapProjection,
+                          ast.PatternComprehension, ast.PatternPredicate, ast.Exists)):
+            for v in free_variables(e, outside_aggregates=True):
+                if v not in key_vars:
+                    raise _err(f"`{v}` is neither aggregated nor a grouping key",
+                               "AmbiguousAggregationExpression")
+            return
         from .expressions import children
 
         for child in children(e):
             self._check_ambiguous(child, keys, key_vars)
-        if isinstance(e, (ast.ListComprehension, ast.Quantifier, ast.Reduce, ast.MapProjection,
-                          ast.PatternComprehension, ast.PatternPredicate, ast.Exists)):
-            for v in free_variables(e):
-                if v not in key_vars:
-                    raise _err(f"`{v}` is neither aggregated nor a grouping key",
-                               "AmbiguousAggregationExpression")
 
     def _check_order_expr(self, e: ast.Expr, projected: list[ast.Expr], names: set[str],
-                          old_scope: Scope, aggregating: bool) -> None:
+                          old_scope: Scope, aggregating: bool, in_agg_expr: bool | None = None) -> None:
+        if in_agg_expr is None:
+            in_agg_expr = _has_aggregate(e)
         if e in projected:
+            if in_agg_expr and not _simple_key(e) and not _has_aggregate(e):
+                raise _err("only variables and properties that are grouping keys can be combined "
+                           "with an aggregate", "AmbiguousAggregationExpression")
             return
         if isinstance(e, ast.Variable):
             if e.name in names:
                 return
             if e.name in old_scope:
-                code = "AmbiguousAggregationExpression" if aggregating else "UndefinedVariable"
-                raise _err(f"`{e.name}` is not projected, so ORDER BY cannot use it", code)
+                raise _err(f"`{e.name}` is not projected, so ORDER BY cannot use it", "UndefinedVariable")
             raise _err(f"variable `{e.name}` is not defined", "UndefinedVariable")
         if isinstance(e, ast.CountStar) or (isinstance(e, ast.FunctionCall) and is_aggregate(e.name)):
             if not aggregating:
                 raise _err("aggregation in ORDER BY after DISTINCT", "InvalidAggregation")
-            scope = {**old_scope, **{n: ANY for n in names}}
-            self.expr(e, scope, agg_allowed=True)
+            self.expr(e, {n: ANY for n in names}, agg_allowed=True)
             return
         from .expressions import children
 
@@ -500,7 +527,7 @@ class Analyzer:
             self.expr(e, scope)
             return
         for child in children(e):
-            self._check_order_expr(child, projected, names, old_scope, aggregating)
+            self._check_order_expr(child, projected, names, old_scope, aggregating, in_agg_expr)
 
     # --- expressions -------------------------------------------------------------------
 
@@ -511,6 +538,7 @@ class Analyzer:
 
     def expr(self, e: ast.Expr, scope: Scope, *, where: bool = False, agg_allowed: bool = False,
              expect_bool: bool = False, in_agg: bool = False) -> str:
+        _check_pattern_positions(e, where)
         t = self._expr(e, scope, agg_allowed, in_agg)
         if expect_bool and t not in (BOOL, ANY, NULL):
             raise _err(f"WHERE expects a boolean, got {t}", "InvalidArgumentType")
@@ -526,7 +554,9 @@ class Analyzer:
             return self.var(e.name, scope)
         if isinstance(e, ast.Property):
             t = rec(e.subject, scope, agg, in_agg)
-            if t in (INT, FLOAT, STRING, BOOL, PATH) or t.startswith(LIST):
+            if t == PATH:
+                raise _err(f"cannot read property {e.key!r} of a path", "InvalidArgumentType")
+            if t in (INT, FLOAT, STRING, BOOL) or t.startswith(LIST):
                 raise CypherTypeError(f"cannot read property {e.key!r} of a {t}", "InvalidArgumentType",
                                       phase="compile time")
             return ANY
@@ -687,6 +717,8 @@ class Analyzer:
             if len(e.args) != want:
                 raise _err(f"{e.name}() takes {want} argument(s)", "InvalidNumberOfArguments")
             types = [self._expr(a, scope, agg, True) for a in e.args]
+            if any(_nondeterministic(a) for a in e.args):
+                raise _err(f"{e.name}() of a non-deterministic expression", "NonConstantExpression")
             if name == "count":
                 return INT
             if name == "collect":
@@ -809,7 +841,7 @@ def _type_accepts(declared: str, t: str) -> bool:
     d = declared.rstrip("?").upper()
     if t in (ANY, NULL) or d == "ANY":
         return True
-    mapping = {"INTEGER": {INT}, "FLOAT": {FLOAT}, "NUMBER": {INT, FLOAT}, "STRING": {STRING},
+    mapping = {"INTEGER": {INT}, "FLOAT": {FLOAT, INT}, "NUMBER": {INT, FLOAT}, "STRING": {STRING},
                "BOOLEAN": {BOOL}, "MAP": {MAP}, "NODE": {NODE}, "RELATIONSHIP": {REL}, "PATH": {PATH}}
     if d.startswith("LIST"):
         return t.startswith(LIST)
@@ -820,3 +852,71 @@ def _has_aggregate(e: ast.Expr) -> bool:
     from .expressions import contains_aggregate
 
     return contains_aggregate(e)
+
+
+def _simple_key(e: ast.Expr) -> bool:
+    """Grouping keys that may appear next to an aggregate: ``v`` or ``v.prop``."""
+    return isinstance(e, ast.Variable) or (isinstance(e, ast.Property) and isinstance(e.subject, ast.Variable))
+
+
+def _nondeterministic(e: Any) -> bool:
+    from .expressions import children
+
+    if isinstance(e, ast.FunctionCall):
+        fn = lookup(e.name)
+        if fn is not None and not fn.deterministic:
+            return True
+    return any(_nondeterministic(c) for c in children(e))
+
+
+def _check_pattern_positions(e: Any, boolean_context: bool) -> None:
+    """A bare pattern like ``(a)-->(b)`` is only a predicate: it may stand where a boolean
+    is expected (WHERE, AND/OR/XOR/NOT operands, exists(), CASE WHEN, comprehension
+    WHERE), not as a value, as in Neo4j 5."""
+    from .expressions import children
+
+    if isinstance(e, ast.PatternPredicate):
+        if not boolean_context:
+            raise _err("a pattern can only be used as a predicate here (use EXISTS { ... } or "
+                       "a pattern comprehension)", "UnexpectedSyntax")
+        return
+    if isinstance(e, ast.Binary) and e.op in ("AND", "OR", "XOR"):
+        _check_pattern_positions(e.left, True)
+        _check_pattern_positions(e.right, True)
+        return
+    if isinstance(e, ast.Unary) and e.op == "NOT":
+        _check_pattern_positions(e.operand, True)
+        return
+    if isinstance(e, ast.FunctionCall) and e.name.lower() == "exists":
+        for a in e.args:
+            _check_pattern_positions(a, True)
+        return
+    if isinstance(e, ast.Case) and e.subject is None:
+        for c, r in e.whens:
+            _check_pattern_positions(c, True)
+            _check_pattern_positions(r, False)
+        if e.default is not None:
+            _check_pattern_positions(e.default, False)
+        return
+    if isinstance(e, (ast.ListComprehension, ast.Quantifier)):
+        _check_pattern_positions(e.source, False)
+        if e.where is not None:
+            _check_pattern_positions(e.where, True)
+        if isinstance(e, ast.ListComprehension) and e.projection is not None:
+            _check_pattern_positions(e.projection, False)
+        return
+    if isinstance(e, (ast.PatternComprehension, ast.Exists)):
+        where = e.where
+        if where is not None:
+            _check_pattern_positions(where, True)
+        if isinstance(e, ast.PatternComprehension):
+            _check_pattern_positions(e.projection, False)
+        return
+    for child in children(e):
+        _check_pattern_positions(child, False)
+
+
+def _narrowing(proj: ast.Projection) -> bool:
+    """DISTINCT or aggregating projections hide the variables they do not project."""
+    return proj.distinct or any(_has_aggregate(i.expr) for i in proj.items) or \
+        any(_has_aggregate(o.expr) for o in proj.order)

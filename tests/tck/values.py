@@ -220,6 +220,8 @@ def _float_text(f: float) -> str:
         return "NaN"
     if math.isinf(f):
         return "Inf" if f > 0 else "-Inf"
+    if f == 0:
+        return "f0.0"  # -0.0 equals 0.0, as in the TCK's own (Java) comparison
     return "f" + repr(f)
 
 
