@@ -96,7 +96,8 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
     if not write:
         clause = is_updating(tree)
         if clause is not None:
-            name = {ast.SetClause: "SET", ast.Delete: "DELETE"}.get(type(clause), type(clause).__name__.upper())
+            names = {ast.SetClause: "SET", ast.Delete: "DELETE"}
+            name = names.get(type(clause), type(clause).__name__.upper())
             if isinstance(clause, ast.Delete) and clause.detach:
                 name = "DETACH DELETE"
             raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "

@@ -71,7 +71,7 @@ class Executor:
     def run_query(self, query: ast.Query) -> tuple[list[str], list[Row]]:
         columns: list[str] = []
         all_rows: list[Row] = []
-        for i, part in enumerate(query.parts):
+        for _i, part in enumerate(query.parts):
             cols, rows = self.run_single(part, [{}], set())
             all_rows.extend(rows)
             columns = cols
@@ -448,7 +448,8 @@ class Executor:
                 else:
                     key = self.compiler.compile(item.target.index)(row)
                     if not isinstance(key, str):
-                        raise CypherTypeError("a dynamic property key must be a string", "InvalidArgumentType")
+                        raise CypherTypeError("a dynamic property key must be a string",
+                                              "InvalidArgumentType")
                 value = check_property_value(self.compiler.compile(item.value)(row))
                 if target is None:
                     continue
@@ -480,7 +481,8 @@ class Executor:
                 if target is None:
                     continue
                 if not isinstance(target, NodeRef):
-                    raise CypherTypeError(f"cannot set labels on a {type_name(target)}", "InvalidArgumentType")
+                    raise CypherTypeError(f"cannot set labels on a {type_name(target)}",
+                                          "InvalidArgumentType")
                 self.ctx.node_labels(target)
                 for label in item.labels:
                     if graph.add_label(target.id, label):
@@ -584,10 +586,7 @@ class Executor:
              ) -> tuple[Iterable[Row], set[str], list[str]]:
         proc = self.ctx.procedures[c.name]
         outputs = [name for name, _ in proc.outputs]
-        if c.yields is None:
-            pairs = [(o, o) for o in outputs]
-        else:
-            pairs = list(c.yields)
+        pairs = [(o, o) for o in outputs] if c.yields is None else list(c.yields)
         arg_fns = [self.compiler.compile(a) for a in c.args] if c.args is not None else None
         where = self.compiler.compile_predicate(c.where) if c.where is not None else None
 

@@ -537,8 +537,8 @@ class Parser:
                 self.advance()
                 negated = self.accept_kw("NOT")
                 if not self.accept_kw("NULL"):
-                    if self.at_kw("TYPED") or self.tok.kind == IDENT and self.tok.upper in (
-                            "NORMALIZED", "NFC", "NFD", "NFKC", "NFKD", "INTEGER", "STRING"):
+                    if self.at_kw("TYPED") or (self.tok.kind == IDENT and self.tok.upper in (
+                            "NORMALIZED", "NFC", "NFD", "NFKC", "NFKD", "INTEGER", "STRING")):
                         raise CypherUnsupportedError("IS [NOT] TYPED / NORMALIZED predicates")
                     self.error("expected NULL after IS")
                 left = ast.IsNull(left, negated, pos=t.start)

@@ -91,9 +91,7 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
         return
     if isinstance(e, (ast.PatternPredicate, ast.PatternComprehension, ast.Exists)):
         parts: tuple[ast.PatternPart, ...] = ()
-        if isinstance(e, ast.PatternPredicate):
-            parts = (e.pattern,)
-        elif isinstance(e, ast.PatternComprehension):
+        if isinstance(e, (ast.PatternPredicate, ast.PatternComprehension)):
             parts = (e.pattern,)
         elif e.patterns is not None:
             parts = e.patterns
@@ -192,10 +190,9 @@ class Analyzer:
             raise _err("cannot mix UNION and UNION ALL", "InvalidClauseComposition")
         for part in query.parts:
             cols = self.check_single(part, {}, top_level=True)
-            if len(query.parts) > 1:
-                if columns is not None and cols != columns:
-                    raise _err("all parts of a UNION must return the same columns",
-                               "DifferentColumnsInUnion")
+            if len(query.parts) > 1 and columns is not None and cols != columns:
+                raise _err("all parts of a UNION must return the same columns",
+                           "DifferentColumnsInUnion")
             columns = cols
         return columns or []
 
@@ -275,8 +272,8 @@ class Analyzer:
                     raise _err("DELETE removes nodes and relationships; use REMOVE for labels",
                                "InvalidDelete")
                 t = self.expr(e, scope)
-                if t in (INT, FLOAT, STRING, BOOL, MAP) or t.startswith("list<") and \
-                        t[5:-1] in (INT, FLOAT, STRING, BOOL, MAP):
+                if t in (INT, FLOAT, STRING, BOOL, MAP) or (t.startswith("list<") and \
+                        t[5:-1] in (INT, FLOAT, STRING, BOOL, MAP)):
                     raise _err(f"DELETE expects a node, relationship or path, got {t}", "InvalidArgumentType")
             return scope, []
         if isinstance(c, ast.Call):
@@ -341,12 +338,11 @@ class Analyzer:
         rels_here: set[str] = set()
         for part in parts:
             element_vars = {e.variable for e in (*part.nodes, *part.rels) if e.variable}
-            if part.variable is not None:
-                if part.variable in new or part.variable in element_vars:
-                    raise _err(f"variable `{part.variable}` is already bound", "VariableAlreadyBound")
+            if part.variable is not None and (part.variable in new or part.variable in element_vars):
+                raise _err(f"variable `{part.variable}` is already bound", "VariableAlreadyBound")
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
-            for pos, node in enumerate(part.nodes):
+            for node in part.nodes:
                 if isinstance(node.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")
@@ -361,8 +357,7 @@ class Analyzer:
                         raise _err(f"variable `{v}` is a {t}, not a node", "VariableTypeConflict")
                     if mode in ("create", "merge") and (
                             node.labels or node.properties is not None or len(part.nodes) == 1):
-                        if v in scope or v in new:
-                            raise _err(f"variable `{v}` is already bound", "VariableAlreadyBound")
+                        raise _err(f"variable `{v}` is already bound", "VariableAlreadyBound")
                 else:
                     new[v] = NODE
             for rel in part.rels:
@@ -448,10 +443,7 @@ class Analyzer:
         # ORDER BY sees the projected columns, plus (when neither DISTINCT nor
         # aggregating) the variables from before the projection.
         if proj.order:
-            if proj.distinct or aggregating:
-                order_scope = dict(new)
-            else:
-                order_scope = {**scope, **new}
+            order_scope = dict(new) if proj.distinct or aggregating else {**scope, **new}
             projected_exprs = [i.expr for i in items]
             for s in proj.order:
                 if proj.distinct or aggregating:
@@ -563,7 +555,8 @@ class Analyzer:
         if isinstance(e, ast.Index):
             t = rec(e.subject, scope, agg, in_agg)
             it = rec(e.index, scope, agg, in_agg)
-            if t.startswith(LIST) and it in (STRING, FLOAT, BOOL, MAP) or t == MAP and it in (INT, FLOAT, BOOL):
+            if (t.startswith(LIST) and it in (STRING, FLOAT, BOOL, MAP)) or \
+                    (t == MAP and it in (INT, FLOAT, BOOL)):
                 raise CypherTypeError(f"cannot index a {t} with a {it}", "InvalidArgumentType",
                                       phase="compile time")
             if t in (INT, FLOAT, BOOL) and it != NULL:
@@ -694,12 +687,11 @@ class Analyzer:
                 if node.properties is not None:
                     self._expr(node.properties, inner, False, False)
             for rel in part.rels:
-                if rel.variable:
-                    if rel.variable not in inner:
-                        if not allow_new:
-                            raise _err(f"variable `{rel.variable}` is not defined (a pattern "
-                                       "predicate cannot introduce variables)", "UndefinedVariable")
-                        inner[rel.variable] = REL
+                if rel.variable and rel.variable not in inner:
+                    if not allow_new:
+                        raise _err(f"variable `{rel.variable}` is not defined (a pattern "
+                                   "predicate cannot introduce variables)", "UndefinedVariable")
+                    inner[rel.variable] = REL
                 if rel.properties is not None:
                     self._expr(rel.properties, inner, False, False)
             if part.variable and part.variable not in inner:
@@ -747,9 +739,9 @@ class Analyzer:
                 e.args[0], (ast.Property, ast.PatternPredicate, ast.Index)):
             raise _err("exists() expects a property or a pattern", "InvalidArgumentType")
         allowed = _ARG_TYPES.get(name)
-        if allowed is not None and types and types[0] not in allowed and types[0] not in (ANY, NULL):
-            if not (types[0].startswith(LIST) and LIST in allowed):
-                raise _err(f"{e.name}() cannot take a {types[0]}", "InvalidArgumentType")
+        if allowed is not None and types and types[0] not in allowed and types[0] not in (ANY, NULL) \
+                and not (types[0].startswith(LIST) and LIST in allowed):
+            raise _err(f"{e.name}() cannot take a {types[0]}", "InvalidArgumentType")
         return _RESULT_TYPES.get(name, ANY)
 
     def _binary_type(self, op: str, lt: str, rt: str) -> str:
@@ -766,7 +758,7 @@ class Analyzer:
             return BOOL
         # arithmetic
         known = {INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH}
-        if lt in known and rt in known or (lt.startswith(LIST) and rt in known) or \
+        if (lt in known and rt in known) or (lt.startswith(LIST) and rt in known) or \
                 (rt.startswith(LIST) and lt in known):
             numeric = {INT, FLOAT}
             if op == "+":
@@ -856,7 +848,8 @@ def _has_aggregate(e: ast.Expr) -> bool:
 
 def _simple_key(e: ast.Expr) -> bool:
     """Grouping keys that may appear next to an aggregate: ``v`` or ``v.prop``."""
-    return isinstance(e, ast.Variable) or (isinstance(e, ast.Property) and isinstance(e.subject, ast.Variable))
+    return isinstance(e, ast.Variable) or (
+        isinstance(e, ast.Property) and isinstance(e.subject, ast.Variable))
 
 
 def _nondeterministic(e: Any) -> bool:

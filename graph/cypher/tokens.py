@@ -166,8 +166,8 @@ def _read_number(query: str, i: int) -> Token:
     assert m is not None
     text = m.group(0)
     j = m.end()
-    if j < len(query) and (_IDENT_PART.match(query[j]) or query[j] == "."
-                           and j + 1 < len(query) and query[j + 1].isdigit()):
+    if j < len(query) and (_IDENT_PART.match(query[j]) or (query[j] == "."
+                           and j + 1 < len(query) and query[j + 1].isdigit())):
         end = j
         while end < len(query) and _IDENT_PART.match(query[end]):
             end += 1

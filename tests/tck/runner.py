@@ -179,10 +179,7 @@ class _Run:
             raise ScenarioFailed(f"cannot read expected value: {exc}") from None
         index = [actual.columns.index(h) for h in header]
         got = [tuple(canonical(row[i], unordered_lists) for i in index) for row in actual.rows]
-        if ordered:
-            ok = got == expected
-        else:
-            ok = Counter(got) == Counter(expected)
+        ok = got == expected if ordered else Counter(got) == Counter(expected)
         if not ok:
             raise ScenarioFailed(f"rows differ{' (order matters)' if ordered else ''}:\n"
                                  f"      expected {_show(expected)}\n      got      {_show(got)}")
@@ -201,7 +198,7 @@ class _Run:
             problems.append(f"detail {err.detail}")
         if problems:
             raise ScenarioFailed(f"expected {error_type} at {phase}: {detail}, got "
-                                 f"{', '.join(problems)} ({err.message.splitlines()[0] if err.message else ''})")
+                                 f"{', '.join(problems)} ({_first_line(err.message)})")
 
     def check_side_effects(self, expected: dict[str, int]) -> None:
         if self.before is None or self.after is None:
@@ -211,6 +208,10 @@ class _Run:
         if got != want:
             diff = {k: (want[k], got[k]) for k in SIDE_EFFECT_KEYS if want[k] != got[k]}
             raise ScenarioFailed(f"side effects differ (expected, got): {diff}")
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
 
 
 def _show(rows: list[Any], limit: int = 8) -> str:
