@@ -506,8 +506,7 @@ class Matcher:
     def compile(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
                 compiler: Any) -> CompiledMatch:
         graph = self.ctx.graph
-        plan = plan_match(parts, where, bound, lambda label: len(graph.nodes_with_label(label)),
-                          graph.node_count())
+        plan = plan_match(parts, where, bound, graph.label_count, graph.node_count())
         return CompiledMatch(self, plan, compiler)
 
     def _cached(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, row: Row,

@@ -182,9 +182,11 @@ def _plan_shortest(plan: MatchPlan, part: ast.PatternPart, pi: int, known: set[s
         flush()
     plan.steps.append(ShortestStep(pi, part.shortest == "all"))
     _bind_rel(part, 0, known)
-    if part.variable:
-        known.add(part.variable)
     flush()
+    if part.variable:
+        plan.steps.append(PathStep(pi))
+        known.add(part.variable)
+        flush()
 
 
 def _bind_node(part: ast.PatternPart, pos: int, known: set[str]) -> None:
