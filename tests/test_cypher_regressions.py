@@ -7,7 +7,6 @@ engine shows up as the same wrong answer those libraries give.
 from __future__ import annotations
 
 import pytest
-
 from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.cypher import execute
 from relgraph.graph.types import Node, Path, Relationship

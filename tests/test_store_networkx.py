@@ -13,7 +13,7 @@ import pytest
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.model import GraphBatch, LoadError, NodeRef, NodeSpec, RelSpec
-from relgraph.graph.snapshot import MAGIC, read_snapshot
+from relgraph.graph.snapshot import FORMAT_VERSION, MAGIC, TOKEN_SIZE, read_snapshot
 from relgraph.graph.store import StoreError
 
 from .test_loader_json import graph_view
@@ -91,7 +91,7 @@ def test_replace_empties_the_graph_in_the_same_transaction(store):
 
 def test_damaged_snapshot_gives_a_clear_error(tmp_path):
     path = tmp_path / "g.snapshot"
-    path.write_bytes(MAGIC + (1).to_bytes(2, "big") + b"\x80\x05truncated")
+    path.write_bytes(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + b"t" * TOKEN_SIZE + b"\x80\x05trunc")
     with pytest.raises(StoreError, match=r"damaged.*relgraph load"):
         NetworkxStore(path)
     path.write_text("hello", encoding="utf-8")
