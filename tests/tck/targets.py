@@ -189,6 +189,10 @@ class RelgraphTarget(Target):
 
 TARGETS: dict[str, str] = {
     "relgraph": f"{__name__}:RelgraphTarget",
+    # The peer libraries, for side-by-side counts; they need bench/.venv-peers (peers.py says how).
+    "grand-cypher": f"{__package__}.peers:GrandCypherTarget",
+    "nxcypher": f"{__package__}.peers:NxCypherTarget",
+    "nxcypher-assisted": f"{__package__}.peers:NxCypherAssistedTarget",
 }
 
 
