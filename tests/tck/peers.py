@@ -7,6 +7,8 @@ live in their own virtualenv (``make peers`` creates ``bench/.venv-peers``),
 and the targets only import them when they are loaded::
 
     bench/.venv-peers/bin/python -m tests.tck --target grand-cypher
+    bench/.venv-peers/bin/python -m tests.tck --target nxcypher
+    bench/.venv-peers/bin/python -m tests.tck --target tests.tck.peers:NxCypherUnassistedTarget
 
 What each target does, so that the comparison is honest
 -------------------------------------------------------
@@ -14,23 +16,24 @@ Every target runs every scenario through the same runner as relgraph, with no
 scenario special-cased. The only differences are how the graph a scenario
 starts from gets built, and how answers and errors are read back:
 
-``nxcypher``
-    Everything by the library: setup scripts, ``having executed`` queries and
-    the scenario's query all run with ``NXCypher(graph).run(query, params)`` on
-    one ``nx.MultiDiGraph``.
-``nxcypher-assisted`` and ``grand-cypher``
+``grand-cypher`` and ``nxcypher``
     The scenario's *setup* (named graphs and ``having executed`` queries) runs
     on relgraph's engine into a :class:`PropertyGraph`, which is then copied
     into the layout the libraries read (:func:`to_peer_graph`); from the first
     graph snapshot on, i.e. the scenario's own query and any control query, the
     library runs alone. grand-cypher cannot write at all, so without this it
-    could not even start most scenarios; nxcypher is run both ways so that its
-    own writes and its reading are measured separately. Setup queries never
-    count as passes by themselves: a scenario passes only on the library's
-    answer (or error) to its own query and the side effects that query had.
-    The runner has no "this is setup" hook, so the targets take the runner's
-    first ``snapshot()`` (taken right before "executing query") as the end of
-    the setup phase.
+    could not even start most scenarios. Setup queries never count as passes
+    by themselves: a scenario passes only on the library's answer (or error) to
+    its own query and the side effects that query had. A runner with a
+    ``Target.setup`` hook calls :meth:`PeerTarget.setup` for setup steps; one
+    without it sends them to ``execute``, and the targets then take the
+    runner's first ``snapshot()`` (taken right before "executing query") as the
+    end of the setup phase.
+``nxcypher-unassisted`` (``--target tests.tck.peers:NxCypherUnassistedTarget``)
+    Everything by nxcypher, which can write: setup scripts, ``having executed``
+    queries and the scenario's query all run with
+    ``NXCypher(graph).run(query, params)`` on one ``nx.MultiDiGraph``, so its
+    own CREATE/MERGE/SET are judged too.
 
 Parameters go to nxcypher as a dict. grand-cypher has no parameters, so they
 are not passed (values are never pasted into the query text); such queries fail
@@ -177,7 +180,8 @@ class PeerTarget(Target):
     """Shared machinery; subclasses say which library runs and whether setup is assisted."""
 
     library = ""          # import name
-    assisted = False      # setup steps run on relgraph's engine, then are copied over
+    assisted = True       # setup steps run on relgraph's engine, then are copied over
+    setup_hook = False    # set once the runner calls setup(): execute() is then never setup
 
     def __init__(self) -> None:
         try:
@@ -194,12 +198,26 @@ class PeerTarget(Target):
 
     def reset(self) -> None:
         self.g = nx.MultiDiGraph()
-        self.setup = RelgraphTarget() if self.assisted else None
+        self.builder = RelgraphTarget() if self.assisted else None
         self.in_setup = True
 
+    def setup(self, query: str) -> None:
+        """A setup step, from a runner that tells setup from the query under test."""
+        self.setup_hook = True
+        self._setup(query)
+
+    def load_graph(self, name: str, cypher: str) -> None:
+        self._setup(cypher)
+
+    def _setup(self, query: str) -> None:
+        if self.builder is not None and self.in_setup:
+            self.builder.execute(query, {})
+        else:
+            self.execute(query, {})
+
     def execute(self, query: str, params: dict[str, Any]) -> QueryResult:
-        if self.setup is not None and self.in_setup:
-            return self.setup.execute(query, params)
+        if self.builder is not None and self.in_setup and not self.setup_hook:
+            return self.builder.execute(query, params)
         self._leave_setup()
         try:
             raw = self.run(query, params)
@@ -228,9 +246,9 @@ class PeerTarget(Target):
     def _leave_setup(self) -> None:
         if self.in_setup:
             self.in_setup = False
-            if self.setup is not None:
-                self.g = to_peer_graph(self.setup.graph)
-                self.setup = None
+            if self.builder is not None:
+                self.g = to_peer_graph(self.builder.graph)
+                self.builder = None
 
     def run(self, query: str, params: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -287,14 +305,13 @@ class GrandCypherTarget(PeerTarget):
 
     name = "grand-cypher"
     library = "grandcypher"
-    assisted = True
 
     def run(self, query: str, params: dict[str, Any]) -> Any:
         return self.module.GrandCypher(self.g).run(query)
 
 
 class NxCypherTarget(PeerTarget):
-    """nxcypher 1.1.4 doing everything itself, writes included, in its default strict mode."""
+    """nxcypher 1.1.4 (default strict mode) answering each scenario's query on a graph set up by relgraph."""
 
     name = "nxcypher"
     library = "nxcypher"
@@ -319,8 +336,8 @@ class NxCypherTarget(PeerTarget):
         return None
 
 
-class NxCypherAssistedTarget(NxCypherTarget):
-    """nxcypher answering the scenario's query on a graph that relgraph's engine set up."""
+class NxCypherUnassistedTarget(NxCypherTarget):
+    """nxcypher doing everything itself, its own writes setting up each scenario's graph."""
 
-    name = "nxcypher-assisted"
-    assisted = True
+    name = "nxcypher-unassisted"
+    assisted = False

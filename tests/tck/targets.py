@@ -187,12 +187,11 @@ class RelgraphTarget(Target):
         self.procedures[spec.name] = Procedure(spec.name, spec.inputs, spec.outputs, fn)
 
 
+_PACKAGE = __name__.rsplit(".", 1)[0]
 TARGETS: dict[str, str] = {
     "relgraph": f"{__name__}:RelgraphTarget",
-    # The peer libraries, for side-by-side counts; they need bench/.venv-peers (peers.py says how).
-    "grand-cypher": f"{__package__}.peers:GrandCypherTarget",
-    "nxcypher": f"{__package__}.peers:NxCypherTarget",
-    "nxcypher-assisted": f"{__package__}.peers:NxCypherAssistedTarget",
+    "grand-cypher": f"{_PACKAGE}.peers:GrandCypherTarget",
+    "nxcypher": f"{_PACKAGE}.peers:NxCypherTarget",
 }
 
 
