@@ -19,20 +19,24 @@ What is measured (bench/README.md has the numbers and the reasoning):
   library accepts relgraph's spelling; :data:`QUERIES` lists any per-engine text.
   Before timing, every engine's answer is compared with relgraph's as a multiset
   of rows; a difference is reported and marked in the table.
-* One untimed warm-up, then ``--reps`` timed runs (``--reps-large`` at 100k nodes
-  and above) with a garbage collection before each; the median is reported. A run
-  over ``--slow`` seconds is not repeated; one over ``--timeout`` is stopped.
+* Every query once on a tiny graph first, so that one-time costs (imports, grammar
+  building) land nowhere. Then per size, one untimed warm-up (under tracemalloc,
+  for the memory column), then ``--reps`` timed runs (``--reps-large`` at 100k
+  nodes and above) with a garbage collection before each; the median is reported.
+  When the first timed run takes over ``--slow`` seconds it is the only one; a run
+  over ``--timeout`` is stopped.
 * Time covers what a caller does to get rows: relgraph ``execute(graph, q)`` and
   iterating the records; grand-cypher ``GrandCypher(g).run(q)`` (a GrandCypher
   object keeps the state of the query it ran, so each query needs a new one, and
   its constructor indexes every node); nxcypher ``NXCypher(g).run(q)``.
-* Memory: the tracemalloc peak of one more run of each query, and what building
-  each engine's graph allocated.
+* Memory: the tracemalloc peak of the warm-up run of each query (what the query
+  allocates beyond the graph), and what building each engine's graph allocated.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import random
@@ -263,45 +267,53 @@ def measure(graphs: Graphs, engine: str, query: Query, reps: int, timeout: float
     m = Measurement(engine, query.name, graphs.size)
     run = graphs.runner(engine)
     text = query.for_engine(engine)
+    gc.collect()
+    if memory:
+        tracemalloc.start()
     try:
         first, rows = timed(lambda: run(text), timeout)  # warm-up, and the answer to check
+        if memory:
+            m.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
     except Timeout:
         m.error = f"timeout >{timeout:g}s"
         return m, None
     except Exception as exc:  # a library rejecting the query is a result to report
         m.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
         return m, None
+    finally:
+        if memory:
+            tracemalloc.stop()
     answer = canonical_rows(rows)
     m.rows = len(rows)
     m.first = first
     if reference is not None:
         m.same_answer = answer == reference
-    samples = []
-    if first > slow:
-        samples.append(first)
-    else:
-        for _ in range(reps):
-            gc.collect()
-            try:
-                seconds, _ = timed(lambda: run(text), timeout)
-            except Timeout:
-                m.error = f"timeout >{timeout:g}s"
-                break
-            samples.append(seconds)
+    samples: list[float] = []
+    for _ in range(reps):
+        gc.collect()
+        try:
+            seconds, _ = timed(lambda: run(text), timeout)
+        except Timeout:
+            m.error = f"timeout >{timeout:g}s"
+            break
+        samples.append(seconds)
+        if seconds > slow:
+            break
     if samples:
         m.seconds = statistics.median(samples)
         m.runs = len(samples)
-    if memory and m.seconds is not None and m.seconds * 3 < timeout:
-        gc.collect()
-        tracemalloc.start()
-        try:
-            timed(lambda: run(text), timeout)
-            m.peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
-        except Timeout:
-            pass
-        finally:
-            tracemalloc.stop()
     return m, answer
+
+
+def warm_up_process(engines: list[str], queries: list[Query]) -> None:
+    """Run every query once on a tiny graph, so that one-time costs (lazy imports, building a
+    library's grammar) fall in no measurement, the traced warm-up's memory peak included."""
+    graphs = build(60, measure=False)
+    for engine in engines:
+        run = graphs.runner(engine)
+        for query in queries:
+            with contextlib.suppress(Exception):  # reported when it happens again on the real graph
+                run(query.for_engine(engine))
 
 
 def run_size(size: int, engines: list[str], queries: list[Query], reps: int, timeout: float,
@@ -407,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", default=",".join(q.name for q in QUERIES))
     ap.add_argument("--reps", type=int, default=7, help="timed runs per query")
     ap.add_argument("--reps-large", type=int, default=3, help="timed runs at 100k nodes and above")
-    ap.add_argument("--slow", type=float, default=20.0, help="a warm-up slower than this is the only run")
+    ap.add_argument("--slow", type=float, default=5.0,
+                    help="a first timed run slower than this is the only one")
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds before one run is stopped")
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     ap.add_argument("--check", action="store_true",
@@ -426,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Measurement] = []
     builds: dict[int, dict[str, float]] = {}
     started = time.perf_counter()
+    warm_up_process(engines, queries)
     for size in (int(s) for s in args.sizes.split(",")):
         reps = 0 if args.check else (args.reps_large if size >= 100_000 else args.reps)
         graphs, ms = run_size(size, engines, queries, reps, args.timeout, args.slow,
