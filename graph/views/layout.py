@@ -1,59 +1,91 @@
 """Node positions computed in Python for views too large for in-browser physics.
 
-vis-network's physics simulates every node against every other on each frame
-(Barnes–Hut, so O(n log n)); past a few hundred nodes the browser spends
-seconds, then tens of seconds, before the picture settles, and the page does
-not respond meanwhile. igraph's Fruchterman–Reingold with grid repulsion runs
-in C in O(n) per iteration: 5,000 nodes and 20,000 relationships take about a
-quarter of a second. The browser then only draws, with physics off.
+vis-network's physics simulates every node against the others on each frame;
+past a few hundred nodes the browser spends seconds, then tens of seconds,
+before the picture settles, and the page does not respond meanwhile. igraph's
+Fruchterman–Reingold with grid repulsion runs in C in about O(n) per
+iteration: 5,000 nodes and 20,000 relationships take a third of a second
+(networkx's spring layout takes 45). The browser then only draws, physics off.
+
+Force layouts push unconnected parts far apart, leaving the main part a speck
+in the middle of a huge empty view; so each connected component is laid out
+on its own and the components are packed in rows, largest first.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import statistics
 from collections.abc import Sequence
 
-#: Mean drawn length of a relationship, in vis-network units (pixels at zoom 1): long
-#: enough for a caption of a dozen characters between two nodes.
-EDGE_LENGTH = 140.0
+#: Average distance between neighbouring nodes, in vis-network units (pixels at zoom 1):
+#: room for a short caption under each node once the user zooms in.
+NODE_SPACING = 110.0
+#: Space between packed components.
+GAP = 2 * NODE_SPACING
 ITERATIONS = 300
 SEED = 20240614
 
+Point = tuple[float, float]
+
 
 def compute_positions(count: int, edges: Sequence[tuple[int, int]], *,
-                      seed: int = SEED) -> list[tuple[float, float]]:
+                      seed: int = SEED) -> list[Point]:
     """Positions for nodes ``0..count-1`` joined by ``edges`` (index pairs), deterministic.
 
-    Every run with the same input gives the same picture: the start positions
-    come from a seeded generator, and the algorithm itself draws no random numbers.
+    Every run with the same input gives the same picture: igraph draws its
+    random numbers (start positions, displacements) from a generator seeded here,
+    which is set for the duration of the call (so: not from two threads at once).
     """
     if count == 0:
         return []
-    if count == 1:
-        return [(0.0, 0.0)]
-    import igraph  # imported here: only large views need it, and it takes a moment to load
+    import igraph  # imported here: only large views need it
 
-    rng = random.Random(seed)
-    spread = math.sqrt(count) * 10
-    start = [[rng.uniform(-spread, spread), rng.uniform(-spread, spread)] for _ in range(count)]
     graph = igraph.Graph(n=count, edges=[(a, b) for a, b in edges if a != b], directed=False)
     graph.simplify(multiple=True, loops=True)
-    layout = graph.layout_fruchterman_reingold(seed=start, niter=ITERATIONS, grid=True)
-    return _scaled([(float(x), float(y)) for x, y in layout.coords], edges)
+    components = sorted(graph.connected_components(), key=lambda c: (-len(c), c[0]))
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        shapes = [_component_layout(graph, members) for members in components]
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default: the random module
+    positions: list[Point] = [(0.0, 0.0)] * count
+    for members, points in zip(components, _pack(shapes)):
+        for node, point in zip(members, points):
+            positions[node] = point
+    return positions
 
 
-def _scaled(points: list[tuple[float, float]],
-            edges: Sequence[tuple[int, int]]) -> list[tuple[float, float]]:
-    """Centre the drawing and scale it so the median relationship is EDGE_LENGTH long."""
-    lengths = [math.dist(points[a], points[b]) for a, b in edges if a != b]
-    lengths = [length for length in lengths if length > 0]
-    if lengths:
-        factor = EDGE_LENGTH / statistics.median(lengths)
-    else:  # no relationships: spread the nodes on a grid-like area instead
-        width = max(max(abs(c) for p in points for c in p), 1e-9)
-        factor = EDGE_LENGTH * math.sqrt(len(points)) / (2 * width)
-    cx = statistics.fmean(p[0] for p in points)
-    cy = statistics.fmean(p[1] for p in points)
-    return [(round((x - cx) * factor, 1), round((y - cy) * factor, 1)) for x, y in points]
+def _component_layout(graph, members: list[int]) -> list[Point]:
+    """One connected component, scaled to NODE_SPACING and with its corner at the origin."""
+    if len(members) == 1:
+        return [(0.0, 0.0)]
+    sub = graph.induced_subgraph(members)
+    # Start positions are igraph's own (random, in its default area): chosen by us, a much
+    # larger or smaller area makes the grid repulsion 2 to 10 times slower.
+    coords = sub.layout_fruchterman_reingold(niter=ITERATIONS, grid=len(members) > 200).coords
+    left, top = min(x for x, _ in coords), min(y for _, y in coords)
+    width, height = max(x for x, _ in coords) - left, max(y for _, y in coords) - top
+    area = max(width * height, 1e-9)
+    factor = NODE_SPACING / math.sqrt(area / len(members))  # average spacing -> NODE_SPACING
+    if width * factor < NODE_SPACING and height * factor < NODE_SPACING:  # two or three nodes
+        factor = NODE_SPACING / max(width, height, 1e-9)
+    return [((x - left) * factor, (y - top) * factor) for x, y in coords]
+
+
+def _pack(shapes: list[list[Point]]) -> list[list[Point]]:
+    """Place components in rows (shelves), largest first, and centre the whole on the origin."""
+    sizes = [(max(x for x, _ in s), max(y for _, y in s)) for s in shapes]
+    total = sum((w + GAP) * (h + GAP) for w, h in sizes)
+    row_width = max(math.sqrt(total), sizes[0][0] if sizes else 0.0)
+    placed, x, y, row_height = [], 0.0, 0.0, 0.0
+    for shape, (w, h) in zip(shapes, sizes):
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y + row_height + GAP, 0.0
+        placed.append([(px + x, py + y) for px, py in shape])
+        x += w + GAP
+        row_height = max(row_height, h)
+    every = [p for shape in placed for p in shape]
+    cx = (min(p[0] for p in every) + max(p[0] for p in every)) / 2
+    cy = (min(p[1] for p in every) + max(p[1] for p in every)) / 2
+    return [[(round(px - cx, 1), round(py - cy, 1)) for px, py in shape] for shape in placed]

@@ -8,7 +8,9 @@
 (function () {
   "use strict";
 
+  performance.mark("relgraph:start");
   const data = JSON.parse(document.getElementById("relgraph-data").textContent);
+  performance.mark("relgraph:data");
   const large = !data.physics;
   const CAPTION_MAX = 36;
   const TOOLTIP_QUOTE_MAX = 180;
@@ -93,13 +95,17 @@
   }
 
   function visEdge(e) {
-    const item = { id: e.id, from: e.from, to: e.to, label: edgeCaption(e), title: edgeTooltip(e) };
+    const item = { id: e.id, from: e.from, to: e.to, title: edgeTooltip(e) };
+    // A large view gets captions and arrows only where it is zoomed in (see showDetail):
+    // laying out 20,000 captions and drawing 20,000 arrows costs seconds on a laptop.
+    if (!large) item.label = edgeCaption(e);
     if (e.curve) item.smooth = { enabled: true, type: "curvedCW", roundness: e.curve };
     return item;
   }
 
   const nodes = new vis.DataSet(data.nodes.map(visNode));
   const edges = new vis.DataSet(data.edges.map(visEdge));
+  performance.mark("relgraph:datasets");
   const options = {
     autoResize: true,
     layout: { randomSeed: 7, improvedLayout: !large && data.nodes.length <= 100 },
@@ -107,7 +113,7 @@
       enabled: true, solver: "forceAtlas2Based",
       forceAtlas2Based: { gravitationalConstant: -70, centralGravity: 0.008, springLength: 130,
         springConstant: 0.05, damping: 0.5, avoidOverlap: 0.3 },
-      stabilization: { enabled: true, iterations: 800, updateInterval: 50, fit: true },
+      stabilization: { enabled: true, iterations: 400, updateInterval: 50, fit: true },
       minVelocity: 1,
     },
     nodes: {
@@ -116,7 +122,7 @@
       scaling: { label: { drawThreshold: large ? 7 : 4 } },
     },
     edges: {
-      arrows: { to: { enabled: true, scaleFactor: 0.5 } }, width: 1, selectionWidth: 2,
+      arrows: { to: { enabled: !large, scaleFactor: 0.5 } }, width: 1, selectionWidth: 2,
       color: { color: "#9aa3ad", highlight: "#1f2d3d", hover: "#1f2d3d", inherit: false },
       font: { size: 10, face: "system-ui, sans-serif", color: "#4a5560", strokeWidth: 3,
         strokeColor: "#ffffff", align: "middle" },
@@ -128,11 +134,13 @@
   };
   const container = document.getElementById("network");
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  performance.mark("relgraph:network");
 
   function markReadyAfterDraw() {
     network.once("afterDrawing", function () {
       state.ready = true;
       state.readyAt = performance.now();
+      performance.mark("relgraph:ready");
       document.body.dataset.ready = "true";
     });
     network.redraw();
@@ -146,6 +154,52 @@
       network.setOptions({ physics: { enabled: false } });
       markReadyAfterDraw();
     });
+  }
+
+  // --- detail on zoom (large views) -------------------------------------------------
+
+  const DETAIL_SCALE = 0.6;
+  const DETAIL_MAX = 2000;
+  const detailed = new Set();
+  let detailTimer = null;
+
+  function showDetail() {
+    const scale = network.getScale();
+    if (scale < DETAIL_SCALE) {
+      if (detailed.size) {
+        edges.update(Array.from(detailed, function (id) { return { id: id, arrows: { to: { enabled: false } } }; }));
+        detailed.clear();
+      }
+      return;
+    }
+    const box = container.getBoundingClientRect();
+    const topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    const bottomRight = network.DOMtoCanvas({ x: box.width, y: box.height });
+    const inside = function (p) {
+      return p.x >= topLeft.x && p.x <= bottomRight.x && p.y >= topLeft.y && p.y <= bottomRight.y;
+    };
+    const changes = [];
+    for (const e of data.edges) {
+      if (changes.length >= DETAIL_MAX) break;
+      if (detailed.has(e.id) || e.hidden) continue;
+      const a = nodeById.get(e.from);
+      const b = nodeById.get(e.to);
+      if (inside(a) || inside(b)) {
+        detailed.add(e.id);
+        changes.push({ id: e.id, label: edgeCaption(e), arrows: { to: { enabled: true, scaleFactor: 0.5 } } });
+      }
+    }
+    if (changes.length) edges.update(changes);
+  }
+
+  function scheduleDetail() {
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(showDetail, 120);
+  }
+  if (large) {
+    network.on("zoom", scheduleDetail);
+    network.on("dragEnd", scheduleDetail);
+    network.on("animationFinished", scheduleDetail);
   }
 
   // --- filters -----------------------------------------------------------------------
@@ -392,16 +446,23 @@
     reveal(n);
     state.focused = id;
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.1),
-      animation: { duration: 450, easingFunction: "easeInOutQuad" } });
     showNode(n);
+    // vis-network animates frame by frame; with thousands of edges each frame is slow, so a
+    // large view jumps to the node instead of taking seconds to glide there
+    network.focus(id, { scale: Math.max(network.getScale(), 1.1),
+      animation: large ? false : { duration: 450, easingFunction: "easeInOutQuad" } });
+    if (large) scheduleDetail();
     showCounts();
   }
 
   // --- details panel -----------------------------------------------------------------
 
+  // The panel keeps its width whether it shows something or not: a canvas that changed
+  // size on every click would rescale the view under the user's pointer.
   const panel = document.getElementById("panel");
   const panelBody = document.getElementById("panel-body");
+  const panelHint = document.getElementById("panel-hint");
+  const panelClose = document.getElementById("panel-close");
 
   function sourceName(id) {
     return (data.sources && data.sources[id]) || id;
@@ -451,7 +512,7 @@
 
   function openPanel(kind, id, parts) {
     panelBody.replaceChildren(...parts);
-    panel.hidden = false;
+    panelClose.hidden = false;
     panel.dataset.kind = kind;
     panel.dataset.id = String(id);
     state.selected = { kind: kind, id: id };
@@ -492,10 +553,13 @@
   }
 
   function closePanel() {
-    panel.hidden = true;
+    panelBody.replaceChildren(panelHint);
+    panelClose.hidden = true;
+    delete panel.dataset.kind;
+    delete panel.dataset.id;
     state.selected = null;
   }
-  document.getElementById("panel-close").addEventListener("click", function () {
+  panelClose.addEventListener("click", function () {
     closePanel();
     network.unselectAll();
   });
