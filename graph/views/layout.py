@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 from collections.abc import Sequence
 
-#: Average distance between neighbouring nodes, in vis-network units (pixels at zoom 1):
-#: room for a short caption under each node once the user zooms in.
+#: Median distance from a node to its nearest neighbour, in vis-network units (pixels at
+#: zoom 1): room for a short caption under each node once the user zooms in.
 NODE_SPACING = 110.0
 #: Space between packed components.
 GAP = 2 * NODE_SPACING
@@ -64,13 +65,42 @@ def _component_layout(graph, members: list[int]) -> list[Point]:
     # Start positions are igraph's own (random, in its default area): chosen by us, a much
     # larger or smaller area makes the grid repulsion 2 to 10 times slower.
     coords = sub.layout_fruchterman_reingold(niter=ITERATIONS, grid=len(members) > 200).coords
-    left, top = min(x for x, _ in coords), min(y for _, y in coords)
-    width, height = max(x for x, _ in coords) - left, max(y for _, y in coords) - top
-    area = max(width * height, 1e-9)
-    factor = NODE_SPACING / math.sqrt(area / len(members))  # average spacing -> NODE_SPACING
-    if width * factor < NODE_SPACING and height * factor < NODE_SPACING:  # two or three nodes
-        factor = NODE_SPACING / max(width, height, 1e-9)
-    return [((x - left) * factor, (y - top) * factor) for x, y in coords]
+    points = [(float(x), float(y)) for x, y in coords]
+    left, top = min(x for x, _ in points), min(y for _, y in points)
+    factor = NODE_SPACING / max(_typical_spacing(points), 1e-9)
+    return [((x - left) * factor, (y - top) * factor) for x, y in points]
+
+
+def _typical_spacing(points: list[Point]) -> float:
+    """The median distance from a node to its nearest neighbour, found through a grid of buckets.
+
+    Neither the mean relationship length (long in dense graphs) nor the area per node
+    (near zero for a chain laid out on a line) says how close labels will be; this does.
+    """
+    left, top = min(x for x, _ in points), min(y for _, y in points)
+    extent = max(max(x for x, _ in points) - left, max(y for _, y in points) - top, 1e-9)
+    cell = extent / math.sqrt(len(points))
+    buckets: dict[tuple[int, int], list[Point]] = {}
+    for x, y in points:
+        buckets.setdefault((int((x - left) / cell), int((y - top) / cell)), []).append((x, y))
+    nearest = []
+    for x, y in points:
+        cx, cy = int((x - left) / cell), int((y - top) / cell)
+        best, ring = math.inf, 1
+        while True:
+            for i in range(cx - ring, cx + ring + 1):
+                for j in range(cy - ring, cy + ring + 1):
+                    for other in buckets.get((i, j), ()):
+                        d = math.dist((x, y), other)
+                        if 0 < d < best:
+                            best = d
+            # a neighbour within ``ring`` cells is certain to be the nearest only if closer than that
+            if best <= ring * cell or ring * cell > extent:
+                break
+            ring += 1
+        if best < math.inf:
+            nearest.append(best)
+    return statistics.median(nearest) if nearest else 1.0
 
 
 def _pack(shapes: list[list[Point]]) -> list[list[Point]]:

@@ -163,7 +163,22 @@ def select(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     return _intersection(parts) if len(parts) > 1 else parts[0]
 
 
+def _argv_text(text: str | None) -> str | None:
+    """Text from the command line as the user typed it, even under a C/POSIX locale.
+
+    There Python decodes arguments as ASCII with surrogate escapes, so a UTF-8
+    title such as 'Oʻzbekiston' would arrive as lone surrogates and could not be
+    written; the original bytes are UTF-8 on every system this runs on.
+    """
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    for name in ("title", "around", "labels", "execute", "query"):
+        setattr(args, name, _argv_text(getattr(args, name)))
+    args.param = [_argv_text(p) for p in args.param]
     if args.depth is not None and args.around is None:
         return _fail(ctx, "--depth needs --around NAME", 2)
     if (args.param or args.connect) and args.query is None and args.execute is None:
