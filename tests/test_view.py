@@ -15,6 +15,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from relgraph.graph.backends.networkx_store import NetworkxStore
@@ -66,7 +67,8 @@ def hostile_store(path: Path | None = None) -> NetworkxStore:
                                            "aliases": ["Тошкент", "Oʻzbekiston poytaxti"],
                                            "quote": "“Toshkent” – Oʻzbekiston; 서울특별시와 자매도시"}))
     for i in range(len(HOSTILE)):
-        batch.relationships.append(RelSpec("LIVES_IN", NodeRef("Person", f"h{i}"), NodeRef("City", "tashkent"),
+        batch.relationships.append(RelSpec("LIVES_IN", NodeRef("Person", f"h{i}"),
+                                           NodeRef("City", "tashkent"),
                                            {"key": f"r{i}", "quote": HOSTILE[i], "year": 2000 + i}))
     store = NetworkxStore(path)
     store.load(batch)
@@ -93,7 +95,8 @@ def test_styles_are_distinct_and_stable():
 
 
 def test_captions():
-    assert shorten("Islam Karimov's official visit to South Korea (1992)", 36) == "Islam Karimov's official visit to…"
+    long = "Islam Karimov's official visit to South Korea (1992)"
+    assert shorten(long, 36) == "Islam Karimov's official visit to…"
     assert shorten("  short   name ") == "short name"
     assert relationship_caption("SISTER_CITY_OF", 2010) == "SISTER_CITY_OF 2010"
     assert relationship_caption("LOCATED_IN", None) == "LOCATED_IN"
@@ -130,7 +133,8 @@ def test_colours_are_the_same_in_every_view_of_a_graph(article_store):
     colour = {g["label"]: g["color"] for g in whole.groups}
     assert all(colour[g["label"]] == g["color"] for g in part.groups)
     assert "Selection: 1-hop neighbourhood of Islam Karimov" in part.caption
-    assert f"{len(part.nodes)} nodes and {len(part.edges)} relationships of 144 and 280 in the graph" in part.caption
+    shown = f"{len(part.nodes)} nodes and {len(part.edges)} relationships of 144 and 280 in the graph"
+    assert shown in part.caption
 
 
 def test_large_views_are_laid_out_in_python():
@@ -177,7 +181,8 @@ def test_too_large_selection_is_refused_with_what_max_nodes_would_drop(article_s
         check_size(whole, Limits(max_nodes=100))
     message = str(refused.value)
     assert "the selection has 144 nodes and 280 relationships" in message
-    assert "--max-nodes 100 would keep the 100 best-connected nodes and drop the 44 least-connected" in message
+    assert ("--max-nodes 100 would keep the 100 best-connected nodes "
+            "and drop the 44 least-connected") in message
     assert "--around" in message and "--labels" in message
 
 
@@ -197,7 +202,8 @@ def test_relationship_limit_lowers_the_suggested_node_count(article_store):
 class _References(HTMLParser):
     """Every URL-bearing attribute and every inline style, for the offline check."""
 
-    ATTRIBUTES = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href"}
+    ATTRIBUTES: ClassVar[set[str]] = {"src", "href", "srcset", "poster", "data", "action", "formaction",
+                                      "background", "xlink:href"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -287,8 +293,8 @@ def test_written_as_utf8_whatever_the_locale(tmp_path):
     out = tmp_path / "unicode.html"
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii",
            "RELGRAPH_STORE": str(snapshot), "RELGRAPH_BACKEND": "networkx"}
-    done = subprocess.run([sys.executable, "-m", "relgraph", "view", "-o", str(out), "--title", "Oʻzbekiston – 서울"],
-                          env=env, capture_output=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "relgraph", "view", "-o", str(out),
+                           "--title", "Oʻzbekiston – 서울"], env=env, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
     raw = out.read_bytes()
     text = raw.decode("utf-8")  # strict: fails on any byte that is not UTF-8
@@ -358,7 +364,8 @@ def test_filters_combine_as_an_intersection(loaded, tmp_path):
     assert done.code == 0, done.err
     data = page_data(out.read_text(encoding="utf-8"))
     assert {g["label"] for g in data["groups"]} <= {"City", "Country"}
-    assert "Selection: 2-hop neighbourhood of Tashkent; labels City, Country; years 2010..2019" in data["caption"]
+    selection = "Selection: 2-hop neighbourhood of Tashkent; labels City, Country; years 2010..2019"
+    assert selection in data["caption"]
     for edge in data["edges"]:
         assert "year" not in edge or 2010 <= edge["year"] <= 2019
     nothing = loaded("view", "-o", str(out), "--force", "--labels", "Person", "--years", "1930")
@@ -376,7 +383,8 @@ def test_hard_limit_and_max_nodes(loaded, tmp_path, monkeypatch):
     refused = loaded("view", "-o", str(out))
     assert refused.code == 1 and not out.exists()
     assert "the selection has 144 nodes and 280 relationships; a view holds at most 100 nodes" in refused.err
-    assert "--max-nodes 100 would keep the 100 best-connected nodes and drop the 44 least-connected" in refused.err
+    assert ("--max-nodes 100 would keep the 100 best-connected nodes "
+            "and drop the 44 least-connected") in refused.err
     trimmed = loaded("view", "-o", str(out), "--max-nodes", "100")
     assert trimmed.code == 0, trimmed.err
     assert "--max-nodes 100: left out the 44 least-connected of 144 nodes" in trimmed.err
@@ -422,7 +430,8 @@ class RecordingStore(NetworkxStore):
         hosted = next(r for r in self.relationships(["HOSTED_BY"]) if r.start_node == visit.end_node)
         path = GraphPath([karimov, visit.end_node, hosted.end_node], [visit, hosted])
         seoul = resolve_entity(self, "Seoul")
-        return Result(["p", "city", "n"], [[path, seoul, 3]], Summary(query, dict(parameters or {}), "networkx"))
+        summary = Summary(query, dict(parameters or {}), "networkx")
+        return Result(["p", "city", "n"], [[path, seoul, 3]], summary)
 
 
 @pytest.fixture
@@ -435,9 +444,10 @@ def query_cli(loaded, article_store, monkeypatch):
 def test_view_of_an_inline_query(query_cli, tmp_path):
     cli, store = query_cli
     out = tmp_path / "q.html"
-    done = cli("view", "-o", str(out), "-e", "MATCH p = (:Person)-[:MADE_VISIT]->()-->() RETURN p", "-p", "x=1")
+    query = "MATCH p = (:Person)-[:MADE_VISIT]->()-->() RETURN p"
+    done = cli("view", "-o", str(out), "-e", query, "-p", "x=1")
     assert done.code == 0, done.err
-    assert store.ran == [("MATCH p = (:Person)-[:MADE_VISIT]->()-->() RETURN p", {"x": 1})]
+    assert store.ran == [(query, {"x": 1})]
     data = page_data(out.read_text(encoding="utf-8"))
     assert sorted(e["type"] for e in data["edges"]) == ["HOSTED_BY", "MADE_VISIT"]
     assert {n["name"] for n in data["nodes"]} >= {"Islam Karimov", "Seoul"} and len(data["nodes"]) == 4
@@ -453,7 +463,8 @@ def test_view_of_a_query_script_by_name_and_by_path(query_cli, tmp_path):
     assert text == (ROOT / "queries" / "ego-network.cypher").read_text(encoding="utf-8")
     assert params == {"name": "Tashkent", "depth": 1}
     data = page_data(out.read_text(encoding="utf-8"))
-    assert "query ego-network with name='Tashkent', depth=1 and the relationships among its nodes" in data["caption"]
+    selection = "query ego-network with name='Tashkent', depth=1 and the relationships among its nodes"
+    assert selection in data["caption"]
     assert len(data["edges"]) > 2  # --connect added the relationships among the returned nodes
 
     script = tmp_path / "mine.cypher"
@@ -483,8 +494,8 @@ def test_query_against_the_embedded_engine(loaded, tmp_path):
     pytest.importorskip("relgraph.graph.cypher", reason="the embedded Cypher engine is not merged yet")
     out = tmp_path / "q.html"
     done = loaded("view", "-o", str(out), "-e",
-                  "MATCH p = (:Person {name: 'Islam Karimov'})-[:MADE_VISIT]->(:Visit)-[:HOSTED_BY]->(:Country) "
-                  "RETURN p")
+                  "MATCH p = (:Person {name: 'Islam Karimov'})-[:MADE_VISIT]->(:Visit)"
+                  "-[:HOSTED_BY]->(:Country) RETURN p")
     assert done.code == 0, done.err
     data = page_data(out.read_text(encoding="utf-8"))
     assert len([n for n in data["nodes"] if "Visit" in n["labels"]]) == 8
