@@ -124,8 +124,8 @@
     edges: {
       arrows: { to: { enabled: !large, scaleFactor: 0.5 } }, width: 1, selectionWidth: 2,
       color: { color: "#9aa3ad", highlight: "#1f2d3d", hover: "#1f2d3d", inherit: false },
-      font: { size: 10, face: "system-ui, sans-serif", color: "#4a5560", strokeWidth: 3,
-        strokeColor: "#ffffff", align: "middle" },
+      font: { size: 10, face: "system-ui, sans-serif", color: "#4a5560", strokeWidth: 0,
+        background: "rgba(255,255,255,0.85)", align: "middle" },
       smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.3 },
       scaling: { label: { drawThreshold: large ? 9 : 5 } },
     },
