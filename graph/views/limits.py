@@ -15,7 +15,7 @@ from ..subgraph import Subgraph
 from .style import group_label
 
 #: Up to this many nodes vis-network lays the view out itself (physics); beyond, Python does.
-PHYSICS_MAX_NODES = 300
+PHYSICS_MAX_NODES = 200
 #: Measured in bench/view_scale.py: 5,000 nodes and 20,000 relationships open in about
 #: two seconds and pan and zoom smoothly in headless Chromium on two cores.
 DEFAULT_MAX_NODES = 5000
