@@ -17,7 +17,7 @@ the page's own marks:
   pan       one frame while the user drags or zooms: large views hide relationships
             then (hideEdgesOnDrag/hideEdgesOnZoom), small ones draw everything
 
-Usage: .venv/bin/python bench/view_scale.py [--sizes 300,1000,2500,5000] [--runs 3] [--json]
+Usage: .venv/bin/python bench/view_scale.py [--sizes 200,1000,2500,5000] [--runs 3] [--json]
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def measure_page(browser, path: Path, runs: int) -> tuple[float, float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="300,1000,2500,5000",
+    parser.add_argument("--sizes", default="200,1000,2500,5000",
                         help="synthetic graph sizes in nodes (relationships: 4 per node)")
     parser.add_argument("--runs", type=int, default=3, help="page loads per size (median)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
