@@ -275,6 +275,25 @@ def test_legend_toggles_a_label(article, article_data):
     assert article.drawn() == (144, 280)
 
 
+def test_searching_a_filtered_out_node_shows_it_again_and_says_so(article):
+    article.page.click('#legend button[data-label="Person"]')
+    article.page.focus("#year-from")
+    article.page.keyboard.press("End")  # only 2025
+    article.settle(0.3)
+    assert "islam-karimov" in article.hidden_keys()
+    article.page.fill("#search", "Islam Karimov")
+    article.page.press("#search", "Enter")
+    assert "islam-karimov" not in article.hidden_keys()
+    assert article.text("#counts").endswith("Showing label Person again to show Islam Karimov")
+    visit = article.node_id("visit-1992-karimov-to-south-korea")
+    article.page.fill("#search", "visit-1992-karimov-to-south-korea")  # a key works too
+    article.page.press("#search", "Enter")
+    assert article.js("() => relgraphView.state.focused") == visit
+    assert article.text("#year-text") == "1992–2025"
+    assert article.text("#counts").endswith("Showing years 1992–2025 again to show "
+                                            "Islam Karimov's official visit to South Korea (1992)")
+
+
 def test_relationship_type_filter(article, article_data):
     article.page.uncheck('#types input[data-type="LOCATED_IN"]')
     nodes, edges, _ = expected_counts(article_data, types_off={"LOCATED_IN"})

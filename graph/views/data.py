@@ -140,8 +140,15 @@ def build_view(subgraph: Subgraph, *, title: str | None = None,
     return ViewData(title=title or _default_title(sources), caption=caption, nodes=view_nodes,
                     edges=view_edges, groups=groups, types=types,
                     years=(min(years), max(years)) if years else None,
-                    sources=dict(sorted((source_names or {}).items())), physics=physics,
+                    sources=_cited(subgraph, source_names or {}), physics=physics,
                     layout_seconds=layout_seconds)
+
+
+def _cited(subgraph: Subgraph, source_names: Mapping[str, str]) -> dict[str, str]:
+    """The names of the sources the view's facts cite, for the panel's citations."""
+    cited = {str(e.get("sourceId")) for e in [*subgraph.nodes, *subgraph.relationships]
+             if e.get("sourceId") is not None}
+    return {key: name for key, name in sorted(source_names.items()) if key in cited}
 
 
 def _default_title(sources: str) -> str:

@@ -18,6 +18,10 @@ import math
 import random
 import statistics
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import igraph
 
 #: Median distance from a node to its nearest neighbour, in vis-network units (pixels at
 #: zoom 1): room for a short caption under each node once the user zooms in.
@@ -57,7 +61,7 @@ def compute_positions(count: int, edges: Sequence[tuple[int, int]], *,
     return positions
 
 
-def _component_layout(graph, members: list[int]) -> list[Point]:
+def _component_layout(graph: igraph.Graph, members: list[int]) -> list[Point]:
     """One connected component, scaled to NODE_SPACING and with its corner at the origin."""
     if len(members) == 1:
         return [(0.0, 0.0)]

@@ -23,9 +23,9 @@
   const edgeById = new Map(data.edges.map((e) => [e.id, e]));
   const edgesOf = new Map();
   for (const e of data.edges) {
-    for (const end of [e.from, e.to]) {
+    for (const end of e.from === e.to ? [e.from] : [e.from, e.to]) {
       if (!edgesOf.has(end)) edgesOf.set(end, []);
-      if (end === e.from || e.from !== e.to) edgesOf.get(end).push(e);
+      edgesOf.get(end).push(e);
     }
   }
 
@@ -214,7 +214,8 @@
       !nodeById.get(e.from).hidden && !nodeById.get(e.to).hidden;
   }
 
-  function applyFilters() {
+  function applyFilters(keepNotice) {
+    if (keepNotice !== true) state.notice = "";  // a notice explains the last reveal only
     const nodeChanges = [];
     for (const n of data.nodes) {
       const hidden = !nodeShown(n);
@@ -251,7 +252,7 @@
   function scheduleFilters() {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(function () { pending = false; applyFilters(); });
+    requestAnimationFrame(function () { pending = false; applyFilters(false); });
   }
 
   // legend: one entry per label group, with its shape, colour and count; click toggles it
@@ -437,7 +438,7 @@
       changed.push("years " + state.years[0] + "\u2013" + state.years[1]);
     }
     state.notice = changed.length ? "Showing " + changed.join(" and ") + " again to show " + n.name : "";
-    if (changed.length) applyFilters();
+    if (changed.length) applyFilters(true);
   }
 
   function focusNode(id) {
