@@ -45,8 +45,8 @@ What to show (combine them; a view shows what all of them select):
 
 Up to {PHYSICS_MAX_NODES} nodes the browser lays the view out (physics); larger views get
 positions computed in Python. A view holds at most {DEFAULT_MAX_NODES:,} nodes and
-{RELATIONSHIPS_PER_NODE} relationships per node; a larger selection is refused with what
---max-nodes would drop."""
+{DEFAULT_MAX_NODES * RELATIONSHIPS_PER_NODE:,} relationships ({RELATIONSHIPS_PER_NODE} per node); a larger
+selection is refused, saying what --max-nodes would leave out."""
 EPILOG = """\
 examples:
   relgraph view -o korea-uzbekistan.html --open
