@@ -189,8 +189,9 @@ def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text with line breaks as they are: a quoted field may hold a CRLF."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
     except OSError as exc:
