@@ -80,11 +80,21 @@ def _closing(script: str, open_at: int) -> int:
 
 
 def _add(statements: list[Statement], script: str, start: int, end: int) -> None:
-    chunk = script[start:end]
-    if not _strip_comments(chunk).strip():
-        return
-    offset = start + (len(chunk) - len(chunk.lstrip()))
-    statements.append(Statement(chunk.strip(), _line(script, offset)))
+    """Add script[start:end] without leading blanks and comments, unless nothing else is left."""
+    while start < end:
+        rest = script[start:end]
+        stripped = rest.lstrip()
+        start += len(rest) - len(stripped)
+        if stripped.startswith("//"):
+            newline = script.find("\n", start, end)
+            start = end if newline < 0 else newline + 1
+        elif stripped.startswith("/*"):
+            start = script.find("*/", start, end) + 2  # split_statements checked it is closed
+        else:
+            break
+    text = script[start:end].strip()
+    if text:
+        statements.append(Statement(text, _line(script, start)))
 
 
 def _strip_comments(text: str) -> str:
