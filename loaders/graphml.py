@@ -6,7 +6,9 @@ them, or else from the data key with id ``labels``; a relationship's type from t
 keys become properties named by their ``attr.name`` and typed by ``attr.type``
 (boolean, int, long, float, double, string); a key with ``attr.list`` holds a JSON
 array, which is how APOC writes lists. Keys' ``<default>`` values apply to elements
-without that data. The node id becomes the key when the node has no ``key``
+without that data. Data for an undeclared key (APOC writes such data for a property
+whose values have several types) is read as text named by the key id, as APOC's own
+importer reads it. The node id becomes the key when the node has no ``key``
 property; a relationship without one gets a derived key, as in every loader.
 
 The file is parsed with SAX so that every problem names its line.
@@ -225,8 +227,10 @@ def read_graphml(path: Path | str) -> GraphBatch:
                 continue
             key = key_for(element.kind, kid)
             if key is None:
-                problems.append(f"{where}: data for undeclared key {kid!r}")
-                return None
+                # APOC does not declare a key for a property whose values have several types
+                # (text on one node, a list on another) but writes the data all the same; its
+                # importer then reads the key id as the name and the text as a string. So do we.
+                key = Key(kid, element.kind, kid, "string", None)
             texts[key.name] = (key, text)
         for prop, (key, text) in texts.items():
             try:
