@@ -92,3 +92,4 @@ def reversed_batch(batch: GraphBatch) -> GraphBatch:
     out.nodes = list(reversed(batch.nodes))
     out.relationships = list(reversed(batch.relationships))
     return out
+

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import neo4j
 import pytest
@@ -31,16 +28,8 @@ from relgraph.graph.statements import is_schema_command
 from relgraph.graph.subgraph import Subgraph
 from relgraph.loaders import read_sources
 
-from .export_samples import awkward_batch, graph_view, typed_properties
-
-ROOT = Path(__file__).resolve().parents[1]
-SERVER = ROOT / "tools" / "neo4j" / "neo4j-server"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from .export_neo4j import ServerError, neo4j_view, start_neo4j, stop_neo4j
+from .export_samples import awkward_batch, graph_view
 
 
 @pytest.fixture(scope="session")
@@ -50,15 +39,14 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield given
         return
     home = tmp_path_factory.mktemp("neo4j-export-home")
-    started = subprocess.run([str(SERVER), "start", "--port", str(_free_port()), "--home", str(home)],
-                             capture_output=True, text=True, timeout=900, check=False)
-    if started.returncode != 0:
-        pytest.fail(f"Neo4j did not start (exit {started.returncode}):\n{started.stderr[-4000:]}")
     try:
-        yield started.stdout.strip().splitlines()[-1]
+        uri = start_neo4j(home)
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield uri
     finally:
-        subprocess.run([str(SERVER), "stop", "--home", str(home)], capture_output=True, timeout=120,
-                       check=False)
+        stop_neo4j(home)
 
 
 @pytest.fixture(scope="session")
@@ -83,19 +71,6 @@ def awkward_store() -> NetworkxStore:
     store = NetworkxStore()
     store.load(awkward_batch())
     return store
-
-
-def neo4j_view(driver: neo4j.Driver, ignore: tuple[str, ...] = ()) -> tuple[list, list]:
-    """What Neo4j holds, in the shape of export_samples.graph_view."""
-    def props(values: dict[str, Any]) -> tuple:
-        return typed_properties({k: v for k, v in values.items() if k not in ignore})
-
-    nodes = sorted((tuple(sorted(r["labels"])), props(r["props"])) for r in driver.execute_query(
-        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props").records)
-    rels = sorted((r["a"], r["type"], r["b"], props(r["props"])) for r in driver.execute_query(
-        "MATCH (a)-[r]->(b) RETURN a.key AS a, type(r) AS type, b.key AS b, properties(r) AS props"
-    ).records)
-    return nodes, rels
 
 
 def apoc_import_graphml(driver: neo4j.Driver, path: Path) -> None:
