@@ -26,7 +26,8 @@ Select a subgraph (the whole graph by default) and write it in a format other
 tools read. Output is deterministic: the same data gives the same bytes,
 whichever backend holds it, in a stable order, so exports diff cleanly. It is
 written atomically: a failed export leaves no partial file. An existing output
-is kept unless --force. docs/export.md says what each format can and cannot hold.
+is kept unless --force. docs/export.md says what each format can and cannot hold;
+'relgraph load' reads every format back except gexf.
 
 Formats (chosen by --format, else by the output's suffix):
 """ + "\n".join(f"  {f.name:<8} {f.description}" for f in EXPORTERS.values())
@@ -37,7 +38,7 @@ examples:
   relgraph export --around Tashkent --types LOCATED_IN,SISTER_CITY_OF -o tashkent.json
   relgraph export --labels Person,Office --format csv -o people/       a neo4j-admin folder
   relgraph export --years 2010..2020 -o decade.zip                      CSV files in a zip
-  relgraph export --query visits --connect -o visits.jsonl              a script from queries/
+  relgraph export --query ego-network --param name=Seoul -o seoul.jsonl  a script from queries/
   relgraph export -e "MATCH p=(:Person)-[:MADE_VISIT]->() RETURN p" -o visits.cypher
   relgraph export --format jsonl -o - | head -3                         to standard output
   relgraph load graph.graphml                                           read an export back
