@@ -79,10 +79,12 @@ def test_labels_and_years(loaded, tmp_path):
 
 def test_empty_selections_say_so_and_write_nothing(loaded, tmp_path):
     target = tmp_path / "x.json"
-    typo = loaded("export", "--labels", "Persn", "-o", str(target))
+    typo = loaded("export", "--labels", "Person,Ofice", "-o", str(target))
     assert typo.code == 1
-    assert "selection (labels Persn) is empty; no node has the label 'Persn' (did you mean 'Person'?)" \
-        in typo.err and "nothing was written" in typo.err
+    assert "no node has the label 'Ofice' (did you mean 'Office'?) (nothing was written)" in typo.err
+    type_typo = loaded("export", "--around", "Seoul", "--types", "SISTER_CITY", "-o", str(target))
+    assert type_typo.code == 1
+    assert "no relationship has the type 'SISTER_CITY' (did you mean 'SISTER_CITY_OF'?)" in type_typo.err
     years = loaded("export", "--years", "1800..1810", "-o", str(target))
     assert years.code == 1 and "is empty" in years.err
     assert not target.exists()

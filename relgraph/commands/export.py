@@ -127,15 +127,23 @@ def select(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     return Subgraph.from_store(store)
 
 
-def _unknown_names(asked: list[str], known: list[str], what: str) -> str:
-    """'; no node has the label 'Persn' (did you mean 'Person'?)' for names the graph lacks."""
+def unknown_names(store: GraphStore, args: argparse.Namespace) -> str:
+    """'no node has the label 'Persn' (did you mean 'Person'?)' for --labels or --types that the
+    graph lacks, else ''. A typo would otherwise quietly select less than was meant."""
+    if args.labels is None and args.types is None:
+        return ""
+    counts = store.counts()
+    if args.labels is not None:
+        asked, known, what = _names(args.labels), list(counts.labels), "node has the label"
+    else:
+        asked, known, what = _names(args.types), list(counts.types), "relationship has the type"
     notes = []
     for name in asked:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
             notes.append(f"no {what} {name!r}{hint}")
-    return "; " + "; ".join(notes) if notes else ""
+    return "; ".join(notes)
 
 
 def run(args: argparse.Namespace, ctx) -> int:
@@ -143,20 +151,16 @@ def run(args: argparse.Namespace, ctx) -> int:
     fmt = choose_format(args)
     store = ctx.store()
     try:
+        unknown = unknown_names(store, args)
+        if unknown:
+            raise SelectionError(unknown)
         subgraph = select(store, args)
     except SelectionError as exc:
-        print(f"relgraph export: error: {exc}", file=ctx.err)
+        print(f"relgraph export: error: {exc} (nothing was written)", file=ctx.err)
         return 1
     if not subgraph.nodes:
-        why = ""
-        if args.labels is not None or args.types is not None:
-            counts = store.counts()
-            if args.labels is not None:
-                why = _unknown_names(_names(args.labels), list(counts.labels), "node has the label")
-            else:
-                why = _unknown_names(_names(args.types), list(counts.types), "relationship has the type")
         what = "the graph is empty (run 'relgraph load' first)" if subgraph.description == "whole graph" \
-            else f"the selection ({subgraph.description}) is empty{why}"
+            else f"the selection ({subgraph.description}) is empty"
         print(f"relgraph export: {what}; nothing was written", file=ctx.err)
         return 1
     summary = f"{len(subgraph.nodes):,} nodes and {len(subgraph.relationships):,} relationships"
