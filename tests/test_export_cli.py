@@ -110,12 +110,22 @@ def test_existing_output_is_kept_without_force(loaded, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     folder = tmp_path / "csv"
     folder.mkdir()
-    (folder / "mine.txt").write_text("keep", encoding="utf-8")
+    (folder / "old.csv").write_text("an earlier export", encoding="utf-8")
     assert loaded("export", "--format", "csv", "-o", str(folder)).code == 1
-    assert (folder / "mine.txt").exists()
+    assert (folder / "old.csv").exists()
     assert loaded("export", "--format", "csv", "-o", str(folder), "--force").code == 0
     assert sorted(p.name for p in folder.iterdir()) == ["nodes-2.csv", "nodes.csv", "relationships.csv"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_force_never_replaces_a_folder_of_other_things(loaded, tmp_path):
+    """--force replaces a folder by deleting it: only ever a folder of CSV files."""
+    folder = tmp_path / "documents"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "thesis.txt").write_text("years of work", encoding="utf-8")
+    result = loaded("export", "--format", "csv", "-o", str(folder), "--force")
+    assert result.code == 1 and "holds more than CSV files (sub, thesis.txt); not replacing it" in result.err
+    assert (folder / "thesis.txt").read_text(encoding="utf-8") == "years of work"
 
 
 def test_a_failed_write_leaves_no_partial_file(loaded, tmp_path, monkeypatch):
@@ -253,3 +263,13 @@ def test_a_script_that_breaks_its_constraint_leaves_nothing(cli, tmp_path):
     result = cli("load", str(script))
     assert result.code == 1 and f"{script}:1:" in result.err and "uniqueness constraint" in result.err
     assert "0 nodes" in cli("stats").out
+
+
+@needs_engine
+def test_load_replace_with_a_script(loaded, tmp_path, cli):
+    script = tmp_path / "cities.cypher"
+    assert loaded("export", "--labels", "City", "-o", str(script)).code == 0
+    result = cli("load", "--replace", str(script))
+    assert result.code == 0, result.err
+    assert "Graph now holds 7 nodes and" in result.out
+    assert "7 nodes" in cli("stats").out

@@ -174,6 +174,14 @@ def write_admin_csv(subgraph: Subgraph, out: Path | str | Any) -> None:
         raise ExportError("CSV export writes several files: give a folder or a .zip path, not '-'")
     path = Path(out)
     files = admin_csv_files(subgraph)
+    if path.is_dir():
+        # Replacing a folder deletes it: only ever one that holds nothing but CSV files (an
+        # earlier export), never a folder of other things given by mistake (-o ~ --force).
+        others = sorted(p.name for p in path.iterdir() if not (p.is_file() and p.suffix.lower() == ".csv"))
+        if others:
+            raise ExportError(f"{path} holds more than CSV files ({', '.join(others[:3])}"
+                              f"{', ...' if len(others) > 3 else ''}); not replacing it, choose an "
+                              "empty or new folder")
     if path.suffix.lower() == ".zip":
         with atomic_writer(path, binary=True) as fh:
             fh.write(zip_bytes(files))
