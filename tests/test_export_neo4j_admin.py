@@ -31,8 +31,9 @@ def neo4j_admin_import(home: Path, folder: Path) -> subprocess.CompletedProcess[
     # The database name goes first: --nodes and --relationships take any number of files and
     # would swallow a name after them.
     command = ["java", "-Xmx512m", "-cp", f"{LIB}/*", "org.neo4j.cli.AdminTool", "database", "import",
-               "full", "neo4j", "--multiline-fields=true", "--max-off-heap-memory=256m", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+               "full", "neo4j", "--multiline-fields=true", "--max-off-heap-memory=256m",
+               f"--report-file={home / 'import.report'}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=home,
                           env={**os.environ, "NEO4J_HOME": str(home)})
 
 
