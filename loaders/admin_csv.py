@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,8 @@ from relgraph.graph.model import (
     ModelError,
     NodeRef,
     NodeSpec,
+    RelKeys,
     RelSpec,
-    default_rel_key,
 )
 
 ARRAY_DELIMITER = ";"
@@ -219,9 +218,9 @@ def read_admin_csv(paths: Iterable[Path | str]) -> GraphBatch:
         else:
             problems.append(f"{csv_file.name}:{rows[0][0]}: header has neither an :ID column "
                             "(node file) nor :START_ID, :END_ID and :TYPE (relationship file)")
-    ordinals: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+    keys = RelKeys()
     for csv_file, header, rows in rel_files:
-        _read_rels(csv_file, header, rows, batch, ids, ordinals, problems)
+        _read_rels(csv_file, header, rows, batch, ids, keys, problems)
     if problems:
         raise LoadError(problems)
     batch.validate()
@@ -283,7 +282,7 @@ def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, l
 
 def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
                batch: GraphBatch, ids: dict[tuple[str, str], NodeRef],
-               ordinals: Counter[tuple[NodeRef, str, NodeRef]], problems: list[str]) -> None:
+               keys: RelKeys, problems: list[str]) -> None:
     start_col = next(i for i, c in enumerate(header) if c.kind == "START_ID")
     end_col = next(i for i, c in enumerate(header) if c.kind == "END_ID")
     type_col = next(i for i, c in enumerate(header) if c.kind == "TYPE")
@@ -305,8 +304,7 @@ def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, li
         start, end = refs
         rel_type = row[type_col] or ""
         if "key" not in props:
-            ordinals[(start, rel_type, end)] += 1
-            props["key"] = default_rel_key(start, rel_type, end, ordinals[(start, rel_type, end)])
+            props["key"] = keys(start, rel_type, end)
         try:
             batch.relationships.append(
                 RelSpec(rel_type, start, end, props, origin=f"{csv_file.name}:{line}")  # type: ignore[arg-type]

@@ -53,3 +53,11 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture(scope="module", params=["networkx"])
+def query_store(request, tmp_path_factory):
+    """The article graph, loaded once per module, on each backend in turn (read-only use)."""
+    store = NetworkxStore(tmp_path_factory.mktemp("queries") / "graph.snapshot")
+    store.load(read_sources(default_sources()))
+    return store
