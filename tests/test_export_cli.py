@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
 
 import pytest
-
-HAS_ENGINE = importlib.util.find_spec("relgraph.graph.cypher") is not None
-needs_engine = pytest.mark.skipif(
-    not HAS_ENGINE, reason="the embedded Cypher engine (branch cypher-engine) is not merged here yet")
 
 
 @pytest.fixture
@@ -199,7 +194,6 @@ def test_cypher_scripts_cannot_be_mixed_with_data(cli, tmp_path):
     assert result.code == 1 and "load Cypher scripts on their own" in result.err
 
 
-@needs_engine
 def test_query_selection_with_connect(loaded, tmp_path):
     plain = tmp_path / "people.jsonl"
     assert loaded("export", "-e", "MATCH (p:Person) RETURN p", "-o", str(plain)).code == 0
@@ -217,7 +211,6 @@ def test_query_selection_with_connect(loaded, tmp_path):
     assert writes.code == 1 and not (tmp_path / "w.json").exists()
 
 
-@needs_engine
 def test_query_scripts_by_file_and_name(loaded, tmp_path):
     """A script file with typed parameters returns graph values; with --connect (relationships
     among the neighbours too) the export is the same as --around's."""
@@ -236,7 +229,6 @@ def test_query_scripts_by_file_and_name(loaded, tmp_path):
     assert unknown.code == 2 and "did you mean" in unknown.err
 
 
-@needs_engine
 def test_load_runs_an_exported_script_in_one_transaction(loaded, tmp_path, cli, monkeypatch):
     script = tmp_path / "g.cypher"
     assert loaded("export", "-o", str(script)).code == 0
@@ -255,7 +247,6 @@ def test_load_runs_an_exported_script_in_one_transaction(loaded, tmp_path, cli, 
     assert "144 nodes, 280 relationships" in cli("stats").out  # the CREATE was rolled back
 
 
-@needs_engine
 def test_a_script_that_breaks_its_constraint_leaves_nothing(cli, tmp_path):
     script = tmp_path / "dup.cypher"
     script.write_text("CREATE CONSTRAINT IF NOT EXISTS FOR (n:Thing) REQUIRE n.key IS UNIQUE;\n"
@@ -265,7 +256,6 @@ def test_a_script_that_breaks_its_constraint_leaves_nothing(cli, tmp_path):
     assert "0 nodes" in cli("stats").out
 
 
-@needs_engine
 def test_load_replace_with_a_script(loaded, tmp_path, cli):
     script = tmp_path / "cities.cypher"
     assert loaded("export", "--labels", "City", "-o", str(script)).code == 0

@@ -8,7 +8,6 @@ The lead extends these to the Neo4j backend once it is merged.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,6 @@ from relgraph.loaders import read_sources
 from relgraph.loaders.cypher_script import read_cypher_scripts
 
 from .export_samples import awkward_batch, graph_view
-
-HAS_ENGINE = importlib.util.find_spec("relgraph.graph.cypher") is not None
-needs_engine = pytest.mark.skipif(
-    not HAS_ENGINE, reason="the embedded Cypher engine (branch cypher-engine) is not merged here yet")
 
 #: format -> output name (the csv format writes a folder, or a zip)
 READABLE = {"json": "g.json", "jsonl": "g.jsonl", "graphml": "g.graphml", "csv": "g", "csv-zip": "g.zip"}
@@ -98,13 +93,11 @@ def test_a_list_mixing_integers_and_floats_keeps_both(fmt, tmp_path):
     assert next(n for n in loaded.nodes() if n["key"] == "tashkent")["mixed"] == [1, 2.5]
 
 
-@needs_engine
 def test_the_cypher_script_recreates_the_graph(tmp_path, awkward_store):
     loaded = round_trip(awkward_store, Subgraph.from_store(awkward_store), "cypher", tmp_path / "g.cypher")
     assert graph_view(loaded) == graph_view(awkward_store)
 
 
-@needs_engine
 def test_the_cypher_script_recreates_the_article_and_is_idempotent(tmp_path, article_store):
     path = tmp_path / "g.cypher"
     loaded = round_trip(article_store, Subgraph.from_store(article_store), "cypher", path)
@@ -115,7 +108,6 @@ def test_the_cypher_script_recreates_the_article_and_is_idempotent(tmp_path, art
     assert graph_view(loaded) == graph_view(article_store)
 
 
-@needs_engine
 def test_a_cypher_script_into_a_graph_that_has_the_data_merges(tmp_path, article_store):
     """Loading a selection back into the full graph creates nothing: MERGE finds every node."""
     karimov = resolve_entity(article_store, "Islam Karimov")
