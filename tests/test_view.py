@@ -344,6 +344,15 @@ def test_view_around_an_entity(loaded, tmp_path):
     assert len([n for n in data["nodes"] if "Visit" in n["labels"]]) == 8
 
 
+def test_view_around_an_entity_along_some_types(loaded, tmp_path):
+    out = tmp_path / "seoul.html"
+    done = loaded("view", "-o", str(out), "--around", "Seoul", "--depth", "3", "--types", "SISTER_CITY_OF")
+    assert done.code == 0, done.err
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert sorted(n["name"] for n in data["nodes"]) == ["Seoul", "Tashkent"]
+    assert [t["type"] for t in data["types"]] == ["SISTER_CITY_OF"]
+
+
 def test_view_refuses_unknown_names_and_labels_with_suggestions(loaded, tmp_path):
     out = tmp_path / "x.html"
     unknown = loaded("view", "-o", str(out), "--around", "Karimova")
@@ -351,7 +360,10 @@ def test_view_refuses_unknown_names_and_labels_with_suggestions(loaded, tmp_path
     label = loaded("view", "-o", str(out), "--labels", "Persn")
     assert label.code == 2 and "no node has the label 'Persn'; did you mean Person?" in label.err
     depth = loaded("view", "-o", str(out), "--depth", "2")
-    assert depth.code == 2 and "--depth needs --around" in depth.err
+    assert depth.code == 2 and "--depth and --types go with --around" in depth.err
+    types = loaded("view", "-o", str(out), "--around", "Seoul", "--types", "SISTER_CITY")
+    assert types.code == 2
+    assert "no relationship has the type 'SISTER_CITY'; did you mean SISTER_CITY_OF" in types.err
     years = loaded("view", "-o", str(out), "--years", "2020..2010")
     assert years.code == 2 and "ends before it starts" in years.err
     assert not out.exists()

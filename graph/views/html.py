@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -72,12 +71,4 @@ def write_view(view: ViewData, path: Path, *, overwrite: bool = False) -> int:
     page = render_html(view).encode("utf-8")
     with atomic_writer(path, binary=True, overwrite=overwrite) as fh:
         fh.write(page)
-        if hasattr(os, "fchmod"):  # the temporary file is private (0600); a view is to be shared
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())
     return len(page)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

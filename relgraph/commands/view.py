@@ -38,7 +38,7 @@ the source quotes of what you click. The file needs no network: every script
 and style is inside it.
 
 What to show (combine them; a view shows what all of them select):
-  --around NAME --depth N   an entity and everything within N hops
+  --around NAME --depth N   an entity and everything within N hops (--types: along these only)
   --labels A,B              nodes with any of these labels, and the relationships among them
   --years FROM..TO          dated nodes in the range and what is directly connected to them
   --query NAME_OR_FILE, -e  the nodes, relationships and paths a Cypher query returns
@@ -51,6 +51,7 @@ EPILOG = """\
 examples:
   relgraph view -o korea-uzbekistan.html --open
   relgraph view -o karimov.html --around 'Islam Karimov' --depth 2
+  relgraph view -o tashkent.html --around Tashkent --types LOCATED_IN,SISTER_CITY_OF
   relgraph view -o people.html --labels Person,Office,Country
   relgraph view -o 2010s.html --years 2010..2019 --title 'The 2010s'
   relgraph view -o visits.html -e 'MATCH p = (:Person)-[:MADE_VISIT]->(:Visit)-[:HOSTED_BY]->() RETURN p'
@@ -82,6 +83,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--around", metavar="NAME", help="an entity (name, alias or key) to centre on")
     parser.add_argument("--depth", type=_depth, metavar="N",
                         help="hops around --around, in either direction (default: 1)")
+    parser.add_argument("--types", metavar="T1,T2",
+                        help="with --around: follow only these relationship types")
     parser.add_argument("--labels", metavar="A,B", help="only nodes with any of these labels")
     parser.add_argument("--years", metavar="FROM..TO",
                         help="dated nodes in the range (2010..2020, 2010.., ..1999, 2016) "
@@ -114,6 +117,19 @@ def _labels(store: GraphStore, text: str) -> list[str]:
             close = difflib.get_close_matches(label, list(known), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else f"; the graph has {', '.join(known)}"
             raise _Refused(f"no node has the label {label!r}{hint}")
+    return wanted
+
+
+def _types(store: GraphStore, text: str) -> list[str]:
+    wanted = [rel_type.strip() for rel_type in text.split(",") if rel_type.strip()]
+    if not wanted:
+        raise _Refused("--types needs at least one relationship type, like LOCATED_IN,SISTER_CITY_OF")
+    known = store.counts().types
+    for rel_type in wanted:
+        if rel_type not in known:
+            close = difflib.get_close_matches(rel_type, list(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; the graph has {', '.join(known)}"
+            raise _Refused(f"no relationship has the type {rel_type!r}{hint}")
     return wanted
 
 
@@ -151,7 +167,8 @@ def select(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     parts = []
     if args.around is not None:
         center = resolve_entity(store, args.around)
-        parts.append(ego_network(store, center, 1 if args.depth is None else args.depth))
+        types = _types(store, args.types) if args.types is not None else None
+        parts.append(ego_network(store, center, 1 if args.depth is None else args.depth, types))
     if args.labels is not None:
         parts.append(by_labels(store, _labels(store, args.labels)))
     if args.years is not None:
@@ -176,11 +193,11 @@ def _argv_text(text: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    for name in ("title", "around", "labels", "execute", "query"):
+    for name in ("title", "around", "labels", "types", "execute", "query"):
         setattr(args, name, _argv_text(getattr(args, name)))
     args.param = [_argv_text(p) for p in args.param]
-    if args.depth is not None and args.around is None:
-        return _fail(ctx, "--depth needs --around NAME", 2)
+    if (args.depth is not None or args.types is not None) and args.around is None:
+        return _fail(ctx, "--depth and --types go with --around NAME", 2)
     if (args.param or args.connect) and args.query is None and args.execute is None:
         return _fail(ctx, "--param and --connect go with --query or -e", 2)
     if args.output.exists() and not args.force:
