@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import xml.sax
 import xml.sax.handler
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,8 @@ from relgraph.graph.model import (
     ModelError,
     NodeRef,
     NodeSpec,
+    RelKeys,
     RelSpec,
-    default_rel_key,
 )
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -267,7 +266,7 @@ def read_graphml(path: Path | str) -> GraphBatch:
         refs[node_id] = spec.ref
         batch.nodes.append(spec)
 
-    ordinals: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+    keys = RelKeys()
     for element in (e for e in handler.elements if e.kind == "edge"):
         where = f"{path}:{element.line}"
         rel_type = element.attrs.get("label", element.data.get("label", ""))
@@ -286,9 +285,7 @@ def read_graphml(path: Path | str) -> GraphBatch:
             continue
         start, end_ref = ends
         if "key" not in props:
-            ordinals[(start, rel_type, end_ref)] += 1  # type: ignore[index]
-            props["key"] = default_rel_key(start, rel_type, end_ref,  # type: ignore[arg-type]
-                                           ordinals[(start, rel_type, end_ref)])  # type: ignore[index]
+            props["key"] = keys(start, rel_type, end_ref)  # type: ignore[arg-type]
         try:
             batch.relationships.append(RelSpec(rel_type, start, end_ref, props, origin=where))  # type: ignore[arg-type]
         except ModelError as exc:
