@@ -12,11 +12,13 @@ $(BIN)/relgraph: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-## demo: build the South Korea–Uzbekistan graph on the embedded backend, summarise and export it
+## demo: build the South Korea–Uzbekistan graph on the embedded backend, summarise it, export it
+##       as node-link JSON and draw it as an offline HTML view
 demo: $(BIN)/relgraph
 	$(BIN)/relgraph --backend networkx load
 	$(BIN)/relgraph --backend networkx stats
 	$(BIN)/relgraph --backend networkx export --format json -o $(OUT)/south-korea-uzbekistan.json --force
+	$(BIN)/relgraph --backend networkx view -o $(OUT)/south-korea-uzbekistan.html --force
 
 ## test: the whole test suite, with a real Neo4j server started for it (see tools/run-tests)
 test: $(BIN)/relgraph

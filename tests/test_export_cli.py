@@ -76,19 +76,19 @@ def test_empty_selections_say_so_and_write_nothing(loaded, tmp_path):
     target = tmp_path / "x.json"
     typo = loaded("export", "--labels", "Person,Ofice", "-o", str(target))
     assert typo.code == 1
-    assert "no node has the label 'Ofice' (did you mean 'Office'?) (nothing was written)" in typo.err
+    assert "no node has the label 'Ofice'; did you mean 'Office'? (nothing was written)" in typo.err
     type_typo = loaded("export", "--around", "Seoul", "--types", "SISTER_CITY", "-o", str(target))
     assert type_typo.code == 1
-    assert "no relationship has the type 'SISTER_CITY' (did you mean 'SISTER_CITY_OF'?)" in type_typo.err
+    assert "no relationship has the type 'SISTER_CITY'; did you mean 'SISTER_CITY_OF'?" in type_typo.err
     years = loaded("export", "--years", "1800..1810", "-o", str(target))
     assert years.code == 1 and "is empty" in years.err
     assert not target.exists()
 
 
 def test_option_combinations_are_checked(loaded, tmp_path):
-    with pytest.raises(SystemExit) as refused:  # argparse: "not allowed with argument --labels"
-        loaded("export", "--labels", "Person", "--years", "2010", "-o", str(tmp_path / "x.json"))
-    assert refused.value.code == 2
+    both = tmp_path / "both.jsonl"  # selections combine: what both select
+    assert loaded("export", "--labels", "Person,Visit", "--years", "2010", "-o", str(both)).code == 0
+    assert node_keys(both) == ["islam-karimov", "visit-2010-karimov-to-south-korea"]
     stray = loaded("export", "--labels", "Person", "--depth", "2", "-o", str(tmp_path / "x.json"))
     assert stray.code == 2 and "--depth and --types go with --around" in stray.err
     connect = loaded("export", "--connect", "-o", str(tmp_path / "x.json"))
@@ -224,7 +224,7 @@ def test_query_scripts_by_file_and_name(loaded, tmp_path):
     assert loaded("export", "--around", "Tashkent", "-o", str(by_option)).code == 0
     assert by_script.read_bytes() == by_option.read_bytes()
     scalars = loaded("export", "--query", "visits", "-o", str(tmp_path / "v.json"))
-    assert scalars.code == 1 and "selection (query results) is empty" in scalars.err
+    assert scalars.code == 1 and "returned no nodes, relationships or paths" in scalars.err
     unknown = loaded("export", "--query", "visit", "-o", str(tmp_path / "v.json"))
     assert unknown.code == 2 and "did you mean" in unknown.err
 
@@ -263,3 +263,13 @@ def test_load_replace_with_a_script(loaded, tmp_path, cli):
     assert result.code == 0, result.err
     assert "Graph now holds 7 nodes and" in result.out
     assert "7 nodes" in cli("stats").out
+
+
+def test_html_export_is_the_offline_view(loaded, tmp_path):
+    target = tmp_path / "karimov.html"
+    done = loaded("export", "--around", "Islam Karimov", "-o", str(target))
+    assert done.code == 0, done.err
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Islam Karimov" in page
+    assert "https://" not in page.split("<script", 1)[0]  # no remote stylesheet or font in the head
+    assert loaded("load", str(target)).code == 1  # a view is not a source

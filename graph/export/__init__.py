@@ -67,13 +67,31 @@ for _fmt in (
                  stream=False),
     ExportFormat("cypher", write_cypher_script, (".cypher", ".cql"),
                  "Cypher script of idempotent MERGE statements (cypher-shell -f, relgraph load)"),
-    # "html": the HTML view, registered by graph/views (see register_exporter).
+    ExportFormat("html", lambda subgraph, out: _write_html(subgraph, out), (".html", ".htm"),
+                 "a self-contained interactive HTML view (see 'relgraph view' for its options)",
+                 readable=False),
 ):
     register_exporter(_fmt)
 
 __all__ = ["EXPORTERS", "ExportError", "ExportFormat", "Subgraph", "atomic_writer", "export",
            "format_for_path", "nodelink_data", "register_exporter", "write_admin_csv",
            "write_cypher_script", "write_gexf", "write_graphml", "write_jsonl", "write_nodelink_json"]
+
+
+def _write_html(subgraph: Subgraph, out: Any) -> None:
+    """The HTML view with default settings; imported on use, since it needs pyvis and igraph."""
+    from ..views import Limits, ViewTooLarge, build_view, check_size, render_html
+
+    try:
+        check_size(subgraph, Limits())
+    except ViewTooLarge as exc:
+        raise ExportError(f"{exc} (use 'relgraph view --max-nodes N' to draw part of it)") from exc
+    page = render_html(build_view(subgraph))
+    if isinstance(out, (str, Path)):
+        with atomic_writer(Path(out)) as fh:
+            fh.write(page)
+    else:
+        out.write(page)
 
 
 def format_for_path(path: Path) -> str | None:
