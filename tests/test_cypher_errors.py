@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.cypher import (

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.cypher import execute, explain
 

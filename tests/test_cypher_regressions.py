@@ -7,7 +7,6 @@ engine shows up as the same wrong answer those libraries give.
 from __future__ import annotations
 
 import pytest
-
 from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.cypher import execute
 from relgraph.graph.types import Node, Path, Relationship
@@ -92,7 +91,8 @@ def test_self_loop_matches_once_undirected() -> None:
 
 
 def test_single_and_double_quoted_strings_with_escapes() -> None:
-    r = execute(PropertyGraph(), "RETURN 'it\\'s' AS a, \"say \\\"hi\\\"\" AS b, 'tab\\there' AS c, '\\u00e9' AS d")
+    r = execute(PropertyGraph(),
+                "RETURN 'it\\'s' AS a, \"say \\\"hi\\\"\" AS b, 'tab\\there' AS c, '\\u00e9' AS d")
     assert r.values() == [["it's", 'say "hi"', "tab\there", "é"]]
 
 
@@ -112,7 +112,8 @@ def test_optional_match_keeps_rows_with_nulls(g) -> None:
 
 
 def test_unwind_and_with_pipeline() -> None:
-    got = rows(PropertyGraph(), "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x WHERE x > 1 RETURN x ORDER BY x DESC")
+    got = rows(PropertyGraph(),
+               "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x WHERE x > 1 RETURN x ORDER BY x DESC")
     assert got == [[3], [2]]
     assert rows(PropertyGraph(), "UNWIND [] AS x RETURN x") == []
     assert rows(PropertyGraph(), "UNWIND null AS x RETURN x") == []
