@@ -296,6 +296,18 @@ class Executor:
             return accs
 
         groups: dict[Any, tuple[Row, Row, list[Any]]] = {}
+        if not key_items:  # one group: skip computing keys per row
+            accs = None
+            for row in rows:
+                if accs is None:
+                    accs = new_accs()
+                    groups[()] = (row, {}, accs)
+                for acc, fns in zip(accs, arg_fns):
+                    if fns is None:
+                        acc.add()
+                    else:
+                        acc.add(*[f(row) for f in fns])
+            rows = ()
         for row in rows:
             values = {n: f(row) for n, f in key_fns}
             key = tuple(group_key(v) for v in values.values())

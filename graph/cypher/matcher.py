@@ -224,17 +224,10 @@ class CompiledMatch:
         return scan
 
     def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool) -> list[tuple[int, int]]:
-        graph = self.graph
-        types = rel.types or None
         direction = rel.direction
         if not forward and direction != "both":
             direction = "in" if direction == "out" else "out"
-        if direction == "out":
-            found = graph.out_rels(nid, types)
-        elif direction == "in":
-            found = graph.in_rels(nid, types)
-        else:
-            found = graph.out_rels(nid, types) + [(r, o) for r, o in graph.in_rels(nid, types) if o != nid]
+        found = self.graph.adjacent_rels(nid, direction, frozenset(rel.types) if rel.types else None)
         self.ctx.stats.rels_expanded += len(found)
         return found
 
@@ -244,6 +237,9 @@ class CompiledMatch:
         var = rel.variable
         forward = dst > src
         graph = self.graph
+        dst_node = self.parts[part].nodes[dst]
+        plain_dst = dst_node.variable is None and not dst_node.labels and dst_node.properties is None
+        rel_props = bool(self.rel_checks[part][i])
 
         def expand(st: _State) -> Iterator[None]:
             cur = st.nodes[part][src]
@@ -271,6 +267,20 @@ class CompiledMatch:
                 options = self._neighbours(cur, rel, forward)  # type: ignore[arg-type]
                 new_var = var is not None
             used = st.used
+            if plain_dst and not new_var and not rel_props:
+                nodes = st.nodes[part]
+                rels = st.rels[part]
+                for rid, other in options:
+                    if rid in used:
+                        continue
+                    used.add(rid)
+                    rels[i] = rid
+                    nodes[dst] = other
+                    yield None
+                    nodes[dst] = None
+                    rels[i] = None
+                    used.discard(rid)
+                return
             for rid, other in options:
                 if rid in used or not self._rel_ok(rid, part, i, st.row):
                     continue
