@@ -70,8 +70,10 @@ def _parse_cached(query: str) -> ast.Query:
 
 def prepare(query: str, procedures: dict[str, Procedure] | None = None) -> tuple[ast.Query, list[str]]:
     """Parse and check a query without running it; returns the tree and result columns."""
+    from .procedures import with_builtins
+
     tree = _parse_cached(query)
-    columns = Analyzer(query, procedures).check(tree)
+    columns = Analyzer(query, with_builtins(procedures)).check(tree)
     return tree, columns
 
 
@@ -103,7 +105,9 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
             raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "
                                 "run it with --write")
     params = _check_parameters(tree, parameters)
-    columns, rows, ctx = run(graph, tree, params, procedures)
+    from .procedures import with_builtins
+
+    columns, rows, ctx = run(graph, tree, params, with_builtins(procedures))
     summary = Summary(query=query, parameters=parameters, backend="networkx", counters=ctx.counters)
     return Result(columns, rows, summary)
 
