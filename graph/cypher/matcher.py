@@ -58,6 +58,7 @@ class CompiledMatch:
         self.plan = plan
         self.ctx: Context = matcher.ctx
         self.graph = matcher.ctx.graph
+        self.deleted = matcher.ctx.deleted_nodes
         parts = plan.parts
         self.parts = parts
         self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
@@ -119,6 +120,8 @@ class CompiledMatch:
 
     def _bind_node(self, st: _State, part: int, pos: int, nid: int) -> bool | None:
         """Bind node ``pos``; returns None on conflict, True if a variable was newly set."""
+        if self.deleted and nid in self.deleted:
+            return None  # deleted earlier in this query, only kept until the end-of-query check
         var = self.parts[part].nodes[pos].variable
         if var is not None:
             current = st.row.get(var, _MISSING)
