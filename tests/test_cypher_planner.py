@@ -83,6 +83,17 @@ def test_second_pattern_expands_from_the_first(big: CountingGraph) -> None:
     assert big.full_scans == 0 and big.label_scans == 0 and len(big.touched) <= 3
 
 
+def test_relationship_type_index_anchors_unlabelled_patterns(big: CountingGraph) -> None:
+    with big.transaction():
+        execute(big, "MATCH (a:Person {key: 'k10'}), (b:Person {key: 'k20'}) CREATE (a)-[:RARE]->(b)",
+                {}, write=True)
+    big.reset()
+    r = execute(big, "MATCH (a)-[:RARE]->(b) RETURN a.key AS a, b.key AS b")
+    assert r.values() == [["k10", "k20"]]
+    assert big.full_scans == 0 and big.label_scans == 0 and len(big.touched) <= 2
+    assert "DirectedRelationshipTypeScan ()-[:RARE]->()" in explain("MATCH ()-[:RARE]->() RETURN 1")
+
+
 def test_unindexed_filter_does_scan(big: CountingGraph) -> None:
     """Control: the counters do notice a scan (so the tests above can fail)."""
     big.reset()

@@ -171,6 +171,10 @@ class PropertyGraph:
     def rels_with_type(self, rel_type: str) -> list[int]:
         return list(self._by_type.get(rel_type, ()))
 
+    def type_count(self, rel_type: str) -> int:
+        """How many relationships have ``rel_type``, without copying the index (query planning)."""
+        return len(self._by_type.get(rel_type, ()))
+
     def type_counts(self) -> dict[str, int]:
         return {t: len(ids) for t, ids in self._by_type.items() if ids}
 

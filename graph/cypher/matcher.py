@@ -27,6 +27,7 @@ from .planner import (
     MatchPlan,
     NodeStep,
     PathStep,
+    RelStep,
     ShortestStep,
     pattern_variables,
     plan_match,
@@ -150,6 +151,8 @@ class CompiledMatch:
     def _compile_step(self, step: Any, compiler: Any) -> Callable[[_State], Iterator[None]]:
         if isinstance(step, NodeStep):
             return self._node_step(step, compiler)
+        if isinstance(step, RelStep):
+            return self._rel_step(step)
         if isinstance(step, ExpandStep):
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
@@ -225,6 +228,59 @@ class CompiledMatch:
                 self._unbind_node(st, part, pos, was_new)
 
         return scan
+
+    def _rel_step(self, step: RelStep) -> Callable[[_State], Iterator[None]]:
+        part, i = step.part, step.rel
+        rel = self.parts[part].rels[i]
+        var = rel.variable
+        graph, ctx = self.graph, self.ctx
+        types = sorted(set(rel.types))
+
+        def rel_scan(st: _State) -> Iterator[None]:
+            if step.kind == BOUND:
+                v = st.row.get(var)  # type: ignore[arg-type]
+                if v is None:
+                    return
+                if not isinstance(v, RelRef):
+                    raise CypherTypeError(f"`{var}` is a {type_name(v)}, not a relationship",
+                                          "VariableTypeConflict")
+                if not graph.has_rel(v.id) or (types and graph.rel_type(v.id) not in types):
+                    return
+                rids = [v.id]
+                new_var = False
+            else:
+                rids = [rid for t in types for rid in graph.rels_with_type(t)]
+                new_var = var is not None
+            ctx.stats.rels_expanded += len(rids)
+            used = st.used
+            for rid in rids:
+                if rid in used or rid in ctx.deleted_rels or not self._rel_ok(rid, part, i, st.row):
+                    continue
+                u, w = graph.rel_ends(rid)
+                if rel.direction == "out":
+                    ends = [(u, w)]
+                elif rel.direction == "in":
+                    ends = [(w, u)]
+                else:
+                    ends = [(u, w), (w, u)] if u != w else [(u, w)]
+                for left, right in ends:
+                    if new_var:
+                        st.row[var] = RelRef(rid)  # type: ignore[index]
+                    was_left = self._bind_node(st, part, i, left)
+                    was_right = self._bind_node(st, part, i + 1, right) if was_left is not None else None
+                    if was_right is not None:
+                        used.add(rid)
+                        st.rels[part][i] = rid
+                        yield None
+                        st.rels[part][i] = None
+                        used.discard(rid)
+                        self._unbind_node(st, part, i + 1, was_right)
+                    if was_left is not None:
+                        self._unbind_node(st, part, i, was_left)
+                    if new_var:
+                        del st.row[var]  # type: ignore[arg-type]
+
+        return rel_scan
 
     def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool) -> list[tuple[int, int]]:
         direction = rel.direction
@@ -519,7 +575,7 @@ class Matcher:
     def compile(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
                 compiler: Any) -> CompiledMatch:
         graph = self.ctx.graph
-        plan = plan_match(parts, where, bound, graph.label_count, graph.node_count())
+        plan = plan_match(parts, where, bound, graph.label_count, graph.node_count(), graph.type_count)
         return CompiledMatch(self, plan, compiler)
 
     def _cached(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, row: Row,

@@ -32,6 +32,7 @@ INDEXED = ("key", "name")
 
 # Anchor kinds, cheapest first.
 BOUND, INDEX, LABEL, SCAN = "bound", "index", "label", "scan"
+TYPE = "type"  # a relationship anchor from the type index
 
 
 @dataclass
@@ -44,6 +45,16 @@ class NodeStep:
     prop: str | None = None  # INDEX: the property
     value: ast.Expr | None = None  # INDEX: the value expression
     label: str | None = None  # LABEL: the label to scan
+
+
+@dataclass
+class RelStep:
+    """Bind relationship ``rel`` of ``part`` and both its end nodes from the type index
+    (``kind`` TYPE) or from a relationship variable bound earlier (``kind`` BOUND)."""
+
+    part: int
+    rel: int
+    kind: str
 
 
 @dataclass
@@ -79,7 +90,7 @@ class FilterStep:
     expr: ast.Expr
 
 
-Step = NodeStep | ExpandStep | ShortestStep | PathStep | FilterStep
+Step = NodeStep | RelStep | ExpandStep | ShortestStep | PathStep | FilterStep
 
 
 @dataclass
@@ -113,7 +124,8 @@ def pattern_variables(part: ast.PatternPart) -> list[str]:
 
 def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
                label_count: Callable[[str], int] | None = None,
-               node_count: int | None = None) -> MatchPlan:
+               node_count: int | None = None,
+               type_count: Callable[[str], int] | None = None) -> MatchPlan:
     """Plan one MATCH (or MERGE, or pattern predicate) given the variables already bound."""
     plan = MatchPlan(parts)
     conjuncts = split_conjuncts(where) if where is not None else []
@@ -141,6 +153,11 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
         best = None
         for pi in remaining:
             cand = _best_anchor(parts[pi], pi, known, bound, conjuncts, label_count, node_count)
+            if parts[pi].shortest is None:
+                for ri in range(len(parts[pi].rels)):
+                    rc = _rel_anchor(parts[pi], pi, ri, known, type_count)
+                    if rc is not None and rc[0] < cand[0]:
+                        cand = (rc[0], pi, rc[1])
             if best is None or cand[0] < best[0]:
                 best = cand
         assert best is not None
@@ -151,14 +168,21 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
             _plan_shortest(plan, part, pi, known, bound, conjuncts, label_count, flush)
             continue
         plan.steps.append(anchor)
-        _bind_node(part, anchor.pos, known)
+        if isinstance(anchor, RelStep):
+            _bind_rel(part, anchor.rel, known)
+            _bind_node(part, anchor.rel, known)
+            _bind_node(part, anchor.rel + 1, known)
+            right_from, left_from = anchor.rel + 1, anchor.rel
+        else:
+            _bind_node(part, anchor.pos, known)
+            right_from = left_from = anchor.pos
         flush()
-        for i in range(anchor.pos, len(part.rels)):
+        for i in range(right_from, len(part.rels)):
             plan.steps.append(ExpandStep(pi, i, i, i + 1, part.rels[i].var_length))
             _bind_rel(part, i, known)
             _bind_node(part, i + 1, known)
             flush()
-        for i in range(anchor.pos - 1, -1, -1):
+        for i in range(left_from - 1, -1, -1):
             plan.steps.append(ExpandStep(pi, i, i + 1, i, part.rels[i].var_length))
             _bind_rel(part, i, known)
             _bind_node(part, i, known)
@@ -212,6 +236,20 @@ def _best_anchor(part, pi, known, bound, conjuncts, label_count, node_count):
     return best[0], pi, best[1]
 
 
+def _rel_anchor(part, pi, i, known, type_count):
+    """(cost, RelStep) for starting part ``pi`` at relationship ``i``, or None."""
+    rel = part.rels[i]
+    if rel.var_length:
+        return None
+    if rel.variable and rel.variable in known:
+        return (0.5, RelStep(pi, i, BOUND))
+    if not rel.types:
+        return None
+    # without statistics (explain), guess a type as selective as a label
+    count = sum(type_count(t) for t in set(rel.types)) if type_count is not None else 1000
+    return (2 + count * (2 if rel.direction == "both" else 1), RelStep(pi, i, TYPE))
+
+
 def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count):
     """(cost, NodeStep) for starting part ``pi`` at node ``pos``."""
     node = part.nodes[pos]
@@ -220,12 +258,12 @@ def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count
     # equality on an indexed property, from the pattern's property map...
     if isinstance(node.properties, ast.MapLiteral):
         for key, value in node.properties.items:
-            if key in INDEXED and free_variables(value) <= bound:
+            if key in INDEXED and free_variables(value) <= known:
                 return (1, NodeStep(pi, pos, INDEX, prop=key, value=value))
     # ...or from a WHERE conjunct `v.key = expr` whose expr is known up front.
     if node.variable:
         for c in conjuncts:
-            found = _index_equality(c, node.variable, bound)
+            found = _index_equality(c, node.variable, known)
             if found is not None:
                 return (1, NodeStep(pi, pos, INDEX, prop=found[0], value=found[1]))
     if node.labels:
@@ -282,6 +320,15 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         if step.kind == LABEL:
             return f"NodeByLabelScan {text} on :{step.label}"
         return f"AllNodesScan {text}"
+    if isinstance(step, RelStep):
+        part = parts[step.part]
+        rel = part.rels[step.rel]
+        text = (f"{_node_text(part.nodes[step.rel])}{_rel_text(rel)}"
+                f"{_node_text(part.nodes[step.rel + 1])}")
+        if step.kind == BOUND:
+            return f"Argument {text} (relationship already bound)"
+        scan = "Undirected" if rel.direction == "both" else "Directed"
+        return f"{scan}RelationshipTypeScan {text}"
     if isinstance(step, ExpandStep):
         part = parts[step.part]
         rel = part.rels[step.rel]
