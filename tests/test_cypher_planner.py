@@ -77,6 +77,14 @@ def test_key_equality_in_where_uses_the_index(big: CountingGraph) -> None:
     assert len(big.touched) < 60  # p plus its neighbours, not 3000 people
 
 
+def test_in_list_uses_the_index(big: CountingGraph) -> None:
+    big.reset()
+    r = execute(big, "MATCH (p:Person) WHERE p.name IN $names RETURN p.key AS k ORDER BY k",
+                {"names": ["p1", "p2", "nobody", "p1"]})
+    assert r.value("k") == ["k1", "k2"]
+    assert big.full_scans == 0 and big.label_scans == 0 and len(big.touched) <= 4
+
+
 def test_second_pattern_expands_from_the_first(big: CountingGraph) -> None:
     big.reset()
     execute(big, "MATCH (c:Company {name: 'Acme'}) MATCH (p:Person {key: 'k7'}) RETURN p, c")

@@ -194,8 +194,9 @@ class CompiledMatch:
             prop = step.prop
             label = node.labels[0] if node.labels else None
 
-            def candidates(st: _State) -> list[int]:
-                value = value_fn(st.row)
+            many = step.many
+
+            def seek(value: Any) -> list[int]:
                 if value is None:
                     return []
                 stats.index_lookups += 1
@@ -205,6 +206,21 @@ class CompiledMatch:
                     stats.nodes_scanned += len(ids)
                     return [n for n in ids if equals(graph.node_properties(n).get(prop), value) is True]
                 return [n for n in found if equals(graph.node_properties(n).get(prop), value) is True]
+
+            def candidates(st: _State) -> list[int]:
+                value = value_fn(st.row)
+                if not many:
+                    return seek(value)
+                if value is None:
+                    return []
+                if not isinstance(value, list):
+                    raise CypherTypeError(f"IN expects a list on the right, got {type_name(value)}",
+                                          "InvalidArgumentType")
+                out: dict[int, None] = {}
+                for v in value:
+                    for n in seek(v):
+                        out[n] = None
+                return list(out)
         elif step.kind == LABEL:
             label = step.label
 

@@ -45,6 +45,7 @@ class NodeStep:
     prop: str | None = None  # INDEX: the property
     value: ast.Expr | None = None  # INDEX: the value expression
     label: str | None = None  # LABEL: the label to scan
+    many: bool = False  # INDEX: value is a list of values to look up (``v.key IN list``)
 
 
 @dataclass
@@ -265,7 +266,8 @@ def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count
         for c in conjuncts:
             found = _index_equality(c, node.variable, known)
             if found is not None:
-                return (1, NodeStep(pi, pos, INDEX, prop=found[0], value=found[1]))
+                return (1 + found[2], NodeStep(pi, pos, INDEX, prop=found[0], value=found[1],
+                                               many=found[2]))
     if node.labels:
         if label_count is not None:
             label = min(node.labels, key=label_count)
@@ -274,14 +276,16 @@ def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count
     return (10**12 if node_count is None else 3 + 2 * node_count, NodeStep(pi, pos, SCAN))
 
 
-def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Expr] | None:
-    if not isinstance(c, ast.Binary) or c.op != "=":
+def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Expr, bool] | None:
+    """``v.key = expr`` or ``v.key IN expr`` with expr computable up front: (key, expr, many)."""
+    if not isinstance(c, ast.Binary) or c.op not in ("=", "IN"):
         return None
-    for prop_side, value_side in ((c.left, c.right), (c.right, c.left)):
+    sides = ((c.left, c.right), (c.right, c.left)) if c.op == "=" else ((c.left, c.right),)
+    for prop_side, value_side in sides:
         if (isinstance(prop_side, ast.Property) and isinstance(prop_side.subject, ast.Variable)
                 and prop_side.subject.name == var and prop_side.key in INDEXED
                 and free_variables(value_side) <= bound):
-            return prop_side.key, value_side
+            return prop_side.key, value_side, c.op == "IN"
     return None
 
 
@@ -316,7 +320,8 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         if step.kind == BOUND:
             return f"Argument {text} (already bound)"
         if step.kind == INDEX:
-            return f"NodeIndexSeek {text} by {step.prop} = {unparse(step.value)}"
+            op = "IN" if step.many else "="
+            return f"NodeIndexSeek {text} by {step.prop} {op} {unparse(step.value)}"
         if step.kind == LABEL:
             return f"NodeByLabelScan {text} on :{step.label}"
         return f"AllNodesScan {text}"
