@@ -168,3 +168,18 @@ def test_merge_and_set_variants() -> None:
         execute(graph, "MATCH (n:K {key: 'a'}) SET n += {x: 1, created: null}, n:Extra", {}, write=True)
     got = rows(graph, "MATCH (n:K) RETURN n.key, n.created, n.seen, n.x, labels(n) ORDER BY n.key")
     assert got == [["a", None, True, 1, ["K", "Extra"]], ["b", True, None, None, ["K"]]]
+
+
+def test_shortest_path_honours_conditions_on_the_path() -> None:
+    """The shortest path that satisfies WHERE, not the shortest path filtered afterwards."""
+    graph = PropertyGraph()
+    with graph.transaction():
+        execute(graph, "CREATE (a:N {name: 'a'})-[:R {w: 1}]->(:N {name: 'b'})-[:R {w: 1}]->"
+                       "(d:N {name: 'd'}), (a)-[:R {w: 5}]->(:N {name: 'c'})-[:R {w: 5}]->"
+                       "(:N {name: 'e'})-[:R {w: 5}]->(d)", {}, write=True)
+    base = ("MATCH (a {name: 'a'}), (d {name: 'd'}), p = shortestPath((a)-[:R*]->(d)) WHERE_CLAUSE "
+            "RETURN [n IN nodes(p) | n.name] AS names")
+    assert rows(graph, base.replace("WHERE_CLAUSE", "")) == [[["a", "b", "d"]]]
+    heavy = base.replace("WHERE_CLAUSE", "WHERE all(r IN relationships(p) WHERE r.w > 2)")
+    assert rows(graph, heavy) == [[["a", "c", "e", "d"]]]
+    assert rows(graph, base.replace("WHERE_CLAUSE", "WHERE length(p) > 5")) == []

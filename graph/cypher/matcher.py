@@ -156,7 +156,7 @@ class CompiledMatch:
         if isinstance(step, ExpandStep):
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
-            return self._shortest(step)
+            return self._shortest(step, compiler)
         if isinstance(step, PathStep):
             return self._path_step(step)
         assert isinstance(step, FilterStep)
@@ -473,20 +473,34 @@ class CompiledMatch:
 
         return var_expand
 
-    def _shortest(self, step: ShortestStep) -> Callable[[_State], Iterator[None]]:
+    def _shortest(self, step: ShortestStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
         part = step.part
         rel = self.parts[part].rels[0]
         var = rel.variable
+        path_var = self.parts[part].variable
         lo = 1 if rel.min_hops is None else rel.min_hops
         if not rel.var_length:
             lo = hi = 1
         else:
             hi = rel.max_hops
+        preds = [compiler.compile_predicate(p) for p in step.predicates]
+
+        def accepts(st: _State, rels: list[int], nodes: list[int]) -> bool:
+            row = dict(st.row)
+            if var is not None:
+                row[var] = [RelRef(r) for r in rels] if rel.var_length else RelRef(rels[0])
+            if path_var is not None:
+                row[path_var] = PathValue(tuple(nodes), tuple(rels))
+            return all(p(row) for p in preds)
 
         def shortest(st: _State) -> Iterator[None]:
             a, b = st.nodes[part][0], st.nodes[part][1]
             assert a is not None and b is not None
-            for rels, nodes in self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths):
+            if preds:
+                found = self._shortest_with_predicates(part, a, b, rel, lo, hi, st, step.all_paths, accepts)
+            else:
+                found = self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths)
+            for rels, nodes in found:
                 new_var = var is not None and var not in st.row
                 if var is not None and not new_var:
                     continue
@@ -501,6 +515,42 @@ class CompiledMatch:
                     del st.row[var]  # type: ignore[arg-type]
 
         return shortest
+
+    def _shortest_with_predicates(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int,
+                                  hi: int | None, st: _State, all_paths: bool,
+                                  accepts: Callable[[_State, list[int], list[int]], bool],
+                                  ) -> list[tuple[list[int], list[int]]]:
+        """Shortest paths that satisfy WHERE conditions on the path: deepen one hop at a time,
+        enumerating trails of exactly that length (exhaustive, as Neo4j falls back to)."""
+        limit = hi if hi is not None else self.graph.rel_count()
+        for length in range(lo, limit + 1):
+            found: list[tuple[list[int], list[int]]] = []
+            rels: list[int] = []
+            nodes = [a]
+
+            def dfs(cur: int, depth: int, length: int = length, found: list = found,
+                    rels: list = rels, nodes: list = nodes) -> bool:
+                if depth == length:
+                    if cur == b and accepts(st, rels, nodes):
+                        found.append((list(rels), list(nodes)))
+                        return not all_paths
+                    return False
+                for rid, other in self._neighbours(cur, rel, True):
+                    if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
+                        continue
+                    rels.append(rid)
+                    nodes.append(other)
+                    done = dfs(other, depth + 1)
+                    nodes.pop()
+                    rels.pop()
+                    if done:
+                        return True
+                return False
+
+            dfs(a, 0)
+            if found:
+                return found
+        return []
 
     def _shortest_paths(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int, hi: int | None,
                         st: _State, all_paths: bool) -> list[tuple[list[int], list[int]]]:

@@ -75,6 +75,9 @@ class ShortestStep:
 
     part: int
     all_paths: bool
+    # WHERE conjuncts about the path or its relationships: the search looks for the
+    # shortest paths that satisfy them, as Neo4j does, rather than filtering afterwards
+    predicates: list[ast.Expr] = field(default_factory=list)
 
 
 @dataclass
@@ -152,7 +155,9 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
     remaining = list(range(len(parts)))
     while remaining:
         best = None
-        for pi in remaining:
+        # shortest paths go last, once the parts that find their end nodes are planned
+        ordinary = [pi for pi in remaining if parts[pi].shortest is None]
+        for pi in ordinary or remaining:
             cand = _best_anchor(parts[pi], pi, known, bound, conjuncts, label_count, node_count)
             if parts[pi].shortest is None:
                 for ri in range(len(parts[pi].rels)):
@@ -166,7 +171,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
         remaining.remove(pi)
         part = parts[pi]
         if part.shortest is not None:
-            _plan_shortest(plan, part, pi, known, bound, conjuncts, label_count, flush)
+            _plan_shortest(plan, part, pi, known, bound, conjuncts, label_count, flush, lambda: pending)
             continue
         plan.steps.append(anchor)
         if isinstance(anchor, RelStep):
@@ -198,14 +203,20 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
 
 
 def _plan_shortest(plan: MatchPlan, part: ast.PatternPart, pi: int, known: set[str], bound: set[str],
-                   conjuncts: list[ast.Expr], label_count, flush) -> None:
+                   conjuncts: list[ast.Expr], label_count, flush, pending) -> None:
     if len(part.rels) != 1:
         raise CypherUnsupportedError("shortestPath over a pattern with more than one relationship")
     for pos in (0, 1):
         plan.steps.append(_node_anchor(part, pi, pos, known, bound, conjuncts, label_count, None)[1])
         _bind_node(part, pos, known)
         flush()
-    plan.steps.append(ShortestStep(pi, part.shortest == "all"))
+    own = {v for v in (part.variable, part.rels[0].variable) if v}
+    step = ShortestStep(pi, part.shortest == "all")
+    for c, deps in list(pending()):
+        if deps & own and deps <= known | own:
+            step.predicates.append(c)
+            pending().remove((c, deps))
+    plan.steps.append(step)
     _bind_rel(part, 0, known)
     flush()
     if part.variable:
@@ -345,7 +356,10 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
     if isinstance(step, ShortestStep):
         part = parts[step.part]
         name = "AllShortestPaths" if step.all_paths else "ShortestPath"
-        return f"{name} {_node_text(part.nodes[0])}{_rel_text(part.rels[0])}{_node_text(part.nodes[1])}"
+        text = f"{name} {_node_text(part.nodes[0])}{_rel_text(part.rels[0])}{_node_text(part.nodes[1])}"
+        if step.predicates:
+            text += " where " + " AND ".join(unparse(p) for p in step.predicates)
+        return text
     if isinstance(step, PathStep):
         return f"ProjectPath {parts[step.part].variable}"
     return f"Filter {unparse(step.expr)}"
