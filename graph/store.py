@@ -50,7 +50,15 @@ class StoreError(Exception):
     """A store cannot do what was asked (unreachable server, unreadable snapshot...)."""
 
 
-class ReadOnlyError(StoreError):
+class QueryError(StoreError):
+    """A query is invalid or failed: syntax, semantics, types, or an error the server raised.
+
+    Both backends raise this (or a subclass) so callers handle queries the same
+    way whichever backend answered; the message says what and where.
+    """
+
+
+class ReadOnlyError(QueryError):
     """A query would write, and the caller did not ask for writes."""
 
 
@@ -63,8 +71,10 @@ class GraphStore(ABC):
     # --- primitives each backend implements -------------------------------------------
 
     @abstractmethod
-    def _apply(self, batch: GraphBatch, progress: Progress | None) -> LoadSummary:
-        """Merge a validated batch in one transaction: all of it or none of it."""
+    def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
+        """Merge a validated batch in one transaction: all of it or none of it.
+
+        With ``replace`` the store is emptied first, inside the same transaction."""
 
     @abstractmethod
     def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
@@ -88,6 +98,10 @@ class GraphStore(ABC):
     def clear(self) -> None:
         """Remove every node and relationship."""
 
+    def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
+        """How the backend would run ``query``, as readable text (nothing is executed)."""
+        raise NotImplementedError(f"the {self.backend} backend cannot explain queries")
+
     def close(self) -> None:
         """Release connections or locks; the default has none."""
 
@@ -97,17 +111,19 @@ class GraphStore(ABC):
 
     # --- shared behaviour -----------------------------------------------------------
 
-    def load(self, batch: GraphBatch, progress: Progress | None = None) -> LoadSummary:
+    def load(self, batch: GraphBatch, progress: Progress | None = None, *,
+             replace: bool = False) -> LoadSummary:
         """Validate the batch against itself and the store, then merge it atomically.
 
         Nodes merge on (primary label, key) and relationships on (start, type,
         end, key), updating properties and adding labels, so loading the same
-        data twice leaves the same graph.
+        data twice leaves the same graph. ``replace`` empties the store first,
+        in the same transaction, so a failed replace keeps the old graph.
         """
         own = {node.ref for node in batch.nodes}
         outside = set(batch.iter_refs()) - own
-        batch.validate(self._existing(outside) if outside else ())
-        return self._apply(batch, progress)
+        batch.validate(self._existing(outside) if outside and not replace else ())
+        return self._apply(batch, progress, replace)
 
     def counts(self) -> GraphCounts:
         """Node and relationship counts per label and type (a label counts every node having it)."""
@@ -122,6 +138,25 @@ class GraphStore(ABC):
             types[rel.type] += 1
         return GraphCounts(total_nodes, total_rels, dict(sorted(labels.items())),
                            dict(sorted(types.items())))
+
+    def neighbourhood(self, element_ids: Iterable[str], depth: int,
+                      types: Iterable[str] | None = None) -> tuple[list[Node], list[Relationship]]:
+        """Nodes within ``depth`` hops of the given ones (either direction, following only
+        ``types`` if given) and every such relationship among them, as APOC's
+        ``subgraphAll`` returns. Backends may override this with a native traversal."""
+        from .select import breadth_first
+
+        rels = list(self.relationships(types))
+        adjacency: dict[str, list[tuple[Relationship, str]]] = {}
+        for rel in rels:
+            start, end = rel.start_node.element_id, rel.end_node.element_id
+            adjacency.setdefault(start, []).append((rel, end))
+            adjacency.setdefault(end, []).append((rel, start))
+        wanted = {str(e) for e in element_ids}
+        seen, _ = breadth_first(adjacency, wanted, depth)
+        nodes = {n.element_id: n for n in self.nodes() if n.element_id in seen}
+        inside = [r for r in rels if r.start_node.element_id in seen and r.end_node.element_id in seen]
+        return list(nodes.values()), inside
 
     def find(self, name_or_key: str) -> list[Node]:
         """Nodes whose key, name or alias equals the text (case-insensitive)."""

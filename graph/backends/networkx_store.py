@@ -8,7 +8,6 @@ other's writes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from ..model import GraphBatch, NodeRef
 from ..result import Result
-from ..snapshot import SnapshotError, read_snapshot, write_snapshot
+from ..snapshot import SnapshotError, load_snapshot, snapshot_token, write_snapshot
 from ..store import GraphStore, LoadSummary, Progress, StoreError
 from ..types import Node, Relationship
 from .property_graph import PropertyGraph
@@ -34,27 +33,19 @@ class NetworkxStore(GraphStore):
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else None
-        self._stamp: tuple[int, int] | None = None
+        self._token: bytes | None = None  # which write of the snapshot self.graph reflects
         self.graph = self._read()
 
     # --- snapshot handling ----------------------------------------------------------
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.path)  # type: ignore[arg-type]
-        except (FileNotFoundError, TypeError):
-            return None
-        return (st.st_ino, st.st_mtime_ns)
 
     def _read(self) -> PropertyGraph:
         if self.path is None:
             return PropertyGraph()
         try:
-            graph = PropertyGraph(read_snapshot(self.path))
+            g, self._token = load_snapshot(self.path)
         except SnapshotError as exc:
             raise StoreError(str(exc)) from exc
-        self._stamp = self._file_stamp()
-        return graph
+        return PropertyGraph(g)
 
     @contextmanager
     def _writing(self) -> Iterator[PropertyGraph]:
@@ -67,13 +58,23 @@ class NetworkxStore(GraphStore):
         with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-            if self._file_stamp() != self._stamp:
+            try:
+                current = snapshot_token(self.path)
+            except SnapshotError as exc:
+                raise StoreError(str(exc)) from exc
+            if current != self._token:  # another process wrote since we read
                 self.graph = self._read()
+            self._remove_stale_temporaries()
             with self.graph.transaction():
                 yield self.graph
                 if self.graph.pending_changes:
-                    write_snapshot(self.graph.g, self.path)
-            self._stamp = self._file_stamp()
+                    self._token = write_snapshot(self.graph.g, self.path)
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files left by a writer that was killed; only writers hold the lock."""
+        assert self.path is not None
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
     def describe(self) -> str:
         return f"networkx snapshot {self.path}" if self.path else "networkx (in memory)"
@@ -90,10 +91,12 @@ class NetworkxStore(GraphStore):
     def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
         return {ref for ref in refs if self._find(ref) is not None}
 
-    def _apply(self, batch: GraphBatch, progress: Progress | None) -> LoadSummary:
+    def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
         summary = LoadSummary(batch.source)
         total, done = len(batch), 0
         with self._writing() as graph:
+            if replace:
+                graph.clear()
             ids: dict[NodeRef, int] = {}
             for spec in batch.nodes:
                 nid = self._find(spec.ref)
@@ -151,6 +154,11 @@ class NetworkxStore(GraphStore):
         with self._writing() as graph:
             return execute(graph, query, dict(parameters or {}), write=True)
 
+    def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
+        from ..cypher import explain
+
+        return explain(query, dict(parameters or {}))
+
     def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
         graph = self.graph
         if labels is None:
@@ -172,6 +180,26 @@ class NetworkxStore(GraphStore):
                 if nid not in cache:
                     cache[nid] = graph.node_value(nid)
             yield graph.rel_value(rid, cache)
+
+    def neighbourhood(self, element_ids: Iterable[str], depth: int,
+                      types: Iterable[str] | None = None) -> tuple[list[Node], list[Relationship]]:
+        """Breadth-first over the in-memory adjacency instead of scanning every relationship."""
+        graph = self.graph
+        wanted = list(types) if types is not None else None
+        seen = {int(e) for e in element_ids if graph.has_node(int(e))}
+        frontier = list(seen)
+        for _ in range(depth):
+            following = []
+            for nid in frontier:
+                for _rid, other in graph.out_rels(nid, wanted) + graph.in_rels(nid, wanted):
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            frontier = following
+        cache = {nid: graph.node_value(nid) for nid in sorted(seen)}
+        rels = sorted({rid for nid in seen for rid, other in graph.out_rels(nid, wanted)
+                       if other in seen})
+        return list(cache.values()), [graph.rel_value(rid, cache) for rid in rels]
 
     def clear(self) -> None:
         with self._writing() as graph:

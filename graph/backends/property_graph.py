@@ -328,14 +328,17 @@ class PropertyGraph:
 
     def set_node_property(self, nid: int, prop: str, value: Any) -> None:
         """Set a property; ``None`` removes it, as in Cypher."""
-        props = self.g.nodes[nid]["properties"]
-        self._set_property(props, prop, value, nid)
+        self._set_property(lambda: self.g.nodes[nid]["properties"], prop, value, nid)
 
     def set_rel_property(self, rid: int, prop: str, value: Any) -> None:
-        self._set_property(self.rel_properties(rid), prop, value, None)
+        self._set_property(lambda: self.rel_properties(rid), prop, value, None)
 
-    def _set_property(self, props: dict[str, Any], prop: str, value: Any, nid: int | None) -> None:
+    def _set_property(self, container: Callable[[], dict[str, Any]], prop: str, value: Any,
+                      nid: int | None) -> None:
+        """Undo steps look the container up again when they run: a later step that was
+        undone first (a delete, say) may have put back a different dict object."""
         missing = object()
+        props = container()
         old = props.get(prop, missing)
         if nid is not None and old is not missing:
             self._index_remove(nid, prop, old)
@@ -347,13 +350,14 @@ class PropertyGraph:
                 self._index_add(nid, prop, value)
 
         def undo() -> None:
-            current = props.get(prop, missing)
+            current_props = container()
+            current = current_props.get(prop, missing)
             if nid is not None and current is not missing:
                 self._index_remove(nid, prop, current)
             if old is missing:
-                props.pop(prop, None)
+                current_props.pop(prop, None)
             else:
-                props[prop] = old
+                current_props[prop] = old
                 if nid is not None:
                     self._index_add(nid, prop, old)
 
@@ -368,7 +372,7 @@ class PropertyGraph:
         self._by_label[label][nid] = None
 
         def undo() -> None:
-            labels.remove(label)
+            self.g.nodes[nid]["labels"].remove(label)
             self._by_label[label].pop(nid, None)
 
         self._record(undo)
@@ -383,7 +387,7 @@ class PropertyGraph:
         self._by_label[label].pop(nid, None)
 
         def undo() -> None:
-            labels.insert(position, label)
+            self.g.nodes[nid]["labels"].insert(position, label)
             self._by_label[label][nid] = None
 
         self._record(undo)

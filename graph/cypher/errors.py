@@ -14,12 +14,16 @@ can tell failures apart without parsing messages:
 
 from __future__ import annotations
 
+from ..store import QueryError
+
 COMPILE_TIME = "compile time"
 RUNTIME = "runtime"
 
 
-class CypherError(Exception):
-    """Base class of everything the engine raises on purpose."""
+class CypherError(QueryError):
+    """Base class of everything the engine raises on purpose.
+
+    A QueryError, so callers handle it exactly like an error the Neo4j server reports."""
 
     tck_type = "Error"
     default_phase = RUNTIME

@@ -1,0 +1,81 @@
+"""A selection of nodes and relationships, in the canonical order every exporter uses.
+
+Exports must be byte-identical for the same data whichever backend produced
+it, and element ids differ between backends. So the order and the ids written
+to files derive from content only: labels sorted, nodes by (first label, key),
+relationships by (start, type, end, key).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .store import GraphStore
+from .types import Node, Relationship
+
+
+def sorted_labels(node: Node) -> list[str]:
+    return sorted(node.labels)
+
+
+def _sort_value(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass
+class Subgraph:
+    nodes: list[Node] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    description: str = "whole graph"
+
+    def __post_init__(self) -> None:
+        """Every relationship's endpoints belong to the subgraph, each node once."""
+        by_id: dict[str, Node] = {n.element_id: n for n in self.nodes}
+        for rel in self.relationships:
+            for end in rel.nodes:
+                by_id.setdefault(end.element_id, end)
+        self.nodes = list(by_id.values())
+
+    @classmethod
+    def from_store(cls, store: GraphStore) -> Subgraph:
+        return cls(list(store.nodes()), list(store.relationships()))
+
+    @classmethod
+    def of(cls, nodes: Iterable[Node], relationships: Iterable[Relationship],
+           description: str = "") -> Subgraph:
+        """Deduplicate by element id; relationships bring their endpoints along."""
+        rels = {rel.element_id: rel for rel in relationships}
+        return cls(list(nodes), list(rels.values()), description)
+
+    def export_ids(self) -> dict[str, str]:
+        """element id -> id written to files: the key when keys are unique, else 'Label:key'.
+
+        Nodes without a key (created ad hoc with Cypher) fall back to '_:' plus
+        their element id, the only identity they have.
+        """
+        keys = Counter(n.get("key") for n in self.nodes if isinstance(n.get("key"), str))
+        unique = all(count == 1 for count in keys.values())
+        ids = {}
+        for node in self.nodes:
+            key = node.get("key")
+            if not isinstance(key, str):
+                ids[node.element_id] = f"_:{node.element_id}"
+            elif unique:
+                ids[node.element_id] = key
+            else:
+                ids[node.element_id] = f"{':'.join(sorted_labels(node))}:{key}"
+        return ids
+
+    def ordered(self) -> tuple[list[Node], list[Relationship], dict[str, str]]:
+        """Nodes and relationships in canonical order, with their export ids."""
+        ids = self.export_ids()
+        nodes = sorted(self.nodes, key=lambda n: (ids[n.element_id], sorted_labels(n)))
+        rels = sorted(
+            self.relationships,
+            key=lambda r: (ids[r.start_node.element_id], r.type, ids[r.end_node.element_id],
+                           _sort_value(r.get("key")), repr(sorted(r.items()))),
+        )
+        return nodes, rels, ids

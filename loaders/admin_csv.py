@@ -1,0 +1,259 @@
+"""Reader for CSV files in the neo4j-admin import convention.
+
+Node files have an ``:ID`` column (optionally named, ``key:ID``, and optionally
+in an ID space, ``:ID(Person)``), a ``:LABEL`` column (labels separated by
+``;``) and typed property columns (``year:int``, ``aliases:string[]``).
+Relationship files have ``:START_ID``, ``:END_ID`` (with the same optional ID
+spaces) and ``:TYPE``. Empty fields mean "no property", as in neo4j-admin.
+
+The ID becomes the node's ``key``; a relationship's ``key`` column, when
+present, names it, otherwise a stable key is derived. A file is recognised as a
+node or a relationship file by its header, so names do not matter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from relgraph.graph.model import (
+    GraphBatch,
+    LoadError,
+    ModelError,
+    NodeRef,
+    NodeSpec,
+    RelKeys,
+    RelSpec,
+)
+
+ARRAY_DELIMITER = ";"
+HEADER_RE = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
+INT_TYPES = {"int", "long", "short", "byte"}
+FLOAT_TYPES = {"float", "double"}
+TEXT_TYPES = {"string", "char", "date", "localdate", "time", "localtime", "datetime",
+              "localdatetime", "duration", "point"}
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+GLOBAL_SPACE = ""
+
+
+@dataclass
+class Column:
+    name: str  # property name, or "" for special columns without a name
+    kind: str  # ID, START_ID, END_ID, TYPE, LABEL, IGNORE, or "property"
+    type: str = "string"
+    array: bool = False
+    space: str = GLOBAL_SPACE
+
+
+def parse_header(fields: list[str], where: str) -> list[Column]:
+    columns = []
+    for field in fields:
+        match = HEADER_RE.match(field.strip())
+        if not match:
+            raise LoadError([f"{where}: cannot read header field {field!r}"])
+        name, ctype, space = match["name"], match["type"], match["space"]
+        upper = (ctype or "").upper()
+        if upper in {"ID", "START_ID", "END_ID"}:
+            columns.append(Column(name, upper, space=space or GLOBAL_SPACE))
+        elif upper in {"TYPE", "LABEL", "IGNORE"}:
+            columns.append(Column(name, upper))
+        else:
+            if not name:
+                raise LoadError([f"{where}: header field {field!r} has no property name"])
+            base = (ctype or "string").lower()
+            array = base.endswith("[]")
+            base = base.removesuffix("[]")
+            if base not in INT_TYPES | FLOAT_TYPES | TEXT_TYPES | {"boolean"}:
+                raise LoadError([f"{where}: unknown column type {ctype!r} in {field!r}"])
+            columns.append(Column(name, "property", base, array))
+    return columns
+
+
+def convert(value: str, column: Column) -> Any:
+    """One field to a Python value; ValueError with a readable message if it does not fit."""
+    if column.array:
+        return [convert(item, Column(column.name, "property", column.type))
+                for item in value.split(ARRAY_DELIMITER)]
+    if column.type in INT_TYPES:
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise ValueError(f"column {column.name}:{column.type}: {value!r} is not an integer") from None
+    if column.type in FLOAT_TYPES:
+        try:
+            return float(value.strip())
+        except ValueError:
+            raise ValueError(f"column {column.name}:{column.type}: {value!r} is not a number") from None
+    if column.type == "boolean":
+        lowered = value.strip().lower()
+        if lowered not in {"true", "false"}:
+            raise ValueError(f"column {column.name}:boolean: {value!r} is not true or false")
+        return lowered == "true"
+    if column.type in {"date", "localdate"} and not DATE_RE.match(value.strip()):
+        raise ValueError(f"column {column.name}:{column.type}: {value!r} is not an ISO date")
+    return value
+
+
+@dataclass
+class CsvFile:
+    name: str  # for messages: path, or archive.zip/member.csv
+    text: str
+
+
+def _rows(csv_file: CsvFile) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(csv_file.text.lstrip("\ufeff"), newline=""))
+    for row in reader:
+        if row and any(cell.strip() for cell in row):
+            yield reader.line_num, row
+
+
+def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
+    """Expand folders and zip archives into the CSV files they hold, sorted by name."""
+    files: list[CsvFile] = []
+    for path in paths:
+        if path.is_dir():
+            members = sorted(path.glob("*.csv"))
+            if not members:
+                raise LoadError([f"{path}: no .csv files in this folder"])
+            files.extend(CsvFile(str(p), _read_text(p)) for p in members)
+        elif path.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
+                    if not names:
+                        raise LoadError([f"{path}: no .csv files in this archive"])
+                    for name in names:
+                        files.append(CsvFile(f"{path}/{name}", archive.read(name).decode("utf-8")))
+            except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
+                raise LoadError([f"{path}: cannot read archive ({exc})"]) from exc
+        else:
+            files.append(CsvFile(str(path), _read_text(path)))
+    return files
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+    except OSError as exc:
+        raise LoadError([f"{path}: {exc.strerror}"]) from exc
+
+
+def read_admin_csv(paths: Iterable[Path | str]) -> GraphBatch:
+    """Read node and relationship CSV files (files, folders or zips) into one batch."""
+    files = collect_files(Path(p) for p in paths)
+    batch = GraphBatch(source=", ".join(f.name for f in files))
+    problems: list[str] = []
+    ids: dict[tuple[str, str], NodeRef] = {}
+    rel_files = []
+    for csv_file in files:
+        rows = list(_rows(csv_file))
+        if not rows:
+            problems.append(f"{csv_file.name}: empty file (no header)")
+            continue
+        header = parse_header(rows[0][1], f"{csv_file.name}:{rows[0][0]}")
+        kinds = {c.kind for c in header}
+        if "ID" in kinds:
+            _read_nodes(csv_file, header, rows[1:], batch, ids, problems)
+        elif {"START_ID", "END_ID", "TYPE"} <= kinds:
+            rel_files.append((csv_file, header, rows[1:]))
+        else:
+            problems.append(f"{csv_file.name}:{rows[0][0]}: header has neither an :ID column "
+                            "(node file) nor :START_ID, :END_ID and :TYPE (relationship file)")
+    keys = RelKeys()
+    for csv_file, header, rows in rel_files:
+        _read_rels(csv_file, header, rows, batch, ids, keys, problems)
+    if problems:
+        raise LoadError(problems)
+    batch.validate()
+    return batch
+
+
+def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[str],
+                problems: list[str]) -> dict[str, Any] | None:
+    if len(row) != len(header):
+        problems.append(f"{csv_file.name}:{line}: {len(row)} fields, the header has {len(header)}")
+        return None
+    props: dict[str, Any] = {}
+    for column, value in zip(header, row):
+        if column.kind in {"property", "ID"} and column.name and value != "":
+            if column.kind == "ID":
+                props[column.name] = value
+                continue
+            try:
+                props[column.name] = convert(value, column)
+            except ValueError as exc:
+                problems.append(f"{csv_file.name}:{line}: {exc}")
+                return None
+    return props
+
+
+def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
+                batch: GraphBatch, ids: dict[tuple[str, str], NodeRef], problems: list[str]) -> None:
+    id_col = next(i for i, c in enumerate(header) if c.kind == "ID")
+    label_cols = [i for i, c in enumerate(header) if c.kind == "LABEL"]
+    if not label_cols:
+        problems.append(f"{csv_file.name}: node file needs a :LABEL column (every node has a label)")
+        return
+    space = header[id_col].space
+    for line, row in rows:
+        props = _properties(csv_file, line, header, row, problems)
+        if props is None:
+            continue
+        node_id = row[id_col]
+        if node_id == "":
+            problems.append(f"{csv_file.name}:{line}: empty :ID")
+            continue
+        labels = [lab for i in label_cols for lab in row[i].split(ARRAY_DELIMITER) if lab]
+        props.setdefault("key", node_id)
+        try:
+            spec = NodeSpec(labels, props, origin=f"{csv_file.name}:{line}")
+        except ModelError as exc:
+            problems.append(f"{csv_file.name}:{line}: {exc}")
+            continue
+        if (space, node_id) in ids:
+            problems.append(f"{csv_file.name}:{line}: duplicate :ID {node_id!r}"
+                            + (f" in ID space {space}" if space else ""))
+            continue
+        ids[(space, node_id)] = spec.ref
+        batch.nodes.append(spec)
+
+
+def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
+               batch: GraphBatch, ids: dict[tuple[str, str], NodeRef],
+               keys: RelKeys, problems: list[str]) -> None:
+    start_col = next(i for i, c in enumerate(header) if c.kind == "START_ID")
+    end_col = next(i for i, c in enumerate(header) if c.kind == "END_ID")
+    type_col = next(i for i, c in enumerate(header) if c.kind == "TYPE")
+    for line, row in rows:
+        props = _properties(csv_file, line, header, row, problems)
+        if props is None:
+            continue
+        refs = []
+        for col in (start_col, end_col):
+            space = header[col].space
+            ref = ids.get((space, row[col]))
+            if ref is None:
+                where = f" in ID space {space}" if space else ""
+                problems.append(f"{csv_file.name}:{line}: :{header[col].kind} {row[col]!r} is not "
+                                f"the :ID of any node{where}")
+            refs.append(ref)
+        if None in refs:
+            continue
+        start, end = refs
+        rel_type = row[type_col]
+        if "key" not in props:
+            props["key"] = keys(start, rel_type, end)
+        try:
+            batch.relationships.append(
+                RelSpec(rel_type, start, end, props, origin=f"{csv_file.name}:{line}")  # type: ignore[arg-type]
+            )
+        except ModelError as exc:
+            problems.append(f"{csv_file.name}:{line}: {exc}")

@@ -1,0 +1,17 @@
+// People who met counterparts from the other country
+//
+// People of either country who took part in an event or signed an agreement
+// together with someone from the other country, ranked by the number of such
+// occasions, with the counterparts they met.
+//
+// @param countryA: string = 'South Korea'
+// @param countryB: string = 'Uzbekistan'
+MATCH (p:Person)-[:ATTENDED|CONFERRED|RECEIVED|SIGNED]->(occasion)<-[:ATTENDED|CONFERRED|RECEIVED|SIGNED]-(q:Person)
+MATCH (p)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->()-[:LOCATED_IN*0..1]->(pc:Country)
+MATCH (q)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->()-[:LOCATED_IN*0..1]->(qc:Country)
+WHERE pc.name IN [$countryA, $countryB] AND qc.name IN [$countryA, $countryB] AND pc <> qc
+WITH DISTINCT p, pc, q, occasion
+ORDER BY q.name
+WITH p, pc, count(DISTINCT occasion) AS occasions, collect(DISTINCT q.name) AS counterparts
+RETURN p.name AS person, pc.name AS country, occasions, counterparts
+ORDER BY occasions DESC, person

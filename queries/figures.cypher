@@ -1,0 +1,16 @@
+// Trade, investment and population figures
+//
+// Every statistic the article gives (trade turnover, investment, rankings,
+// population), with its year, value, the countries or groups it is about and
+// their role in it.
+//
+// @param kind: string = ''
+MATCH (s:Statistic)
+WHERE $kind = '' OR s.kind = $kind
+OPTIONAL MATCH (s)-[about:ABOUT]->(subject)
+WITH s, about, subject ORDER BY about.role, subject.name
+WITH s, collect(subject.name + ' (' + about.role + ')') AS about
+RETURN s.year AS year, s.kind AS kind, s.name AS figure,
+       coalesce(s.valueUsd, s.value, s.rank) AS value, s.valueText AS asStated, about,
+       s.quote AS quote
+ORDER BY year, kind, figure

@@ -1,0 +1,16 @@
+// Honours: who received what, when, and from whom
+//
+// Honorary citizenships and other honours: the recipient, the title, the year,
+// who conferred it and the office they held then, and the visit it belonged to.
+//
+// @param title: string = ''
+MATCH (recipient:Person)-[:RECEIVED]->(honour:Honour)
+WHERE $title = '' OR honour.title = $title
+OPTIONAL MATCH (conferrer:Person)-[:CONFERRED]->(honour)
+OPTIONAL MATCH (conferrer)-[held:HELD_OFFICE]->(office:Office)
+WHERE honour.year IN held.years
+OPTIONAL MATCH (honour)-[:PART_OF]->(visit:Visit)
+RETURN honour.year AS year, recipient.name AS recipient, honour.title AS title,
+       conferrer.name AS conferredBy, office.name AS conferrerOffice, visit.name AS duringVisit,
+       honour.quote AS quote
+ORDER BY year, recipient

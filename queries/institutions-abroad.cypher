@@ -1,0 +1,27 @@
+// Institutions of one country operating in another
+//
+// What the home country, its institutions and its officials run, opened,
+// founded, manage or inaugurated in the host country (airports, universities,
+// joint ventures, embassies, parks...), and the city where it is.
+//
+// @param home: string = 'South Korea'
+// @param host: string = 'Uzbekistan'
+MATCH (home:Country {name: $home}), (host:Country {name: $host})
+MATCH (thing:Institution)-[:LOCATED_IN*1..3]->(host)
+MATCH (thing)-[link:MANAGES|OPENED|FOUNDED|BRANCH_OF|CONCERNS]-(via)
+// BRANCH_OF points from the branch to its parent; the others point at the thing.
+WHERE (type(link) = 'BRANCH_OF') = (startNode(link) = thing)
+OPTIONAL MATCH (actor)-[:CARRIED_OUT]->(via)
+WITH home, thing, link, via, CASE type(link) WHEN 'CONCERNS' THEN actor ELSE via END AS operator
+WHERE operator IS NOT NULL
+  AND (operator = home
+       OR EXISTS { MATCH (operator)-[:BASED_IN]->(home) }
+       OR EXISTS { MATCH (operator)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->(home) })
+OPTIONAL MATCH (thing)-[:LOCATED_IN*1..2]->(city:City)
+RETURN operator.name AS operator,
+       CASE type(link) WHEN 'CONCERNS' THEN via.kind WHEN 'BRANCH_OF' THEN 'branch'
+            ELSE toLower(type(link)) END AS role,
+       thing.name AS institution, thing.kind AS kind, city.name AS city,
+       coalesce(via.year, link.since, link.year) AS year,
+       CASE type(link) WHEN 'CONCERNS' THEN via.quote ELSE link.quote END AS quote
+ORDER BY operator, institution, role

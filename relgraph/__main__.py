@@ -1,0 +1,5 @@
+import sys
+
+from relgraph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""relgraph query: run a Cypher script (by name or path) or an inline query."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from relgraph.output import FORMATS, summary_line, write_result
+from relgraph.query_scripts import ScriptError, find_script, infer_value, parse_assignments
+
+HELP = "run a Cypher script or an inline query"
+DESCRIPTION = """\
+Run one of the scripts in queries/ (by name, see 'relgraph queries'), a .cypher
+file, or an inline query with -e. Parameters are typed from the script's header
+(// @param name: type = default); a missing or unknown parameter is an error
+before anything runs. Queries are read-only unless --write is given: a query
+that would write is refused before anything changes."""
+EPILOG = """\
+examples:
+  relgraph query visits
+  relgraph query person-visits --param person='Shavkat Mirziyoyev'
+  relgraph query events-between --param from=2014 --param to=2016 --format json
+  relgraph query queries/city.cypher --param city=Navoiy --format csv > navoi.csv
+  relgraph query -e 'MATCH (p:Person) RETURN p.name AS name ORDER BY name'
+  relgraph query -e 'MATCH (c:City {name: $name}) RETURN c' --param name=Seoul --format jsonl
+  relgraph query --write -e "MATCH (c:City {key: 'seoul'}) SET c.population = 9411000"
+  relgraph query --explain visits
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("script", nargs="?", metavar="FILE_OR_NAME",
+                        help="a script name from 'relgraph queries' or a path to a .cypher file")
+    source.add_argument("-e", "--execute", metavar="QUERY", help="run this Cypher text instead")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a parameter value (repeatable); lists as a,b,c or ['a','b']")
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="output format (default: table)")
+    parser.add_argument("--wide", action="store_true", help="do not truncate long table cells")
+    parser.add_argument("--write", action="store_true", help="allow the query to change the graph")
+    parser.add_argument("--explain", action="store_true",
+                        help="show how the backend would run the query, without running it")
+
+
+def prepare(args: argparse.Namespace) -> tuple[str, dict]:
+    """The query text and its typed parameters, from a script or from -e."""
+    given = parse_assignments(args.param)
+    if args.execute is not None:
+        return args.execute, {name: infer_value(text) for name, text in given.items()}
+    script = find_script(args.script)
+    return script.text, script.bind(given)
+
+
+def run(args: argparse.Namespace, ctx) -> int:
+    try:
+        query, parameters = prepare(args)
+    except ScriptError as exc:
+        print(f"relgraph query: error: {exc}", file=ctx.err)
+        return 2
+    store = ctx.store()
+    if args.explain:
+        print(store.explain(query, parameters), file=ctx.out)
+        return 0
+    started = time.perf_counter()
+    result = store.run(query, parameters, write=args.write)
+    elapsed = time.perf_counter() - started
+    write_result(result, args.format, ctx.out, truncate=not args.wide)
+    ctx.note(summary_line(result, elapsed))
+    return 0

@@ -1,0 +1,142 @@
+"""Printing query results: an aligned table for people, JSON, JSON lines and CSV for programs.
+
+Graph values print readably: in tables as ``(Islam Karimov:Person)`` and
+``[:HELD_OFFICE]``; in JSON as objects with labels or type and properties.
+Element ids are left out on purpose: they differ between backends, and output
+must not depend on which backend answered.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from relgraph.graph.result import Result
+from relgraph.graph.types import Node, Path, Relationship
+
+FORMATS = ("table", "json", "jsonl", "csv")
+MIN_COLUMN = 12
+ELLIPSIS = "…"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON data for any result value."""
+    if isinstance(value, Node):
+        return {"labels": sorted(value.labels), "properties": dict(sorted(value.items()))}
+    if isinstance(value, Relationship):
+        return {"type": value.type, "start": _ref(value.start_node), "end": _ref(value.end_node),
+                "properties": dict(sorted(value.items()))}
+    if isinstance(value, Path):
+        return {"nodes": [to_jsonable(n) for n in value.nodes],
+                "relationships": [to_jsonable(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)  # temporal values and anything else: their ISO/text form
+
+
+def _ref(node: Node) -> Any:
+    """How a relationship names its endpoints in JSON: the key when there is one."""
+    return node.get("key", node.element_id)
+
+
+def to_text(value: Any) -> str:
+    """One table cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Node):
+        label = ":".join(sorted(value.labels))
+        name = value.get("name", value.get("key"))
+        return f"({name}:{label})" if name is not None else f"(:{label})"
+    if isinstance(value, Relationship):
+        return f"[:{value.type}]"
+    if isinstance(value, Path):
+        parts = [to_text(value.nodes[0])]
+        for i, rel in enumerate(value.relationships):
+            forward = rel.start_node == value.nodes[i]
+            parts.append(f"-[:{rel.type}]->" if forward else f"<-[:{rel.type}]-")
+            parts.append(to_text(value.nodes[i + 1]))
+        return "".join(parts)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(to_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {to_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _fit(widths: list[int], total: int) -> list[int]:
+    """Shrink the widest columns until the table fits ``total`` characters."""
+    widths = list(widths)
+    gaps = 2 * (len(widths) - 1)
+    while sum(widths) + gaps > total:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())  # a table row is one line
+    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def write_table(result: Result, out: TextIO, *, width: int | None = None) -> None:
+    """Columns aligned; with a ``width`` (a terminal), long text is cut with an ellipsis."""
+    keys = result.keys()
+    rows = [[to_text(v) for v in record] for record in result]
+    widths = [max([len(k), *(len(" ".join(r[i].split())) for r in rows)]) for i, k in enumerate(keys)]
+    if width:
+        widths = _fit(widths, width)
+    print("  ".join(_cut(k, w).ljust(w) for k, w in zip(keys, widths)).rstrip(), file=out)
+    print("  ".join("─" * w for w in widths), file=out)
+    for row in rows:
+        print("  ".join(_cut(cell, w).ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
+
+
+def write_result(result: Result, fmt: str, out: TextIO, *, truncate: bool = True) -> None:
+    if fmt == "table":
+        width = shutil.get_terminal_size((120, 24)).columns if truncate and out.isatty() else None
+        write_table(result, out, width=width)
+    elif fmt == "json":
+        json.dump([to_jsonable(r.data()) for r in result], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for record in result:
+            out.write(json.dumps(to_jsonable(record.data()), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.keys())
+        for record in result:
+            writer.writerow([_csv_cell(v) for v in record])
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool)):
+        return "" if value is None else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(to_jsonable(value), ensure_ascii=False)
+
+
+def summary_line(result: Result, elapsed: float) -> str:
+    counters = result.summary.counters
+    changes: Sequence[str] = [f"{name.replace('_', ' ')}: {getattr(counters, name)}"
+                              for name in ("nodes_created", "nodes_deleted", "relationships_created",
+                                           "relationships_deleted", "properties_set", "labels_added",
+                                           "labels_removed") if getattr(counters, name)]
+    rows = len(result)
+    text = f"{rows} row{'s' if rows != 1 else ''} ({result.summary.backend}, {elapsed * 1000:.0f} ms)"
+    return text + (f"; {', '.join(changes)}" if changes else "")

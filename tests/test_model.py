@@ -1,0 +1,89 @@
+"""The data model refuses what Neo4j would refuse or what would break exports."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from relgraph.graph.model import (
+    GraphBatch,
+    LoadError,
+    ModelError,
+    NodeRef,
+    NodeSpec,
+    RelSpec,
+    default_rel_key,
+)
+
+
+def node(key="a", labels=("Person",), **props):
+    return NodeSpec(list(labels), {"key": key, "name": key.title(), **props})
+
+
+@pytest.mark.parametrize("label", ["person", "Per son", "", "1Person", "PERSON_X"])
+def test_labels_must_be_pascal_case(label):
+    with pytest.raises(ModelError, match="PascalCase"):
+        node(labels=(label,))
+
+
+@pytest.mark.parametrize("rel_type", ["locatedIn", "Located_In", "LOCATED-IN", "_X"])
+def test_relationship_types_must_be_upper_snake_case(rel_type):
+    with pytest.raises(ModelError, match="UPPER_SNAKE_CASE"):
+        RelSpec(rel_type, NodeRef("A", "a"), NodeRef("A", "b"), {"key": "k"})
+
+
+@pytest.mark.parametrize("name", ["ValueUsd", "value_usd", "value-usd", "1x"])
+def test_property_names_must_be_camel_case(name):
+    with pytest.raises(ModelError, match="camelCase"):
+        node(**{name: 1})
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "null"),
+        (math.nan, "no export format"),
+        (math.inf, "no export format"),
+        ([[1], [2]], "nested list"),
+        ([1, "a"], "mixes"),
+        ({"a": 1}, "unsupported type"),
+    ],
+)
+def test_property_values_neo4j_cannot_store_are_refused(value, message):
+    with pytest.raises(ModelError, match=message):
+        node(bad=value)
+
+
+def test_accepted_values_are_kept_as_given():
+    spec = node(year=1992, share=0.5, flag=True, names=["a", "b"], mixedNumbers=[1, 2.5])
+    assert spec.properties["year"] == 1992 and isinstance(spec.properties["year"], int)
+    assert spec.properties["mixedNumbers"] == [1, 2.5]
+
+
+def test_nodes_need_a_string_key():
+    with pytest.raises(ModelError, match="key"):
+        NodeSpec(["Person"], {"name": "x"})
+
+
+def test_batch_validation_lists_every_problem_with_its_origin():
+    a = node("a")
+    a2 = NodeSpec(["Person"], {"key": "a"}, origin="file.csv:7")
+    rel = RelSpec("KNOWS", NodeRef("Person", "a"), NodeRef("Person", "zz"), {"key": "r"},
+                  origin="rels.csv:3")
+    batch = GraphBatch("test", [a, a2], [rel])
+    with pytest.raises(LoadError) as info:
+        batch.validate()
+    problems = info.value.problems
+    assert any("file.csv:7" in p and "duplicate key 'a'" in p for p in problems)
+    assert any("rels.csv:3" in p and "unknown end node" in p for p in problems)
+
+
+def test_batch_may_refer_to_nodes_already_in_the_store():
+    rel = RelSpec("KNOWS", NodeRef("Person", "a"), NodeRef("Person", "b"), {"key": "r"})
+    GraphBatch("test", [node("a")], [rel]).validate(known=[NodeRef("Person", "b")])
+
+
+def test_default_relationship_keys_are_readable_and_tell_parallel_edges_apart():
+    a, b = NodeRef("Person", "a"), NodeRef("City", "b")
+    assert default_rel_key(a, "LIVES_IN", b) == "a-lives_in-b"
+    assert default_rel_key(a, "LIVES_IN", b, 2) == "a-lives_in-b-2"
