@@ -250,6 +250,8 @@ def op_regex(a: Any, b: Any) -> Any:
         except re.error as exc:
             raise CypherArgumentError(f"invalid regular expression {b!r}: {exc}",
                                       "InvalidArgumentValue") from None
+        if len(_REGEX_CACHE) > 512:  # patterns can come from data: keep the cache bounded
+            _REGEX_CACHE.clear()
         _REGEX_CACHE[b] = pattern
     return pattern.fullmatch(a) is not None
 
