@@ -39,6 +39,21 @@ _PYTHON_ERRORS = {"TypeError": "TypeError", "ZeroDivisionError": "ArithmeticErro
                   "OverflowError": "ArithmeticError", "ValueError": "ArgumentError"}
 
 
+# nxcypher's temporal values print as ISO 8601, which is how the TCK writes them.
+_TEMPORAL_CLASSES = {"CypherDate", "CypherLocalTime", "CypherTime", "CypherLocalDateTime",
+                     "CypherDateTime", "CypherDuration"}
+
+
+class _IsoText:
+    """A peer's temporal value, compared by its ISO text like relgraph's own."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def iso(self) -> str:
+        return self.text
+
+
 class _PeerTarget(Target):
     library = ""
 
@@ -134,6 +149,8 @@ class _PeerTarget(Target):
             return [self._convert(x, kinds) for x in v]
         if isinstance(v, (set, frozenset)):
             return sorted(self._convert(x, kinds) for x in v)
+        if type(v).__name__ in _TEMPORAL_CLASSES:
+            return _IsoText(str(v))
         return v
 
     def snapshot(self) -> GraphState:
