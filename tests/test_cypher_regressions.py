@@ -183,3 +183,11 @@ def test_shortest_path_honours_conditions_on_the_path() -> None:
     heavy = base.replace("WHERE_CLAUSE", "WHERE all(r IN relationships(p) WHERE r.w > 2)")
     assert rows(graph, heavy) == [[["a", "c", "e", "d"]]]
     assert rows(graph, base.replace("WHERE_CLAUSE", "WHERE length(p) > 5")) == []
+
+
+def test_count_and_collect_subqueries(g) -> None:
+    got = rows(g, "MATCH (p:Person) RETURN p.name, COUNT { (p)-[:KNOWS]->() } AS n, "
+                  "COLLECT { MATCH (p)-[:WORKS_AT]->(c) RETURN c.name } AS jobs ORDER BY p.name")
+    assert got == [["Ann", 2, ["Acme", "Acme"]], ["Bob", 1, ["Acme"]], ["Cat", 1, []], ["Dan", 0, []]]
+    assert rows(g, "MATCH (p:Person) WHERE COUNT { MATCH (p)-[:KNOWS]-(x) RETURN x } >= 3 "
+                   "RETURN p.name") == [["Cat"]]

@@ -167,11 +167,13 @@ class PatternPredicate(Expr):
 
 @dataclass(frozen=True)
 class Exists(Expr):
-    """``EXISTS { pattern [WHERE ...] }`` or ``EXISTS { full query }``."""
+    """``EXISTS { pattern [WHERE ...] }`` or ``EXISTS { full query }``; with ``kind``
+    "count" or "collect" the ``COUNT { }`` and ``COLLECT { }`` subqueries."""
 
     patterns: tuple[PatternPart, ...] | None
     where: Expr | None
     query: Query | None = None
+    kind: str = "exists"
 
 
 @dataclass(frozen=True)

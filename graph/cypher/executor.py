@@ -113,19 +113,45 @@ class Executor:
                 graph.delete_node(nid)
         self.pending_deletes.clear()
 
-    def compile_exists_query(self, query: ast.Query, compiler: Compiler):
-        """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row."""
+    def compile_exists_query(self, query: ast.Query, compiler: Compiler, kind: str = "exists"):
+        """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row;
+        ``COUNT { ... }`` counts its rows, ``COLLECT { ... RETURN x }`` lists x."""
+
+        def part_rows(part: ast.SingleQuery, row: Row) -> tuple[list[str], Iterable[Row]]:
+            rows: Iterable[Row] = iter([dict(row)])
+            bound = set(row)
+            columns: list[str] = []
+            for clause in part.clauses:
+                rows, bound, columns = self.clause(clause, rows, bound)
+            return columns, rows
 
         def exists(row: Row) -> bool:
             for part in query.parts:
-                rows = iter([dict(row)])
-                bound = set(row)
-                for clause in part.clauses:
-                    rows, bound, _ = self.clause(clause, rows, bound)
-                for _ in rows:
+                for _ in part_rows(part, row)[1]:
                     return True
             return False
 
+        def collected(row: Row) -> list[Row]:
+            out: list[Row] = []
+            columns: list[str] = []
+            for part in query.parts:
+                columns, rows = part_rows(part, row)
+                out.extend({c: r.get(c) for c in columns} if columns else r for r in rows)
+            if len(query.parts) > 1 and not all(query.all_flags):
+                seen: set[Any] = set()
+                unique = []
+                for r in out:
+                    key = tuple(group_key(v) for v in r.values())
+                    if key not in seen:
+                        seen.add(key)
+                        unique.append(r)
+                out = unique
+            return out
+
+        if kind == "count":
+            return lambda row: len(collected(row))
+        if kind == "collect":
+            return lambda row: [next(iter(r.values())) for r in collected(row)]
         return exists
 
     # --- clause dispatch -----------------------------------------------------------------

@@ -628,9 +628,9 @@ class Compiler:
 
     def c_Exists(self, e: ast.Exists) -> Fn:
         if e.query is not None:
-            return self.ctx.executor.compile_exists_query(e.query, self)
+            return self.ctx.executor.compile_exists_query(e.query, self, e.kind)
         assert e.patterns is not None
-        return self.ctx.matcher.compile_exists(e.patterns, e.where, self)
+        return self.ctx.matcher.compile_exists(e.patterns, e.where, self, e.kind)
 
     def c_PatternComprehension(self, e: ast.PatternComprehension) -> Fn:
         return self.ctx.matcher.compile_comprehension(e, self)

@@ -657,15 +657,19 @@ class Matcher:
         return m
 
     def compile_exists(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None,
-                       compiler: Any) -> Callable[[Row], Any]:
-        """A pattern predicate / EXISTS {...}: true when at least one match exists."""
+                       compiler: Any, kind: str = "exists") -> Callable[[Row], Any]:
+        """A pattern predicate / EXISTS {...}: true when at least one match exists;
+        ``kind`` "count" counts the matches instead (COUNT {...})."""
 
         def exists(row: Row) -> Any:
             for p in parts:
                 for node in p.nodes:
                     if node.variable and node.variable in row and row[node.variable] is None:
-                        return None
-            return self._cached(parts, where, row, compiler).exists(row)
+                        return 0 if kind == "count" else None
+            m = self._cached(parts, where, row, compiler)
+            if kind == "count":
+                return sum(1 for _ in m.run(row))
+            return m.exists(row)
 
         return exists
 

@@ -660,12 +660,8 @@ class Parser:
                 return self.parse_quantifier()
             if word == "REDUCE" and self.at_op("(", k=1):
                 return self.parse_reduce()
-            if word == "EXISTS" and self.at_op("{", k=1):
-                return self.parse_exists_subquery()
-            if word == "COUNT" and self.at_op("{", k=1):
-                raise CypherUnsupportedError("COUNT { subquery }")
-            if word == "COLLECT" and self.at_op("{", k=1):
-                raise CypherUnsupportedError("COLLECT { subquery }")
+            if word in ("EXISTS", "COUNT", "COLLECT") and self.at_op("{", k=1):
+                return self.parse_exists_subquery(word.lower())
             if word in ("SHORTESTPATH", "ALLSHORTESTPATHS") and self.at_op("(", k=1):
                 raise CypherUnsupportedError(f"{t.text}() as an expression (use it in MATCH)")
             # function call: name(...) or ns.name(...)
@@ -855,14 +851,17 @@ class Parser:
         self.expect_op(")")
         return ast.Reduce(acc, init, var, source, body, pos=t.start)
 
-    def parse_exists_subquery(self) -> ast.Expr:
+    def parse_exists_subquery(self, kind: str = "exists") -> ast.Expr:
+        """``EXISTS {...}``, ``COUNT {...}`` or ``COLLECT {...}``: a pattern or a whole query."""
         t = self.advance()
         self.expect_op("{")
         if self.tok.upper in _CLAUSE_START:
             query = self.parse_query()
             self.expect_op("}")
-            return ast.Exists(None, None, query, pos=t.start)
+            return ast.Exists(None, None, query, kind, pos=t.start)
+        if kind == "collect":
+            self.error("COLLECT { } needs a query ending in RETURN")
         patterns = self.parse_pattern_list()
         where = self.parse_expression() if self.accept_kw("WHERE") else None
         self.expect_op("}")
-        return ast.Exists(patterns, where, pos=t.start)
+        return ast.Exists(patterns, where, None, kind, pos=t.start)

@@ -207,7 +207,8 @@ class Analyzer:
                 raise CypherSyntaxError("RETURN must be the last clause", self.text,
                                         clauses[i + 1].pos, code="UnexpectedSyntax")
             if in_subquery and isinstance(clause, ast.UPDATING_CLAUSES):
-                raise _err("an EXISTS subquery cannot update the graph", "InvalidClauseComposition")
+                raise _err("an EXISTS, COUNT or COLLECT subquery cannot update the graph",
+                           "InvalidClauseComposition")
             scope, columns = self.check_clause(clause, scope, standalone=len(clauses) == 1)
         last = clauses[-1]
         if top_level and not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
@@ -660,15 +661,20 @@ class Analyzer:
             rec(e.projection, inner, False, in_agg)
             return LIST
         if isinstance(e, ast.Exists):
+            result = {"exists": BOOL, "count": INT, "collect": LIST}[e.kind]
             if e.query is not None:
                 for part in e.query.parts:
-                    self.check_single(part, scope, top_level=False, in_subquery=True)
-                return BOOL
+                    cols = self.check_single(part, scope, top_level=False, in_subquery=True)
+                    if e.kind == "collect" and (len(cols) != 1 or not isinstance(part.clauses[-1],
+                                                                                   ast.Return)):
+                        raise _err("COLLECT { } must end with a RETURN of exactly one column",
+                                   "InvalidClauseComposition")
+                return result
             assert e.patterns is not None
             inner = self._pattern_expr(e.patterns, scope, allow_new=True)
             if e.where is not None:
                 rec(e.where, inner, False, in_agg)
-            return BOOL
+            return result
         raise AssertionError(e)
 
     def _pattern_expr(self, parts: tuple[ast.PatternPart, ...], scope: Scope, allow_new: bool) -> Scope:

@@ -76,10 +76,11 @@ def unparse(e: Any) -> str:
         where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
         return f"[{unparse_pattern(e.pattern)}{where} | {unparse(e.projection)}]"
     if isinstance(e, ast.Exists):
+        head = e.kind.upper()
         if e.patterns is None:
-            return "EXISTS { ... }"
+            return f"{head} {{ ... }}"
         where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
-        return "EXISTS { " + ", ".join(unparse_pattern(p) for p in e.patterns) + where + " }"
+        return f"{head} {{ " + ", ".join(unparse_pattern(p) for p in e.patterns) + where + " }"
     if isinstance(e, ast.MapProjection):
         items = []
         for kind, key, x in e.items:
