@@ -191,3 +191,18 @@ def test_count_and_collect_subqueries(g) -> None:
     assert got == [["Ann", 2, ["Acme", "Acme"]], ["Bob", 1, ["Acme"]], ["Cat", 1, []], ["Dan", 0, []]]
     assert rows(g, "MATCH (p:Person) WHERE COUNT { MATCH (p)-[:KNOWS]-(x) RETURN x } >= 3 "
                    "RETURN p.name") == [["Cat"]]
+
+
+def test_foreach_writes_per_element_and_rows_pass_through() -> None:
+    graph = PropertyGraph()
+    with graph.transaction():
+        r = execute(graph, "CREATE (a:A {name: 'a'}) FOREACH (x IN range(1, 3) | "
+                           "CREATE (a)-[:HAS]->(:Item {n: x}) MERGE (:Tag {v: x % 2})) RETURN a.name",
+                    {}, write=True)
+        assert r.values() == [["a"]]
+        execute(graph, "MATCH (i:Item) WITH collect(i) AS items "
+                       "FOREACH (i IN items | SET i.seen = true FOREACH (j IN [i.n * 10] | SET i.tens = j))",
+                {}, write=True)
+    assert rows(graph, "MATCH (:A)-[:HAS]->(i) RETURN i.n, i.seen, i.tens ORDER BY i.n") == [
+        [1, True, 10], [2, True, 20], [3, True, 30]]
+    assert rows(graph, "MATCH (t:Tag) RETURN count(t)") == [[2]]

@@ -335,6 +335,15 @@ class Delete(Clause):
 
 
 @dataclass(frozen=True)
+class Foreach(Clause):
+    """``FOREACH (x IN list | updating clauses)``: writes once per element, rows pass through."""
+
+    variable: str
+    source: Expr
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
 class Call(Clause):
     """``CALL ns.proc(args) YIELD a AS b WHERE ...``; args None means implicit."""
 
@@ -359,4 +368,4 @@ class Query(Node):
     all_flags: tuple[bool, ...] = ()
 
 
-UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete)
+UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete, Foreach)

@@ -182,7 +182,30 @@ class Executor:
             return self.delete(c, rows), bound, []
         if isinstance(c, ast.Call):
             return self.call(c, rows, bound)
+        if isinstance(c, ast.Foreach):
+            return self.foreach(c, rows, bound), bound, []
         raise AssertionError(c)
+
+    def foreach(self, c: ast.Foreach, rows: Iterable[Row], bound: set[str]) -> Iterator[Row]:
+        """Run the inner updating clauses once per list element; the rows pass through."""
+        materialised = list(rows)
+        source = self.compiler.compile(c.source)
+        inner_bound = bound | {c.variable}
+        for row in materialised:
+            items = source(row)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise CypherTypeError(f"FOREACH expects a list, got {type_name(items)}",
+                                      "InvalidArgumentType")
+            for item in items:
+                inner: Iterable[Row] = iter([{**row, c.variable: item}])
+                b = set(inner_bound)
+                for clause in c.clauses:
+                    inner, b, _ = self.clause(clause, inner, b)
+                for _ in inner:
+                    pass
+        return iter(materialised)
 
     # --- reading -------------------------------------------------------------------------
 

@@ -205,7 +205,7 @@ class Parser:
         if word == "CALL":
             return self.parse_call()
         if word == "FOREACH":
-            raise CypherUnsupportedError("FOREACH")
+            return self.parse_foreach()
         if word == "LOAD":
             raise CypherUnsupportedError("LOAD CSV")
         if word == "USE":
@@ -239,6 +239,23 @@ class Parser:
             else:
                 self.error("expected CREATE or MATCH after ON")
         return ast.Merge(pattern, tuple(on_create), tuple(on_match), pos=t.start)
+
+    def parse_foreach(self) -> ast.Foreach:
+        t = self.expect_kw("FOREACH")
+        self.expect_op("(")
+        var = self.variable_name()
+        self.expect_kw("IN")
+        source = self.parse_expression()
+        self.expect_op("|")
+        clauses: list[ast.Clause] = []
+        while not self.at_op(")"):
+            if self.tok.upper not in ("CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "FOREACH"):
+                self.error("FOREACH can only contain CREATE, MERGE, SET, REMOVE, DELETE or FOREACH")
+            clauses.append(self.parse_clause())
+        if not clauses:
+            self.error("FOREACH needs at least one updating clause")
+        self.expect_op(")")
+        return ast.Foreach(var, source, tuple(clauses), pos=t.start)
 
     def parse_call(self) -> ast.Clause:
         t = self.expect_kw("CALL")

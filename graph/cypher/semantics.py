@@ -279,6 +279,16 @@ class Analyzer:
             return scope, []
         if isinstance(c, ast.Call):
             return self.check_call(c, scope, standalone)
+        if isinstance(c, ast.Foreach):
+            t = self.expr(c.source, scope)
+            if t in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
+                raise _err(f"FOREACH expects a list, got {t}", "InvalidArgumentType")
+            if c.variable in scope:
+                raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
+            inner = {**scope, c.variable: _element_type(t)}
+            for clause in c.clauses:
+                inner, _ = self.check_clause(clause, inner, standalone=False)
+            return scope, []  # variables made inside FOREACH do not leak out
         raise AssertionError(c)
 
     def check_call(self, c: ast.Call, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
