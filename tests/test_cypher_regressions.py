@@ -206,3 +206,16 @@ def test_foreach_writes_per_element_and_rows_pass_through() -> None:
     assert rows(graph, "MATCH (:A)-[:HAS]->(i) RETURN i.n, i.seen, i.tens ORDER BY i.n") == [
         [1, True, 10], [2, True, 20], [3, True, 30]]
     assert rows(graph, "MATCH (t:Tag) RETURN count(t)") == [[2]]
+
+
+def test_label_expressions() -> None:
+    graph = PropertyGraph()
+    with graph.transaction():
+        execute(graph, "CREATE (:A {n: 1}), (:B {n: 2}), (:A:B {n: 3}), ({n: 4}), (:C {n: 5})", {},
+                write=True)
+    assert rows(graph, "MATCH (x:A|B) RETURN x.n ORDER BY x.n") == [[1], [2], [3]]
+    assert rows(graph, "MATCH (x:A&!B) RETURN x.n") == [[1]]
+    assert rows(graph, "MATCH (x) WHERE x:!% RETURN x.n") == [[4]]
+    assert rows(graph, "MATCH (x) WHERE x:A|C RETURN x.n ORDER BY x.n") == [[1], [3], [5]]
+    # inside a comprehension `|` ends the WHERE, as before label expressions existed
+    assert rows(graph, "MATCH (x:A:B) RETURN [y IN [x] WHERE y:A | y.n] AS l") == [[[3]]]

@@ -413,6 +413,7 @@ class Compiler:
     def c_HasLabels(self, e: ast.HasLabels) -> Fn:
         subject = self.compile(e.subject)
         labels = e.labels
+        label_expr = e.label_expr
         ctx = self.ctx
 
         def f(row: dict[str, Any]) -> Any:
@@ -421,9 +422,13 @@ class Compiler:
                 return None
             if isinstance(v, NodeRef):
                 have = ctx.node_labels(v)
+                if label_expr is not None:
+                    return label_expr.matches(have)
                 return all(label in have for label in labels)
             if isinstance(v, RelRef):  # r:T tests the relationship type, as in Neo4j 5
                 rtype = ctx.rel_type(v)
+                if label_expr is not None:
+                    return label_expr.matches((rtype,))
                 return all(label == rtype for label in labels)
             raise CypherTypeError(f"label predicate on {type_name(v)}", "InvalidArgumentType")
 

@@ -64,6 +64,7 @@ class CompiledMatch:
         self.parts = parts
         self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
             [(n.labels, self._props(n.properties, compiler)) for n in p.nodes] for p in parts]
+        self.label_exprs = [[n.label_expr for n in p.nodes] for p in parts]
         self.rel_checks: list[list[PropCheck]] = [
             [self._props(r.properties, compiler) for r in p.rels] for p in parts]
         self.execs = [self._compile_step(s, compiler) for s in plan.steps]
@@ -111,6 +112,9 @@ class CompiledMatch:
             for label in labels:
                 if label not in have:
                     return False
+        expr = self.label_exprs[part][pos]
+        if expr is not None and not expr.matches(self.graph.labels(nid)):
+            return False
         if props:
             return _props_ok(self.graph.node_properties(nid), props, row)
         return True

@@ -48,6 +48,9 @@ class Parser:
         self.query = query
         self.tokens = tokenize(query)
         self.i = 0
+        # Inside `[x IN list WHERE ... | ...]` a `|` ends the WHERE, so it cannot
+        # also mean "or" in a label expression there (write n:(A|B) instead).
+        self.bar_ends_where = 0
 
     # --- token helpers ----------------------------------------------------------------
 
@@ -373,12 +376,50 @@ class Parser:
                 return tuple(items)
 
     def parse_label_list(self) -> tuple[str, ...]:
-        labels = []
+        """``:A:B`` for SET and REMOVE, where only plain labels make sense."""
+        labels, expr = self.parse_label_expression()
+        if expr is not None:
+            raise CypherSyntaxError("label expressions (| & ! %) can only be used to match",
+                                    self.query, self.tok.start)
+        return labels
+
+    def parse_label_expression(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
+        """``:A:B`` -> (("A", "B"), None); ``:A|B``, ``:A&!B``, ``:%`` -> ((), expression).
+
+        Conjunctions of plain labels stay a tuple so that the planner can use the
+        label index; anything else is kept as an expression tree and tested per node.
+        """
+        terms: list[ast.LabelExpr] = []
         while self.accept_op(":"):
-            labels.append(self.name("a label"))
-        if self.at_op("|", "&") or (self.at_op("!")):
-            raise CypherUnsupportedError("label expressions with | & ! (use :A:B)")
-        return tuple(labels)
+            terms.append(self._label_or())
+        if all(t.op == "label" for t in terms):
+            return tuple(t.args[0] for t in terms), None
+        return (), terms[0] if len(terms) == 1 else ast.LabelExpr("and", tuple(terms))
+
+    def _label_or(self, nested: bool = False) -> ast.LabelExpr:
+        items = [self._label_and()]
+        while self.at_op("|") and (nested or not self.bar_ends_where):
+            self.advance()
+            self.accept_op(":")
+            items.append(self._label_and())
+        return items[0] if len(items) == 1 else ast.LabelExpr("or", tuple(items))
+
+    def _label_and(self) -> ast.LabelExpr:
+        items = [self._label_not()]
+        while self.accept_op("&"):
+            items.append(self._label_not())
+        return items[0] if len(items) == 1 else ast.LabelExpr("and", tuple(items))
+
+    def _label_not(self) -> ast.LabelExpr:
+        if self.accept_op("!"):
+            return ast.LabelExpr("not", (self._label_not(),))
+        if self.accept_op("%"):
+            return ast.LabelExpr("any")
+        if self.accept_op("("):
+            inner = self._label_or(nested=True)
+            self.expect_op(")")
+            return inner
+        return ast.LabelExpr("label", (self.name("a label"),))
 
     def parse_expression_list(self) -> tuple[ast.Expr, ...]:
         items = [self.parse_expression()]
@@ -427,10 +468,10 @@ class Parser:
         var = None
         if self.tok.kind == IDENT:
             var = self.variable_name()
-        labels = self.parse_label_list() if self.at_op(":") else ()
+        labels, label_expr = self.parse_label_expression() if self.at_op(":") else ((), None)
         props = self.parse_pattern_properties()
         self.expect_op(")")
-        return ast.NodePattern(var, labels, props, pos=t.start)
+        return ast.NodePattern(var, labels, props, label_expr, pos=t.start)
 
     def parse_pattern_properties(self) -> ast.Expr | None:
         if self.at_op("{"):
@@ -627,8 +668,10 @@ class Parser:
                     continue
                 self.expect_op("]")
                 expr = ast.Index(expr, index, pos=t.start)
-            elif allow_labels and self.at_op(":") and self.peek().kind == IDENT:
-                expr = ast.HasLabels(expr, self.parse_label_list(), pos=t.start)
+            elif allow_labels and self.at_op(":") and (self.peek().kind == IDENT
+                                                       or self.at_op("!", "%", "(", k=1)):
+                labels, label_expr = self.parse_label_expression()
+                expr = ast.HasLabels(expr, labels, label_expr, pos=t.start)
             else:
                 return expr
 
@@ -752,7 +795,7 @@ class Parser:
             var = self.variable_name()
             self.advance()  # IN
             source = self.parse_expression()
-            where = self.parse_expression() if self.accept_kw("WHERE") else None
+            where = self._where_before_bar() if self.accept_kw("WHERE") else None
             proj = self.parse_expression() if self.accept_op("|") else None
             self.expect_op("]")
             return ast.ListComprehension(var, source, where, proj, pos=t.start)
@@ -781,13 +824,20 @@ class Parser:
         nodes, rels = self.parse_pattern_element()
         if not rels:
             raise _Backtrack
-        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        where = self._where_before_bar() if self.accept_kw("WHERE") else None
         if not self.accept_op("|"):
             raise _Backtrack
         proj = self.parse_expression()
         self.expect_op("]")
         part = ast.PatternPart(path_var, nodes, rels, pos=st)
         return ast.PatternComprehension(path_var, part, where, proj, pos=t.start)
+
+    def _where_before_bar(self) -> ast.Expr:
+        self.bar_ends_where += 1
+        try:
+            return self.parse_expression()
+        finally:
+            self.bar_ends_where -= 1
 
     def parse_map_literal(self) -> ast.MapLiteral:
         t = self.expect_op("{")

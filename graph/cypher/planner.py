@@ -305,6 +305,8 @@ def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Ex
 
 def _node_text(node: ast.NodePattern) -> str:
     labels = "".join(f":{label}" for label in node.labels)
+    if node.label_expr is not None:
+        labels += ":" + node.label_expr.text()
     props = " {...}" if node.properties is not None else ""
     return f"({node.variable or ''}{labels}{props})"
 

@@ -354,6 +354,10 @@ class Analyzer:
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
             for node in part.nodes:
+                if node.label_expr is not None and mode in ("create", "merge"):
+                    raise _err(f"{mode.upper()} cannot use a label expression "
+                               f"(:{node.label_expr.text()}); list the labels as :A:B",
+                               "InvalidLabelExpression")
                 if isinstance(node.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")

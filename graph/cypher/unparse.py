@@ -37,6 +37,8 @@ def unparse(e: Any) -> str:
     if isinstance(e, ast.IsNull):
         return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}NULL"
     if isinstance(e, ast.HasLabels):
+        if e.label_expr is not None:
+            return unparse(e.subject) + ":" + e.label_expr.text()
         return unparse(e.subject) + "".join(f":{label}" for label in e.labels)
     if isinstance(e, ast.ListLiteral):
         return "[" + ", ".join(unparse(x) for x in e.items) + "]"
@@ -94,6 +96,8 @@ def unparse_pattern(p: ast.PatternPart) -> str:
     out = []
     for i, node in enumerate(p.nodes):
         labels = "".join(f":{label}" for label in node.labels)
+        if node.label_expr is not None:
+            labels += ":" + node.label_expr.text()
         props = f" {unparse(node.properties)}" if node.properties is not None else ""
         out.append(f"({node.variable or ''}{labels}{props})")
         if i < len(p.rels):
