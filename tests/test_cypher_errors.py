@@ -103,8 +103,8 @@ def test_variable_type_conflict() -> None:
 def test_unsupported_construct_is_named_not_guessed() -> None:
     with pytest.raises(CypherUnsupportedError, match="LOAD CSV"):
         execute(PropertyGraph(), "LOAD CSV FROM 'x.csv' AS line CREATE ()", {}, write=True)
-    with pytest.raises(CypherUnsupportedError, match="subquery"):
-        execute(PropertyGraph(), "CALL { RETURN 1 AS x } RETURN x", {})
+    with pytest.raises(CypherUnsupportedError, match="IN TRANSACTIONS"):
+        execute(PropertyGraph(), "UNWIND [1] AS i CALL (i) { CREATE () } IN TRANSACTIONS", {}, write=True)
 
 
 def test_missing_parameter() -> None:

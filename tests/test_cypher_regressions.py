@@ -219,3 +219,21 @@ def test_label_expressions() -> None:
     assert rows(graph, "MATCH (x) WHERE x:A|C RETURN x.n ORDER BY x.n") == [[1], [3], [5]]
     # inside a comprehension `|` ends the WHERE, as before label expressions existed
     assert rows(graph, "MATCH (x:A:B) RETURN [y IN [x] WHERE y:A | y.n] AS l") == [[[3]]]
+
+
+def test_call_subqueries(g) -> None:
+    # top friend per person: the subquery runs once per row (Neo4j 4 importing WITH)
+    got = rows(g, "MATCH (p:Person) CALL { WITH p MATCH (p)-[k:KNOWS]->(q) "
+                  "RETURN q.name AS friend ORDER BY k.since DESC LIMIT 1 } "
+                  "RETURN p.name, friend ORDER BY p.name")
+    assert got[0] == ["Ann", "Cat"]
+    # Neo4j 5 scope clause; aggregation inside keeps rows without matches
+    got = rows(g, "MATCH (p:Person) CALL (p) { OPTIONAL MATCH (p)-[:WORKS_AT]->(c) RETURN count(c) AS jobs } "
+                  "RETURN p.name, jobs ORDER BY p.name")
+    assert got == [["Ann", 2], ["Bob", 1], ["Cat", 0], ["Dan", 0]]
+    assert rows(g, "CALL { MATCH (p:Person) RETURN p.name AS x UNION MATCH (c:Company) RETURN c.name AS x } "
+                   "RETURN count(x)") == [[5]]
+    # a unit subquery writes once per row and keeps the rows
+    with g.transaction():
+        r = execute(g, "UNWIND [1, 2] AS i CALL (i) { CREATE (:Made {i: i}) } RETURN i", {}, write=True)
+    assert r.values() == [[1], [2]] and r.summary.counters.nodes_created == 2

@@ -98,7 +98,8 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
     if not write:
         clause = is_updating(tree)
         if clause is not None:
-            names = {ast.SetClause: "SET", ast.Delete: "DELETE", ast.Foreach: "FOREACH"}
+            names = {ast.SetClause: "SET", ast.Delete: "DELETE", ast.Foreach: "FOREACH",
+                     ast.CallSubquery: "CALL"}
             name = names.get(type(clause), type(clause).__name__.upper())
             if isinstance(clause, ast.Delete) and clause.detach:
                 name = "DETACH DELETE"

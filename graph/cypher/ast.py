@@ -399,4 +399,18 @@ class Query(Node):
     all_flags: tuple[bool, ...] = ()
 
 
+@dataclass(frozen=True)
+class CallSubquery(Clause):
+    """``CALL [(vars) | (*)] { query }``: runs once per incoming row.
+
+    ``imports`` lists the outer variables the body sees (from the scope clause
+    ``CALL (a, b)``, or from a leading ``WITH a, b`` inside the body); ``import_all``
+    for ``CALL (*)``.
+    """
+
+    query: Query
+    imports: tuple[str, ...] = ()
+    import_all: bool = False
+
+
 UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete, Foreach)

@@ -32,6 +32,7 @@ from .errors import (
 from .expressions import Compiler, find_aggregates
 from .matcher import Matcher
 from .planner import pattern_variables
+from .semantics import is_updating as is_updating_query
 from .temporal import TemporalValue
 from .values import NodeRef, PathValue, RelRef, group_key, is_number, sort_key, type_name
 
@@ -184,7 +185,41 @@ class Executor:
             return self.call(c, rows, bound)
         if isinstance(c, ast.Foreach):
             return self.foreach(c, rows, bound), bound, []
+        if isinstance(c, ast.CallSubquery):
+            last = c.query.parts[0].clauses[-1]
+            names = [i.name for i in last.projection.items] if isinstance(last, ast.Return) else []
+            return self.call_subquery(c, rows), bound | set(names), []
         raise AssertionError(c)
+
+    def call_subquery(self, c: ast.CallSubquery, rows: Iterable[Row]) -> Iterator[Row]:
+        """``CALL { ... }``: the body runs once per row, in order, seeing what earlier rows
+        wrote; its rows are joined to the outer row (a body without RETURN keeps the row)."""
+        writes = is_updating_query(c.query)
+        source = list(rows) if writes else rows
+        for row in source:
+            start = dict(row) if c.import_all else {v: row[v] for v in c.imports}
+            found: list[Row] = []
+            columns: list[str] = []
+            for part in c.query.parts:
+                columns, part_rows = self.run_single(part, [dict(start)], set(start))
+                found.extend(part_rows)
+            if len(c.query.parts) > 1 and not all(c.query.all_flags):
+                seen: set[Any] = set()
+                unique = []
+                for r in found:
+                    key = tuple(group_key(r.get(col)) for col in columns)
+                    if key not in seen:
+                        seen.add(key)
+                        unique.append(r)
+                found = unique
+            if not columns:
+                yield row
+                continue
+            for r in found:
+                out = dict(row)
+                for col in columns:
+                    out[col] = r.get(col)
+                yield out
 
     def foreach(self, c: ast.Foreach, rows: Iterable[Row], bound: set[str]) -> Iterator[Row]:
         """Run the inner updating clauses once per list element; the rows pass through."""

@@ -39,6 +39,14 @@ def parse(query: str) -> ast.Query:
     return Parser(query).parse_statement()
 
 
+def _importing(w: ast.With) -> bool:
+    """A WITH that only passes outer variables on (``WITH a, b``) imports them into CALL { }."""
+    p = w.projection
+    return (not p.star and not p.distinct and not p.order and p.skip is None and p.limit is None
+            and w.where is None and bool(p.items)
+            and all(isinstance(i.expr, ast.Variable) and i.name == i.expr.name for i in p.items))
+
+
 class _Backtrack(Exception):
     """Internal: a tentative parse failed; restore the position and try another reading."""
 
@@ -243,6 +251,34 @@ class Parser:
                 self.error("expected CREATE or MATCH after ON")
         return ast.Merge(pattern, tuple(on_create), tuple(on_match), pos=t.start)
 
+    def parse_call_subquery(self, t: Token) -> ast.CallSubquery:
+        """``CALL [(a, b) | (*)] { query }``; without a scope clause a leading
+        ``WITH a, b`` of plain variables imports them (the Neo4j 4 form)."""
+        imports: list[str] = []
+        import_all = explicit = False
+        if self.accept_op("("):
+            explicit = True
+            if self.accept_op("*"):
+                import_all = True
+            elif not self.at_op(")"):
+                imports.append(self.variable_name())
+                while self.accept_op(","):
+                    imports.append(self.variable_name())
+            self.expect_op(")")
+        self.expect_op("{")
+        query = self.parse_query()
+        self.expect_op("}")
+        if self.at_kw("IN") and self.at_kw("TRANSACTIONS", "CONCURRENT", k=1):
+            raise CypherUnsupportedError("CALL { ... } IN TRANSACTIONS")
+        if not explicit:
+            for part in query.parts:
+                first = part.clauses[0]
+                if isinstance(first, ast.With) and _importing(first):
+                    for item in first.projection.items:
+                        if item.name not in imports:
+                            imports.append(item.name)
+        return ast.CallSubquery(query, tuple(imports), import_all, pos=t.start)
+
     def parse_foreach(self) -> ast.Foreach:
         t = self.expect_kw("FOREACH")
         self.expect_op("(")
@@ -262,8 +298,8 @@ class Parser:
 
     def parse_call(self) -> ast.Clause:
         t = self.expect_kw("CALL")
-        if self.at_op("{"):
-            raise CypherUnsupportedError("CALL { subquery }")
+        if self.at_op("{", "("):
+            return self.parse_call_subquery(t)
         parts = [self.name("a procedure name")]
         while self.accept_op("."):
             parts.append(self.name("a procedure name"))

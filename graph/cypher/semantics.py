@@ -29,6 +29,7 @@ from .errors import (
     CypherSemanticError,
     CypherSyntaxError,
     CypherTypeError,
+    CypherUnsupportedError,
 )
 from .functions import lookup
 
@@ -154,6 +155,8 @@ def is_updating(query: ast.Query) -> ast.Clause | None:
 
 
 def _updating_in(x: Any) -> ast.Clause | None:
+    if isinstance(x, ast.UPDATING_CLAUSES):
+        return x
     if isinstance(x, ast.Exists) and x.query is not None:
         return is_updating(x.query)
     if isinstance(x, ast.Node):
@@ -211,7 +214,10 @@ class Analyzer:
                            "InvalidClauseComposition")
             scope, columns = self.check_clause(clause, scope, standalone=len(clauses) == 1)
         last = clauses[-1]
-        if top_level and not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
+        unit_subquery = isinstance(last, ast.CallSubquery) and not any(
+            isinstance(part.clauses[-1], ast.Return) for part in last.query.parts)
+        if top_level and not unit_subquery and \
+                not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
             name = type(last).__name__.upper().replace("CLAUSE", "")
             raise _err(f"a query cannot end with {name} (add RETURN)", "InvalidClauseComposition")
         if isinstance(last, ast.Call) and not isinstance(last, ast.Return):
@@ -279,6 +285,24 @@ class Analyzer:
             return scope, []
         if isinstance(c, ast.Call):
             return self.check_call(c, scope, standalone)
+        if isinstance(c, ast.CallSubquery):
+            inner = dict(scope) if c.import_all else {v: self.var(v, scope) for v in c.imports}
+            columns: list[str] | None = None
+            for part in c.query.parts:
+                last = part.clauses[-1]
+                if isinstance(last, ast.Return) and last.projection.star:
+                    raise CypherUnsupportedError("RETURN * inside CALL { }")
+                cols = self.check_single(part, inner, top_level=False)
+                if columns is not None and cols != columns:
+                    raise _err("all parts of a UNION must return the same columns",
+                               "DifferentColumnsInUnion")
+                columns = cols
+            new = dict(scope)
+            for col in columns or []:
+                if col in scope:
+                    raise _err(f"variable `{col}` is already bound", "VariableAlreadyBound")
+                new[col] = ANY
+            return new, []
         if isinstance(c, ast.Foreach):
             t = self.expr(c.source, scope)
             if t in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
