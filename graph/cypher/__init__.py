@@ -197,4 +197,10 @@ def explain(query: str, parameters: dict[str, Any] | None = None) -> str:
                 lines.append(f"{n}. REMOVE ({len(clause.items)} items)")
             elif isinstance(clause, ast.Call):
                 lines.append(f"{n}. CALL {clause.name}")
+            elif isinstance(clause, ast.CallSubquery):
+                scope = "*" if clause.import_all else ", ".join(clause.imports)
+                lines.append(f"{n}. CALL ({scope}) {{ subquery, once per row }}")
+            elif isinstance(clause, ast.Foreach):
+                lines.append(f"{n}. FOREACH {clause.variable} IN {unparse(clause.source)} "
+                             f"({len(clause.clauses)} updating clauses per element)")
     return "\n".join(lines)
