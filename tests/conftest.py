@@ -65,18 +65,25 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 # --- a real Neo4j server, for the tests that need one -------------------------------------
 
 
+@dataclass(frozen=True)
+class RunningNeo4j:
+    uri: str
+    home: Path  # for `relgraph neo4j status --home`
+
+
 @pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The Bolt URI of a real Neo4j for this run; never a mock.
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNeo4j]:
+    """A real Neo4j for this run; never a mock.
 
     tools/run-tests starts one server for the whole run and exports
-    RELGRAPH_TEST_NEO4J_URI. When pytest runs directly, the first test that needs
-    Neo4j starts one here (free port, temporary home) and the session stops it.
-    If none can be started, every test that needs it fails: it never skips.
+    RELGRAPH_TEST_NEO4J_URI and RELGRAPH_TEST_NEO4J_HOME. When pytest runs directly,
+    the first test that needs Neo4j starts one here (free port, temporary home) and
+    the session stops it. If none can be started, every test that needs it fails:
+    it never skips.
     """
     uri = os.environ.get("RELGRAPH_TEST_NEO4J_URI")
     if uri:
-        yield uri
+        yield RunningNeo4j(uri, Path(os.environ.get("RELGRAPH_TEST_NEO4J_HOME", "")))
         return
     home = tmp_path_factory.mktemp("neo4j-home")
     started = time.monotonic()
@@ -86,10 +93,15 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail(f"these tests need a real Neo4j and none could be started: {exc}", pytrace=False)
     print(f"\nNeo4j for the tests at {uri} (started in {time.monotonic() - started:.1f} s)")
     try:
-        yield uri
+        yield RunningNeo4j(uri, home)
     finally:
         stop_server(home)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server: RunningNeo4j) -> str:
+    return neo4j_server.uri
 
 
 @pytest.fixture(scope="session")
