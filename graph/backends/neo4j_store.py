@@ -12,11 +12,12 @@ Why it is built the way it is:
   ``key`` are created first (schema commands cannot share a transaction with
   data writes); then every node and relationship is merged in ONE write
   transaction of batched ``UNWIND $rows ... MERGE`` statements, so a failure
-  or an interrupt leaves the database as it was. Labels and types cannot be
-  parameters of an index-backed MERGE (Neo4j 5.26's dynamic ``$(...)`` labels
-  plan as a full node scan), so rows are grouped by label set and by type and
-  the names, already validated as PascalCase / UPPER_SNAKE_CASE by the model,
-  are written into the statement, backtick-quoted.
+  or an interrupt leaves the database as it was. The label a node merges on and
+  relationship types cannot be parameters without losing speed (Neo4j 5.26's
+  dynamic ``$(...)`` in MERGE plans a node scan, or expands untyped), so rows are
+  grouped by them and the names, already validated as PascalCase /
+  UPPER_SNAKE_CASE by the model, are written into the statement, backtick-quoted
+  (see :class:`_LoadStatements`).
 * **Read-only unless asked.** Queries run in managed transactions; without
   ``write=True`` the session is in READ access mode, so the server itself
   refuses a write and rolls back; that refusal becomes :class:`ReadOnlyError`.
@@ -317,6 +318,16 @@ class Neo4jStore(GraphStore):
     def describe(self) -> str:
         return f"neo4j {self.settings.describe()}"
 
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The underlying driver, for tools that must bypass the store (the benchmark's baseline)."""
+        return self._driver
+
+    def server_agent(self) -> str:
+        """The server's product and version, e.g. "Neo4j/5.26.30"."""
+        with self._errors():
+            return str(self._driver.get_server_info().agent)
+
     def close(self) -> None:
         self._driver.close()
 
@@ -547,11 +558,9 @@ class Neo4jStore(GraphStore):
         return missing
 
     def _statements(self) -> _LoadStatements:
-        """Dynamic names from Neo4j 5.26 on (far fewer statements to plan), exact names before."""
+        """Dynamic extra labels from Neo4j 5.26 on (fewer statements to plan), exact names before."""
         if self._dynamic_names is None:
-            with self._errors():
-                agent = self._driver.get_server_info().agent
-            self._dynamic_names = supports_dynamic_names(agent)
+            self._dynamic_names = supports_dynamic_names(self.server_agent())
         return _LoadStatements(self._dynamic_names)
 
     def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
@@ -625,8 +634,8 @@ _LOADER_PREFIX = "CYPHER replan=skip "
 
 
 def supports_dynamic_names(agent: str) -> bool:
-    """Whether the server (agent "Neo4j/5.26.30", "Neo4j/2025.01.0") has ``SET n:$(...)`` and
-    ``MERGE ()-[:$(...)]->()``, which arrived in Neo4j 5.26."""
+    """Whether the server (agent "Neo4j/5.26.30", "Neo4j/2025.01.0") has dynamic labels
+    (``SET n:$(...)``), which arrived in Neo4j 5.26."""
     match = re.match(r"Neo4j/(\d+)\.(\d+)", agent or "")
     return bool(match) and (int(match[1]), int(match[2])) >= (5, 26)
 
@@ -637,10 +646,12 @@ class _LoadStatements:
 
     The primary label is always written into the text (``MERGE (n:Person {key: ...})``),
     because only a literal label lets MERGE use the key constraint's index. With
-    ``dynamic`` names (Neo4j 5.26+), further labels and the relationship type travel in
-    the rows, so the article needs ~50 statements instead of ~130; every distinct
-    statement is planned once per server, at tens of milliseconds each. Without them,
-    rows are grouped by exact label set and by type, which any Neo4j 4.4/5 runs.
+    ``dynamic`` names (Neo4j 5.26+) a node's further labels travel in its row
+    (``SET n:$(row.labels)``), so nodes need one statement per primary label instead
+    of one per label set: the article's ~130 statements become ~80, and every distinct
+    statement is planned once per server at tens of milliseconds each. Relationship
+    types stay literal: ``MERGE (a)-[:$(row.type)]->(b)`` measured about 30 times
+    slower per row on 5.26 (bench/neo4j_load.py), far more than planning saves.
     """
 
     dynamic: bool
@@ -664,23 +675,17 @@ class _LoadStatements:
                 f"SET n += row.props{add_labels} RETURN count(*) AS merged")
 
     def rel_group(self, rel: RelSpec) -> tuple[str, ...]:
-        ends = (rel.start.label, rel.end.label)
-        return ends if self.dynamic else (*ends, rel.type)
+        return (rel.start.label, rel.end.label, rel.type)
 
     def rel_row(self, rel: RelSpec) -> dict[str, Any]:
-        row: dict[str, Any] = {"start": rel.start.key, "end": rel.end.key, "key": rel.key,
-                               "props": rel.properties}
-        if self.dynamic:
-            row["type"] = rel.type
-        return row
+        return {"start": rel.start.key, "end": rel.end.key, "key": rel.key, "props": rel.properties}
 
     def rel_statement(self, group: tuple[str, ...]) -> str:
-        start_label, end_label, *rel_type = group
-        type_name = "$(row.type)" if self.dynamic else quote_name(rel_type[0])
+        start_label, end_label, rel_type = group
         return (f"{_LOADER_PREFIX}UNWIND $rows AS row "
                 f"MATCH (a:{quote_name(start_label)} {{key: row.start}}) "
                 f"MATCH (b:{quote_name(end_label)} {{key: row.end}}) "
-                f"MERGE (a)-[r:{type_name} {{key: row.key}}]->(b) "
+                f"MERGE (a)-[r:{quote_name(rel_type)} {{key: row.key}}]->(b) "
                 f"SET r += row.props RETURN count(*) AS merged")
 
 
