@@ -197,6 +197,15 @@ def test_queries_are_read_only_unless_asked(article_neo4j):
     assert article_neo4j.run("MATCH (c:City {key: 'seoul'}) RETURN c.population").value() == [9411000]
 
 
+def test_batched_writes_get_the_transaction_they_need(neo4j_store):
+    """CALL { ... } IN TRANSACTIONS cannot run in a managed transaction; with --write it still runs."""
+    query = "UNWIND range(1, 5) AS i CALL { WITH i CREATE (:Tick {i: i}) } IN TRANSACTIONS OF 2 ROWS"
+    with pytest.raises(ReadOnlyError):
+        neo4j_store.run(query)
+    assert neo4j_store.run(query, write=True).summary.counters.nodes_created == 5
+    assert neo4j_store.counts().labels == {"Tick": 5}
+
+
 def test_results_are_the_shared_types(article_neo4j):
     result = article_neo4j.run(
         "MATCH path = (p:Person {key: 'islam-karimov'})-[r:HONORARY_CITIZEN_OF]->(c:City) "

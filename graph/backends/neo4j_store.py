@@ -208,7 +208,7 @@ class _Converter:
             for item in value.values():
                 self.scan(item)
 
-    def fetch_missing(self, tx: neo4j.ManagedTransaction) -> None:
+    def fetch_missing(self, tx: Any) -> None:
         missing = sorted(self._wanted - self.nodes.keys())
         for chunk in _chunks(missing, BATCH_ROWS):
             for record in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n", ids=list(chunk)):
@@ -242,6 +242,13 @@ class _Converter:
         return Relationship(rel.element_id, rel.type, self._endpoint(rel.start_node),
                             self._endpoint(rel.end_node),
                             {k: native_value(v) for k, v in rel.items()})
+
+
+def _needs_implicit_transaction(exc: StoreError) -> bool:
+    cause = exc.__cause__
+    return (isinstance(cause, neo4j_errors.Neo4jError)
+            and (cause.code or "").endswith("TransactionStartFailed")
+            and "IN TRANSACTIONS" in (cause.message or ""))
 
 
 def _counters(driver_counters: Any) -> Counters:
@@ -377,7 +384,8 @@ class Neo4jStore(GraphStore):
             write: bool = False) -> Result:
         params = dict(parameters or {})
 
-        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], Counters]:
+        def work(tx: Any) -> tuple[list[str], list[list[Any]], Counters]:
+            """``tx``: a managed transaction, or a session for an auto-commit query."""
             result = tx.run(query, params)
             keys = list(result.keys())
             raw = [list(record.values()) for record in result]
@@ -387,8 +395,23 @@ class Neo4jStore(GraphStore):
             converter.fetch_missing(tx)
             return keys, [converter.convert(row) for row in raw], counters
 
-        keys, rows, counters = self._write(work) if write else self._read(work)
+        if not write:
+            keys, rows, counters = self._read(work)
+        else:
+            try:
+                keys, rows, counters = self._write(work)
+            except StoreError as exc:
+                if not _needs_implicit_transaction(exc):
+                    raise
+                # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
+                # inside a managed transaction before running anything: give it its own.
+                keys, rows, counters = self._auto_commit(work)
         return Result(keys, rows, Summary(query, params, self.backend, counters))
+
+    def _auto_commit(self, work: Callable[[Any], T]) -> T:
+        with self._errors(), self._driver.session(database=self.settings.database,
+                                                  default_access_mode=neo4j.WRITE_ACCESS) as session:
+            return work(session)
 
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
         params = dict(parameters or {})
