@@ -15,6 +15,7 @@ Identity rules (the same in every backend, see docs/schema.md):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -173,6 +174,21 @@ def default_rel_key(start: NodeRef, rel_type: str, end: NodeRef, ordinal: int = 
     """
     base = f"{start.key}-{rel_type.lower()}-{end.key}"
     return base if ordinal == 1 else f"{base}-{ordinal}"
+
+
+class RelKeys:
+    """Hands out default relationship keys in source order, counting parallel ones.
+
+    Every reader that derives keys uses one of these per batch, so that the
+    same source always yields the same keys (see :func:`default_rel_key`).
+    """
+
+    def __init__(self) -> None:
+        self._seen: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+
+    def __call__(self, start: NodeRef, rel_type: str, end: NodeRef) -> str:
+        self._seen[(start, rel_type, end)] += 1
+        return default_rel_key(start, rel_type, end, self._seen[(start, rel_type, end)])
 
 
 class LoadError(Exception):

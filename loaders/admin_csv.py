@@ -13,11 +13,8 @@ node or a relationship file by its header, so names do not matter.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +26,8 @@ from relgraph.graph.model import (
     ModelError,
     NodeRef,
     NodeSpec,
+    RelKeys,
     RelSpec,
-    default_rel_key,
 )
 
 ARRAY_DELIMITER = ";"
@@ -107,11 +104,63 @@ class CsvFile:
     text: str
 
 
-def _rows(csv_file: CsvFile) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(csv_file.text.lstrip("\ufeff"), newline=""))
-    for row in reader:
-        if row and any(cell.strip() for cell in row):
-            yield reader.line_num, row
+def _rows(csv_file: CsvFile) -> Iterator[tuple[int, list[str | None]]]:
+    """Records with the line they start on; blank lines skipped."""
+    for line, row in parse_csv(csv_file.text.lstrip("\ufeff")):
+        if any(cell and cell.strip() for cell in row):
+            yield line, row
+
+
+def parse_csv(text: str) -> Iterator[tuple[int, list[str | None]]]:
+    """RFC 4180 records, as Python's csv module reads them, except that an empty field
+    is ``None`` when unquoted and ``""`` when quoted.
+
+    neo4j-admin makes the same distinction: ``,,`` is "no property" and ``,"",`` an
+    empty string (unless --ignore-empty-strings). The csv module cannot tell them
+    apart, so exports with empty strings would not survive a round trip.
+    """
+    i, n, line = 0, len(text), 1
+    while i < n:
+        start_line = line
+        row: list[str | None] = []
+        while True:  # one field per turn
+            if i < n and text[i] == '"':
+                i += 1
+                parts = []
+                while i < n:
+                    c = text[i]
+                    if c == '"':
+                        if i + 1 < n and text[i + 1] == '"':
+                            parts.append('"')
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    if c == "\n":
+                        line += 1
+                    parts.append(c)
+                    i += 1
+                # like the csv module, keep text after a closing quote up to the delimiter
+                while i < n and text[i] not in ",\r\n":
+                    parts.append(text[i])
+                    i += 1
+                row.append("".join(parts))
+            else:
+                begin = i
+                while i < n and text[i] not in ",\r\n":
+                    i += 1
+                row.append(text[begin:i] or None)
+            if i < n and text[i] == ",":
+                i += 1
+                continue
+            break
+        if i < n and text[i] == "\r":
+            i += 1
+        if i < n and text[i] == "\n":
+            i += 1
+        line += 1
+        if row != [None]:
+            yield start_line, row
 
 
 def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
@@ -139,8 +188,9 @@ def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text with line breaks as they are: a quoted field may hold a CRLF."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
     except OSError as exc:
@@ -159,7 +209,7 @@ def read_admin_csv(paths: Iterable[Path | str]) -> GraphBatch:
         if not rows:
             problems.append(f"{csv_file.name}: empty file (no header)")
             continue
-        header = parse_header(rows[0][1], f"{csv_file.name}:{rows[0][0]}")
+        header = parse_header([cell or "" for cell in rows[0][1]], f"{csv_file.name}:{rows[0][0]}")
         kinds = {c.kind for c in header}
         if "ID" in kinds:
             _read_nodes(csv_file, header, rows[1:], batch, ids, problems)
@@ -168,23 +218,26 @@ def read_admin_csv(paths: Iterable[Path | str]) -> GraphBatch:
         else:
             problems.append(f"{csv_file.name}:{rows[0][0]}: header has neither an :ID column "
                             "(node file) nor :START_ID, :END_ID and :TYPE (relationship file)")
-    ordinals: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+    keys = RelKeys()
     for csv_file, header, rows in rel_files:
-        _read_rels(csv_file, header, rows, batch, ids, ordinals, problems)
+        _read_rels(csv_file, header, rows, batch, ids, keys, problems)
     if problems:
         raise LoadError(problems)
     batch.validate()
     return batch
 
 
-def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[str],
+def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[str | None],
                 problems: list[str]) -> dict[str, Any] | None:
     if len(row) != len(header):
         problems.append(f"{csv_file.name}:{line}: {len(row)} fields, the header has {len(header)}")
         return None
     props: dict[str, Any] = {}
     for column, value in zip(header, row):
-        if column.kind in {"property", "ID"} and column.name and value != "":
+        if value == "" and column.kind == "property" and (column.array or column.type == "string"):
+            props[column.name] = [] if column.array else ""  # quoted "": an empty list or text
+            continue
+        if column.kind in {"property", "ID"} and column.name and value:
             if column.kind == "ID":
                 props[column.name] = value
                 continue
@@ -208,11 +261,11 @@ def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, l
         props = _properties(csv_file, line, header, row, problems)
         if props is None:
             continue
-        node_id = row[id_col]
+        node_id = row[id_col] or ""
         if node_id == "":
             problems.append(f"{csv_file.name}:{line}: empty :ID")
             continue
-        labels = [lab for i in label_cols for lab in row[i].split(ARRAY_DELIMITER) if lab]
+        labels = [lab for i in label_cols for lab in (row[i] or "").split(ARRAY_DELIMITER) if lab]
         props.setdefault("key", node_id)
         try:
             spec = NodeSpec(labels, props, origin=f"{csv_file.name}:{line}")
@@ -229,7 +282,7 @@ def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, l
 
 def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
                batch: GraphBatch, ids: dict[tuple[str, str], NodeRef],
-               ordinals: Counter[tuple[NodeRef, str, NodeRef]], problems: list[str]) -> None:
+               keys: RelKeys, problems: list[str]) -> None:
     start_col = next(i for i, c in enumerate(header) if c.kind == "START_ID")
     end_col = next(i for i, c in enumerate(header) if c.kind == "END_ID")
     type_col = next(i for i, c in enumerate(header) if c.kind == "TYPE")
@@ -240,7 +293,7 @@ def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, li
         refs = []
         for col in (start_col, end_col):
             space = header[col].space
-            ref = ids.get((space, row[col]))
+            ref = ids.get((space, row[col] or ""))
             if ref is None:
                 where = f" in ID space {space}" if space else ""
                 problems.append(f"{csv_file.name}:{line}: :{header[col].kind} {row[col]!r} is not "
@@ -249,10 +302,9 @@ def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, li
         if None in refs:
             continue
         start, end = refs
-        rel_type = row[type_col]
+        rel_type = row[type_col] or ""
         if "key" not in props:
-            ordinals[(start, rel_type, end)] += 1
-            props["key"] = default_rel_key(start, rel_type, end, ordinals[(start, rel_type, end)])
+            props["key"] = keys(start, rel_type, end)
         try:
             batch.relationships.append(
                 RelSpec(rel_type, start, end, props, origin=f"{csv_file.name}:{line}")  # type: ignore[arg-type]

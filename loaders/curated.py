@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from relgraph.graph.model import (
     ModelError,
     NodeRef,
     NodeSpec,
+    RelKeys,
     RelSpec,
-    default_rel_key,
 )
 
 from .yaml_lines import YamlError, line_of, read_yaml
@@ -82,7 +81,7 @@ class CuratedReader:
         self.sections: dict[str, str] = {}
         self.source_key = ""
         self.labels_by_key: dict[str, str] = {}
-        self.rel_ordinals: Counter[tuple[str, str, str]] = Counter()
+        self.rel_keys = RelKeys()
 
     def problem(self, where: Any, message: str) -> None:
         line = line_of(where)
@@ -298,9 +297,7 @@ class CuratedReader:
         if "key" in rel:
             props["key"] = rel["key"]
         else:
-            self.rel_ordinals[(start, rel_type, end)] += 1
-            ordinal = self.rel_ordinals[(start, rel_type, end)]
-            props["key"] = default_rel_key(refs[0], rel_type, refs[1], ordinal)
+            props["key"] = self.rel_keys(refs[0], rel_type, refs[1])
         try:
             self.batch.relationships.append(
                 RelSpec(rel_type, refs[0], refs[1], props, origin=f"{self.path}:{line_of(rel)}")

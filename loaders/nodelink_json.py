@@ -8,7 +8,6 @@ changed its default between versions. Nodes need a ``labels`` list; a node's
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,8 @@ from relgraph.graph.model import (
     ModelError,
     NodeRef,
     NodeSpec,
+    RelKeys,
     RelSpec,
-    default_rel_key,
 )
 
 NODE_STRUCTURE = {"id", "labels"}
@@ -65,7 +64,7 @@ def read_nodelink_json(path: Path | str) -> GraphBatch:
             continue
         refs[_hashable(item["id"])] = spec.ref
         batch.nodes.append(spec)
-    ordinals: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+    keys = RelKeys()
     for index, item in enumerate(links):
         where = f"{path}: links[{index}]"
         if not isinstance(item, dict) or not item.keys() >= LINK_STRUCTURE:
@@ -82,9 +81,7 @@ def read_nodelink_json(path: Path | str) -> GraphBatch:
         start, end = ends
         props = {k: v for k, v in item.items() if k not in LINK_STRUCTURE}
         if "key" not in props:
-            ordinals[(start, item["type"], end)] += 1
-            props["key"] = default_rel_key(start, str(item["type"]), end,
-                                           ordinals[(start, item["type"], end)])
+            props["key"] = keys(start, str(item["type"]), end)
         elif not isinstance(props["key"], str):
             props["key"] = str(props["key"])
         try:

@@ -18,7 +18,7 @@ from relgraph.graph.store import GraphStore, StoreError
 from relgraph.query_scripts import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.
-COMMANDS = ["load", "stats", "query", "queries", "export", "neo4j"]
+COMMANDS = ["load", "stats", "query", "queries", "export", "view", "neo4j"]
 
 EPILOG = """\
 examples:
@@ -27,6 +27,7 @@ examples:
   relgraph query visits                  run a Cypher script from queries/
   relgraph queries                       list the scripts and their parameters
   relgraph export --format json -o g.json
+  relgraph view -o graph.html --open     an interactive view that works offline
   relgraph --store /tmp/g.snapshot load my-data/   a separate graph from CSV files
   relgraph neo4j start                   a local Neo4j server (no Docker needed)
   relgraph --backend neo4j --neo4j-uri bolt://db:7687 stats

@@ -62,6 +62,19 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+@pytest.fixture(scope="module", params=["networkx", "neo4j"])
+def query_store(request, tmp_path_factory):
+    """The article graph, loaded once per module, on each backend in turn (read-only use)."""
+    if request.param == "neo4j":
+        store = Neo4jStore.connect(request.getfixturevalue("neo4j_settings"))
+        store.clear()
+        request.addfinalizer(store.close)
+    else:
+        store = NetworkxStore(tmp_path_factory.mktemp("queries") / "graph.snapshot")
+    store.load(read_sources(default_sources()))
+    return store
+
+
 # --- a real Neo4j server, for the tests that need one -------------------------------------
 
 

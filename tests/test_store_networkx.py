@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import select
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.model import GraphBatch, LoadError, NodeRef, NodeSpec, RelSpec
-from relgraph.graph.snapshot import MAGIC, read_snapshot
+from relgraph.graph.snapshot import FORMAT_VERSION, MAGIC, TOKEN_SIZE, read_snapshot
 from relgraph.graph.store import StoreError
 
 from .test_loader_json import graph_view
@@ -91,7 +92,7 @@ def test_replace_empties_the_graph_in_the_same_transaction(store):
 
 def test_damaged_snapshot_gives_a_clear_error(tmp_path):
     path = tmp_path / "g.snapshot"
-    path.write_bytes(MAGIC + (1).to_bytes(2, "big") + b"\x80\x05truncated")
+    path.write_bytes(MAGIC + FORMAT_VERSION.to_bytes(2, "big") + b"t" * TOKEN_SIZE + b"\x80\x05trunc")
     with pytest.raises(StoreError, match=r"damaged.*relgraph load"):
         NetworkxStore(path)
     path.write_text("hello", encoding="utf-8")
@@ -112,27 +113,41 @@ WRITER = textwrap.dedent("""
     while True:
         round += 1
         nodes = [NodeSpec(["Thing"], {"key": f"t{i}", "name": "x" * 40, "round": round})
-                 for i in range(40000)]
+                 for i in range(20000)]
         store.load(GraphBatch("loop", nodes, []))
         print(round, flush=True)
 """)
 
 
+def _wait_for_round(proc: subprocess.Popen, timeout: float = 120.0) -> float:
+    """Block until the writer reports a finished snapshot; returns the time it took."""
+    started = time.monotonic()
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready and proc.stdout.readline(), "the writer stopped before finishing a snapshot"
+    return time.monotonic() - started
+
+
 def test_a_killed_writer_never_leaves_a_truncated_snapshot(tmp_path):
-    """SIGKILL a process at varied moments while it rewrites a large snapshot."""
+    """SIGKILL a process at varied moments of rewriting a large snapshot.
+
+    Kills are timed as fractions of a measured write round, so they land in the
+    middle of writes however fast or loaded the machine is.
+    """
     path = tmp_path / "g.snapshot"
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
-    for delay in (0.9, 1.3, 1.7, 2.1):
+    for fraction in (0.15, 0.5, 0.85):
         proc = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.PIPE,
                                 text=True)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if path.exists():
-            graph = read_snapshot(path)  # must not raise: old or new file, never half
-            assert graph.number_of_nodes() in (0, 40000)
-    assert path.exists(), "the writer never completed a snapshot; raise the delays"
+        try:
+            _wait_for_round(proc)  # the first snapshot exists from here on
+            round_time = _wait_for_round(proc)
+            time.sleep(fraction * round_time)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        graph = read_snapshot(path)  # must not raise: old or new file, never half
+        assert graph.number_of_nodes() == 20000
     NetworkxStore(path).load(small_batch())  # a later writer cleans up stale temporaries
     assert not list(tmp_path.glob(".g.snapshot.*.tmp"))
 

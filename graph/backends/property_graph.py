@@ -134,6 +134,10 @@ class PropertyGraph:
     def nodes_with_label(self, label: str) -> list[int]:
         return list(self._by_label.get(label, ()))
 
+    def label_count(self, label: str) -> int:
+        """How many nodes carry ``label``, without copying the index (query planning)."""
+        return len(self._by_label.get(label, ()))
+
     def label_counts(self) -> dict[str, int]:
         return {label: len(ids) for label, ids in self._by_label.items() if ids}
 

@@ -1,0 +1,360 @@
+"""The syntax tree the parser produces and every later stage reads.
+
+Nodes are frozen dataclasses so that two structurally equal expressions compare
+equal and hash alike: aggregation and ORDER BY need to recognise that
+``count(n)`` in ORDER BY is the ``count(n)`` already projected by RETURN. The
+source offset (``pos``) is excluded from equality for that reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of every syntax node; ``pos`` is the offset in the query (for errors)."""
+
+    pos: int = field(default=-1, compare=False, kw_only=True, repr=False)
+
+
+# --- expressions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expr(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class Literal(Expr):
+    value: Any
+
+
+@dataclass(frozen=True)
+class Parameter(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class Variable(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class Property(Expr):
+    subject: Expr
+    key: str
+
+
+@dataclass(frozen=True)
+class Index(Expr):
+    """``subject[index]``: list element or dynamic map/property key."""
+
+    subject: Expr
+    index: Expr
+
+
+@dataclass(frozen=True)
+class Slice(Expr):
+    subject: Expr
+    start: Expr | None
+    stop: Expr | None
+
+
+@dataclass(frozen=True)
+class Binary(Expr):
+    """Arithmetic, comparison, boolean and string/list predicates.
+
+    ``op`` is one of + - * / % ^ = <> < > <= >= AND OR XOR IN =~
+    STARTS WITH, ENDS WITH, CONTAINS.
+    """
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Unary(Expr):
+    op: str  # NOT, -, +
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class IsNull(Expr):
+    operand: Expr
+    negated: bool
+
+
+@dataclass(frozen=True)
+class HasLabels(Expr):
+    """``n:A:B`` used as a predicate."""
+
+    subject: Expr
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListLiteral(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class MapLiteral(Expr):
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class FunctionCall(Expr):
+    name: str  # as written, namespaces joined with '.'
+    args: tuple[Expr, ...]
+    distinct: bool = False
+
+
+@dataclass(frozen=True)
+class CountStar(Expr):
+    pass
+
+
+@dataclass(frozen=True)
+class Case(Expr):
+    subject: Expr | None
+    whens: tuple[tuple[Expr, Expr], ...]
+    default: Expr | None
+
+
+@dataclass(frozen=True)
+class ListComprehension(Expr):
+    variable: str
+    source: Expr
+    where: Expr | None
+    projection: Expr | None
+
+
+@dataclass(frozen=True)
+class Quantifier(Expr):
+    kind: str  # all, any, none, single
+    variable: str
+    source: Expr
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class Reduce(Expr):
+    accumulator: str
+    init: Expr
+    variable: str
+    source: Expr
+    body: Expr
+
+
+@dataclass(frozen=True)
+class PatternComprehension(Expr):
+    path_variable: str | None
+    pattern: PatternPart
+    where: Expr | None
+    projection: Expr
+
+
+@dataclass(frozen=True)
+class PatternPredicate(Expr):
+    """A relationship pattern used as a boolean: ``WHERE (a)-[:T]->()``."""
+
+    pattern: PatternPart
+
+
+@dataclass(frozen=True)
+class Exists(Expr):
+    """``EXISTS { pattern [WHERE ...] }`` or ``EXISTS { full query }``."""
+
+    patterns: tuple[PatternPart, ...] | None
+    where: Expr | None
+    query: Query | None = None
+
+
+@dataclass(frozen=True)
+class MapProjection(Expr):
+    """``v {.a, .*, b, c: expr}``; items are (kind, key, expr)."""
+
+    variable: str
+    items: tuple[tuple[str, str | None, Expr | None], ...]
+
+
+# --- patterns ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodePattern(Node):
+    variable: str | None
+    labels: tuple[str, ...]
+    properties: Expr | None  # MapLiteral or Parameter
+
+
+@dataclass(frozen=True)
+class RelPattern(Node):
+    variable: str | None
+    types: tuple[str, ...]
+    properties: Expr | None
+    direction: str  # "out" (->), "in" (<-), "both" (-)
+    var_length: bool = False
+    min_hops: int | None = None
+    max_hops: int | None = None
+
+
+@dataclass(frozen=True)
+class PatternPart(Node):
+    """``[p =] (a)-[r]->(b)...``: nodes[i] -rels[i]- nodes[i+1]."""
+
+    variable: str | None
+    nodes: tuple[NodePattern, ...]
+    rels: tuple[RelPattern, ...]
+    shortest: str | None = None  # None, "shortest" or "all"
+
+
+# --- clauses ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clause(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class ReturnItem(Node):
+    expr: Expr
+    alias: str | None
+    name: str  # the column name: the alias, or the expression's text
+
+
+@dataclass(frozen=True)
+class SortItem(Node):
+    expr: Expr
+    descending: bool
+
+
+@dataclass(frozen=True)
+class Projection(Node):
+    items: tuple[ReturnItem, ...]
+    star: bool = False
+    distinct: bool = False
+    order: tuple[SortItem, ...] = ()
+    skip: Expr | None = None
+    limit: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Match(Clause):
+    patterns: tuple[PatternPart, ...]
+    where: Expr | None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Unwind(Clause):
+    expr: Expr
+    variable: str
+
+
+@dataclass(frozen=True)
+class With(Clause):
+    projection: Projection
+    where: Expr | None
+
+
+@dataclass(frozen=True)
+class Return(Clause):
+    projection: Projection
+
+
+@dataclass(frozen=True)
+class Create(Clause):
+    patterns: tuple[PatternPart, ...]
+
+
+@dataclass(frozen=True)
+class SetProperty(Node):
+    target: Property | Index
+    value: Expr
+
+
+@dataclass(frozen=True)
+class SetVariable(Node):
+    """``n = {map}`` (replace) or ``n += {map}`` (merge)."""
+
+    variable: str
+    value: Expr
+    merge: bool
+
+
+@dataclass(frozen=True)
+class SetLabels(Node):
+    variable: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoveProperty(Node):
+    target: Property | Index
+
+
+@dataclass(frozen=True)
+class RemoveLabels(Node):
+    variable: str
+    labels: tuple[str, ...]
+
+
+SetItem = SetProperty | SetVariable | SetLabels
+RemoveItem = RemoveProperty | RemoveLabels
+
+
+@dataclass(frozen=True)
+class Merge(Clause):
+    pattern: PatternPart
+    on_create: tuple[SetItem, ...] = ()
+    on_match: tuple[SetItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetClause(Clause):
+    items: tuple[SetItem, ...]
+
+
+@dataclass(frozen=True)
+class Remove(Clause):
+    items: tuple[RemoveItem, ...]
+
+
+@dataclass(frozen=True)
+class Delete(Clause):
+    exprs: tuple[Expr, ...]
+    detach: bool
+
+
+@dataclass(frozen=True)
+class Call(Clause):
+    """``CALL ns.proc(args) YIELD a AS b WHERE ...``; args None means implicit."""
+
+    name: str
+    args: tuple[Expr, ...] | None
+    yields: tuple[tuple[str, str], ...] | None  # (output name, variable)
+    yield_star: bool = False
+    where: Expr | None = None
+    standalone: bool = False
+
+
+@dataclass(frozen=True)
+class SingleQuery(Node):
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Query(Node):
+    """One or more single queries joined by UNION [ALL]; ``all_flags`` has len(parts)-1."""
+
+    parts: tuple[SingleQuery, ...]
+    all_flags: tuple[bool, ...] = ()
+
+
+UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete)

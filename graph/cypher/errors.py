@@ -1,0 +1,139 @@
+"""Errors raised by the Cypher engine.
+
+Every error carries three facts so that callers (and the openCypher TCK runner)
+can tell failures apart without parsing messages:
+
+* ``tck_type``: the TCK's error type (SyntaxError, TypeError, ArgumentError...).
+  Neo4j reports most compile-time semantic problems as ``SyntaxError``; we follow
+  it so that scripts see the same classification on both backends.
+* ``phase``: ``"compile time"`` for problems found before anything runs (the
+  graph is untouched), ``"runtime"`` for problems found while running.
+* ``code``: the TCK's detail code (``UndefinedVariable``, ``DeleteConnectedNode``
+  ...), or None when there is none.
+"""
+
+from __future__ import annotations
+
+from ..store import QueryError
+
+COMPILE_TIME = "compile time"
+RUNTIME = "runtime"
+
+
+class CypherError(QueryError):
+    """Base class of everything the engine raises on purpose.
+
+    A QueryError, so callers handle it exactly like an error the Neo4j server reports."""
+
+    tck_type = "Error"
+    default_phase = RUNTIME
+
+    def __init__(self, message: str, code: str | None = None, *, phase: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.phase = phase or self.default_phase
+
+
+class CypherSyntaxError(CypherError):
+    """The text is not a Cypher query: reports line, column and a caret."""
+
+    tck_type = "SyntaxError"
+    default_phase = COMPILE_TIME
+
+    def __init__(self, message: str, query: str = "", offset: int | None = None,
+                 code: str | None = "UnexpectedSyntax"):
+        self.query = query
+        self.offset = offset
+        self.line, self.column = _line_col(query, offset) if offset is not None else (None, None)
+        text = message
+        if offset is not None:
+            line_text = query.splitlines()[self.line - 1] if query.splitlines() else ""
+            text = (f"{message} (line {self.line}, column {self.column})\n"
+                    f"{line_text}\n{' ' * (self.column - 1)}^")
+        super().__init__(text, code)
+        self.short_message = message
+
+
+class CypherSemanticError(CypherError):
+    """A well-formed query that cannot mean anything (undefined variable...).
+
+    The TCK (and Neo4j) classify these as SyntaxError raised at compile time.
+    """
+
+    tck_type = "SyntaxError"
+    default_phase = COMPILE_TIME
+
+
+class CypherTypeError(CypherError):
+    """An operation met a value of the wrong type."""
+
+    tck_type = "TypeError"
+
+
+class CypherArgumentError(CypherError):
+    """A function or clause got an argument outside what it accepts."""
+
+    tck_type = "ArgumentError"
+
+
+class CypherArithmeticError(CypherError):
+    """Integer overflow, division by zero on integers."""
+
+    tck_type = "ArithmeticError"
+
+
+class CypherEntityNotFound(CypherError):
+    """A deleted node or relationship was read."""
+
+    tck_type = "EntityNotFound"
+
+
+class CypherConstraintError(CypherError):
+    """Deleting a node that still has relationships, without DETACH."""
+
+    tck_type = "ConstraintVerificationFailed"
+
+
+class CypherParameterMissing(CypherError):
+    """The query uses ``$name`` but no value was given."""
+
+    tck_type = "ParameterMissing"
+    default_phase = COMPILE_TIME
+
+
+class CypherRuntimeSemanticError(CypherError):
+    """A semantic rule that can only be checked while running (MERGE on null...)."""
+
+    tck_type = "SemanticError"
+
+
+class CypherProcedureError(CypherError):
+    """CALL of a procedure that does not exist or with wrong arguments."""
+
+    tck_type = "ProcedureError"
+    default_phase = COMPILE_TIME
+
+
+class CypherUnsupportedError(CypherError):
+    """Valid Cypher that this engine does not implement: names the construct.
+
+    Raised instead of guessing, so that an unsupported query never returns a
+    silently wrong answer.
+    """
+
+    tck_type = "UnsupportedError"
+    default_phase = COMPILE_TIME
+
+    def __init__(self, construct: str, *, phase: str | None = None):
+        super().__init__(f"not supported by the embedded Cypher engine: {construct}",
+                         "Unsupported", phase=phase)
+        self.construct = construct
+
+
+def _line_col(query: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    offset = max(0, min(offset, len(query)))
+    line = query.count("\n", 0, offset) + 1
+    start = query.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1

@@ -1,0 +1,648 @@
+"""The clause pipeline: rows (dicts of variable -> value) flow from clause to clause.
+
+Reading clauses are lazy generators, so ``MATCH ... RETURN ... LIMIT 1`` stops
+after the first match. Updating clauses first drain their input completely and
+only then write: every clause sees the graph as the previous clause left it,
+which is the clause-at-a-time semantics the openCypher TCK specifies (and what
+Neo4j achieves with its "eager" operator). MERGE handles its rows one at a time
+so that a later row sees what an earlier one created.
+
+Deleting a node that still has relationships is checked at the end of the
+query, not at the DELETE, because ``MATCH (a)-[r]-() DELETE a, r`` is legal:
+the relationship goes too before the query commits.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..backends.property_graph import PropertyGraph
+from . import ast
+from .aggregates import CountStarAgg, make_aggregator
+from .context import Context
+from .errors import (
+    CypherConstraintError,
+    CypherParameterMissing,
+    CypherRuntimeSemanticError,
+    CypherSemanticError,
+    CypherTypeError,
+)
+from .expressions import Compiler, find_aggregates
+from .matcher import Matcher
+from .planner import pattern_variables
+from .temporal import TemporalValue
+from .values import NodeRef, PathValue, RelRef, group_key, is_number, sort_key, type_name
+
+Row = dict[str, Any]
+
+
+def check_property_value(v: Any) -> Any:
+    """Only primitives, temporals and homogeneous lists of them can be stored."""
+    if v is None or isinstance(v, (bool, int, float, str, TemporalValue)):
+        return v
+    if isinstance(v, list):
+        kinds = set()
+        for x in v:
+            if x is None or isinstance(x, (list, dict, NodeRef, RelRef, PathValue)):
+                raise CypherTypeError(f"cannot store a list containing {type_name(x)} as a property",
+                                      "InvalidPropertyType")
+            kinds.add("number" if is_number(x) else type(x).__name__)
+        if len(kinds) > 1:
+            raise CypherTypeError("cannot store a list of mixed types as a property", "InvalidPropertyType")
+        return list(v)
+    raise CypherTypeError(f"cannot store a {type_name(v)} as a property", "InvalidPropertyType")
+
+
+class Executor:
+    """Runs one analysed query against a graph."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        ctx.matcher = Matcher(ctx)
+        ctx.executor = self
+        self.matcher: Matcher = ctx.matcher
+        self.compiler = Compiler(ctx)
+        self.pending_deletes: dict[int, None] = {}
+
+    # --- queries ---------------------------------------------------------------------
+
+    def run_query(self, query: ast.Query) -> tuple[list[str], list[Row]]:
+        columns: list[str] = []
+        all_rows: list[Row] = []
+        for _i, part in enumerate(query.parts):
+            cols, rows = self.run_single(part, [{}], set())
+            all_rows.extend(rows)
+            columns = cols
+        if len(query.parts) > 1 and not all(query.all_flags):
+            seen: set[Any] = set()
+            unique = []
+            for row in all_rows:
+                key = tuple(group_key(row.get(c)) for c in columns)
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(row)
+            all_rows = unique
+        self.finish()
+        return columns, all_rows
+
+    def run_single(self, query: ast.SingleQuery, start: Iterable[Row],
+                   bound: set[str]) -> tuple[list[str], list[Row]]:
+        rows: Iterable[Row] = start
+        bound = set(bound)
+        columns: list[str] = []
+        for clause in query.clauses:
+            rows, bound, columns = self.clause(clause, rows, bound)
+        last = query.clauses[-1]
+        if isinstance(last, ast.Return) or (isinstance(last, ast.Call) and columns):
+            return columns, list(rows)
+        for _ in rows:  # drain: an updating query returns no rows
+            pass
+        return [], []
+
+    def finish(self) -> None:
+        """End-of-query checks: nodes deleted without DETACH must have lost their relationships."""
+        graph = self.ctx.graph
+        for nid in list(self.pending_deletes):
+            if graph.has_node(nid):
+                if graph.degree(nid):
+                    raise CypherConstraintError(
+                        f"cannot delete node {nid}: it still has relationships (use DETACH DELETE)",
+                        "DeleteConnectedNode")
+                graph.delete_node(nid)
+        self.pending_deletes.clear()
+
+    def compile_exists_query(self, query: ast.Query, compiler: Compiler):
+        """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row."""
+
+        def exists(row: Row) -> bool:
+            for part in query.parts:
+                rows = iter([dict(row)])
+                bound = set(row)
+                for clause in part.clauses:
+                    rows, bound, _ = self.clause(clause, rows, bound)
+                for _ in rows:
+                    return True
+            return False
+
+        return exists
+
+    # --- clause dispatch -----------------------------------------------------------------
+
+    def clause(self, c: ast.Clause, rows: Iterable[Row], bound: set[str]
+               ) -> tuple[Iterable[Row], set[str], list[str]]:
+        if isinstance(c, ast.Match):
+            new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
+            return self.match(c, rows, bound), new_bound, []
+        if isinstance(c, ast.Unwind):
+            return self.unwind(c, rows), bound | {c.variable}, []
+        if isinstance(c, ast.With):
+            out, names = self.project(c.projection, rows, bound, c.where)
+            return out, set(names), names
+        if isinstance(c, ast.Return):
+            out, names = self.project(c.projection, rows, bound, None)
+            return out, set(names), names
+        if isinstance(c, ast.Create):
+            new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
+            return self.create(c, rows), new_bound, []
+        if isinstance(c, ast.Merge):
+            return self.merge(c, rows, bound), bound | set(pattern_variables(c.pattern)), []
+        if isinstance(c, ast.SetClause):
+            return self.set_clause(c.items, rows), bound, []
+        if isinstance(c, ast.Remove):
+            return self.remove(c, rows), bound, []
+        if isinstance(c, ast.Delete):
+            return self.delete(c, rows), bound, []
+        if isinstance(c, ast.Call):
+            return self.call(c, rows, bound)
+        raise AssertionError(c)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def match(self, c: ast.Match, rows: Iterable[Row], bound: set[str]) -> Iterator[Row]:
+        compiled = None
+        for row in rows:
+            if compiled is None:
+                compiled = self.matcher.compile(c.patterns, c.where, bound, self.compiler)
+            found = False
+            for r in compiled.run(row):
+                found = True
+                yield r
+            if c.optional and not found:
+                out = dict(row)
+                for v in compiled.plan.new_vars:
+                    out[v] = None
+                yield out
+
+    def unwind(self, c: ast.Unwind, rows: Iterable[Row]) -> Iterator[Row]:
+        fn = self.compiler.compile(c.expr)
+        var = c.variable
+        for row in rows:
+            v = fn(row)
+            if v is None:
+                continue
+            items = v if isinstance(v, list) else [v]
+            for x in items:
+                out = dict(row)
+                out[var] = x
+                yield out
+
+    # --- projection ----------------------------------------------------------------------
+
+    def project(self, proj: ast.Projection, rows: Iterable[Row], bound: set[str],
+                where: ast.Expr | None) -> tuple[Iterable[Row], list[str]]:
+        items: list[tuple[str, ast.Expr]] = []
+        if proj.star:
+            for v in sorted(bound):
+                if not v.startswith("\0"):
+                    items.append((v, ast.Variable(v)))
+        items.extend((i.name, i.expr) for i in proj.items)
+        names = [n for n, _ in items]
+        aggs: list[ast.Expr] = []
+        for _, e in items:
+            for a in find_aggregates(e):
+                if a not in aggs:
+                    aggs.append(a)
+        for s in proj.order:
+            for a in find_aggregates(s.expr):
+                if a not in aggs:
+                    aggs.append(a)
+        if aggs:
+            out = self._aggregate(items, aggs, rows)
+            agg_slots = {a: f"\0agg{i}" for i, a in enumerate(aggs)}
+            order_compiler = self.compiler.with_replacements(
+                {**agg_slots, **{e: n for n, e in items}})
+            pairs: Iterable[tuple[Row, Row]] = ((r, r) for r in out)
+            order_scope_merged = False
+        else:
+            fns = [(n, self.compiler.compile(e)) for n, e in items]
+
+            def projected() -> Iterator[tuple[Row, Row]]:
+                for row in rows:
+                    yield row, {n: f(row) for n, f in fns}
+
+            pairs = projected()
+            order_compiler = self.compiler.with_replacements({e: n for n, e in items})
+            order_scope_merged = not proj.distinct
+        if proj.distinct:
+            pairs = self._distinct(pairs, names)
+        # ORDER BY and WITH ... WHERE see the projected columns and, unless the
+        # projection is DISTINCT or aggregating, the variables from before it too.
+        if order_scope_merged:
+            scoped: Iterable[tuple[Row, Row]] = (({**src, **out}, out) for src, out in pairs)
+        else:
+            scoped = ((out, out) for _, out in pairs)
+        if proj.order:
+            keys = [(order_compiler.compile(s.expr), s.descending) for s in proj.order]
+            materialised = list(scoped)
+            for fn, desc in reversed(keys):
+                materialised.sort(key=lambda p, fn=fn: sort_key(fn(p[0])), reverse=desc)
+            scoped = materialised
+        skip = self._count(proj.skip, "SKIP")
+        limit = self._count(proj.limit, "LIMIT")
+        if skip or limit is not None:
+            scoped = itertools.islice(scoped, skip, None if limit is None else skip + limit)
+        if where is not None:
+            pred = order_compiler.compile_predicate(where)
+            scoped = (p for p in scoped if pred(p[0]))
+        result: Iterable[Row] = (out for _, out in scoped)
+        if aggs:
+            result = ({k: v for k, v in r.items() if not k.startswith("\0")} for r in result)
+        return result, names
+
+    def _count(self, e: ast.Expr | None, what: str) -> int:
+        if e is None:
+            return 0 if what == "SKIP" else None  # type: ignore[return-value]
+        v = self.compiler.compile(e)({})
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise CypherSemanticError(f"{what} expects an integer, got {type_name(v)}",
+                                      "InvalidArgumentType", phase="runtime")
+        if v < 0:
+            raise CypherSemanticError(f"{what} must not be negative, got {v}", "NegativeIntegerArgument",
+                                      phase="runtime")
+        return v
+
+    def _distinct(self, pairs: Iterable[tuple[Row, Row]], names: list[str]) -> Iterator[tuple[Row, Row]]:
+        seen: set[Any] = set()
+        for src, out in pairs:
+            key = tuple(group_key(out[n]) for n in names)
+            if key not in seen:
+                seen.add(key)
+                yield src, out
+
+    def _aggregate(self, items: list[tuple[str, ast.Expr]], aggs: list[ast.Expr],
+                   rows: Iterable[Row]) -> list[Row]:
+        """Group rows by the non-aggregate items and compute each aggregate per group."""
+        key_items = [(n, e) for n, e in items if not find_aggregates(e)]
+        agg_items = [(n, e) for n, e in items if find_aggregates(e)]
+        key_fns = [(n, self.compiler.compile(e)) for n, e in key_items]
+        arg_fns = []
+        for a in aggs:
+            if isinstance(a, ast.CountStar):
+                arg_fns.append(None)
+            else:
+                assert isinstance(a, ast.FunctionCall)
+                arg_fns.append([self.compiler.compile(x) for x in a.args])
+
+        def new_accs() -> list[Any]:
+            accs = []
+            for a in aggs:
+                if isinstance(a, ast.CountStar):
+                    accs.append(CountStarAgg())
+                else:
+                    assert isinstance(a, ast.FunctionCall)
+                    accs.append(make_aggregator(a.name, a.distinct))
+            return accs
+
+        groups: dict[Any, tuple[Row, Row, list[Any]]] = {}
+        for row in rows:
+            values = {n: f(row) for n, f in key_fns}
+            key = tuple(group_key(v) for v in values.values())
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (row, values, new_accs())
+            for acc, fns in zip(group[2], arg_fns):
+                if fns is None:
+                    acc.add()
+                else:
+                    acc.add(*[f(row) for f in fns])
+        if not groups and not key_items:
+            groups[()] = ({}, {}, new_accs())
+        slots = {a: f"\0agg{i}" for i, a in enumerate(aggs)}
+        compiler = self.compiler.with_replacements(slots)
+        agg_fns = [(n, compiler.compile(e)) for n, e in agg_items]
+        out_rows = []
+        for rep, values, accs in groups.values():
+            results = {f"\0agg{i}": acc.result() for i, acc in enumerate(accs)}
+            scope = {**rep, **results}
+            out: Row = {}
+            for n, _ in items:
+                if n in values:
+                    out[n] = values[n]
+            for n, f in agg_fns:
+                out[n] = f(scope)
+            ordered = {n: out[n] for n, _ in items}
+            ordered.update(results)
+            out_rows.append(ordered)
+        return out_rows
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _eval_props(self, props: ast.Expr | None, row: Row) -> dict[str, Any]:
+        if props is None:
+            return {}
+        value = self.compiler.compile(props)(row)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise CypherTypeError(f"properties must be a map, got {type_name(value)}", "InvalidArgumentType")
+        return {k: check_property_value(v) for k, v in value.items() if v is not None}
+
+    def _create_node(self, labels: tuple[str, ...], props: dict[str, Any]) -> NodeRef:
+        nid = self.ctx.graph.create_node(labels, props)
+        counters = self.ctx.counters
+        counters.nodes_created += 1
+        counters.labels_added += len(set(labels))
+        counters.properties_set += len(props)
+        return NodeRef(nid)
+
+    def _create_rel(self, start: Any, end: Any, rel_type: str, props: dict[str, Any]) -> RelRef:
+        for endpoint in (start, end):
+            if not isinstance(endpoint, NodeRef):
+                raise CypherSemanticError(
+                    f"cannot create a relationship to a {type_name(endpoint)} (the node is missing)",
+                    "InvalidArgumentType", phase="runtime")
+            if endpoint.id in self.ctx.deleted_nodes:
+                from .errors import CypherEntityNotFound
+
+                raise CypherEntityNotFound("cannot create a relationship to a deleted node",
+                                           "DeletedEntityAccess")
+        rid = self.ctx.graph.create_rel(start.id, end.id, rel_type, props)
+        self.ctx.counters.relationships_created += 1
+        self.ctx.counters.properties_set += len(props)
+        return RelRef(rid)
+
+    def _create_part(self, part: ast.PatternPart, row: Row) -> None:
+        """Create what a pattern part describes, binding its variables into ``row``."""
+        node_ids: list[int] = []
+        for node in part.nodes:
+            v = node.variable
+            if v is not None and v in row:
+                ref = row[v]
+                if not isinstance(ref, NodeRef):
+                    raise CypherSemanticError(f"`{v}` is a {type_name(ref)}, not a node",
+                                              "VariableTypeConflict", phase="runtime")
+            else:
+                ref = self._create_node(node.labels, self._eval_props(node.properties, row))
+                if v is not None:
+                    row[v] = ref
+            node_ids.append(ref.id)
+        rel_ids: list[int] = []
+        for i, rel in enumerate(part.rels):
+            a, b = NodeRef(node_ids[i]), NodeRef(node_ids[i + 1])
+            start, end = (b, a) if rel.direction == "in" else (a, b)
+            ref = self._create_rel(start, end, rel.types[0], self._eval_props(rel.properties, row))
+            if rel.variable is not None:
+                row[rel.variable] = ref
+            rel_ids.append(ref.id)
+        if part.variable is not None:
+            row[part.variable] = PathValue(tuple(node_ids), tuple(rel_ids))
+
+    def create(self, c: ast.Create, rows: Iterable[Row]) -> Iterator[Row]:
+        materialised = list(rows)
+        out = []
+        for row in materialised:
+            row = dict(row)
+            for part in c.patterns:
+                self._create_part(part, row)
+            out.append(row)
+        return iter(out)
+
+    def merge(self, c: ast.Merge, rows: Iterable[Row], bound: set[str]) -> Iterator[Row]:
+        materialised = list(rows)
+        part = c.pattern
+        out: list[Row] = []
+        compiled = None
+        for row in materialised:
+            for node in part.nodes:
+                if node.variable and node.variable in row and row[node.variable] is None:
+                    raise CypherRuntimeSemanticError(
+                        f"cannot MERGE a pattern whose node `{node.variable}` is null", "MergeReadOwnWrites")
+            self._check_merge_nulls(part, row)
+            if compiled is None:
+                compiled = self.matcher.compile((part,), None, set(row), self.compiler)
+            found = list(compiled.run(row))
+            if found:
+                for r in found:
+                    self.set_items(c.on_match, r)
+                    out.append(r)
+            else:
+                r = dict(row)
+                self._create_part(_directed(part), r)
+                self.set_items(c.on_create, r)
+                out.append(r)
+        return iter(out)
+
+    def _check_merge_nulls(self, part: ast.PatternPart, row: Row) -> None:
+        for elem in (*part.nodes, *part.rels):
+            if isinstance(elem.properties, ast.MapLiteral):
+                for key, e in elem.properties.items:
+                    if self.compiler.compile(e)(row) is None:
+                        raise CypherRuntimeSemanticError(
+                            f"cannot MERGE with a null value for property {key!r}", "MergeReadOwnWrites")
+
+    def set_clause(self, items: tuple[Any, ...], rows: Iterable[Row]) -> Iterator[Row]:
+        materialised = list(rows)
+        for row in materialised:
+            self.set_items(items, row)
+        return iter(materialised)
+
+    def set_items(self, items: tuple[Any, ...], row: Row) -> None:
+        graph, counters = self.ctx.graph, self.ctx.counters
+        for item in items:
+            if isinstance(item, ast.SetProperty):
+                target = self.compiler.compile(item.target.subject)(row)
+                if isinstance(item.target, ast.Property):
+                    key = item.target.key
+                else:
+                    key = self.compiler.compile(item.target.index)(row)
+                    if not isinstance(key, str):
+                        raise CypherTypeError("a dynamic property key must be a string",
+                                              "InvalidArgumentType")
+                value = check_property_value(self.compiler.compile(item.value)(row))
+                if target is None:
+                    continue
+                self._set_prop(target, key, value)
+            elif isinstance(item, ast.SetVariable):
+                target = row.get(item.variable)
+                value = self.compiler.compile(item.value)(row)
+                if target is None:
+                    continue
+                if isinstance(value, (NodeRef, RelRef)):
+                    value = dict(self.ctx.entity_props(value))
+                if value is None:
+                    value = {}
+                if not isinstance(value, dict):
+                    raise CypherTypeError(f"SET {item.variable} = expects a map, got {type_name(value)}",
+                                          "InvalidArgumentType")
+                current = dict(self.ctx.entity_props(self._entity(target)))
+                if not item.merge:
+                    for k in current:
+                        if k not in value or value[k] is None:
+                            self._set_prop(target, k, None)
+                for k, v in value.items():
+                    v = check_property_value(v)
+                    if v is None and (not item.merge or k not in current):
+                        continue
+                    self._set_prop(target, k, v)
+            elif isinstance(item, ast.SetLabels):
+                target = row.get(item.variable)
+                if target is None:
+                    continue
+                if not isinstance(target, NodeRef):
+                    raise CypherTypeError(f"cannot set labels on a {type_name(target)}",
+                                          "InvalidArgumentType")
+                self.ctx.node_labels(target)
+                for label in item.labels:
+                    if graph.add_label(target.id, label):
+                        counters.labels_added += 1
+
+    def _entity(self, v: Any) -> NodeRef | RelRef:
+        if isinstance(v, (NodeRef, RelRef)):
+            return v
+        raise CypherTypeError(f"cannot set properties on a {type_name(v)}", "InvalidArgumentType")
+
+    def _set_prop(self, target: Any, key: str, value: Any) -> None:
+        target = self._entity(target)
+        props = self.ctx.entity_props(target)
+        if value is None and key not in props:
+            return
+        if isinstance(target, NodeRef):
+            self.ctx.graph.set_node_property(target.id, key, value)
+        else:
+            self.ctx.graph.set_rel_property(target.id, key, value)
+        self.ctx.counters.properties_set += 1
+
+    def remove(self, c: ast.Remove, rows: Iterable[Row]) -> Iterator[Row]:
+        materialised = list(rows)
+        for row in materialised:
+            for item in c.items:
+                if isinstance(item, ast.RemoveLabels):
+                    target = row.get(item.variable)
+                    if target is None:
+                        continue
+                    if not isinstance(target, NodeRef):
+                        raise CypherTypeError(f"cannot remove labels from a {type_name(target)}",
+                                              "InvalidArgumentType")
+                    self.ctx.node_labels(target)
+                    for label in item.labels:
+                        if self.ctx.graph.remove_label(target.id, label):
+                            self.ctx.counters.labels_removed += 1
+                else:
+                    target = self.compiler.compile(item.target.subject)(row)
+                    if target is None:
+                        continue
+                    if isinstance(item.target, ast.Property):
+                        key = item.target.key
+                    else:
+                        key = self.compiler.compile(item.target.index)(row)
+                    self._set_prop(target, key, None)
+        return iter(materialised)
+
+    def delete(self, c: ast.Delete, rows: Iterable[Row]) -> Iterator[Row]:
+        materialised = list(rows)
+        fns = [self.compiler.compile(e) for e in c.exprs]
+        nodes: dict[int, None] = {}
+        rels: dict[int, None] = {}
+
+        def collect(v: Any) -> None:
+            if v is None:
+                return
+            if isinstance(v, NodeRef):
+                nodes[v.id] = None
+            elif isinstance(v, RelRef):
+                rels[v.id] = None
+            elif isinstance(v, PathValue):
+                for r in v.rels:
+                    rels[r] = None
+                for n in v.nodes:
+                    nodes[n] = None
+            elif isinstance(v, list):
+                for x in v:
+                    collect(x)
+            else:
+                raise CypherTypeError(f"DELETE expects a node, relationship or path, got {type_name(v)}",
+                                      "InvalidArgumentType")
+
+        for row in materialised:
+            for fn in fns:
+                collect(fn(row))
+        graph, ctx = self.ctx.graph, self.ctx
+        if c.detach:
+            for nid in nodes:
+                if graph.has_node(nid):
+                    for rid, _ in graph.out_rels(nid) + graph.in_rels(nid):
+                        rels[rid] = None
+        for rid in rels:
+            if graph.has_rel(rid) and rid not in ctx.deleted_rels:
+                u, v = graph.rel_ends(rid)
+                ctx.deleted_rels[rid] = (graph.rel_type(rid), u, v, dict(graph.rel_properties(rid)))
+                graph.delete_rel(rid)
+                ctx.counters.relationships_deleted += 1
+        for nid in nodes:
+            if graph.has_node(nid) and nid not in ctx.deleted_nodes:
+                ctx.deleted_nodes[nid] = (list(graph.labels(nid)), dict(graph.node_properties(nid)))
+                ctx.counters.nodes_deleted += 1
+                if graph.degree(nid):
+                    self.pending_deletes[nid] = None
+                else:
+                    graph.delete_node(nid)
+        return iter(materialised)
+
+    # --- procedures ------------------------------------------------------------------------
+
+    def call(self, c: ast.Call, rows: Iterable[Row], bound: set[str]
+             ) -> tuple[Iterable[Row], set[str], list[str]]:
+        proc = self.ctx.procedures[c.name]
+        outputs = [name for name, _ in proc.outputs]
+        pairs = [(o, o) for o in outputs] if c.yields is None else list(c.yields)
+        arg_fns = [self.compiler.compile(a) for a in c.args] if c.args is not None else None
+        where = self.compiler.compile_predicate(c.where) if c.where is not None else None
+
+        if arg_fns is None:
+            for name, _ in proc.inputs:
+                if name not in self.ctx.params:
+                    raise CypherParameterMissing(f"{c.name} takes its argument {name} from the "
+                                                 f"parameter ${name}, which was not given",
+                                                 "MissingParameter")
+
+        def gen() -> Iterator[Row]:
+            for row in rows:
+                if arg_fns is None:
+                    args = [self.ctx.params.get(name) for name, _ in proc.inputs]
+                else:
+                    args = [f(row) for f in arg_fns]
+                args = [_coerce_argument(a, t) for a, (_, t) in zip(args, proc.inputs)]
+                if not proc.outputs:  # a void procedure passes its input row through
+                    proc.fn(self.ctx, args)
+                    yield row
+                    continue
+                for result in proc.fn(self.ctx, args):
+                    out = dict(row)
+                    for o, alias in pairs:
+                        out[alias] = result.get(o)
+                    if where is None or where(out):
+                        yield out
+
+        names = [alias for _, alias in pairs]
+        return gen(), bound | set(names), names
+
+
+def _coerce_argument(value: Any, declared: str) -> Any:
+    """Procedure arguments: an INTEGER passed where a FLOAT is declared is widened."""
+    base = declared.rstrip("?").upper()
+    if base == "FLOAT" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _directed(part: ast.PatternPart) -> ast.PatternPart:
+    """MERGE creates an undirected relationship left to right."""
+    if all(r.direction != "both" for r in part.rels):
+        return part
+    import dataclasses
+
+    rels = tuple(dataclasses.replace(r, direction="out") if r.direction == "both" else r for r in part.rels)
+    return dataclasses.replace(part, rels=rels)
+
+
+def run(graph: PropertyGraph, query: ast.Query, params: dict[str, Any],
+        procedures: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]], Context]:
+    """Execute an analysed query; returns columns, output rows (driver values) and the context."""
+    ctx = Context(graph, params, procedures or {})
+    executor = Executor(ctx)
+    columns, rows = executor.run_query(query)
+    cache: dict[int, Any] = {}
+    out = [[ctx.output(row.get(c), cache) for c in columns] for row in rows]
+    return columns, out, ctx

@@ -1,0 +1,545 @@
+"""Pattern matching: runs a :class:`~.planner.MatchPlan` against the graph.
+
+Matching is a depth-first search over the plan's steps. Each step binds a node
+or relationship into a shared state, yields, and undoes the binding when the
+search backtracks, so no per-candidate copies are made until a complete match
+is emitted as a new row.
+
+Relationship uniqueness follows Neo4j: within one MATCH (all its
+comma-separated parts) a relationship is used at most once, including the
+relationships inside variable-length segments; nodes may repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from . import ast
+from .context import Context
+from .errors import CypherTypeError
+from .planner import (
+    BOUND,
+    INDEX,
+    LABEL,
+    ExpandStep,
+    FilterStep,
+    MatchPlan,
+    NodeStep,
+    PathStep,
+    ShortestStep,
+    pattern_variables,
+    plan_match,
+)
+from .values import NodeRef, PathValue, RelRef, equals, type_name
+
+Row = dict[str, Any]
+PropCheck = list[tuple[str, Callable[[Row], Any]]]
+
+
+class _State:
+    """The partial match: bindings per pattern position, plus used relationships."""
+
+    __slots__ = ("mids", "nodes", "rels", "row", "used")
+
+    def __init__(self, row: Row, parts: tuple[ast.PatternPart, ...]):
+        self.row = row
+        self.nodes: list[list[int | None]] = [[None] * len(p.nodes) for p in parts]
+        self.rels: list[list[Any]] = [[None] * len(p.rels) for p in parts]
+        self.mids: list[list[list[int] | None]] = [[None] * len(p.rels) for p in parts]
+        self.used: set[int] = set()
+
+
+class CompiledMatch:
+    """A plan with its expressions compiled: call :meth:`run` per input row."""
+
+    def __init__(self, matcher: Matcher, plan: MatchPlan, compiler: Any):
+        self.matcher = matcher
+        self.plan = plan
+        self.ctx: Context = matcher.ctx
+        self.graph = matcher.ctx.graph
+        parts = plan.parts
+        self.parts = parts
+        self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
+            [(n.labels, self._props(n.properties, compiler)) for n in p.nodes] for p in parts]
+        self.rel_checks: list[list[PropCheck]] = [
+            [self._props(r.properties, compiler) for r in p.rels] for p in parts]
+        self.execs = [self._compile_step(s, compiler) for s in plan.steps]
+
+    @staticmethod
+    def _props(props: ast.Expr | None, compiler: Any) -> PropCheck:
+        if props is None:
+            return []
+        if isinstance(props, ast.MapLiteral):
+            return [(k, compiler.compile(v)) for k, v in props.items]
+        fn = compiler.compile(props)
+
+        def whole(row: Row) -> Any:  # a parameter map: checked key by key at match time
+            return fn(row)
+
+        return [("\0map", whole)]
+
+    # --- running -----------------------------------------------------------------------
+
+    def run(self, row: Row) -> Iterator[Row]:
+        st = _State(dict(row), self.parts)
+        execs = self.execs
+        n = len(execs)
+
+        def rec(i: int) -> Iterator[Row]:
+            if i == n:
+                yield dict(st.row)
+                return
+            for _ in execs[i](st):
+                yield from rec(i + 1)
+
+        return rec(0)
+
+    def exists(self, row: Row) -> bool:
+        for _ in self.run(row):
+            return True
+        return False
+
+    # --- node and relationship checks ----------------------------------------------------
+
+    def _node_ok(self, nid: int, part: int, pos: int, row: Row) -> bool:
+        labels, props = self.node_checks[part][pos]
+        if labels:
+            have = self.graph.labels(nid)
+            for label in labels:
+                if label not in have:
+                    return False
+        if props:
+            return _props_ok(self.graph.node_properties(nid), props, row)
+        return True
+
+    def _rel_ok(self, rid: int, part: int, i: int, row: Row) -> bool:
+        props = self.rel_checks[part][i]
+        return not props or _props_ok(self.graph.rel_properties(rid), props, row)
+
+    def _bind_node(self, st: _State, part: int, pos: int, nid: int) -> bool | None:
+        """Bind node ``pos``; returns None on conflict, True if a variable was newly set."""
+        var = self.parts[part].nodes[pos].variable
+        if var is not None:
+            current = st.row.get(var, _MISSING)
+            if current is not _MISSING:
+                if not isinstance(current, NodeRef) or current.id != nid:
+                    return None
+                if not self._node_ok(nid, part, pos, st.row):
+                    return None
+                st.nodes[part][pos] = nid
+                return False
+            st.row[var] = NodeRef(nid)
+        if not self._node_ok(nid, part, pos, st.row):
+            if var is not None:
+                del st.row[var]
+            return None
+        st.nodes[part][pos] = nid
+        return var is not None
+
+    def _unbind_node(self, st: _State, part: int, pos: int, was_new: bool) -> None:
+        st.nodes[part][pos] = None
+        if was_new:
+            del st.row[self.parts[part].nodes[pos].variable]  # type: ignore[arg-type]
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _compile_step(self, step: Any, compiler: Any) -> Callable[[_State], Iterator[None]]:
+        if isinstance(step, NodeStep):
+            return self._node_step(step, compiler)
+        if isinstance(step, ExpandStep):
+            return self._var_expand(step) if step.var_length else self._expand(step)
+        if isinstance(step, ShortestStep):
+            return self._shortest(step)
+        if isinstance(step, PathStep):
+            return self._path_step(step)
+        assert isinstance(step, FilterStep)
+        pred = compiler.compile_predicate(step.expr)
+
+        def filter_step(st: _State) -> Iterator[None]:
+            if pred(st.row):
+                yield None
+
+        return filter_step
+
+    def _node_step(self, step: NodeStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
+        part, pos = step.part, step.pos
+        node = self.parts[part].nodes[pos]
+        graph, stats = self.graph, self.ctx.stats
+        if step.kind == BOUND:
+            var = node.variable
+
+            def bound(st: _State) -> Iterator[None]:
+                v = st.row.get(var)  # type: ignore[arg-type]
+                if v is None:
+                    return
+                if not isinstance(v, NodeRef):
+                    raise CypherTypeError(f"`{var}` is a {type_name(v)}, not a node", "VariableTypeConflict")
+                if v.id in self.ctx.deleted_nodes or not graph.has_node(v.id):
+                    return
+                if self._node_ok(v.id, part, pos, st.row):
+                    st.nodes[part][pos] = v.id
+                    yield None
+                    st.nodes[part][pos] = None
+
+            return bound
+        if step.kind == INDEX:
+            value_fn = compiler.compile(step.value)
+            prop = step.prop
+            label = node.labels[0] if node.labels else None
+
+            def candidates(st: _State) -> list[int]:
+                value = value_fn(st.row)
+                if value is None:
+                    return []
+                stats.index_lookups += 1
+                found = graph.nodes_with_property(prop, value)  # type: ignore[arg-type]
+                if found is None:  # not indexable (a list, a map...): filter a scan
+                    ids = graph.nodes_with_label(label) if label else list(graph.node_ids())
+                    stats.nodes_scanned += len(ids)
+                    return [n for n in ids if equals(graph.node_properties(n).get(prop), value) is True]
+                return [n for n in found if equals(graph.node_properties(n).get(prop), value) is True]
+        elif step.kind == LABEL:
+            label = step.label
+
+            def candidates(st: _State) -> list[int]:
+                ids = graph.nodes_with_label(label)  # type: ignore[arg-type]
+                stats.index_lookups += 1
+                stats.nodes_scanned += len(ids)
+                return ids
+        else:
+            def candidates(st: _State) -> list[int]:
+                ids = list(graph.node_ids())
+                stats.nodes_scanned += len(ids)
+                return ids
+
+        def scan(st: _State) -> Iterator[None]:
+            for nid in candidates(st):
+                was_new = self._bind_node(st, part, pos, nid)
+                if was_new is None:
+                    continue
+                yield None
+                self._unbind_node(st, part, pos, was_new)
+
+        return scan
+
+    def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool) -> list[tuple[int, int]]:
+        graph = self.graph
+        types = rel.types or None
+        direction = rel.direction
+        if not forward and direction != "both":
+            direction = "in" if direction == "out" else "out"
+        if direction == "out":
+            found = graph.out_rels(nid, types)
+        elif direction == "in":
+            found = graph.in_rels(nid, types)
+        else:
+            found = graph.out_rels(nid, types) + [(r, o) for r, o in graph.in_rels(nid, types) if o != nid]
+        self.ctx.stats.rels_expanded += len(found)
+        return found
+
+    def _expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
+        part, i, src, dst = step.part, step.rel, step.src, step.dst
+        rel = self.parts[part].rels[i]
+        var = rel.variable
+        forward = dst > src
+        graph = self.graph
+
+        def expand(st: _State) -> Iterator[None]:
+            cur = st.nodes[part][src]
+            bound_rel = st.row.get(var, _MISSING) if var is not None else _MISSING
+            if bound_rel is not _MISSING:
+                if bound_rel is None:
+                    return
+                if not isinstance(bound_rel, RelRef):
+                    raise CypherTypeError(f"`{var}` is a {type_name(bound_rel)}, not a relationship",
+                                          "VariableTypeConflict")
+                if not graph.has_rel(bound_rel.id):
+                    return
+                u, v = graph.rel_ends(bound_rel.id)
+                options = []
+                d = rel.direction if forward or rel.direction == "both" else (
+                    "in" if rel.direction == "out" else "out")
+                if d in ("out", "both") and u == cur:
+                    options.append((bound_rel.id, v))
+                if d in ("in", "both") and v == cur and not (d == "both" and u == cur):
+                    options.append((bound_rel.id, u))
+                if rel.types and graph.rel_type(bound_rel.id) not in rel.types:
+                    return
+                new_var = False
+            else:
+                options = self._neighbours(cur, rel, forward)  # type: ignore[arg-type]
+                new_var = var is not None
+            used = st.used
+            for rid, other in options:
+                if rid in used or not self._rel_ok(rid, part, i, st.row):
+                    continue
+                if new_var:
+                    st.row[var] = RelRef(rid)  # type: ignore[index]
+                was_new = self._bind_node(st, part, dst, other)
+                if was_new is None:
+                    if new_var:
+                        del st.row[var]  # type: ignore[arg-type]
+                    continue
+                used.add(rid)
+                st.rels[part][i] = rid
+                yield None
+                st.rels[part][i] = None
+                used.discard(rid)
+                self._unbind_node(st, part, dst, was_new)
+                if new_var:
+                    del st.row[var]  # type: ignore[arg-type]
+
+        return expand
+
+    def _var_expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
+        part, i, src, dst = step.part, step.rel, step.src, step.dst
+        rel = self.parts[part].rels[i]
+        var = rel.variable
+        forward = dst > src
+        lo = 1 if rel.min_hops is None else rel.min_hops
+        hi = rel.max_hops  # None: unbounded
+        graph = self.graph
+
+        def emit(st: _State, rels: list[int], nodes: list[int]) -> Iterator[None]:
+            """Bind the relationship list and the end node for one walk."""
+            end = nodes[-1]
+            ordered_rels = rels if forward else rels[::-1]
+            mids = nodes[1:-1] if forward else nodes[-2:0:-1]
+            new_var = var is not None and var not in st.row
+            if var is not None and not new_var:
+                current = st.row[var]
+                if not isinstance(current, list) or [getattr(r, "id", None) for r in current] != ordered_rels:
+                    return
+            if new_var:
+                st.row[var] = [RelRef(r) for r in ordered_rels]
+            was_new = self._bind_node(st, part, dst, end)
+            if was_new is not None:
+                st.rels[part][i] = ordered_rels
+                st.mids[part][i] = mids
+                yield None
+                st.rels[part][i] = None
+                st.mids[part][i] = None
+                self._unbind_node(st, part, dst, was_new)
+            if new_var:
+                del st.row[var]  # type: ignore[arg-type]
+
+        def var_expand(st: _State) -> Iterator[None]:
+            start = st.nodes[part][src]
+            assert start is not None
+            bound = st.row.get(var, _MISSING) if var is not None else _MISSING
+            if bound is not _MISSING:
+                yield from follow_bound(st, start, bound)
+                return
+            used = st.used
+            rels: list[int] = []
+            nodes = [start]
+
+            def dfs(cur: int, depth: int) -> Iterator[None]:
+                if depth >= lo:
+                    yield from emit(st, rels, nodes)
+                if hi is not None and depth >= hi:
+                    return
+                for rid, other in self._neighbours(cur, rel, forward):
+                    if rid in used or not self._rel_ok(rid, part, i, st.row):
+                        continue
+                    used.add(rid)
+                    rels.append(rid)
+                    nodes.append(other)
+                    yield from dfs(other, depth + 1)
+                    nodes.pop()
+                    rels.pop()
+                    used.discard(rid)
+
+            yield from dfs(start, 0)
+
+        def follow_bound(st: _State, start: int, bound: Any) -> Iterator[None]:
+            """A relationship list bound earlier (``WITH [r1, r2] AS rs MATCH ()-[rs*]->()``)."""
+            if bound is None:
+                return
+            if not isinstance(bound, list) or not all(isinstance(r, RelRef) for r in bound):
+                raise CypherTypeError(f"`{var}` must be a list of relationships", "InvalidArgumentType")
+            seq = [r.id for r in bound]
+            if not forward:
+                seq = seq[::-1]
+            if not lo <= len(seq) <= (hi if hi is not None else len(seq)):
+                return
+            cur, nodes = start, [start]
+            for rid in seq:
+                if rid in st.used or not graph.has_rel(rid) or seq.count(rid) > 1:
+                    return
+                if rel.types and graph.rel_type(rid) not in rel.types:
+                    return
+                if not self._rel_ok(rid, part, i, st.row):
+                    return
+                u, v = graph.rel_ends(rid)
+                d = rel.direction if forward or rel.direction == "both" else (
+                    "in" if rel.direction == "out" else "out")
+                if d in ("out", "both") and u == cur:
+                    cur = v
+                elif d in ("in", "both") and v == cur:
+                    cur = u
+                else:
+                    return
+                nodes.append(cur)
+            st.used.update(seq)
+            yield from emit(st, seq, nodes)
+            st.used.difference_update(seq)
+
+        return var_expand
+
+    def _shortest(self, step: ShortestStep) -> Callable[[_State], Iterator[None]]:
+        part = step.part
+        rel = self.parts[part].rels[0]
+        var = rel.variable
+        lo = 1 if rel.min_hops is None else rel.min_hops
+        if not rel.var_length:
+            lo = hi = 1
+        else:
+            hi = rel.max_hops
+
+        def shortest(st: _State) -> Iterator[None]:
+            a, b = st.nodes[part][0], st.nodes[part][1]
+            assert a is not None and b is not None
+            for rels, nodes in self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths):
+                new_var = var is not None and var not in st.row
+                if var is not None and not new_var:
+                    continue
+                if new_var:
+                    st.row[var] = [RelRef(r) for r in rels] if rel.var_length else RelRef(rels[0])
+                st.rels[part][0] = rels if rel.var_length else rels[0]
+                st.mids[part][0] = nodes[1:-1]
+                yield None
+                st.rels[part][0] = None
+                st.mids[part][0] = None
+                if new_var:
+                    del st.row[var]  # type: ignore[arg-type]
+
+        return shortest
+
+    def _shortest_paths(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int, hi: int | None,
+                        st: _State, all_paths: bool) -> list[tuple[list[int], list[int]]]:
+        if a == b:
+            return [([], [a])] if lo == 0 else []
+        # breadth-first layers with every parent edge that reaches a node at its depth
+        parents: dict[int, list[tuple[int, int]]] = {a: []}
+        frontier = [a]
+        depth = 0
+        while frontier and b not in parents and (hi is None or depth < hi):
+            depth += 1
+            nxt: dict[int, list[tuple[int, int]]] = {}
+            for cur in frontier:
+                for rid, other in self._neighbours(cur, rel, True):
+                    if rid in st.used or other in parents or not self._rel_ok(rid, part, 0, st.row):
+                        continue
+                    nxt.setdefault(other, []).append((rid, cur))
+            parents.update(nxt)
+            frontier = list(nxt)
+        if b not in parents or depth < lo:
+            return []
+        paths: list[tuple[list[int], list[int]]] = []
+
+        def back(node: int, rels: list[int], nodes: list[int]) -> None:
+            if node == a:
+                paths.append((rels[::-1], nodes[::-1]))
+                return
+            for rid, prev in parents[node]:
+                if paths and not all_paths:
+                    return
+                back(prev, [*rels, rid], [*nodes, prev])
+
+        back(b, [], [b])
+        return paths if all_paths else paths[:1]
+
+    def _path_step(self, step: PathStep) -> Callable[[_State], Iterator[None]]:
+        part = step.part
+        name = self.parts[part].variable
+        n_rels = len(self.parts[part].rels)
+
+        def path(st: _State) -> Iterator[None]:
+            nodes = [st.nodes[part][0]]
+            rels: list[int] = []
+            for i in range(n_rels):
+                r = st.rels[part][i]
+                if isinstance(r, list):
+                    if not r:  # a zero-length segment adds no node
+                        continue
+                    rels.extend(r)
+                    nodes.extend(st.mids[part][i] or [])
+                else:
+                    rels.append(r)
+                nodes.append(st.nodes[part][i + 1])
+            st.row[name] = PathValue(tuple(nodes), tuple(rels))  # type: ignore[arg-type,index]
+            yield None
+            del st.row[name]  # type: ignore[arg-type]
+
+        return path
+
+
+_MISSING = object()
+
+
+def _props_ok(actual: dict[str, Any], props: PropCheck, row: Row) -> bool:
+    for key, fn in props:
+        expected = fn(row)
+        if key == "\0map":
+            if expected is None:
+                return False
+            if not isinstance(expected, dict):
+                raise CypherTypeError("pattern properties must be a map", "InvalidArgumentType")
+            for k, v in expected.items():
+                if equals(actual.get(k), v) is not True:
+                    return False
+            continue
+        if equals(actual.get(key), expected) is not True:
+            return False
+    return True
+
+
+class Matcher:
+    """Plans and runs patterns for one query execution; caches plans per bound-variable set."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._cache: dict[Any, CompiledMatch] = {}
+
+    def compile(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
+                compiler: Any) -> CompiledMatch:
+        graph = self.ctx.graph
+        plan = plan_match(parts, where, bound, graph.label_count, graph.node_count())
+        return CompiledMatch(self, plan, compiler)
+
+    def _cached(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, row: Row,
+                compiler: Any) -> CompiledMatch:
+        names = {v for p in parts for v in pattern_variables(p)}
+        bound = frozenset(v for v in names if v in row)
+        key = (id(parts), id(where), bound, id(compiler))
+        m = self._cache.get(key)
+        if m is None:
+            outer = {k for k in row}
+            m = self.compile(parts, where, outer, compiler)
+            self._cache[key] = m
+        return m
+
+    def compile_exists(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None,
+                       compiler: Any) -> Callable[[Row], Any]:
+        """A pattern predicate / EXISTS {...}: true when at least one match exists."""
+
+        def exists(row: Row) -> Any:
+            for p in parts:
+                for node in p.nodes:
+                    if node.variable and node.variable in row and row[node.variable] is None:
+                        return None
+            return self._cached(parts, where, row, compiler).exists(row)
+
+        return exists
+
+    def compile_comprehension(self, e: ast.PatternComprehension, compiler: Any) -> Callable[[Row], Any]:
+        proj = compiler.compile(e.projection)
+        parts = (e.pattern,)
+
+        def comprehension(row: Row) -> Any:
+            m = self._cached(parts, e.where, row, compiler)
+            return [proj(r) for r in m.run(row)]
+
+        return comprehension

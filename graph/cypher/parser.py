@@ -1,0 +1,868 @@
+"""Recursive-descent parser: tokens to the syntax tree in :mod:`.ast`.
+
+Hand-written rather than generated so that the engine has no parser-generator
+dependency and so that error messages can point at the exact token with a caret.
+Operator precedence follows the openCypher grammar, lowest first::
+
+    OR < XOR < AND < NOT < comparison (chained: a < b < c) <
+    string/list/null predicates (STARTS WITH, ENDS WITH, CONTAINS, =~, IN, IS NULL) <
+    + - < * / % < ^ < unary + - < postfix (.prop, [i], [a..b], :Label)
+
+A few constructs need a bounded look-ahead that the grammar resolves by
+preference: ``(a)-->(b)`` in an expression is a pattern predicate only when a
+whole relationship pattern parses there, and ``[x IN list ...]`` is a list
+comprehension. The parser tries the preferred reading first and backtracks.
+"""
+
+from __future__ import annotations
+
+from . import ast
+from .errors import CypherSyntaxError, CypherUnsupportedError
+from .tokens import BAD_NUMBER, EOF, FLOAT, IDENT, INTEGER, OP, PARAM, STRING, UNICODE_DASH, Token, tokenize
+
+INT_MAX = 2**63 - 1
+INT_MIN = -(2**63)
+
+# Words that end an expression or start a clause; they can never be a variable.
+_RESERVED = {
+    "AS", "WHERE", "RETURN", "WITH", "MATCH", "OPTIONAL", "UNWIND", "CREATE", "MERGE", "SET",
+    "REMOVE", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "AND", "OR", "XOR",
+    "IN", "STARTS", "ENDS", "CONTAINS", "IS", "THEN", "ELSE", "END", "WHEN", "ON", "CALL",
+    "YIELD", "ASC", "ASCENDING", "DESC", "DESCENDING", "DISTINCT", "FOREACH", "LOAD", "USING",
+}
+_CLAUSE_START = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
+                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION"}
+
+
+def parse(query: str) -> ast.Query:
+    """Parse a whole query (one statement, optionally ending with ';')."""
+    return Parser(query).parse_statement()
+
+
+class _Backtrack(Exception):
+    """Internal: a tentative parse failed; restore the position and try another reading."""
+
+
+class Parser:
+    def __init__(self, query: str):
+        self.query = query
+        self.tokens = tokenize(query)
+        self.i = 0
+
+    # --- token helpers ----------------------------------------------------------------
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+
+    def advance(self) -> Token:
+        t = self.tokens[self.i]
+        if t.kind != EOF:
+            self.i += 1
+        return t
+
+    def at_kw(self, *words: str, k: int = 0) -> bool:
+        return self.peek(k).upper in words
+
+    def accept_kw(self, *words: str) -> bool:
+        if self.tok.upper in words:
+            self.i += 1
+            return True
+        return False
+
+    def expect_kw(self, word: str) -> Token:
+        if self.tok.upper != word:
+            self.error(f"expected {word}")
+        return self.advance()
+
+    def at_op(self, *ops: str, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t.kind == OP and t.value in ops
+
+    def accept_op(self, op: str) -> bool:
+        if self.at_op(op):
+            self.i += 1
+            return True
+        return False
+
+    def expect_op(self, op: str) -> Token:
+        if not self.at_op(op):
+            self.error(f"expected '{op}'")
+        return self.advance()
+
+    def expect_dash(self) -> None:
+        """'-' in a relationship arrow, where Unicode dashes count as '-'."""
+        if not self.at_op("-", UNICODE_DASH):
+            self.error("expected '-'")
+        self.advance()
+
+    def error(self, message: str, token: Token | None = None, code: str = "UnexpectedSyntax"):
+        t = token or self.tok
+        if t.kind == OP and t.value == UNICODE_DASH:
+            code = "InvalidUnicodeCharacter"
+            message = f"{message} (a Unicode dash is only allowed in relationship arrows)"
+        found = "end of input" if t.kind == EOF else repr(t.text)
+        raise CypherSyntaxError(f"{message}, found {found}", self.query, t.start, code=code)
+
+    def text_since(self, start_index: int) -> str:
+        """The source text from token ``start_index`` to the last consumed token."""
+        first = self.tokens[start_index]
+        last = self.tokens[max(self.i - 1, start_index)]
+        return self.query[first.start:last.end]
+
+    def name(self, what: str = "a name") -> str:
+        """An identifier (keywords allowed: used for labels, types, keys)."""
+        if self.tok.kind != IDENT:
+            self.error(f"expected {what}")
+        return str(self.advance().value)
+
+    def variable_name(self) -> str:
+        t = self.tok
+        if t.kind != IDENT or (t.upper in _RESERVED):
+            self.error("expected a variable name")
+        return str(self.advance().value)
+
+    # --- statements -------------------------------------------------------------------
+
+    def parse_statement(self) -> ast.Query:
+        if self.tok.kind == EOF:
+            self.error("expected a query")
+        query = self.parse_query()
+        self.accept_op(";")
+        if self.tok.kind != EOF:
+            self.error("expected end of query")
+        return query
+
+    def parse_query(self) -> ast.Query:
+        start = self.tok.start
+        parts = [self.parse_single_query()]
+        flags: list[bool] = []
+        while self.accept_kw("UNION"):
+            flags.append(self.accept_kw("ALL"))
+            parts.append(self.parse_single_query())
+        return ast.Query(tuple(parts), tuple(flags), pos=start)
+
+    def parse_single_query(self) -> ast.SingleQuery:
+        start = self.tok.start
+        clauses: list[ast.Clause] = []
+        while True:
+            t = self.tok
+            if t.kind == EOF or self.at_op(";", "}") or t.upper == "UNION":
+                break
+            clauses.append(self.parse_clause())
+        if not clauses:
+            self.error("expected a clause")
+        return ast.SingleQuery(tuple(clauses), pos=start)
+
+    def parse_clause(self) -> ast.Clause:
+        t = self.tok
+        word = t.upper
+        if word == "MATCH":
+            return self.parse_match(optional=False)
+        if word == "OPTIONAL":
+            self.advance()
+            if not self.at_kw("MATCH"):
+                self.error("expected MATCH after OPTIONAL")
+            return self.parse_match(optional=True, start=t.start)
+        if word == "UNWIND":
+            self.advance()
+            expr = self.parse_expression()
+            self.expect_kw("AS")
+            return ast.Unwind(expr, self.variable_name(), pos=t.start)
+        if word == "WITH":
+            self.advance()
+            proj = self.parse_projection()
+            where = self.parse_expression() if self.accept_kw("WHERE") else None
+            return ast.With(proj, where, pos=t.start)
+        if word == "RETURN":
+            self.advance()
+            return ast.Return(self.parse_projection(), pos=t.start)
+        if word == "CREATE":
+            self.advance()
+            return ast.Create(self.parse_pattern_list(), pos=t.start)
+        if word == "MERGE":
+            return self.parse_merge()
+        if word == "SET":
+            self.advance()
+            return ast.SetClause(self.parse_set_items(), pos=t.start)
+        if word == "REMOVE":
+            self.advance()
+            return ast.Remove(self.parse_remove_items(), pos=t.start)
+        if word == "DELETE":
+            self.advance()
+            return ast.Delete(self.parse_expression_list(), detach=False, pos=t.start)
+        if word == "DETACH":
+            self.advance()
+            self.expect_kw("DELETE")
+            return ast.Delete(self.parse_expression_list(), detach=True, pos=t.start)
+        if word == "NODETACH":
+            self.advance()
+            self.expect_kw("DELETE")
+            return ast.Delete(self.parse_expression_list(), detach=False, pos=t.start)
+        if word == "CALL":
+            return self.parse_call()
+        if word == "FOREACH":
+            raise CypherUnsupportedError("FOREACH")
+        if word == "LOAD":
+            raise CypherUnsupportedError("LOAD CSV")
+        if word == "USE":
+            raise CypherUnsupportedError("USE (multiple graphs)")
+        if word in ("START", "CONSTRAINT", "INDEX", "DROP", "SHOW", "TERMINATE", "GRANT"):
+            raise CypherUnsupportedError(f"{word} (schema and administration commands)")
+        self.error("expected a clause (MATCH, RETURN, CREATE...)")
+        raise AssertionError  # unreachable
+
+    def parse_match(self, optional: bool, start: int | None = None) -> ast.Match:
+        t = self.expect_kw("MATCH")
+        patterns = self.parse_pattern_list()
+        if self.at_kw("USING"):
+            raise CypherUnsupportedError("USING index/scan/join hints")
+        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        return ast.Match(patterns, where, optional, pos=t.start if start is None else start)
+
+    def parse_merge(self) -> ast.Merge:
+        t = self.expect_kw("MERGE")
+        pattern = self.parse_pattern_part()
+        on_create: list[ast.SetItem] = []
+        on_match: list[ast.SetItem] = []
+        while self.at_kw("ON"):
+            self.advance()
+            if self.accept_kw("CREATE"):
+                self.expect_kw("SET")
+                on_create.extend(self.parse_set_items())
+            elif self.accept_kw("MATCH"):
+                self.expect_kw("SET")
+                on_match.extend(self.parse_set_items())
+            else:
+                self.error("expected CREATE or MATCH after ON")
+        return ast.Merge(pattern, tuple(on_create), tuple(on_match), pos=t.start)
+
+    def parse_call(self) -> ast.Clause:
+        t = self.expect_kw("CALL")
+        if self.at_op("{"):
+            raise CypherUnsupportedError("CALL { subquery }")
+        parts = [self.name("a procedure name")]
+        while self.accept_op("."):
+            parts.append(self.name("a procedure name"))
+        args: tuple[ast.Expr, ...] | None = None
+        if self.accept_op("("):
+            items: list[ast.Expr] = []
+            if not self.at_op(")"):
+                items = list(self.parse_expression_list())
+            self.expect_op(")")
+            args = tuple(items)
+        yields: list[tuple[str, str]] | None = None
+        star = False
+        where = None
+        if self.accept_kw("YIELD"):
+            if self.accept_op("*"):
+                star = True
+            else:
+                yields = []
+                while True:
+                    out = self.name("a procedure output name")
+                    alias = self.variable_name() if self.accept_kw("AS") else out
+                    yields.append((out, alias))
+                    if not self.accept_op(","):
+                        break
+                if self.accept_kw("WHERE"):
+                    where = self.parse_expression()
+        return ast.Call(".".join(parts), args, tuple(yields) if yields is not None else None,
+                        star, where, pos=t.start)
+
+    def parse_projection(self) -> ast.Projection:
+        start = self.tok.start
+        distinct = self.accept_kw("DISTINCT")
+        star = False
+        items: list[ast.ReturnItem] = []
+        if self.accept_op("*"):
+            star = True
+            if self.accept_op(","):
+                items = self.parse_return_items()
+        else:
+            items = self.parse_return_items()
+        order: list[ast.SortItem] = []
+        if self.at_kw("ORDER"):
+            self.advance()
+            self.expect_kw("BY")
+            while True:
+                st = self.tok.start
+                expr = self.parse_expression()
+                desc = False
+                if self.accept_kw("DESC", "DESCENDING"):
+                    desc = True
+                else:
+                    self.accept_kw("ASC", "ASCENDING")
+                order.append(ast.SortItem(expr, desc, pos=st))
+                if not self.accept_op(","):
+                    break
+        skip = self.parse_expression() if self.accept_kw("SKIP") else None
+        limit = self.parse_expression() if self.accept_kw("LIMIT") else None
+        return ast.Projection(tuple(items), star, distinct, tuple(order), skip, limit, pos=start)
+
+    def parse_return_items(self) -> list[ast.ReturnItem]:
+        items = []
+        while True:
+            first = self.i
+            st = self.tok.start
+            expr = self.parse_expression()
+            text = self.text_since(first)
+            alias = None
+            if self.accept_kw("AS"):
+                alias = self.variable_name()
+            items.append(ast.ReturnItem(expr, alias, alias if alias is not None else text, pos=st))
+            if not self.accept_op(","):
+                return items
+
+    def parse_set_items(self) -> tuple[ast.SetItem, ...]:
+        items: list[ast.SetItem] = []
+        while True:
+            st = self.tok.start
+            target = self.parse_postfix(allow_labels=False)
+            if isinstance(target, ast.Variable) and self.at_op(":"):
+                items.append(ast.SetLabels(target.name, self.parse_label_list(), pos=st))
+            elif self.accept_op("+="):
+                if not isinstance(target, ast.Variable):
+                    self.error("expected a variable before '+='")
+                items.append(ast.SetVariable(target.name, self.parse_expression(), True, pos=st))
+            elif self.accept_op("="):
+                value = self.parse_expression()
+                if isinstance(target, ast.Variable):
+                    items.append(ast.SetVariable(target.name, value, False, pos=st))
+                elif isinstance(target, (ast.Property, ast.Index)):
+                    items.append(ast.SetProperty(target, value, pos=st))
+                else:
+                    raise CypherSyntaxError("expected a property or variable to SET", self.query, st)
+            else:
+                self.error("expected '=', '+=' or a label in SET")
+            if not self.accept_op(","):
+                return tuple(items)
+
+    def parse_remove_items(self) -> tuple[ast.RemoveItem, ...]:
+        items: list[ast.RemoveItem] = []
+        while True:
+            st = self.tok.start
+            target = self.parse_postfix(allow_labels=False)
+            if isinstance(target, ast.Variable) and self.at_op(":"):
+                items.append(ast.RemoveLabels(target.name, self.parse_label_list(), pos=st))
+            elif isinstance(target, (ast.Property, ast.Index)):
+                items.append(ast.RemoveProperty(target, pos=st))
+            else:
+                raise CypherSyntaxError("expected a property or a label to REMOVE", self.query, st)
+            if not self.accept_op(","):
+                return tuple(items)
+
+    def parse_label_list(self) -> tuple[str, ...]:
+        labels = []
+        while self.accept_op(":"):
+            labels.append(self.name("a label"))
+        if self.at_op("|", "&") or (self.at_op("!")):
+            raise CypherUnsupportedError("label expressions with | & ! (use :A:B)")
+        return tuple(labels)
+
+    def parse_expression_list(self) -> tuple[ast.Expr, ...]:
+        items = [self.parse_expression()]
+        while self.accept_op(","):
+            items.append(self.parse_expression())
+        return tuple(items)
+
+    # --- patterns ---------------------------------------------------------------------
+
+    def parse_pattern_list(self) -> tuple[ast.PatternPart, ...]:
+        parts = [self.parse_pattern_part()]
+        while self.accept_op(","):
+            parts.append(self.parse_pattern_part())
+        return tuple(parts)
+
+    def parse_pattern_part(self) -> ast.PatternPart:
+        st = self.tok.start
+        var = None
+        if self.tok.kind == IDENT and self.at_op("=", k=1):
+            var = self.variable_name()
+            self.advance()
+        if self.at_kw("SHORTESTPATH", "ALLSHORTESTPATHS") and self.at_op("(", k=1):
+            kind = "shortest" if self.advance().upper == "SHORTESTPATH" else "all"
+            self.expect_op("(")
+            nodes, rels = self.parse_pattern_element()
+            self.expect_op(")")
+            return ast.PatternPart(var, nodes, rels, kind, pos=st)
+        nodes, rels = self.parse_pattern_element()
+        return ast.PatternPart(var, nodes, rels, pos=st)
+
+    def parse_pattern_element(self) -> tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]]:
+        if self.at_op("(") and self.at_op("(", k=1):
+            self.advance()
+            nodes, rels = self.parse_pattern_element()
+            self.expect_op(")")
+            return nodes, rels
+        nodes = [self.parse_node_pattern()]
+        rels: list[ast.RelPattern] = []
+        while self.at_op("-", "<", UNICODE_DASH):
+            rels.append(self.parse_rel_pattern())
+            nodes.append(self.parse_node_pattern())
+        return tuple(nodes), tuple(rels)
+
+    def parse_node_pattern(self) -> ast.NodePattern:
+        t = self.expect_op("(")
+        var = None
+        if self.tok.kind == IDENT:
+            var = self.variable_name()
+        labels = self.parse_label_list() if self.at_op(":") else ()
+        props = self.parse_pattern_properties()
+        self.expect_op(")")
+        return ast.NodePattern(var, labels, props, pos=t.start)
+
+    def parse_pattern_properties(self) -> ast.Expr | None:
+        if self.at_op("{"):
+            return self.parse_map_literal()
+        if self.tok.kind == PARAM:
+            t = self.advance()
+            return ast.Parameter(str(t.value), pos=t.start)
+        return None
+
+    def parse_rel_pattern(self) -> ast.RelPattern:
+        st = self.tok.start
+        left = False
+        if self.accept_op("<"):
+            left = True
+        self.expect_dash()
+        var = None
+        types: list[str] = []
+        props = None
+        var_length = False
+        lo = hi = None
+        if self.accept_op("["):
+            if self.tok.kind == IDENT:
+                var = self.variable_name()
+            if self.accept_op(":"):
+                types.append(self.name("a relationship type"))
+                while self.accept_op("|"):
+                    self.accept_op(":")
+                    types.append(self.name("a relationship type"))
+                if self.at_op("&") or self.at_op("!"):
+                    raise CypherUnsupportedError("relationship type expressions with & or !")
+            if self.at_op(".."):
+                raise CypherSyntaxError("variable length relationships need '*' before the range",
+                                        self.query, self.tok.start, code="InvalidRelationshipPattern")
+            if self.accept_op("*"):
+                var_length = True
+                if self.at_op("-"):
+                    raise CypherSyntaxError("a relationship length cannot be negative", self.query,
+                                            self.tok.start, code="InvalidRelationshipPattern")
+                if self.tok.kind == INTEGER:
+                    lo = int(self.advance().value)  # type: ignore[arg-type]
+                    hi = lo
+                if self.accept_op(".."):
+                    hi = None
+                    if self.tok.kind == INTEGER:
+                        hi = int(self.advance().value)  # type: ignore[arg-type]
+                elif lo is None:
+                    hi = None
+            props = self.parse_pattern_properties()
+            self.expect_op("]")
+        self.expect_dash()
+        right = self.accept_op(">")
+        direction = "both" if left == right else ("in" if left else "out")
+        return ast.RelPattern(var, tuple(types), props, direction, var_length, lo, hi, pos=st)
+
+    # --- expressions ------------------------------------------------------------------
+
+    def parse_expression(self) -> ast.Expr:
+        return self.parse_or()
+
+    def _binary_chain(self, words: tuple[str, ...], sub) -> ast.Expr:
+        left = sub()
+        while self.tok.upper in words:
+            t = self.advance()
+            left = ast.Binary(t.upper, left, sub(), pos=t.start)
+        return left
+
+    def parse_or(self) -> ast.Expr:
+        return self._binary_chain(("OR",), self.parse_xor)
+
+    def parse_xor(self) -> ast.Expr:
+        return self._binary_chain(("XOR",), self.parse_and)
+
+    def parse_and(self) -> ast.Expr:
+        return self._binary_chain(("AND",), self.parse_not)
+
+    def parse_not(self) -> ast.Expr:
+        if self.at_kw("NOT"):
+            t = self.advance()
+            return ast.Unary("NOT", self.parse_not(), pos=t.start)
+        return self.parse_comparison()
+
+    def parse_comparison(self) -> ast.Expr:
+        first = self.parse_predicates()
+        terms: list[tuple[Token, ast.Expr]] = []
+        while self.at_op("=", "<>", "!=", "<", ">", "<=", ">="):
+            t = self.advance()
+            terms.append((t, self.parse_predicates()))
+        if not terms:
+            return first
+        result: ast.Expr | None = None
+        left = first
+        for t, right in terms:
+            op = "<>" if t.value == "!=" else str(t.value)
+            cmp = ast.Binary(op, left, right, pos=t.start)
+            result = cmp if result is None else ast.Binary("AND", result, cmp, pos=t.start)
+            left = right
+        assert result is not None
+        return result
+
+    def parse_predicates(self) -> ast.Expr:
+        left = self.parse_additive()
+        while True:
+            t = self.tok
+            word = t.upper
+            if word == "STARTS" and self.at_kw("WITH", k=1):
+                self.i += 2
+                left = ast.Binary("STARTS WITH", left, self.parse_additive(), pos=t.start)
+            elif word == "ENDS" and self.at_kw("WITH", k=1):
+                self.i += 2
+                left = ast.Binary("ENDS WITH", left, self.parse_additive(), pos=t.start)
+            elif word == "CONTAINS":
+                self.advance()
+                left = ast.Binary("CONTAINS", left, self.parse_additive(), pos=t.start)
+            elif word == "IN":
+                self.advance()
+                left = ast.Binary("IN", left, self.parse_additive(), pos=t.start)
+            elif self.at_op("=~"):
+                self.advance()
+                left = ast.Binary("=~", left, self.parse_additive(), pos=t.start)
+            elif word == "IS":
+                self.advance()
+                negated = self.accept_kw("NOT")
+                if not self.accept_kw("NULL"):
+                    if self.at_kw("TYPED") or (self.tok.kind == IDENT and self.tok.upper in (
+                            "NORMALIZED", "NFC", "NFD", "NFKC", "NFKD", "INTEGER", "STRING")):
+                        raise CypherUnsupportedError("IS [NOT] TYPED / NORMALIZED predicates")
+                    self.error("expected NULL after IS")
+                left = ast.IsNull(left, negated, pos=t.start)
+            else:
+                return left
+
+    def parse_additive(self) -> ast.Expr:
+        left = self.parse_multiplicative()
+        while self.at_op("+", "-"):
+            t = self.advance()
+            left = ast.Binary(str(t.value), left, self.parse_multiplicative(), pos=t.start)
+        return left
+
+    def parse_multiplicative(self) -> ast.Expr:
+        left = self.parse_power()
+        while self.at_op("*", "/", "%"):
+            t = self.advance()
+            left = ast.Binary(str(t.value), left, self.parse_power(), pos=t.start)
+        return left
+
+    def parse_power(self) -> ast.Expr:
+        left = self.parse_unary()
+        while self.at_op("^"):
+            t = self.advance()
+            left = ast.Binary("^", left, self.parse_unary(), pos=t.start)
+        return left
+
+    def parse_unary(self) -> ast.Expr:
+        if self.at_op("-", "+"):
+            t = self.advance()
+            nxt = self.tok
+            if t.value == "-" and nxt.kind in (INTEGER, FLOAT) and not self._postfix_follows(1):
+                self.advance()
+                value = nxt.value
+                if nxt.kind == INTEGER:
+                    value = -int(value)  # type: ignore[arg-type]
+                    if value < INT_MIN:
+                        raise CypherSyntaxError("integer literal is too large", self.query, t.start,
+                                                code="IntegerOverflow")
+                else:
+                    value = -float(value)  # type: ignore[arg-type]
+                return ast.Literal(value, pos=t.start)
+            operand = self.parse_unary()
+            return ast.Unary(str(t.value), operand, pos=t.start)
+        return self.parse_postfix()
+
+    def _postfix_follows(self, k: int) -> bool:
+        return self.at_op(".", "[", k=k)
+
+    def parse_postfix(self, allow_labels: bool = True) -> ast.Expr:
+        expr = self.parse_atom()
+        while True:
+            t = self.tok
+            if self.at_op("."):
+                self.advance()
+                expr = ast.Property(expr, self.name("a property key"), pos=t.start)
+            elif self.at_op("["):
+                self.advance()
+                if self.accept_op(".."):
+                    stop = None if self.at_op("]") else self.parse_expression()
+                    self.expect_op("]")
+                    expr = ast.Slice(expr, None, stop, pos=t.start)
+                    continue
+                index = self.parse_expression()
+                if self.accept_op(".."):
+                    stop = None if self.at_op("]") else self.parse_expression()
+                    self.expect_op("]")
+                    expr = ast.Slice(expr, index, stop, pos=t.start)
+                    continue
+                self.expect_op("]")
+                expr = ast.Index(expr, index, pos=t.start)
+            elif allow_labels and self.at_op(":") and self.peek().kind == IDENT:
+                expr = ast.HasLabels(expr, self.parse_label_list(), pos=t.start)
+            else:
+                return expr
+
+    def parse_atom(self) -> ast.Expr:
+        t = self.tok
+        if t.kind == BAD_NUMBER:
+            self.error("invalid number literal", code="InvalidNumberLiteral")
+        if t.kind == INTEGER:
+            self.advance()
+            if int(t.value) > INT_MAX:  # type: ignore[arg-type]
+                raise CypherSyntaxError("integer literal is too large", self.query, t.start,
+                                        code="IntegerOverflow")
+            return ast.Literal(t.value, pos=t.start)
+        if t.kind == FLOAT:
+            self.advance()
+            return ast.Literal(t.value, pos=t.start)
+        if t.kind == STRING:
+            self.advance()
+            return ast.Literal(t.value, pos=t.start)
+        if t.kind == PARAM:
+            self.advance()
+            return ast.Parameter(str(t.value), pos=t.start)
+        if t.kind == OP:
+            if t.value == "(":
+                return self.parse_paren_or_pattern()
+            if t.value == "[":
+                return self.parse_bracket()
+            if t.value == "{":
+                return self.parse_map_literal()
+            self.error("expected an expression")
+        if t.kind == IDENT:
+            word = t.upper
+            if word == "TRUE":
+                self.advance()
+                return ast.Literal(True, pos=t.start)
+            if word == "FALSE":
+                self.advance()
+                return ast.Literal(False, pos=t.start)
+            if word == "NULL":
+                self.advance()
+                return ast.Literal(None, pos=t.start)
+            if word == "CASE":
+                return self.parse_case()
+            if word in ("ALL", "ANY", "NONE", "SINGLE") and self.at_op("(", k=1) \
+                    and self.peek(2).kind == IDENT and self.peek(3).upper == "IN":
+                return self.parse_quantifier()
+            if word == "REDUCE" and self.at_op("(", k=1):
+                return self.parse_reduce()
+            if word == "EXISTS" and self.at_op("{", k=1):
+                return self.parse_exists_subquery()
+            if word == "COUNT" and self.at_op("{", k=1):
+                raise CypherUnsupportedError("COUNT { subquery }")
+            if word == "COLLECT" and self.at_op("{", k=1):
+                raise CypherUnsupportedError("COLLECT { subquery }")
+            if word in ("SHORTESTPATH", "ALLSHORTESTPATHS") and self.at_op("(", k=1):
+                raise CypherUnsupportedError(f"{t.text}() as an expression (use it in MATCH)")
+            # function call: name(...) or ns.name(...)
+            j = 1
+            while self.at_op(".", k=j) and self.peek(j + 1).kind == IDENT:
+                j += 2
+            if self.at_op("(", k=j):
+                return self.parse_function_call(j)
+            if word in _RESERVED or word == "NOT":
+                self.error("expected an expression")
+            self.advance()
+            var = ast.Variable(str(t.value), pos=t.start)
+            if self.at_op("{"):
+                return self.parse_map_projection(var)
+            return var
+        self.error("expected an expression")
+        raise AssertionError  # unreachable
+
+    def parse_function_call(self, name_tokens: int) -> ast.Expr:
+        t = self.tok
+        parts = []
+        for k in range(0, name_tokens, 2):
+            parts.append(str(self.peek(k).value))
+        self.i += name_tokens
+        self.expect_op("(")
+        name = ".".join(parts)
+        if name.upper() == "COUNT" and self.at_op("*") and self.at_op(")", k=1):
+            self.i += 2
+            return ast.CountStar(pos=t.start)
+        distinct = self.accept_kw("DISTINCT")
+        args: list[ast.Expr] = []
+        if not self.at_op(")"):
+            args = list(self.parse_expression_list())
+        self.expect_op(")")
+        return ast.FunctionCall(name, tuple(args), distinct, pos=t.start)
+
+    def parse_paren_or_pattern(self) -> ast.Expr:
+        start = self.i
+        try:
+            part = self._try(self._pattern_predicate)
+            if part is not None:
+                return ast.PatternPredicate(part, pos=self.tokens[start].start)
+        except _Backtrack:
+            pass
+        self.i = start
+        self.expect_op("(")
+        expr = self.parse_expression()
+        self.expect_op(")")
+        return expr
+
+    def _pattern_predicate(self) -> ast.PatternPart:
+        st = self.tok.start
+        nodes, rels = self.parse_pattern_element()
+        if not rels:
+            raise _Backtrack
+        return ast.PatternPart(None, nodes, rels, pos=st)
+
+    def _try(self, fn):
+        """Run ``fn``; on a syntax error restore the position and raise _Backtrack."""
+        start = self.i
+        try:
+            return fn()
+        except CypherSyntaxError:
+            self.i = start
+            raise _Backtrack from None
+
+    def parse_bracket(self) -> ast.Expr:
+        t = self.expect_op("[")
+        # list comprehension: [x IN list WHERE ... | ...]
+        if self.tok.kind == IDENT and self.at_kw("IN", k=1) and self.tok.upper not in _RESERVED:
+            var = self.variable_name()
+            self.advance()  # IN
+            source = self.parse_expression()
+            where = self.parse_expression() if self.accept_kw("WHERE") else None
+            proj = self.parse_expression() if self.accept_op("|") else None
+            self.expect_op("]")
+            return ast.ListComprehension(var, source, where, proj, pos=t.start)
+        # pattern comprehension: [p = (a)-->(b) WHERE ... | expr]
+        start = self.i
+        try:
+            comp = self._try(lambda: self._pattern_comprehension(t))
+            if comp is not None:
+                return comp
+        except _Backtrack:
+            self.i = start
+        items: list[ast.Expr] = []
+        if not self.at_op("]"):
+            items = list(self.parse_expression_list())
+        self.expect_op("]")
+        return ast.ListLiteral(tuple(items), pos=t.start)
+
+    def _pattern_comprehension(self, t: Token) -> ast.Expr:
+        path_var = None
+        if self.tok.kind == IDENT and self.at_op("=", k=1):
+            path_var = self.variable_name()
+            self.advance()
+        if not self.at_op("("):
+            raise _Backtrack
+        st = self.tok.start
+        nodes, rels = self.parse_pattern_element()
+        if not rels:
+            raise _Backtrack
+        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        if not self.accept_op("|"):
+            raise _Backtrack
+        proj = self.parse_expression()
+        self.expect_op("]")
+        part = ast.PatternPart(path_var, nodes, rels, pos=st)
+        return ast.PatternComprehension(path_var, part, where, proj, pos=t.start)
+
+    def parse_map_literal(self) -> ast.MapLiteral:
+        t = self.expect_op("{")
+        items: list[tuple[str, ast.Expr]] = []
+        if not self.at_op("}"):
+            while True:
+                key = self.name("a map key")
+                self.expect_op(":")
+                items.append((key, self.parse_expression()))
+                if not self.accept_op(","):
+                    break
+        self.expect_op("}")
+        return ast.MapLiteral(tuple(items), pos=t.start)
+
+    def parse_map_projection(self, var: ast.Variable) -> ast.Expr:
+        self.expect_op("{")
+        items: list[tuple[str, str | None, ast.Expr | None]] = []
+        if not self.at_op("}"):
+            while True:
+                if self.accept_op("."):
+                    if self.accept_op("*"):
+                        items.append(("all", None, None))
+                    else:
+                        items.append(("prop", self.name("a property key"), None))
+                elif self.tok.kind == IDENT and self.at_op(":", k=1):
+                    key = self.name()
+                    self.advance()
+                    items.append(("expr", key, self.parse_expression()))
+                elif self.tok.kind == IDENT:
+                    name_tok = self.advance()
+                    items.append(("var", str(name_tok.value),
+                                  ast.Variable(str(name_tok.value), pos=name_tok.start)))
+                else:
+                    self.error("expected a map projection item")
+                if not self.accept_op(","):
+                    break
+        self.expect_op("}")
+        return ast.MapProjection(var.name, tuple(items), pos=var.pos)
+
+    def parse_case(self) -> ast.Expr:
+        t = self.expect_kw("CASE")
+        subject = None
+        if not self.at_kw("WHEN"):
+            subject = self.parse_expression()
+        whens: list[tuple[ast.Expr, ast.Expr]] = []
+        while self.accept_kw("WHEN"):
+            cond = self.parse_expression()
+            self.expect_kw("THEN")
+            whens.append((cond, self.parse_expression()))
+        if not whens:
+            self.error("expected WHEN")
+        default = self.parse_expression() if self.accept_kw("ELSE") else None
+        self.expect_kw("END")
+        return ast.Case(subject, tuple(whens), default, pos=t.start)
+
+    def parse_quantifier(self) -> ast.Expr:
+        t = self.advance()
+        self.expect_op("(")
+        var = self.variable_name()
+        self.expect_kw("IN")
+        source = self.parse_expression()
+        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        self.expect_op(")")
+        return ast.Quantifier(t.upper.lower(), var, source, where, pos=t.start)
+
+    def parse_reduce(self) -> ast.Expr:
+        t = self.advance()
+        self.expect_op("(")
+        acc = self.variable_name()
+        self.expect_op("=")
+        init = self.parse_expression()
+        self.expect_op(",")
+        var = self.variable_name()
+        self.expect_kw("IN")
+        source = self.parse_expression()
+        self.expect_op("|")
+        body = self.parse_expression()
+        self.expect_op(")")
+        return ast.Reduce(acc, init, var, source, body, pos=t.start)
+
+    def parse_exists_subquery(self) -> ast.Expr:
+        t = self.advance()
+        self.expect_op("{")
+        if self.tok.upper in _CLAUSE_START:
+            query = self.parse_query()
+            self.expect_op("}")
+            return ast.Exists(None, None, query, pos=t.start)
+        patterns = self.parse_pattern_list()
+        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        self.expect_op("}")
+        return ast.Exists(patterns, where, pos=t.start)

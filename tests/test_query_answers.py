@@ -1,0 +1,231 @@
+"""Each script in queries/ answers its question correctly on the article graph.
+
+The expected answers come from the article, not from running the scripts: the
+visit years are the ones the article lists, the honours the two it describes,
+and so on. ``query_store`` runs every test on each backend.
+"""
+
+from __future__ import annotations
+
+from relgraph.query_scripts import find_script
+
+from .conftest import ARTICLE_TEXT
+
+ARTICLE = ARTICLE_TEXT.read_text(encoding="utf-8")
+
+
+def run(store, script_name, **params):
+    script = find_script(script_name)
+    values = script.bind({k: str(v) for k, v in params.items()})
+    return [record.data() for record in store.run(script.text, values)]
+
+
+def test_visits_by_year(query_store):
+    rows = run(query_store, "visits")
+    assert len(rows) == 16
+    assert [r["year"] for r in rows] == sorted(r["year"] for r in rows)
+    karimov = [r for r in rows if r["visitor"] == "Islam Karimov"]
+    assert [r["year"] for r in karimov] == [1992, 1995, 1999, 2006, 2008, 2010, 2012, 2015]
+    assert {(r["office"], r["host"], r["visitorCountry"]) for r in karimov} == {
+        ("President of Uzbekistan", "South Korea", "Uzbekistan")}
+    moon = next(r for r in rows if r["visitor"] == "Moon Jae-in")
+    assert (moon["year"], moon["date"], moon["city"], moon["visitType"], moon["days"]) == (
+        2019, "2019-04", "Tashkent", "state", 4)
+    hwang = next(r for r in rows if r["visitor"] == "Hwang Kyo-ahn")
+    assert (hwang["year"], hwang["office"]) == (2016, "Prime Minister of South Korea")
+    assert {(r["visitor"], r["year"]) for r in rows if r["host"] == "Uzbekistan"} == {
+        ("Kim Young-sam", 1994), ("Roh Moo-hyun", 2004), ("Lee Myung-bak", 2009),
+        ("Lee Myung-bak", 2011), ("Park Geun-hye", 2014), ("Hwang Kyo-ahn", 2016),
+        ("Moon Jae-in", 2019)}
+    assert all(r["quote"] in ARTICLE for r in rows)
+
+
+def test_visits_of_other_countries_return_nothing(query_store):
+    assert run(query_store, "visits", countryA="Japan", countryB="China") == []
+
+
+def test_person_visits(query_store):
+    (moon,) = run(query_store, "person-visits", person="Moon Jae-in")
+    assert (moon["year"], moon["host"], moon["met"]) == (2019, "Uzbekistan", ["Shavkat Mirziyoyev"])
+    assert "Opening of the House of Korean Culture and Art in Tashkent" in moon["during"]
+    (park,) = run(query_store, "person-visits", person="Park Geun-hye")
+    assert park["met"] == ["Islam Karimov"]
+    assert park["signed"] == ["Agreements on economic and investment cooperation and technology "
+                              "exchange (2014)", "Joint Declaration (2014)"]
+    karimov = {r["year"]: r for r in run(query_store, "person-visits", person="Karimov")}
+    assert sorted(karimov) == [1992, 1995, 1999, 2006, 2008, 2010, 2012, 2015]
+    assert karimov[2006]["met"] == ["Lee Myung-bak"]
+    assert karimov[2015]["signed"] == [
+        "60 documents on trade, investment, economic and technical cooperation (2015)"]
+
+
+def test_agreements_in_time_order(query_store):
+    rows = run(query_store, "agreements")
+    assert [r["year"] for r in rows] == [2006, 2010, 2014, 2014, 2015, 2024, 2025, None, None]
+    ktx = next(r for r in rows if r["agreement"] == "KTX technology deal")
+    assert (ktx["date"], ktx["valueUsd"], ktx["value"], ktx["parties"]) == (
+        "2024-06-14", 196_000_000, "US$196 million", ["South Korea", "Uzbekistan"])
+    urgench = next(r for r in rows if r["kind"] == "contract")
+    assert (urgench["valueUsd"], urgench["awardedTo"]) == (
+        223_000_000, "Incheon International Airport Corporation")
+    signed_2014 = next(r for r in rows if r["kind"] == "agreements")
+    assert signed_2014["signatories"] == ["Islam Karimov", "Park Geun-hye"]
+    (sister,) = run(query_store, "agreements", party="Seoul")
+    assert sister["parties"] == ["Seoul", "Tashkent"] and sister["year"] == 2010
+
+
+def test_timeline(query_store):
+    rows = run(query_store, "timeline")
+    assert len(rows) == 51  # 44 dated events and 7 dated agreements
+    assert (rows[0]["year"], rows[0]["kind"]) == (1930, "deportation")
+    assert (rows[1]["date"], rows[1]["kind"], rows[1]["participants"]) == (
+        "1991-12", "recognition", ["South Korea"])
+    assert [r["year"] for r in rows] == sorted(r["year"] for r in rows)
+    assert sum(1 for r in rows if r["kind"] == "visit") == 16
+    honour = next(r for r in rows if r["event"] == "Islam Karimov made Honorary Citizen of Seoul")
+    assert honour["participants"] == ["Islam Karimov", "Lee Myung-bak"]
+
+
+def test_honours(query_store):
+    rows = run(query_store, "honours")
+    assert [(r["year"], r["recipient"], r["title"], r["conferredBy"], r["conferrerOffice"])
+            for r in rows] == [
+        (2006, "Islam Karimov", "Honorary Citizen of Seoul", "Lee Myung-bak", "Mayor of Seoul"),
+        (2017, "Shavkat Mirziyoyev", "Honorary Citizen of Seoul", "Park Won-soon", "Mayor of Seoul")]
+    assert rows[0]["duringVisit"] == "Islam Karimov's official visit to South Korea (2006)"
+
+
+def test_offices_and_succession(query_store):
+    rows = run(query_store, "offices")
+    assert len(rows) == 14
+    presidents = [(r["holder"], r["succeeded"], r["succeededBy"]) for r in rows
+                  if r["office"] == "President of South Korea"]
+    assert presidents == [("Kim Young-sam", None, None), ("Roh Moo-hyun", None, "Lee Myung-bak"),
+                          ("Lee Myung-bak", "Roh Moo-hyun", None), ("Park Geun-hye", None, None),
+                          ("Moon Jae-in", None, None)]
+    uzbek = [(r["holder"], r["succeeded"]) for r in rows if r["office"] == "President of Uzbekistan"]
+    assert uzbek == [("Islam Karimov", None), ("Shavkat Mirziyoyev", "Islam Karimov")]
+    seoul = run(query_store, "offices", country="Seoul")
+    assert [r["holder"] for r in seoul] == ["Lee Myung-bak", "Park Won-soon"]
+    korea = {r["office"] for r in run(query_store, "offices", country="South Korea")}
+    assert "Mayor of Seoul" in korea and "President of Uzbekistan" not in korea
+
+
+def test_institutions_abroad(query_store):
+    rows = run(query_store, "institutions-abroad")
+    found = {(r["operator"], r["role"], r["institution"], r["city"]) for r in rows}
+    assert {
+        ("Korean Air Cargo", "manages", "Navoiy International Airport", "Navoi"),
+        ("Hanjin Group", "inauguration", "Cargo terminal at Navoi", "Navoi"),
+        ("Incheon International Airport Corporation", "manages", "Urgench Airport", None),
+        ("Inha University", "branch", "Inha University branch in Tashkent", "Tashkent"),
+        ("Yeoju Institute of Technology", "opened", "Yeoju Technical Institute in Tashkent", "Tashkent"),
+        ("South Korea", "founded", "LG CNS Uzbekistan", None),
+        ("South Korea", "opened", "Embassy of South Korea in Tashkent", "Tashkent"),
+        ("Lee Myung-bak", "opening", "Seoul Park", "Tashkent"),
+    } <= found
+    assert len(rows) == 11
+    reverse = run(query_store, "institutions-abroad", home="Uzbekistan", host="South Korea")
+    assert [(r["operator"], r["institution"], r["city"]) for r in reverse] == [
+        ("Uzbekistan", "Embassy of Uzbekistan in Seoul", "Seoul")]
+
+
+def test_city(query_store):
+    rows = run(query_store, "city", city="Tashkent")
+    located = {r["name"] for r in rows if r["what"] == "located here"}
+    assert {"Embassy of South Korea in Tashkent", "Embassy of North Korea in Tashkent",
+            "Inha University branch in Tashkent", "Yeoju Technical Institute in Tashkent",
+            "House of Korean Culture and Art", "Seoul Park", "Monument honoring the Koryo-saram"} == located
+    happened = [r for r in rows if r["what"] == "happened here"]
+    assert len(happened) == 8
+    assert "Unveiling of the monument honoring the Koryo-saram" in {r["name"] for r in happened}
+    navoi = run(query_store, "city", city="Navoiy")  # the article's other spelling
+    assert {r["name"] for r in navoi if r["what"] == "located here"} == {
+        "Navoiy International Airport", "Cargo terminal at Navoi", "Free economic zone at Navoi"}
+
+
+def test_ego_network(query_store):
+    rows = run(query_store, "ego-network", name="Islam Karimov", depth=1)
+    types = [r["relationship"] for r in rows]
+    assert types.count("MADE_VISIT") == 8
+    assert ("Islam Karimov", "HELD_OFFICE", "President of Uzbekistan") in {
+        (r["source"], r["relationship"], r["target"]) for r in rows}
+    assert all(r["rel"].type == r["relationship"] for r in rows)
+    assert run(query_store, "ego-network", name="Islam Karimov", depth=0) == []
+    assert len(run(query_store, "ego-network", name="Islam Karimov", depth=2)) > len(rows)
+
+
+def test_shortest_connection(query_store):
+    rows = run(query_store, "shortest-connection", source="Islam Karimov",
+               target="Incheon International Airport Corporation")
+    assert [r["step"] for r in rows] == [1, 2, 3]
+    assert rows[0]["source"] == "Islam Karimov"
+    assert rows[-1]["target"] == "Incheon International Airport Corporation"
+    assert all(r["quote"] in ARTICLE for r in rows)
+    same = run(query_store, "shortest-connection", source="Seoul", target="Tashkent")
+    # Seoul and Tashkent are sister cities in both directions; the key order picks Seoul's.
+    assert len(same) == 1 and same[0]["relationship"] == "-[SISTER_CITY_OF]->"
+
+
+def test_schema_overview(query_store):
+    rows = run(query_store, "schema-overview")
+    counts = {(r["kind"], r["name"]): r["count"] for r in rows}
+    assert counts[("label", "Event")] == 45 and counts[("label", "Person")] == 12
+    assert counts[("relationship type", "LOCATED_IN")] == 32
+    assert sum(c for (kind, _), c in counts.items() if kind == "relationship type") == 280
+
+
+def test_money(query_store):
+    rows = {(r["grouping"], r["bucket"]): r for r in run(query_store, "money")}
+    assert rows[("decade", "2010s")]["totalUsd"] == 11_700_000_000
+    assert rows[("decade", "2020s")]["totalUsd"] == 419_000_000
+    assert rows[("decade", "2020s")]["items"] == [
+        "KTX technology deal", "Urgench Airport management and modernization contract"]
+    assert rows[("sector", "rail transport")]["totalUsd"] == 196_000_000
+
+
+def test_counterparts(query_store):
+    rows = run(query_store, "counterparts")
+    assert (rows[0]["person"], rows[0]["occasions"], rows[0]["counterparts"]) == (
+        "Shavkat Mirziyoyev", 4, ["Hwang Kyo-ahn", "Moon Jae-in", "Park Won-soon"])
+    by_person = {r["person"]: r for r in rows}
+    assert by_person["Islam Karimov"]["counterparts"] == ["Lee Myung-bak", "Park Geun-hye"]
+    assert by_person["Rakhmonbek Usmanov"]["counterparts"] == ["Park Won-soon"]
+    assert len(rows) == 10
+
+
+def test_facts_about(query_store):
+    rows = run(query_store, "facts-about", name="Navoiy")
+    assert all(r["quote"] in ARTICLE for r in rows)
+    facts = {r["fact"] for r in rows}
+    assert {"Navoi", "Navoi LOCATED_IN Uzbekistan", "Navoiy International Airport LOCATED_IN Navoi"} <= facts
+    inferred = {r["fact"] for r in rows if r["inferred"]}
+    assert inferred == {"Navoiy International Airport LOCATED_IN Navoi"}
+    moon = run(query_store, "facts-about", name="Moon Jae-in")
+    assert {r["quote"][:40] for r in moon} == {  # his 2017 meeting, 2019 visit and its events
+        "In 2017, Karimov's successor Shavkat Mir", "In 2019, President Moon Jae-in visited U",
+        "Including discussions on advancing bilat"}
+
+
+def test_events_between(query_store):
+    rows = run(query_store, "events-between", **{"from": 2014, "to": 2016})
+    assert {r["year"] for r in rows} == {2014, 2015, 2016}
+    assert "North Korean nuclear test (January 2016)" in {r["event"] for r in rows}
+    ustyurt = next(r for r in rows if r["event"] == "Inauguration of the Ustyurt Gas Chemical Complex")
+    assert ustyurt["places"] == ["Karakalpakstan"]
+    assert ustyurt["participants"] == ["Hwang Kyo-ahn", "Shavkat Mirziyoyev"]
+    assert run(query_store, "events-between", **{"from": 1800, "to": 1900}) == []
+
+
+def test_figures(query_store):
+    rows = run(query_store, "figures")
+    assert len(rows) == 7
+    trade = [r for r in rows if r["kind"] == "trade turnover"]
+    assert [(r["year"], r["value"]) for r in trade] == [(2015, 1_700_000_000), (2019, 2_360_000_000)]
+
+
+def test_inferred_facts(query_store):
+    rows = run(query_store, "inferred-facts")
+    assert ("Tashkent", "LOCATED_IN", "Uzbekistan") in {
+        (r["source"], r["relationship"], r["target"]) for r in rows}
+    assert len(rows) == sum(1 for r in query_store.relationships() if r.get("inferred"))
