@@ -61,8 +61,8 @@ class Context:
             args = self.args
             self._store = open_store(
                 StoreOptions(args.backend, args.store, args.neo4j_uri, args.neo4j_username,
-                             args.neo4j_password, args.neo4j_database),
-                warn=lambda message: print(message, file=self.err))
+                             args.neo4j_password, args.neo4j_database,
+                             warn=lambda message: print(message, file=self.err)))
         return self._store
 
     def note(self, message: str) -> None:

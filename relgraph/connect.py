@@ -44,6 +44,8 @@ class StoreOptions:
     neo4j_username: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    #: receives the one-line notice when ``auto`` falls back (default: stderr)
+    warn: Callable[[str], None] | None = None
 
 
 def _timeout(default: float) -> float:
@@ -63,8 +65,8 @@ def _warn_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def open_store(options: StoreOptions, warn: Callable[[str], None] | None = None) -> GraphStore:
-    """Open the backend the options ask for; ``warn`` receives the one-line fallback notice."""
+def open_store(options: StoreOptions) -> GraphStore:
+    """Open the backend the options ask for; ``options.warn`` receives the fallback notice."""
     if options.backend not in BACKENDS:
         raise ValueError(f"unknown backend {options.backend!r}; choose from {', '.join(BACKENDS)}")
     if options.backend == "networkx":
@@ -82,7 +84,7 @@ def open_store(options: StoreOptions, warn: Callable[[str], None] | None = None)
         return Neo4jStore.connect(settings, timeout=_timeout(AUTO_TIMEOUT))
     except Neo4jUnavailable as exc:
         fallback = NetworkxStore(options.store_path or default_store_path())
-        (warn or _warn_stderr)(
+        (options.warn or _warn_stderr)(
             f"relgraph: warning: no Neo4j at {exc.uri} ({exc.reason}); using the embedded store "
             f"({fallback.describe()}). Start Neo4j with 'relgraph neo4j start', "
             "or pass --backend networkx to silence this.")

@@ -48,7 +48,7 @@ def test_auto_falls_back_at_once_with_one_warning_line(clean_env):
     uri = f"bolt://127.0.0.1:{free_port()}"
     warnings: list[str] = []
     started = time.monotonic()
-    store = open_store(StoreOptions("auto", neo4j_uri=uri), warn=warnings.append)
+    store = open_store(StoreOptions("auto", neo4j_uri=uri, warn=warnings.append))
     elapsed = time.monotonic() - started
     assert isinstance(store, NetworkxStore) and store.path == clean_env
     assert elapsed < 1.0, f"falling back took {elapsed:.2f} s"
@@ -59,7 +59,7 @@ def test_auto_falls_back_at_once_with_one_warning_line(clean_env):
 
 def test_auto_uses_neo4j_when_it_answers(clean_env, neo4j_uri):
     warnings: list[str] = []
-    with open_store(StoreOptions("auto", neo4j_uri=neo4j_uri), warn=warnings.append) as store:
+    with open_store(StoreOptions("auto", neo4j_uri=neo4j_uri, warn=warnings.append)) as store:
         assert isinstance(store, Neo4jStore) and neo4j_uri in store.describe()
     assert warnings == []
 
@@ -67,8 +67,8 @@ def test_auto_uses_neo4j_when_it_answers(clean_env, neo4j_uri):
 def test_auto_does_not_hide_a_server_that_refuses(clean_env, neo4j_uri):
     """A server that answers but lacks the database is a mistake to report, not to work around."""
     with pytest.raises(StoreError, match="no database 'missing'"):
-        open_store(StoreOptions("auto", neo4j_uri=neo4j_uri, neo4j_database="missing"),
-                   warn=pytest.fail)
+        open_store(StoreOptions("auto", neo4j_uri=neo4j_uri, neo4j_database="missing",
+                                warn=pytest.fail))
 
 
 def test_explicit_neo4j_never_falls_back(clean_env):
