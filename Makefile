@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench-neo4j clean
 
 $(BIN)/relgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(BIN)/relgraph
 ## test: the whole test suite, with a real Neo4j server started for it (see tools/run-tests)
 test: $(BIN)/relgraph
 	tools/run-tests
+
+## bench-neo4j: relgraph's Neo4j loader against a hand-written import (starts its own server; see bench/README.md)
+bench-neo4j: $(BIN)/relgraph
+	$(BIN)/python bench/neo4j_load.py
 
 lint: $(BIN)/relgraph
 	$(BIN)/ruff check .

@@ -62,6 +62,16 @@ class ReadOnlyError(QueryError):
     """A query would write, and the caller did not ask for writes."""
 
 
+def names_match(wanted: str, key: Any, name: Any, aliases: Any) -> bool:
+    """Whether ``wanted`` (already casefolded) is a node's key, name or one of its aliases.
+
+    Shared by the generic :meth:`GraphStore.find` and backends that override it with a
+    narrower query, so that "which node is meant" never differs between backends.
+    """
+    names = [key, name, *(aliases or [])]
+    return any(isinstance(n, str) and n.casefold() == wanted for n in names)
+
+
 class StatementError(QueryError):
     """One statement of a script failed; nothing of the script was kept.
 
@@ -187,12 +197,8 @@ class GraphStore(ABC):
     def find(self, name_or_key: str) -> list[Node]:
         """Nodes whose key, name or alias equals the text (case-insensitive)."""
         wanted = name_or_key.casefold()
-        found = []
-        for node in self.nodes():
-            names = [node.get("key"), node.get("name"), *(node.get("aliases") or [])]
-            if any(isinstance(n, str) and n.casefold() == wanted for n in names):
-                found.append(node)
-        return found
+        return [node for node in self.nodes()
+                if names_match(wanted, node.get("key"), node.get("name"), node.get("aliases"))]
 
     def __enter__(self) -> GraphStore:
         return self
