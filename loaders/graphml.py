@@ -23,15 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import (
-    GraphBatch,
-    LoadError,
-    ModelError,
-    NodeRef,
-    NodeSpec,
-    RelKeys,
-    RelSpec,
-)
+from relgraph.graph.model import GraphBatch, LoadError
+
+from .builder import BatchBuilder
+from .typed_text import parse_typed
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 INT_TYPES = {"int", "long"}
@@ -169,22 +164,7 @@ def convert(text: str, key: Key) -> Any:
             if not ok:
                 raise ValueError(f"list item {item!r} is not a {key.list_type}")
         return items
-    if key.type == "boolean":
-        lowered = text.strip().lower()
-        if lowered not in ("true", "false"):
-            raise ValueError(f"{text!r} is not true or false")
-        return lowered == "true"
-    if key.type in INT_TYPES:
-        try:
-            return int(text.strip())
-        except ValueError:
-            raise ValueError(f"{text!r} is not an integer") from None
-    if key.type in FLOAT_TYPES:
-        try:
-            return float(text.strip())
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-    return text
+    return parse_typed(text, key.type)
 
 
 def _labels(text: str) -> list[str]:
@@ -208,9 +188,8 @@ def read_graphml(path: Path | str) -> GraphBatch:
         raise LoadError([f"{path}: {exc.strerror}"]) from exc
     if not handler.saw_graphml:
         raise LoadError([f"{path}: not GraphML (no <graphml> element)"])
-    problems = list(handler.problems)
-    batch = GraphBatch(source=str(path))
-    refs: dict[str, NodeRef] = {}
+    build = BatchBuilder(str(path), list(handler.problems))
+    problems = build.problems
 
     def key_for(domain: str, kid: str) -> Key | None:
         return handler.keys.get((domain, kid)) or handler.keys.get(("all", kid))
@@ -252,45 +231,19 @@ def read_graphml(path: Path | str) -> GraphBatch:
                             "key like ':Person'); relgraph needs at least one")
             continue
         props = properties(element, where, "labels")
-        if props is None:
-            continue
-        props.setdefault("key", node_id)
-        try:
-            spec = NodeSpec(labels, props, origin=where)
-        except ModelError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
-        if node_id in refs:
-            problems.append(f"{where}: duplicate node id {node_id!r}")
-            continue
-        refs[node_id] = spec.ref
-        batch.nodes.append(spec)
+        if props is not None:
+            build.add_node(node_id, labels, props, where)
 
-    keys = RelKeys()
     for element in (e for e in handler.elements if e.kind == "edge"):
         where = f"{path}:{element.line}"
         rel_type = element.attrs.get("label", element.data.get("label", ""))
         if not rel_type:
             problems.append(f"{where}: edge has no type (a 'label' attribute or data key)")
             continue
-        ends = []
-        for end in ("source", "target"):
-            node_id = element.attrs.get(end)
-            ref = refs.get(node_id) if node_id is not None else None
-            if ref is None:
-                problems.append(f"{where}: {end} {node_id!r} is not the id of any node")
-            ends.append(ref)
+        start, end = (build.endpoint(element.attrs.get(side),
+                                     f"{where}: {side} {element.attrs.get(side)!r} is not the id of any node")
+                      for side in ("source", "target"))
         props = properties(element, where, "label")
-        if None in ends or props is None:
-            continue
-        start, end_ref = ends
-        if "key" not in props:
-            props["key"] = keys(start, rel_type, end_ref)  # type: ignore[arg-type]
-        try:
-            batch.relationships.append(RelSpec(rel_type, start, end_ref, props, origin=where))  # type: ignore[arg-type]
-        except ModelError as exc:
-            problems.append(f"{where}: {exc}")
-    if problems:
-        raise LoadError(problems)
-    batch.validate()
-    return batch
+        if props is not None:
+            build.add_relationship(rel_type, start, end, props, where)
+    return build.finish()

@@ -11,19 +11,12 @@ property, or else its ``id``, becomes its key. Blank lines are skipped.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import (
-    GraphBatch,
-    LoadError,
-    ModelError,
-    NodeRef,
-    NodeSpec,
-    RelSpec,
-    default_rel_key,
-)
+from relgraph.graph.model import GraphBatch, LoadError, NodeRef
+
+from .builder import BatchBuilder
 
 
 def _id(value: Any) -> str | None:
@@ -61,67 +54,38 @@ def read_jsonl(path: Path | str) -> GraphBatch:
             rel_lines.append((where, record))
         else:
             problems.append(f"{where}: expected an object with \"type\": \"node\" or \"relationship\"")
-    batch = GraphBatch(source=str(path))
-    refs: dict[str, NodeRef] = {}
+    build = BatchBuilder(str(path), problems)
     for where, record in node_lines:
         node_id = _id(record.get("id"))
         if node_id is None:
-            problems.append(f"{where}: a node needs an \"id\" (string)")
+            build.problem(f"{where}: a node needs an \"id\" (string)")
             continue
         labels = record.get("labels")
         if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
-            problems.append(f"{where}: node {node_id!r} needs a non-empty \"labels\" list of strings")
+            build.problem(f"{where}: node {node_id!r} needs a non-empty \"labels\" list of strings")
             continue
         props = record.get("properties", {})
         if not isinstance(props, dict):
-            problems.append(f"{where}: \"properties\" must be an object")
+            build.problem(f"{where}: \"properties\" must be an object")
             continue
-        props = dict(props)
-        props.setdefault("key", node_id)
-        try:
-            spec = NodeSpec(list(labels), props, origin=where)
-        except ModelError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
-        if node_id in refs:
-            problems.append(f"{where}: duplicate node id {node_id!r}")
-            continue
-        refs[node_id] = spec.ref
-        batch.nodes.append(spec)
-    ordinals: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+        build.add_node(node_id, labels, props, where)
     for where, record in rel_lines:
         rel_type = record.get("label")
         if not isinstance(rel_type, str) or not rel_type:
-            problems.append(f"{where}: a relationship needs a \"label\" (its type)")
+            build.problem(f"{where}: a relationship needs a \"label\" (its type)")
             continue
         ends: list[NodeRef | None] = []
         for end in ("start", "end"):
             value = record.get(end)
-            end_id = _id(value.get("id")) if isinstance(value, dict) else None
-            ref = refs.get(end_id) if end_id is not None else None
-            if ref is None:
-                shown = value.get("id") if isinstance(value, dict) else value
-                problems.append(f"{where}: {end} {shown!r} is not the id of any node")
-            ends.append(ref)
+            shown = value.get("id") if isinstance(value, dict) else value
+            end_id = _id(shown) if isinstance(value, dict) else None
+            ends.append(build.endpoint(end_id, f"{where}: {end} {shown!r} is not the id of any node"))
         props = record.get("properties", {})
         if not isinstance(props, dict):
-            problems.append(f"{where}: \"properties\" must be an object")
+            build.problem(f"{where}: \"properties\" must be an object")
             continue
-        start, end_ref = ends
-        if start is None or end_ref is None:
-            continue
-        props = dict(props)
-        if "key" not in props:
-            ordinals[(start, rel_type, end_ref)] += 1
-            props["key"] = default_rel_key(start, rel_type, end_ref, ordinals[(start, rel_type, end_ref)])
-        try:
-            batch.relationships.append(RelSpec(rel_type, start, end_ref, props, origin=where))
-        except ModelError as exc:
-            problems.append(f"{where}: {exc}")
-    if problems:
-        raise LoadError(problems)
-    batch.validate()
-    return batch
+        build.add_relationship(rel_type, ends[0], ends[1], props, where)
+    return build.finish()
 
 
 def looks_like_jsonl(path: Path) -> bool:
