@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
 
-.PHONY: demo test lint clean peers tck-peers bench
+.PHONY: demo test lint bench-neo4j clean peers tck-peers bench
 
 $(BIN)/relgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,21 @@ $(BIN)/relgraph: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-## demo: build the South Korea–Uzbekistan graph on the embedded backend, summarise and export it
+## demo: build the South Korea–Uzbekistan graph on the embedded backend, summarise it, export it
+##       as node-link JSON and draw it as an offline HTML view
 demo: $(BIN)/relgraph
 	$(BIN)/relgraph --backend networkx load
 	$(BIN)/relgraph --backend networkx stats
 	$(BIN)/relgraph --backend networkx export --format json -o $(OUT)/south-korea-uzbekistan.json --force
+	$(BIN)/relgraph --backend networkx view -o $(OUT)/south-korea-uzbekistan.html --force
 
 ## test: the whole test suite, with a real Neo4j server started for it (see tools/run-tests)
 test: $(BIN)/relgraph
 	tools/run-tests
+
+## bench-neo4j: relgraph's Neo4j loader against a hand-written import (starts its own server; see bench/README.md)
+bench-neo4j: $(BIN)/relgraph
+	$(BIN)/python bench/neo4j_load.py
 
 lint: $(BIN)/relgraph
 	$(BIN)/ruff check .
@@ -37,9 +43,9 @@ peers: $(PEERS)/.installed
 
 ## tck-peers: the TCK on the peer libraries (relgraph's own count: python -m tests.tck)
 tck-peers: peers
-	for t in grand-cypher nxcypher-assisted nxcypher; do $(PEERS)/bin/python -m tests.tck --target $$t; done
+	for t in grand-cypher nxcypher tests.tck.peers:NxCypherUnassistedTarget; do $(PEERS)/bin/python -m tests.tck --target $$t; done
 
-## bench: relgraph's Cypher engine against the peers at 1k, 10k and 100k nodes (several minutes)
+## bench: relgraph's Cypher engine against the peers at 1k, 10k and 100k nodes (about 20 minutes)
 bench: peers
 	$(PEERS)/bin/python bench/cypher_engines.py
 

@@ -70,7 +70,7 @@ def _read_header(fh, path: Path) -> bytes:
     if version != FORMAT_VERSION:
         raise SnapshotError(
             f"{path} has snapshot format {version}; this relgraph reads {FORMAT_VERSION} "
-            "(run 'relgraph load --replace' to rebuild it)"
+            "(delete it and run 'relgraph load' to rebuild it from its sources)"
         )
     token = fh.read(TOKEN_SIZE)
     if len(token) != TOKEN_SIZE:

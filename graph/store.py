@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,28 @@ class ReadOnlyError(QueryError):
     """A query would write, and the caller did not ask for writes."""
 
 
+def names_match(wanted: str, key: Any, name: Any, aliases: Any) -> bool:
+    """Whether ``wanted`` (already casefolded) is a node's key, name or one of its aliases.
+
+    Shared by the generic :meth:`GraphStore.find` and backends that override it with a
+    narrower query, so that "which node is meant" never differs between backends.
+    """
+    names = [key, name, *(aliases or [])]
+    return any(isinstance(n, str) and n.casefold() == wanted for n in names)
+
+
+class StatementError(QueryError):
+    """One statement of a script failed; nothing of the script was kept.
+
+    ``index`` is the statement's position in the list given to ``run_script``, so
+    the caller can say which file and line it came from.
+    """
+
+    def __init__(self, index: int, message: str):
+        super().__init__(message)
+        self.index = index
+
+
 class GraphStore(ABC):
     """A property graph that loaders fill and queries read. Use it as a context manager."""
 
@@ -97,6 +119,20 @@ class GraphStore(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove every node and relationship."""
+
+    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+        """Run a script's statements (no parameters) as one unit: all of it or none of it.
+
+        Schema commands (``CREATE CONSTRAINT ... IF NOT EXISTS``, indexes; see
+        :mod:`relgraph.graph.statements`) cannot share a transaction with data
+        writes in Neo4j, so a backend runs those first, each on its own, then every
+        other statement in one transaction; a failure rolls back all data
+        statements and raises :class:`StatementError` naming the statement. The
+        embedded backend has no schema: it checks, at the end of the transaction,
+        that what each uniqueness constraint asserts holds. Returns one result per
+        statement (empty for schema commands).
+        """
+        raise NotImplementedError(f"the {self.backend} backend cannot run Cypher scripts yet")
 
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
         """How the backend would run ``query``, as readable text (nothing is executed)."""
@@ -161,12 +197,8 @@ class GraphStore(ABC):
     def find(self, name_or_key: str) -> list[Node]:
         """Nodes whose key, name or alias equals the text (case-insensitive)."""
         wanted = name_or_key.casefold()
-        found = []
-        for node in self.nodes():
-            names = [node.get("key"), node.get("name"), *(node.get("aliases") or [])]
-            if any(isinstance(n, str) and n.casefold() == wanted for n in names):
-                found.append(node)
-        return found
+        return [node for node in self.nodes()
+                if names_match(wanted, node.get("key"), node.get("name"), node.get("aliases"))]
 
     def __enter__(self) -> GraphStore:
         return self

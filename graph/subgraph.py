@@ -79,3 +79,34 @@ class Subgraph:
                            _sort_value(r.get("key")), repr(sorted(r.items()))),
         )
         return nodes, rels, ids
+
+    def relationship_ids(self, ordered_rels: list[Relationship], ids: dict[str, str]) -> dict[str, str]:
+        """element id -> id written to files for relationships, derived from content only.
+
+        A relationship's ``key`` when keys are unique in the subgraph (the curated
+        data derives them as ``start-type-end``), else ``start:TYPE:end:key``. A
+        relationship without a key (made ad hoc with Cypher) gets
+        ``start-type-end`` plus ``-2``, ``-3``... in canonical order, the way
+        loaders derive keys. Pass what :meth:`ordered` returned.
+        """
+        derived: dict[str, str] = {}
+        ordinals: Counter[tuple[str, str, str]] = Counter()
+        for rel in ordered_rels:
+            key = rel.get("key")
+            if isinstance(key, str):
+                derived[rel.element_id] = key
+            else:
+                ends = (ids[rel.start_node.element_id], rel.type, ids[rel.end_node.element_id])
+                ordinals[ends] += 1
+                base = f"{ends[0]}-{rel.type.lower()}-{ends[2]}"
+                derived[rel.element_id] = base if ordinals[ends] == 1 else f"{base}-{ordinals[ends]}"
+        if len(set(derived.values())) == len(derived):
+            return derived
+        composed: dict[str, str] = {}
+        used: Counter[str] = Counter()
+        for rel in ordered_rels:
+            text = (f"{ids[rel.start_node.element_id]}:{rel.type}:{ids[rel.end_node.element_id]}:"
+                    f"{derived[rel.element_id]}")
+            used[text] += 1  # only ad hoc data without identity can repeat all four parts
+            composed[rel.element_id] = text if used[text] == 1 else f"{text}#{used[text]}"
+        return composed

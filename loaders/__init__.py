@@ -1,8 +1,11 @@
-"""Loaders: turn sources (curated YAML, neo4j-admin CSV, node-link JSON...) into a GraphBatch.
+"""Loaders: turn sources (curated YAML, neo4j-admin CSV, node-link JSON, JSON lines,
+GraphML) into a GraphBatch.
 
 Loaders never touch a backend: they return a batch, and ``GraphStore.load``
 merges it. ``read_sources`` is what ``relgraph load`` calls; each format lives
-in its own module with a ``read_<format>`` function.
+in its own module with a ``read_<format>`` function, named like the exporter
+that writes it (graph/export/graphml.py writes what loaders/graphml.py reads).
+Cypher scripts are the exception: they are run, not read (loaders/cypher_script.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from relgraph.graph.model import GraphBatch, LoadError
 
 from .admin_csv import read_admin_csv
 from .curated import read_curated
+from .cypher_script import SUFFIXES as CYPHER_SUFFIXES
+from .graphml import read_graphml
+from .jsonl import looks_like_jsonl, read_jsonl
 from .nodelink_json import read_nodelink_json
 
 Reader = Callable[[Path], GraphBatch]
@@ -24,9 +30,15 @@ Reader = Callable[[Path], GraphBatch]
 READERS: dict[str, Reader] = {
     ".yaml": read_curated,
     ".yml": read_curated,
-    ".json": read_nodelink_json,
+    ".json": lambda path: read_jsonl(path) if looks_like_jsonl(path) else read_nodelink_json(path),
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".graphml": read_graphml,
 }
 CSV_SUFFIXES = {".csv", ".zip"}
+
+__all__ = ["CSV_SUFFIXES", "CYPHER_SUFFIXES", "READERS", "default_sources", "describe_formats",
+           "read_sources"]
 
 
 def default_sources() -> list[Path]:
@@ -36,7 +48,7 @@ def default_sources() -> list[Path]:
 
 
 def describe_formats() -> str:
-    suffixes = sorted({*READERS, *CSV_SUFFIXES})
+    suffixes = sorted({*READERS, *CSV_SUFFIXES, *CYPHER_SUFFIXES})
     return ", ".join(suffixes) + ", or a folder of neo4j-admin CSV files"
 
 
@@ -52,6 +64,9 @@ def read_sources(paths: Iterable[Path | str]) -> GraphBatch:
         if path in csv_like:
             continue
         reader = READERS.get(path.suffix.lower())
+        if path.suffix.lower() in CYPHER_SUFFIXES:
+            raise LoadError([f"{path}: a Cypher script is run, not read; load scripts on their own "
+                             "(relgraph load script.cypher)"])
         if reader is None:
             raise LoadError([f"{path}: unknown format {path.suffix!r}; relgraph reads "
                              f"{describe_formats()}"])

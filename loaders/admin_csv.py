@@ -13,8 +13,6 @@ node or a relationship file by its header, so names do not matter.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -22,20 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import (
-    GraphBatch,
-    LoadError,
-    ModelError,
-    NodeRef,
-    NodeSpec,
-    RelKeys,
-    RelSpec,
-)
+from relgraph.graph.model import GraphBatch, LoadError
+
+from .builder import BatchBuilder
+from .typed_text import INTEGER_TYPES, NUMBER_TYPES, parse_typed
 
 ARRAY_DELIMITER = ";"
 HEADER_RE = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
-INT_TYPES = {"int", "long", "short", "byte"}
-FLOAT_TYPES = {"float", "double"}
 TEXT_TYPES = {"string", "char", "date", "localdate", "time", "localtime", "datetime",
               "localdatetime", "duration", "point"}
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -69,7 +60,7 @@ def parse_header(fields: list[str], where: str) -> list[Column]:
             base = (ctype or "string").lower()
             array = base.endswith("[]")
             base = base.removesuffix("[]")
-            if base not in INT_TYPES | FLOAT_TYPES | TEXT_TYPES | {"boolean"}:
+            if base not in INTEGER_TYPES | NUMBER_TYPES | TEXT_TYPES | {"boolean"}:
                 raise LoadError([f"{where}: unknown column type {ctype!r} in {field!r}"])
             columns.append(Column(name, "property", base, array))
     return columns
@@ -80,24 +71,12 @@ def convert(value: str, column: Column) -> Any:
     if column.array:
         return [convert(item, Column(column.name, "property", column.type))
                 for item in value.split(ARRAY_DELIMITER)]
-    if column.type in INT_TYPES:
-        try:
-            return int(value.strip())
-        except ValueError:
-            raise ValueError(f"column {column.name}:{column.type}: {value!r} is not an integer") from None
-    if column.type in FLOAT_TYPES:
-        try:
-            return float(value.strip())
-        except ValueError:
-            raise ValueError(f"column {column.name}:{column.type}: {value!r} is not a number") from None
-    if column.type == "boolean":
-        lowered = value.strip().lower()
-        if lowered not in {"true", "false"}:
-            raise ValueError(f"column {column.name}:boolean: {value!r} is not true or false")
-        return lowered == "true"
     if column.type in {"date", "localdate"} and not DATE_RE.match(value.strip()):
         raise ValueError(f"column {column.name}:{column.type}: {value!r} is not an ISO date")
-    return value
+    try:
+        return parse_typed(value, column.type)
+    except ValueError as exc:
+        raise ValueError(f"column {column.name}:{column.type}: {exc}") from None
 
 
 @dataclass
@@ -106,11 +85,63 @@ class CsvFile:
     text: str
 
 
-def _rows(csv_file: CsvFile) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(csv_file.text.lstrip("\ufeff"), newline=""))
-    for row in reader:
-        if row and any(cell.strip() for cell in row):
-            yield reader.line_num, row
+def _rows(csv_file: CsvFile) -> Iterator[tuple[int, list[str | None]]]:
+    """Records with the line they start on; blank lines skipped."""
+    for line, row in parse_csv(csv_file.text.lstrip("\ufeff")):
+        if any(cell and cell.strip() for cell in row):
+            yield line, row
+
+
+def parse_csv(text: str) -> Iterator[tuple[int, list[str | None]]]:
+    """RFC 4180 records, as Python's csv module reads them, except that an empty field
+    is ``None`` when unquoted and ``""`` when quoted.
+
+    neo4j-admin makes the same distinction: ``,,`` is "no property" and ``,"",`` an
+    empty string (unless --ignore-empty-strings). The csv module cannot tell them
+    apart, so exports with empty strings would not survive a round trip.
+    """
+    i, n, line = 0, len(text), 1
+    while i < n:
+        start_line = line
+        row: list[str | None] = []
+        while True:  # one field per turn
+            if i < n and text[i] == '"':
+                i += 1
+                parts = []
+                while i < n:
+                    c = text[i]
+                    if c == '"':
+                        if i + 1 < n and text[i + 1] == '"':
+                            parts.append('"')
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    if c == "\n":
+                        line += 1
+                    parts.append(c)
+                    i += 1
+                # like the csv module, keep text after a closing quote up to the delimiter
+                while i < n and text[i] not in ",\r\n":
+                    parts.append(text[i])
+                    i += 1
+                row.append("".join(parts))
+            else:
+                begin = i
+                while i < n and text[i] not in ",\r\n":
+                    i += 1
+                row.append(text[begin:i] or None)
+            if i < n and text[i] == ",":
+                i += 1
+                continue
+            break
+        if i < n and text[i] == "\r":
+            i += 1
+        if i < n and text[i] == "\n":
+            i += 1
+        line += 1
+        if row != [None]:
+            yield start_line, row
 
 
 def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
@@ -138,8 +169,9 @@ def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text with line breaks as they are: a quoted field may hold a CRLF."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
     except OSError as exc:
@@ -149,41 +181,39 @@ def _read_text(path: Path) -> str:
 def read_admin_csv(paths: Iterable[Path | str]) -> GraphBatch:
     """Read node and relationship CSV files (files, folders or zips) into one batch."""
     files = collect_files(Path(p) for p in paths)
-    batch = GraphBatch(source=", ".join(f.name for f in files))
-    problems: list[str] = []
-    ids: dict[tuple[str, str], NodeRef] = {}
+    build = BatchBuilder(", ".join(f.name for f in files))
+    problems = build.problems
     rel_files = []
     for csv_file in files:
         rows = list(_rows(csv_file))
         if not rows:
             problems.append(f"{csv_file.name}: empty file (no header)")
             continue
-        header = parse_header(rows[0][1], f"{csv_file.name}:{rows[0][0]}")
+        header = parse_header([cell or "" for cell in rows[0][1]], f"{csv_file.name}:{rows[0][0]}")
         kinds = {c.kind for c in header}
         if "ID" in kinds:
-            _read_nodes(csv_file, header, rows[1:], batch, ids, problems)
+            _read_nodes(csv_file, header, rows[1:], build)
         elif {"START_ID", "END_ID", "TYPE"} <= kinds:
             rel_files.append((csv_file, header, rows[1:]))
         else:
             problems.append(f"{csv_file.name}:{rows[0][0]}: header has neither an :ID column "
                             "(node file) nor :START_ID, :END_ID and :TYPE (relationship file)")
-    keys = RelKeys()
     for csv_file, header, rows in rel_files:
-        _read_rels(csv_file, header, rows, batch, ids, keys, problems)
-    if problems:
-        raise LoadError(problems)
-    batch.validate()
-    return batch
+        _read_rels(csv_file, header, rows, build)
+    return build.finish()
 
 
-def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[str],
+def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[str | None],
                 problems: list[str]) -> dict[str, Any] | None:
     if len(row) != len(header):
         problems.append(f"{csv_file.name}:{line}: {len(row)} fields, the header has {len(header)}")
         return None
     props: dict[str, Any] = {}
     for column, value in zip(header, row):
-        if column.kind in {"property", "ID"} and column.name and value != "":
+        if value == "" and column.kind == "property" and (column.array or column.type == "string"):
+            props[column.name] = [] if column.array else ""  # quoted "": an empty list or text
+            continue
+        if column.kind in {"property", "ID"} and column.name and value:
             if column.kind == "ID":
                 props[column.name] = value
                 continue
@@ -196,7 +226,8 @@ def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[st
 
 
 def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
-                batch: GraphBatch, ids: dict[tuple[str, str], NodeRef], problems: list[str]) -> None:
+                build: BatchBuilder) -> None:
+    problems = build.problems
     id_col = next(i for i, c in enumerate(header) if c.kind == "ID")
     label_cols = [i for i, c in enumerate(header) if c.kind == "LABEL"]
     if not label_cols:
@@ -207,28 +238,19 @@ def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, l
         props = _properties(csv_file, line, header, row, problems)
         if props is None:
             continue
-        node_id = row[id_col]
+        node_id = row[id_col] or ""
         if node_id == "":
             problems.append(f"{csv_file.name}:{line}: empty :ID")
             continue
-        labels = [lab for i in label_cols for lab in row[i].split(ARRAY_DELIMITER) if lab]
+        labels = [lab for i in label_cols for lab in (row[i] or "").split(ARRAY_DELIMITER) if lab]
         props.setdefault("key", node_id)
-        try:
-            spec = NodeSpec(labels, props, origin=f"{csv_file.name}:{line}")
-        except ModelError as exc:
-            problems.append(f"{csv_file.name}:{line}: {exc}")
-            continue
-        if (space, node_id) in ids:
-            problems.append(f"{csv_file.name}:{line}: duplicate :ID {node_id!r}"
-                            + (f" in ID space {space}" if space else ""))
-            continue
-        ids[(space, node_id)] = spec.ref
-        batch.nodes.append(spec)
+        shown = f":ID {node_id!r}" + (f" in ID space {space}" if space else "")
+        build.add_node((space, node_id), labels, props, f"{csv_file.name}:{line}", shown_id=shown)
 
 
 def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
-               batch: GraphBatch, ids: dict[tuple[str, str], NodeRef],
-               keys: RelKeys, problems: list[str]) -> None:
+               build: BatchBuilder) -> None:
+    problems = build.problems
     start_col = next(i for i, c in enumerate(header) if c.kind == "START_ID")
     end_col = next(i for i, c in enumerate(header) if c.kind == "END_ID")
     type_col = next(i for i, c in enumerate(header) if c.kind == "TYPE")
@@ -239,21 +261,8 @@ def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, li
         refs = []
         for col in (start_col, end_col):
             space = header[col].space
-            ref = ids.get((space, row[col]))
-            if ref is None:
-                where = f" in ID space {space}" if space else ""
-                problems.append(f"{csv_file.name}:{line}: :{header[col].kind} {row[col]!r} is not "
-                                f"the :ID of any node{where}")
-            refs.append(ref)
-        if None in refs:
-            continue
-        start, end = refs
-        rel_type = row[type_col]
-        if "key" not in props:
-            props["key"] = keys(start, rel_type, end)
-        try:
-            batch.relationships.append(
-                RelSpec(rel_type, start, end, props, origin=f"{csv_file.name}:{line}")  # type: ignore[arg-type]
-            )
-        except ModelError as exc:
-            problems.append(f"{csv_file.name}:{line}: {exc}")
+            in_space = f" in ID space {space}" if space else ""
+            refs.append(build.endpoint((space, row[col] or ""),
+                                       f"{csv_file.name}:{line}: :{header[col].kind} {row[col]!r} is not "
+                                       f"the :ID of any node{in_space}"))
+        build.add_relationship(row[type_col] or "", refs[0], refs[1], props, f"{csv_file.name}:{line}")

@@ -18,7 +18,7 @@ from relgraph.graph.store import GraphStore, StoreError
 from relgraph.query_scripts import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.
-COMMANDS = ["load", "stats", "query", "queries", "export"]
+COMMANDS = ["load", "stats", "query", "queries", "export", "view", "neo4j"]
 
 EPILOG = """\
 examples:
@@ -27,11 +27,23 @@ examples:
   relgraph query visits                  run a Cypher script from queries/
   relgraph queries                       list the scripts and their parameters
   relgraph export --format json -o g.json
+  relgraph view -o graph.html --open     an interactive view that works offline
   relgraph --store /tmp/g.snapshot load my-data/   a separate graph from CSV files
+  relgraph neo4j start                   a local Neo4j server (no Docker needed)
+  relgraph --backend neo4j --neo4j-uri bolt://db:7687 stats
 
 environment:
   RELGRAPH_BACKEND   default for --backend (auto, networkx or neo4j)
   RELGRAPH_STORE     the embedded backend's snapshot file
+  NEO4J_URI          the Neo4j server (default bolt://127.0.0.1:7687)
+  NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE
+                     credentials and database (default: no auth, the server's default database)
+  RELGRAPH_NEO4J_TIMEOUT
+                     seconds to wait for Neo4j (default 1 for auto, 10 for --backend neo4j)
+
+backends:
+  auto (default) uses Neo4j when it answers within about a second and otherwise the
+  embedded store, with one warning line; neo4j never falls back and says why it failed.
 """
 
 
@@ -46,7 +58,11 @@ class Context:
 
     def store(self) -> GraphStore:
         if self._store is None:
-            self._store = open_store(StoreOptions(self.args.backend, self.args.store))
+            args = self.args
+            self._store = open_store(
+                StoreOptions(args.backend, args.store, args.neo4j_uri, args.neo4j_username,
+                             args.neo4j_password, args.neo4j_database,
+                             warn=lambda message: print(message, file=self.err)))
         return self._store
 
     def note(self, message: str) -> None:
@@ -79,6 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="snapshot file of the embedded backend "
                              "(default: $RELGRAPH_STORE or ~/.local/share/relgraph/graph.snapshot)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or status lines")
+    neo4j = parser.add_argument_group("Neo4j connection (default: the NEO4J_* environment variables)")
+    neo4j.add_argument("--neo4j-uri", metavar="URI",
+                       help="Bolt URI of the server (default: $NEO4J_URI or bolt://127.0.0.1:7687)")
+    neo4j.add_argument("--neo4j-username", metavar="NAME", help="user (default: $NEO4J_USERNAME)")
+    neo4j.add_argument("--neo4j-password", metavar="PASSWORD",
+                       help="password (default: $NEO4J_PASSWORD; prefer the variable, since other "
+                            "users can see command lines)")
+    neo4j.add_argument("--neo4j-database", metavar="NAME",
+                       help="database (default: $NEO4J_DATABASE or the server's default)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"relgraph.commands.{name}")

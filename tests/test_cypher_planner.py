@@ -77,10 +77,29 @@ def test_key_equality_in_where_uses_the_index(big: CountingGraph) -> None:
     assert len(big.touched) < 60  # p plus its neighbours, not 3000 people
 
 
+def test_in_list_uses_the_index(big: CountingGraph) -> None:
+    big.reset()
+    r = execute(big, "MATCH (p:Person) WHERE p.name IN $names RETURN p.key AS k ORDER BY k",
+                {"names": ["p1", "p2", "nobody", "p1"]})
+    assert r.value("k") == ["k1", "k2"]
+    assert big.full_scans == 0 and big.label_scans == 0 and len(big.touched) <= 4
+
+
 def test_second_pattern_expands_from_the_first(big: CountingGraph) -> None:
     big.reset()
     execute(big, "MATCH (c:Company {name: 'Acme'}) MATCH (p:Person {key: 'k7'}) RETURN p, c")
     assert big.full_scans == 0 and big.label_scans == 0 and len(big.touched) <= 3
+
+
+def test_relationship_type_index_anchors_unlabelled_patterns(big: CountingGraph) -> None:
+    with big.transaction():
+        execute(big, "MATCH (a:Person {key: 'k10'}), (b:Person {key: 'k20'}) CREATE (a)-[:RARE]->(b)",
+                {}, write=True)
+    big.reset()
+    r = execute(big, "MATCH (a)-[:RARE]->(b) RETURN a.key AS a, b.key AS b")
+    assert r.values() == [["k10", "k20"]]
+    assert big.full_scans == 0 and big.label_scans == 0 and len(big.touched) <= 2
+    assert "DirectedRelationshipTypeScan ()-[:RARE]->()" in explain("MATCH ()-[:RARE]->() RETURN 1")
 
 
 def test_unindexed_filter_does_scan(big: CountingGraph) -> None:

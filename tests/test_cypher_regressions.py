@@ -91,7 +91,8 @@ def test_self_loop_matches_once_undirected() -> None:
 
 
 def test_single_and_double_quoted_strings_with_escapes() -> None:
-    r = execute(PropertyGraph(), "RETURN 'it\\'s' AS a, \"say \\\"hi\\\"\" AS b, 'tab\\there' AS c, '\\u00e9' AS d")
+    r = execute(PropertyGraph(),
+                "RETURN 'it\\'s' AS a, \"say \\\"hi\\\"\" AS b, 'tab\\there' AS c, '\\u00e9' AS d")
     assert r.values() == [["it's", 'say "hi"', "tab\there", "é"]]
 
 
@@ -111,7 +112,8 @@ def test_optional_match_keeps_rows_with_nulls(g) -> None:
 
 
 def test_unwind_and_with_pipeline() -> None:
-    got = rows(PropertyGraph(), "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x WHERE x > 1 RETURN x ORDER BY x DESC")
+    got = rows(PropertyGraph(),
+               "UNWIND [3, 1, 2, 1] AS x WITH DISTINCT x WHERE x > 1 RETURN x ORDER BY x DESC")
     assert got == [[3], [2]]
     assert rows(PropertyGraph(), "UNWIND [] AS x RETURN x") == []
     assert rows(PropertyGraph(), "UNWIND null AS x RETURN x") == []
@@ -166,3 +168,72 @@ def test_merge_and_set_variants() -> None:
         execute(graph, "MATCH (n:K {key: 'a'}) SET n += {x: 1, created: null}, n:Extra", {}, write=True)
     got = rows(graph, "MATCH (n:K) RETURN n.key, n.created, n.seen, n.x, labels(n) ORDER BY n.key")
     assert got == [["a", None, True, 1, ["K", "Extra"]], ["b", True, None, None, ["K"]]]
+
+
+def test_shortest_path_honours_conditions_on_the_path() -> None:
+    """The shortest path that satisfies WHERE, not the shortest path filtered afterwards."""
+    graph = PropertyGraph()
+    with graph.transaction():
+        execute(graph, "CREATE (a:N {name: 'a'})-[:R {w: 1}]->(:N {name: 'b'})-[:R {w: 1}]->"
+                       "(d:N {name: 'd'}), (a)-[:R {w: 5}]->(:N {name: 'c'})-[:R {w: 5}]->"
+                       "(:N {name: 'e'})-[:R {w: 5}]->(d)", {}, write=True)
+    base = ("MATCH (a {name: 'a'}), (d {name: 'd'}), p = shortestPath((a)-[:R*]->(d)) WHERE_CLAUSE "
+            "RETURN [n IN nodes(p) | n.name] AS names")
+    assert rows(graph, base.replace("WHERE_CLAUSE", "")) == [[["a", "b", "d"]]]
+    heavy = base.replace("WHERE_CLAUSE", "WHERE all(r IN relationships(p) WHERE r.w > 2)")
+    assert rows(graph, heavy) == [[["a", "c", "e", "d"]]]
+    assert rows(graph, base.replace("WHERE_CLAUSE", "WHERE length(p) > 5")) == []
+
+
+def test_count_and_collect_subqueries(g) -> None:
+    got = rows(g, "MATCH (p:Person) RETURN p.name, COUNT { (p)-[:KNOWS]->() } AS n, "
+                  "COLLECT { MATCH (p)-[:WORKS_AT]->(c) RETURN c.name } AS jobs ORDER BY p.name")
+    assert got == [["Ann", 2, ["Acme", "Acme"]], ["Bob", 1, ["Acme"]], ["Cat", 1, []], ["Dan", 0, []]]
+    assert rows(g, "MATCH (p:Person) WHERE COUNT { MATCH (p)-[:KNOWS]-(x) RETURN x } >= 3 "
+                   "RETURN p.name") == [["Cat"]]
+
+
+def test_foreach_writes_per_element_and_rows_pass_through() -> None:
+    graph = PropertyGraph()
+    with graph.transaction():
+        r = execute(graph, "CREATE (a:A {name: 'a'}) FOREACH (x IN range(1, 3) | "
+                           "CREATE (a)-[:HAS]->(:Item {n: x}) MERGE (:Tag {v: x % 2})) RETURN a.name",
+                    {}, write=True)
+        assert r.values() == [["a"]]
+        execute(graph, "MATCH (i:Item) WITH collect(i) AS items "
+                       "FOREACH (i IN items | SET i.seen = true FOREACH (j IN [i.n * 10] | SET i.tens = j))",
+                {}, write=True)
+    assert rows(graph, "MATCH (:A)-[:HAS]->(i) RETURN i.n, i.seen, i.tens ORDER BY i.n") == [
+        [1, True, 10], [2, True, 20], [3, True, 30]]
+    assert rows(graph, "MATCH (t:Tag) RETURN count(t)") == [[2]]
+
+
+def test_label_expressions() -> None:
+    graph = PropertyGraph()
+    with graph.transaction():
+        execute(graph, "CREATE (:A {n: 1}), (:B {n: 2}), (:A:B {n: 3}), ({n: 4}), (:C {n: 5})", {},
+                write=True)
+    assert rows(graph, "MATCH (x:A|B) RETURN x.n ORDER BY x.n") == [[1], [2], [3]]
+    assert rows(graph, "MATCH (x:A&!B) RETURN x.n") == [[1]]
+    assert rows(graph, "MATCH (x) WHERE x:!% RETURN x.n") == [[4]]
+    assert rows(graph, "MATCH (x) WHERE x:A|C RETURN x.n ORDER BY x.n") == [[1], [3], [5]]
+    # inside a comprehension `|` ends the WHERE, as before label expressions existed
+    assert rows(graph, "MATCH (x:A:B) RETURN [y IN [x] WHERE y:A | y.n] AS l") == [[[3]]]
+
+
+def test_call_subqueries(g) -> None:
+    # top friend per person: the subquery runs once per row (Neo4j 4 importing WITH)
+    got = rows(g, "MATCH (p:Person) CALL { WITH p MATCH (p)-[k:KNOWS]->(q) "
+                  "RETURN q.name AS friend ORDER BY k.since DESC LIMIT 1 } "
+                  "RETURN p.name, friend ORDER BY p.name")
+    assert got[0] == ["Ann", "Cat"]
+    # Neo4j 5 scope clause; aggregation inside keeps rows without matches
+    got = rows(g, "MATCH (p:Person) CALL (p) { OPTIONAL MATCH (p)-[:WORKS_AT]->(c) RETURN count(c) AS jobs } "
+                  "RETURN p.name, jobs ORDER BY p.name")
+    assert got == [["Ann", 2], ["Bob", 1], ["Cat", 0], ["Dan", 0]]
+    assert rows(g, "CALL { MATCH (p:Person) RETURN p.name AS x UNION MATCH (c:Company) RETURN c.name AS x } "
+                   "RETURN count(x)") == [[5]]
+    # a unit subquery writes once per row and keeps the rows
+    with g.transaction():
+        r = execute(g, "UNWIND [1, 2] AS i CALL (i) { CREATE (:Made {i: i}) } RETURN i", {}, write=True)
+    assert r.values() == [[1], [2]] and r.summary.counters.nodes_created == 2

@@ -8,7 +8,7 @@ other's writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from ..model import GraphBatch, NodeRef
 from ..result import Result
 from ..snapshot import SnapshotError, load_snapshot, snapshot_token, write_snapshot
-from ..store import GraphStore, LoadSummary, Progress, StoreError
+from ..store import GraphStore, LoadSummary, Progress, QueryError, StatementError, StoreError
 from ..types import Node, Relationship
 from .property_graph import PropertyGraph
 
@@ -153,6 +153,52 @@ class NetworkxStore(GraphStore):
             return execute(self.graph, query, dict(parameters or {}), write=False)
         with self._writing() as graph:
             return execute(graph, query, dict(parameters or {}), write=True)
+
+    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+        """Every statement in one transaction; the snapshot is written once, at the end.
+
+        The embedded engine has no schema commands: a node uniqueness constraint
+        is checked against the graph once all statements have run (so a script
+        that breaks it leaves nothing behind), other schema commands (indexes)
+        are accepted and do nothing, the store keeping its own indexes.
+        """
+        from ..cypher import CypherError, execute
+        from ..result import Summary
+        from ..statements import is_schema_command, unique_constraint
+
+        results: list[Result] = []
+        constraints: list[tuple[int, str, str]] = []
+
+        def run_all(graph: PropertyGraph) -> None:
+            for index, text in enumerate(statements):
+                if is_schema_command(text):
+                    found = unique_constraint(text)
+                    if found is not None:
+                        constraints.append((index, *found))
+                    results.append(Result([], [], Summary(text, {}, self.backend)))
+                    continue
+                try:
+                    results.append(execute(graph, text, {}, write=write))
+                except (QueryError, CypherError) as exc:
+                    raise StatementError(index, str(exc)) from exc
+            for index, label, prop in constraints:
+                seen: dict[Any, int] = {}
+                for nid in graph.nodes_with_label(label):
+                    value = graph.node_properties(nid).get(prop)
+                    if value is None:
+                        continue
+                    marker = repr(value) if isinstance(value, list) else value
+                    if marker in seen:
+                        raise StatementError(index, f"two nodes labelled {label} have {prop} = "
+                                                    f"{value!r}, which the uniqueness constraint forbids")
+                    seen[marker] = nid
+
+        if not write:
+            run_all(self.graph)
+        else:
+            with self._writing() as graph:
+                run_all(graph)
+        return results
 
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
         from ..cypher import explain

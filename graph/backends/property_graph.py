@@ -171,6 +171,10 @@ class PropertyGraph:
     def rels_with_type(self, rel_type: str) -> list[int]:
         return list(self._by_type.get(rel_type, ()))
 
+    def type_count(self, rel_type: str) -> int:
+        """How many relationships have ``rel_type``, without copying the index (query planning)."""
+        return len(self._by_type.get(rel_type, ()))
+
     def type_counts(self) -> dict[str, int]:
         return {t: len(ids) for t, ids in self._by_type.items() if ids}
 
@@ -202,6 +206,30 @@ class PropertyGraph:
             for u, _, rid, t in self.g.in_edges(nid, keys=True, data="type")
             if wanted is None or t in wanted
         ]
+
+    def adjacent_rels(self, nid: int, direction: str,
+                      types: Iterable[str] | None = None) -> list[tuple[int, int]]:
+        """``(rel_id, other_node)`` for ``direction`` "out", "in" or "both".
+
+        Reads networkx's adjacency dicts directly: on large graphs the edge views
+        used by :meth:`out_rels` cost more than the traversal itself. "both" lists
+        a self-loop once.
+        """
+        wanted = types if types is None or isinstance(types, (set, frozenset)) else set(types)
+        out: list[tuple[int, int]] = []
+        if direction in ("out", "both"):
+            for other, rels in self.g._succ[nid].items():
+                for rid, data in rels.items():
+                    if wanted is None or data["type"] in wanted:
+                        out.append((rid, other))
+        if direction in ("in", "both"):
+            for other, rels in self.g._pred[nid].items():
+                if direction == "both" and other == nid:
+                    continue
+                for rid, data in rels.items():
+                    if wanted is None or data["type"] in wanted:
+                        out.append((rid, other))
+        return out
 
     def degree(self, nid: int) -> int:
         return self.g.degree(nid)

@@ -70,8 +70,10 @@ def _parse_cached(query: str) -> ast.Query:
 
 def prepare(query: str, procedures: dict[str, Procedure] | None = None) -> tuple[ast.Query, list[str]]:
     """Parse and check a query without running it; returns the tree and result columns."""
+    from .procedures import with_builtins
+
     tree = _parse_cached(query)
-    columns = Analyzer(query, procedures).check(tree)
+    columns = Analyzer(query, with_builtins(procedures)).check(tree)
     return tree, columns
 
 
@@ -96,14 +98,17 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
     if not write:
         clause = is_updating(tree)
         if clause is not None:
-            names = {ast.SetClause: "SET", ast.Delete: "DELETE"}
+            names = {ast.SetClause: "SET", ast.Delete: "DELETE", ast.Foreach: "FOREACH",
+                     ast.CallSubquery: "CALL"}
             name = names.get(type(clause), type(clause).__name__.upper())
             if isinstance(clause, ast.Delete) and clause.detach:
                 name = "DETACH DELETE"
             raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "
                                 "run it with --write")
     params = _check_parameters(tree, parameters)
-    columns, rows, ctx = run(graph, tree, params, procedures)
+    from .procedures import with_builtins
+
+    columns, rows, ctx = run(graph, tree, params, with_builtins(procedures))
     summary = Summary(query=query, parameters=parameters, backend="networkx", counters=ctx.counters)
     return Result(columns, rows, summary)
 
@@ -192,4 +197,10 @@ def explain(query: str, parameters: dict[str, Any] | None = None) -> str:
                 lines.append(f"{n}. REMOVE ({len(clause.items)} items)")
             elif isinstance(clause, ast.Call):
                 lines.append(f"{n}. CALL {clause.name}")
+            elif isinstance(clause, ast.CallSubquery):
+                scope = "*" if clause.import_all else ", ".join(clause.imports)
+                lines.append(f"{n}. CALL ({scope}) {{ subquery, once per row }}")
+            elif isinstance(clause, ast.Foreach):
+                lines.append(f"{n}. FOREACH {clause.variable} IN {unparse(clause.source)} "
+                             f"({len(clause.clauses)} updating clauses per element)")
     return "\n".join(lines)

@@ -89,11 +89,41 @@ class IsNull(Expr):
 
 
 @dataclass(frozen=True)
+class LabelExpr(Node):
+    """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not" or "any" (%)."""
+
+    op: str
+    args: tuple[Any, ...] = ()
+
+    def matches(self, have: Any) -> bool:
+        if self.op == "label":
+            return self.args[0] in have
+        if self.op == "and":
+            return all(a.matches(have) for a in self.args)
+        if self.op == "or":
+            return any(a.matches(have) for a in self.args)
+        if self.op == "not":
+            return not self.args[0].matches(have)
+        return bool(have)  # "%": any label at all
+
+    def text(self) -> str:
+        if self.op == "label":
+            return str(self.args[0])
+        if self.op == "any":
+            return "%"
+        if self.op == "not":
+            return "!" + self.args[0].text()
+        sep = "&" if self.op == "and" else "|"
+        return "(" + sep.join(a.text() for a in self.args) + ")"
+
+
+@dataclass(frozen=True)
 class HasLabels(Expr):
-    """``n:A:B`` used as a predicate."""
+    """``n:A:B`` (or a label expression ``n:A|B``) used as a predicate."""
 
     subject: Expr
     labels: tuple[str, ...]
+    label_expr: LabelExpr | None = None
 
 
 @dataclass(frozen=True)
@@ -167,11 +197,13 @@ class PatternPredicate(Expr):
 
 @dataclass(frozen=True)
 class Exists(Expr):
-    """``EXISTS { pattern [WHERE ...] }`` or ``EXISTS { full query }``."""
+    """``EXISTS { pattern [WHERE ...] }`` or ``EXISTS { full query }``; with ``kind``
+    "count" or "collect" the ``COUNT { }`` and ``COLLECT { }`` subqueries."""
 
     patterns: tuple[PatternPart, ...] | None
     where: Expr | None
     query: Query | None = None
+    kind: str = "exists"
 
 
 @dataclass(frozen=True)
@@ -188,8 +220,9 @@ class MapProjection(Expr):
 @dataclass(frozen=True)
 class NodePattern(Node):
     variable: str | None
-    labels: tuple[str, ...]
+    labels: tuple[str, ...]  # labels the node must have (all of them)
     properties: Expr | None  # MapLiteral or Parameter
+    label_expr: LabelExpr | None = None  # a label expression beyond a plain conjunction
 
 
 @dataclass(frozen=True)
@@ -333,6 +366,15 @@ class Delete(Clause):
 
 
 @dataclass(frozen=True)
+class Foreach(Clause):
+    """``FOREACH (x IN list | updating clauses)``: writes once per element, rows pass through."""
+
+    variable: str
+    source: Expr
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
 class Call(Clause):
     """``CALL ns.proc(args) YIELD a AS b WHERE ...``; args None means implicit."""
 
@@ -357,4 +399,18 @@ class Query(Node):
     all_flags: tuple[bool, ...] = ()
 
 
-UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete)
+@dataclass(frozen=True)
+class CallSubquery(Clause):
+    """``CALL [(vars) | (*)] { query }``: runs once per incoming row.
+
+    ``imports`` lists the outer variables the body sees (from the scope clause
+    ``CALL (a, b)``, or from a leading ``WITH a, b`` inside the body); ``import_all``
+    for ``CALL (*)``.
+    """
+
+    query: Query
+    imports: tuple[str, ...] = ()
+    import_all: bool = False
+
+
+UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete, Foreach)

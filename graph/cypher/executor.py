@@ -32,6 +32,7 @@ from .errors import (
 from .expressions import Compiler, find_aggregates
 from .matcher import Matcher
 from .planner import pattern_variables
+from .semantics import is_updating as is_updating_query
 from .temporal import TemporalValue
 from .values import NodeRef, PathValue, RelRef, group_key, is_number, sort_key, type_name
 
@@ -113,19 +114,45 @@ class Executor:
                 graph.delete_node(nid)
         self.pending_deletes.clear()
 
-    def compile_exists_query(self, query: ast.Query, compiler: Compiler):
-        """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row."""
+    def compile_exists_query(self, query: ast.Query, compiler: Compiler, kind: str = "exists"):
+        """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row;
+        ``COUNT { ... }`` counts its rows, ``COLLECT { ... RETURN x }`` lists x."""
+
+        def part_rows(part: ast.SingleQuery, row: Row) -> tuple[list[str], Iterable[Row]]:
+            rows: Iterable[Row] = iter([dict(row)])
+            bound = set(row)
+            columns: list[str] = []
+            for clause in part.clauses:
+                rows, bound, columns = self.clause(clause, rows, bound)
+            return columns, rows
 
         def exists(row: Row) -> bool:
             for part in query.parts:
-                rows = iter([dict(row)])
-                bound = set(row)
-                for clause in part.clauses:
-                    rows, bound, _ = self.clause(clause, rows, bound)
-                for _ in rows:
+                for _ in part_rows(part, row)[1]:
                     return True
             return False
 
+        def collected(row: Row) -> list[Row]:
+            out: list[Row] = []
+            columns: list[str] = []
+            for part in query.parts:
+                columns, rows = part_rows(part, row)
+                out.extend({c: r.get(c) for c in columns} if columns else r for r in rows)
+            if len(query.parts) > 1 and not all(query.all_flags):
+                seen: set[Any] = set()
+                unique = []
+                for r in out:
+                    key = tuple(group_key(v) for v in r.values())
+                    if key not in seen:
+                        seen.add(key)
+                        unique.append(r)
+                out = unique
+            return out
+
+        if kind == "count":
+            return lambda row: len(collected(row))
+        if kind == "collect":
+            return lambda row: [next(iter(r.values())) for r in collected(row)]
         return exists
 
     # --- clause dispatch -----------------------------------------------------------------
@@ -156,7 +183,64 @@ class Executor:
             return self.delete(c, rows), bound, []
         if isinstance(c, ast.Call):
             return self.call(c, rows, bound)
+        if isinstance(c, ast.Foreach):
+            return self.foreach(c, rows, bound), bound, []
+        if isinstance(c, ast.CallSubquery):
+            last = c.query.parts[0].clauses[-1]
+            names = [i.name for i in last.projection.items] if isinstance(last, ast.Return) else []
+            return self.call_subquery(c, rows), bound | set(names), []
         raise AssertionError(c)
+
+    def call_subquery(self, c: ast.CallSubquery, rows: Iterable[Row]) -> Iterator[Row]:
+        """``CALL { ... }``: the body runs once per row, in order, seeing what earlier rows
+        wrote; its rows are joined to the outer row (a body without RETURN keeps the row)."""
+        writes = is_updating_query(c.query)
+        source = list(rows) if writes else rows
+        for row in source:
+            start = dict(row) if c.import_all else {v: row[v] for v in c.imports}
+            found: list[Row] = []
+            columns: list[str] = []
+            for part in c.query.parts:
+                columns, part_rows = self.run_single(part, [dict(start)], set(start))
+                found.extend(part_rows)
+            if len(c.query.parts) > 1 and not all(c.query.all_flags):
+                seen: set[Any] = set()
+                unique = []
+                for r in found:
+                    key = tuple(group_key(r.get(col)) for col in columns)
+                    if key not in seen:
+                        seen.add(key)
+                        unique.append(r)
+                found = unique
+            if not columns:
+                yield row
+                continue
+            for r in found:
+                out = dict(row)
+                for col in columns:
+                    out[col] = r.get(col)
+                yield out
+
+    def foreach(self, c: ast.Foreach, rows: Iterable[Row], bound: set[str]) -> Iterator[Row]:
+        """Run the inner updating clauses once per list element; the rows pass through."""
+        materialised = list(rows)
+        source = self.compiler.compile(c.source)
+        inner_bound = bound | {c.variable}
+        for row in materialised:
+            items = source(row)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise CypherTypeError(f"FOREACH expects a list, got {type_name(items)}",
+                                      "InvalidArgumentType")
+            for item in items:
+                inner: Iterable[Row] = iter([{**row, c.variable: item}])
+                b = set(inner_bound)
+                for clause in c.clauses:
+                    inner, b, _ = self.clause(clause, inner, b)
+                for _ in inner:
+                    pass
+        return iter(materialised)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -296,6 +380,18 @@ class Executor:
             return accs
 
         groups: dict[Any, tuple[Row, Row, list[Any]]] = {}
+        if not key_items:  # one group: skip computing keys per row
+            accs = None
+            for row in rows:
+                if accs is None:
+                    accs = new_accs()
+                    groups[()] = (row, {}, accs)
+                for acc, fns in zip(accs, arg_fns):
+                    if fns is None:
+                        acc.add()
+                    else:
+                        acc.add(*[f(row) for f in fns])
+            rows = ()
         for row in rows:
             values = {n: f(row) for n, f in key_fns}
             key = tuple(group_key(v) for v in values.values())

@@ -250,6 +250,8 @@ def op_regex(a: Any, b: Any) -> Any:
         except re.error as exc:
             raise CypherArgumentError(f"invalid regular expression {b!r}: {exc}",
                                       "InvalidArgumentValue") from None
+        if len(_REGEX_CACHE) > 512:  # patterns can come from data: keep the cache bounded
+            _REGEX_CACHE.clear()
         _REGEX_CACHE[b] = pattern
     return pattern.fullmatch(a) is not None
 
@@ -411,6 +413,7 @@ class Compiler:
     def c_HasLabels(self, e: ast.HasLabels) -> Fn:
         subject = self.compile(e.subject)
         labels = e.labels
+        label_expr = e.label_expr
         ctx = self.ctx
 
         def f(row: dict[str, Any]) -> Any:
@@ -419,9 +422,13 @@ class Compiler:
                 return None
             if isinstance(v, NodeRef):
                 have = ctx.node_labels(v)
+                if label_expr is not None:
+                    return label_expr.matches(have)
                 return all(label in have for label in labels)
             if isinstance(v, RelRef):  # r:T tests the relationship type, as in Neo4j 5
                 rtype = ctx.rel_type(v)
+                if label_expr is not None:
+                    return label_expr.matches((rtype,))
                 return all(label == rtype for label in labels)
             raise CypherTypeError(f"label predicate on {type_name(v)}", "InvalidArgumentType")
 
@@ -626,9 +633,9 @@ class Compiler:
 
     def c_Exists(self, e: ast.Exists) -> Fn:
         if e.query is not None:
-            return self.ctx.executor.compile_exists_query(e.query, self)
+            return self.ctx.executor.compile_exists_query(e.query, self, e.kind)
         assert e.patterns is not None
-        return self.ctx.matcher.compile_exists(e.patterns, e.where, self)
+        return self.ctx.matcher.compile_exists(e.patterns, e.where, self, e.kind)
 
     def c_PatternComprehension(self, e: ast.PatternComprehension) -> Fn:
         return self.ctx.matcher.compile_comprehension(e, self)

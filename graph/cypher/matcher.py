@@ -27,6 +27,7 @@ from .planner import (
     MatchPlan,
     NodeStep,
     PathStep,
+    RelStep,
     ShortestStep,
     pattern_variables,
     plan_match,
@@ -58,10 +59,12 @@ class CompiledMatch:
         self.plan = plan
         self.ctx: Context = matcher.ctx
         self.graph = matcher.ctx.graph
+        self.deleted = matcher.ctx.deleted_nodes
         parts = plan.parts
         self.parts = parts
         self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
             [(n.labels, self._props(n.properties, compiler)) for n in p.nodes] for p in parts]
+        self.label_exprs = [[n.label_expr for n in p.nodes] for p in parts]
         self.rel_checks: list[list[PropCheck]] = [
             [self._props(r.properties, compiler) for r in p.rels] for p in parts]
         self.execs = [self._compile_step(s, compiler) for s in plan.steps]
@@ -109,6 +112,9 @@ class CompiledMatch:
             for label in labels:
                 if label not in have:
                     return False
+        expr = self.label_exprs[part][pos]
+        if expr is not None and not expr.matches(self.graph.labels(nid)):
+            return False
         if props:
             return _props_ok(self.graph.node_properties(nid), props, row)
         return True
@@ -119,6 +125,8 @@ class CompiledMatch:
 
     def _bind_node(self, st: _State, part: int, pos: int, nid: int) -> bool | None:
         """Bind node ``pos``; returns None on conflict, True if a variable was newly set."""
+        if self.deleted and nid in self.deleted:
+            return None  # deleted earlier in this query, only kept until the end-of-query check
         var = self.parts[part].nodes[pos].variable
         if var is not None:
             current = st.row.get(var, _MISSING)
@@ -147,10 +155,12 @@ class CompiledMatch:
     def _compile_step(self, step: Any, compiler: Any) -> Callable[[_State], Iterator[None]]:
         if isinstance(step, NodeStep):
             return self._node_step(step, compiler)
+        if isinstance(step, RelStep):
+            return self._rel_step(step)
         if isinstance(step, ExpandStep):
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
-            return self._shortest(step)
+            return self._shortest(step, compiler)
         if isinstance(step, PathStep):
             return self._path_step(step)
         assert isinstance(step, FilterStep)
@@ -188,8 +198,9 @@ class CompiledMatch:
             prop = step.prop
             label = node.labels[0] if node.labels else None
 
-            def candidates(st: _State) -> list[int]:
-                value = value_fn(st.row)
+            many = step.many
+
+            def seek(value: Any) -> list[int]:
                 if value is None:
                     return []
                 stats.index_lookups += 1
@@ -199,6 +210,21 @@ class CompiledMatch:
                     stats.nodes_scanned += len(ids)
                     return [n for n in ids if equals(graph.node_properties(n).get(prop), value) is True]
                 return [n for n in found if equals(graph.node_properties(n).get(prop), value) is True]
+
+            def candidates(st: _State) -> list[int]:
+                value = value_fn(st.row)
+                if not many:
+                    return seek(value)
+                if value is None:
+                    return []
+                if not isinstance(value, list):
+                    raise CypherTypeError(f"IN expects a list on the right, got {type_name(value)}",
+                                          "InvalidArgumentType")
+                out: dict[int, None] = {}
+                for v in value:
+                    for n in seek(v):
+                        out[n] = None
+                return list(out)
         elif step.kind == LABEL:
             label = step.label
 
@@ -223,18 +249,64 @@ class CompiledMatch:
 
         return scan
 
+    def _rel_step(self, step: RelStep) -> Callable[[_State], Iterator[None]]:
+        part, i = step.part, step.rel
+        rel = self.parts[part].rels[i]
+        var = rel.variable
+        graph, ctx = self.graph, self.ctx
+        types = sorted(set(rel.types))
+
+        def rel_scan(st: _State) -> Iterator[None]:
+            if step.kind == BOUND:
+                v = st.row.get(var)  # type: ignore[arg-type]
+                if v is None:
+                    return
+                if not isinstance(v, RelRef):
+                    raise CypherTypeError(f"`{var}` is a {type_name(v)}, not a relationship",
+                                          "VariableTypeConflict")
+                if not graph.has_rel(v.id) or (types and graph.rel_type(v.id) not in types):
+                    return
+                rids = [v.id]
+                new_var = False
+            else:
+                rids = [rid for t in types for rid in graph.rels_with_type(t)]
+                new_var = var is not None
+            ctx.stats.rels_expanded += len(rids)
+            used = st.used
+            for rid in rids:
+                if rid in used or rid in ctx.deleted_rels or not self._rel_ok(rid, part, i, st.row):
+                    continue
+                u, w = graph.rel_ends(rid)
+                if rel.direction == "out":
+                    ends = [(u, w)]
+                elif rel.direction == "in":
+                    ends = [(w, u)]
+                else:
+                    ends = [(u, w), (w, u)] if u != w else [(u, w)]
+                for left, right in ends:
+                    if new_var:
+                        st.row[var] = RelRef(rid)  # type: ignore[index]
+                    was_left = self._bind_node(st, part, i, left)
+                    was_right = self._bind_node(st, part, i + 1, right) if was_left is not None else None
+                    if was_right is not None:
+                        used.add(rid)
+                        st.rels[part][i] = rid
+                        yield None
+                        st.rels[part][i] = None
+                        used.discard(rid)
+                        self._unbind_node(st, part, i + 1, was_right)
+                    if was_left is not None:
+                        self._unbind_node(st, part, i, was_left)
+                    if new_var:
+                        del st.row[var]  # type: ignore[arg-type]
+
+        return rel_scan
+
     def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool) -> list[tuple[int, int]]:
-        graph = self.graph
-        types = rel.types or None
         direction = rel.direction
         if not forward and direction != "both":
             direction = "in" if direction == "out" else "out"
-        if direction == "out":
-            found = graph.out_rels(nid, types)
-        elif direction == "in":
-            found = graph.in_rels(nid, types)
-        else:
-            found = graph.out_rels(nid, types) + [(r, o) for r, o in graph.in_rels(nid, types) if o != nid]
+        found = self.graph.adjacent_rels(nid, direction, frozenset(rel.types) if rel.types else None)
         self.ctx.stats.rels_expanded += len(found)
         return found
 
@@ -244,6 +316,9 @@ class CompiledMatch:
         var = rel.variable
         forward = dst > src
         graph = self.graph
+        dst_node = self.parts[part].nodes[dst]
+        plain_dst = dst_node.variable is None and not dst_node.labels and dst_node.properties is None
+        rel_props = bool(self.rel_checks[part][i])
 
         def expand(st: _State) -> Iterator[None]:
             cur = st.nodes[part][src]
@@ -271,6 +346,20 @@ class CompiledMatch:
                 options = self._neighbours(cur, rel, forward)  # type: ignore[arg-type]
                 new_var = var is not None
             used = st.used
+            if plain_dst and not new_var and not rel_props:
+                nodes = st.nodes[part]
+                rels = st.rels[part]
+                for rid, other in options:
+                    if rid in used:
+                        continue
+                    used.add(rid)
+                    rels[i] = rid
+                    nodes[dst] = other
+                    yield None
+                    nodes[dst] = None
+                    rels[i] = None
+                    used.discard(rid)
+                return
             for rid, other in options:
                 if rid in used or not self._rel_ok(rid, part, i, st.row):
                     continue
@@ -388,20 +477,34 @@ class CompiledMatch:
 
         return var_expand
 
-    def _shortest(self, step: ShortestStep) -> Callable[[_State], Iterator[None]]:
+    def _shortest(self, step: ShortestStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
         part = step.part
         rel = self.parts[part].rels[0]
         var = rel.variable
+        path_var = self.parts[part].variable
         lo = 1 if rel.min_hops is None else rel.min_hops
         if not rel.var_length:
             lo = hi = 1
         else:
             hi = rel.max_hops
+        preds = [compiler.compile_predicate(p) for p in step.predicates]
+
+        def accepts(st: _State, rels: list[int], nodes: list[int]) -> bool:
+            row = dict(st.row)
+            if var is not None:
+                row[var] = [RelRef(r) for r in rels] if rel.var_length else RelRef(rels[0])
+            if path_var is not None:
+                row[path_var] = PathValue(tuple(nodes), tuple(rels))
+            return all(p(row) for p in preds)
 
         def shortest(st: _State) -> Iterator[None]:
             a, b = st.nodes[part][0], st.nodes[part][1]
             assert a is not None and b is not None
-            for rels, nodes in self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths):
+            if preds:
+                found = self._shortest_with_predicates(part, a, b, rel, lo, hi, st, step.all_paths, accepts)
+            else:
+                found = self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths)
+            for rels, nodes in found:
                 new_var = var is not None and var not in st.row
                 if var is not None and not new_var:
                     continue
@@ -416,6 +519,42 @@ class CompiledMatch:
                     del st.row[var]  # type: ignore[arg-type]
 
         return shortest
+
+    def _shortest_with_predicates(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int,
+                                  hi: int | None, st: _State, all_paths: bool,
+                                  accepts: Callable[[_State, list[int], list[int]], bool],
+                                  ) -> list[tuple[list[int], list[int]]]:
+        """Shortest paths that satisfy WHERE conditions on the path: deepen one hop at a time,
+        enumerating trails of exactly that length (exhaustive, as Neo4j falls back to)."""
+        limit = hi if hi is not None else self.graph.rel_count()
+        for length in range(lo, limit + 1):
+            found: list[tuple[list[int], list[int]]] = []
+            rels: list[int] = []
+            nodes = [a]
+
+            def dfs(cur: int, depth: int, length: int = length, found: list = found,
+                    rels: list = rels, nodes: list = nodes) -> bool:
+                if depth == length:
+                    if cur == b and accepts(st, rels, nodes):
+                        found.append((list(rels), list(nodes)))
+                        return not all_paths
+                    return False
+                for rid, other in self._neighbours(cur, rel, True):
+                    if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
+                        continue
+                    rels.append(rid)
+                    nodes.append(other)
+                    done = dfs(other, depth + 1)
+                    nodes.pop()
+                    rels.pop()
+                    if done:
+                        return True
+                return False
+
+            dfs(a, 0)
+            if found:
+                return found
+        return []
 
     def _shortest_paths(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int, hi: int | None,
                         st: _State, all_paths: bool) -> list[tuple[list[int], list[int]]]:
@@ -506,7 +645,7 @@ class Matcher:
     def compile(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
                 compiler: Any) -> CompiledMatch:
         graph = self.ctx.graph
-        plan = plan_match(parts, where, bound, graph.label_count, graph.node_count())
+        plan = plan_match(parts, where, bound, graph.label_count, graph.node_count(), graph.type_count)
         return CompiledMatch(self, plan, compiler)
 
     def _cached(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, row: Row,
@@ -522,15 +661,19 @@ class Matcher:
         return m
 
     def compile_exists(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None,
-                       compiler: Any) -> Callable[[Row], Any]:
-        """A pattern predicate / EXISTS {...}: true when at least one match exists."""
+                       compiler: Any, kind: str = "exists") -> Callable[[Row], Any]:
+        """A pattern predicate / EXISTS {...}: true when at least one match exists;
+        ``kind`` "count" counts the matches instead (COUNT {...})."""
 
         def exists(row: Row) -> Any:
             for p in parts:
                 for node in p.nodes:
                     if node.variable and node.variable in row and row[node.variable] is None:
-                        return None
-            return self._cached(parts, where, row, compiler).exists(row)
+                        return 0 if kind == "count" else None
+            m = self._cached(parts, where, row, compiler)
+            if kind == "count":
+                return sum(1 for _ in m.run(row))
+            return m.exists(row)
 
         return exists
 

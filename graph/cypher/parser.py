@@ -39,6 +39,14 @@ def parse(query: str) -> ast.Query:
     return Parser(query).parse_statement()
 
 
+def _importing(w: ast.With) -> bool:
+    """A WITH that only passes outer variables on (``WITH a, b``) imports them into CALL { }."""
+    p = w.projection
+    return (not p.star and not p.distinct and not p.order and p.skip is None and p.limit is None
+            and w.where is None and bool(p.items)
+            and all(isinstance(i.expr, ast.Variable) and i.name == i.expr.name for i in p.items))
+
+
 class _Backtrack(Exception):
     """Internal: a tentative parse failed; restore the position and try another reading."""
 
@@ -48,6 +56,9 @@ class Parser:
         self.query = query
         self.tokens = tokenize(query)
         self.i = 0
+        # Inside `[x IN list WHERE ... | ...]` a `|` ends the WHERE, so it cannot
+        # also mean "or" in a label expression there (write n:(A|B) instead).
+        self.bar_ends_where = 0
 
     # --- token helpers ----------------------------------------------------------------
 
@@ -205,7 +216,7 @@ class Parser:
         if word == "CALL":
             return self.parse_call()
         if word == "FOREACH":
-            raise CypherUnsupportedError("FOREACH")
+            return self.parse_foreach()
         if word == "LOAD":
             raise CypherUnsupportedError("LOAD CSV")
         if word == "USE":
@@ -240,10 +251,55 @@ class Parser:
                 self.error("expected CREATE or MATCH after ON")
         return ast.Merge(pattern, tuple(on_create), tuple(on_match), pos=t.start)
 
+    def parse_call_subquery(self, t: Token) -> ast.CallSubquery:
+        """``CALL [(a, b) | (*)] { query }``; without a scope clause a leading
+        ``WITH a, b`` of plain variables imports them (the Neo4j 4 form)."""
+        imports: list[str] = []
+        import_all = explicit = False
+        if self.accept_op("("):
+            explicit = True
+            if self.accept_op("*"):
+                import_all = True
+            elif not self.at_op(")"):
+                imports.append(self.variable_name())
+                while self.accept_op(","):
+                    imports.append(self.variable_name())
+            self.expect_op(")")
+        self.expect_op("{")
+        query = self.parse_query()
+        self.expect_op("}")
+        if self.at_kw("IN") and self.at_kw("TRANSACTIONS", "CONCURRENT", k=1):
+            raise CypherUnsupportedError("CALL { ... } IN TRANSACTIONS")
+        if not explicit:
+            for part in query.parts:
+                first = part.clauses[0]
+                if isinstance(first, ast.With) and _importing(first):
+                    for item in first.projection.items:
+                        if item.name not in imports:
+                            imports.append(item.name)
+        return ast.CallSubquery(query, tuple(imports), import_all, pos=t.start)
+
+    def parse_foreach(self) -> ast.Foreach:
+        t = self.expect_kw("FOREACH")
+        self.expect_op("(")
+        var = self.variable_name()
+        self.expect_kw("IN")
+        source = self.parse_expression()
+        self.expect_op("|")
+        clauses: list[ast.Clause] = []
+        while not self.at_op(")"):
+            if self.tok.upper not in ("CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH", "FOREACH"):
+                self.error("FOREACH can only contain CREATE, MERGE, SET, REMOVE, DELETE or FOREACH")
+            clauses.append(self.parse_clause())
+        if not clauses:
+            self.error("FOREACH needs at least one updating clause")
+        self.expect_op(")")
+        return ast.Foreach(var, source, tuple(clauses), pos=t.start)
+
     def parse_call(self) -> ast.Clause:
         t = self.expect_kw("CALL")
-        if self.at_op("{"):
-            raise CypherUnsupportedError("CALL { subquery }")
+        if self.at_op("{", "("):
+            return self.parse_call_subquery(t)
         parts = [self.name("a procedure name")]
         while self.accept_op("."):
             parts.append(self.name("a procedure name"))
@@ -356,12 +412,50 @@ class Parser:
                 return tuple(items)
 
     def parse_label_list(self) -> tuple[str, ...]:
-        labels = []
+        """``:A:B`` for SET and REMOVE, where only plain labels make sense."""
+        labels, expr = self.parse_label_expression()
+        if expr is not None:
+            raise CypherSyntaxError("label expressions (| & ! %) can only be used to match",
+                                    self.query, self.tok.start)
+        return labels
+
+    def parse_label_expression(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
+        """``:A:B`` -> (("A", "B"), None); ``:A|B``, ``:A&!B``, ``:%`` -> ((), expression).
+
+        Conjunctions of plain labels stay a tuple so that the planner can use the
+        label index; anything else is kept as an expression tree and tested per node.
+        """
+        terms: list[ast.LabelExpr] = []
         while self.accept_op(":"):
-            labels.append(self.name("a label"))
-        if self.at_op("|", "&") or (self.at_op("!")):
-            raise CypherUnsupportedError("label expressions with | & ! (use :A:B)")
-        return tuple(labels)
+            terms.append(self._label_or())
+        if all(t.op == "label" for t in terms):
+            return tuple(t.args[0] for t in terms), None
+        return (), terms[0] if len(terms) == 1 else ast.LabelExpr("and", tuple(terms))
+
+    def _label_or(self, nested: bool = False) -> ast.LabelExpr:
+        items = [self._label_and()]
+        while self.at_op("|") and (nested or not self.bar_ends_where):
+            self.advance()
+            self.accept_op(":")
+            items.append(self._label_and())
+        return items[0] if len(items) == 1 else ast.LabelExpr("or", tuple(items))
+
+    def _label_and(self) -> ast.LabelExpr:
+        items = [self._label_not()]
+        while self.accept_op("&"):
+            items.append(self._label_not())
+        return items[0] if len(items) == 1 else ast.LabelExpr("and", tuple(items))
+
+    def _label_not(self) -> ast.LabelExpr:
+        if self.accept_op("!"):
+            return ast.LabelExpr("not", (self._label_not(),))
+        if self.accept_op("%"):
+            return ast.LabelExpr("any")
+        if self.accept_op("("):
+            inner = self._label_or(nested=True)
+            self.expect_op(")")
+            return inner
+        return ast.LabelExpr("label", (self.name("a label"),))
 
     def parse_expression_list(self) -> tuple[ast.Expr, ...]:
         items = [self.parse_expression()]
@@ -410,10 +504,10 @@ class Parser:
         var = None
         if self.tok.kind == IDENT:
             var = self.variable_name()
-        labels = self.parse_label_list() if self.at_op(":") else ()
+        labels, label_expr = self.parse_label_expression() if self.at_op(":") else ((), None)
         props = self.parse_pattern_properties()
         self.expect_op(")")
-        return ast.NodePattern(var, labels, props, pos=t.start)
+        return ast.NodePattern(var, labels, props, label_expr, pos=t.start)
 
     def parse_pattern_properties(self) -> ast.Expr | None:
         if self.at_op("{"):
@@ -610,8 +704,10 @@ class Parser:
                     continue
                 self.expect_op("]")
                 expr = ast.Index(expr, index, pos=t.start)
-            elif allow_labels and self.at_op(":") and self.peek().kind == IDENT:
-                expr = ast.HasLabels(expr, self.parse_label_list(), pos=t.start)
+            elif allow_labels and self.at_op(":") and (self.peek().kind == IDENT
+                                                       or self.at_op("!", "%", "(", k=1)):
+                labels, label_expr = self.parse_label_expression()
+                expr = ast.HasLabels(expr, labels, label_expr, pos=t.start)
             else:
                 return expr
 
@@ -660,12 +756,8 @@ class Parser:
                 return self.parse_quantifier()
             if word == "REDUCE" and self.at_op("(", k=1):
                 return self.parse_reduce()
-            if word == "EXISTS" and self.at_op("{", k=1):
-                return self.parse_exists_subquery()
-            if word == "COUNT" and self.at_op("{", k=1):
-                raise CypherUnsupportedError("COUNT { subquery }")
-            if word == "COLLECT" and self.at_op("{", k=1):
-                raise CypherUnsupportedError("COLLECT { subquery }")
+            if word in ("EXISTS", "COUNT", "COLLECT") and self.at_op("{", k=1):
+                return self.parse_exists_subquery(word.lower())
             if word in ("SHORTESTPATH", "ALLSHORTESTPATHS") and self.at_op("(", k=1):
                 raise CypherUnsupportedError(f"{t.text}() as an expression (use it in MATCH)")
             # function call: name(...) or ns.name(...)
@@ -739,7 +831,7 @@ class Parser:
             var = self.variable_name()
             self.advance()  # IN
             source = self.parse_expression()
-            where = self.parse_expression() if self.accept_kw("WHERE") else None
+            where = self._where_before_bar() if self.accept_kw("WHERE") else None
             proj = self.parse_expression() if self.accept_op("|") else None
             self.expect_op("]")
             return ast.ListComprehension(var, source, where, proj, pos=t.start)
@@ -768,13 +860,20 @@ class Parser:
         nodes, rels = self.parse_pattern_element()
         if not rels:
             raise _Backtrack
-        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        where = self._where_before_bar() if self.accept_kw("WHERE") else None
         if not self.accept_op("|"):
             raise _Backtrack
         proj = self.parse_expression()
         self.expect_op("]")
         part = ast.PatternPart(path_var, nodes, rels, pos=st)
         return ast.PatternComprehension(path_var, part, where, proj, pos=t.start)
+
+    def _where_before_bar(self) -> ast.Expr:
+        self.bar_ends_where += 1
+        try:
+            return self.parse_expression()
+        finally:
+            self.bar_ends_where -= 1
 
     def parse_map_literal(self) -> ast.MapLiteral:
         t = self.expect_op("{")
@@ -855,14 +954,17 @@ class Parser:
         self.expect_op(")")
         return ast.Reduce(acc, init, var, source, body, pos=t.start)
 
-    def parse_exists_subquery(self) -> ast.Expr:
+    def parse_exists_subquery(self, kind: str = "exists") -> ast.Expr:
+        """``EXISTS {...}``, ``COUNT {...}`` or ``COLLECT {...}``: a pattern or a whole query."""
         t = self.advance()
         self.expect_op("{")
         if self.tok.upper in _CLAUSE_START:
             query = self.parse_query()
             self.expect_op("}")
-            return ast.Exists(None, None, query, pos=t.start)
+            return ast.Exists(None, None, query, kind, pos=t.start)
+        if kind == "collect":
+            self.error("COLLECT { } needs a query ending in RETURN")
         patterns = self.parse_pattern_list()
         where = self.parse_expression() if self.accept_kw("WHERE") else None
         self.expect_op("}")
-        return ast.Exists(patterns, where, pos=t.start)
+        return ast.Exists(patterns, where, None, kind, pos=t.start)

@@ -32,6 +32,7 @@ INDEXED = ("key", "name")
 
 # Anchor kinds, cheapest first.
 BOUND, INDEX, LABEL, SCAN = "bound", "index", "label", "scan"
+TYPE = "type"  # a relationship anchor from the type index
 
 
 @dataclass
@@ -44,6 +45,17 @@ class NodeStep:
     prop: str | None = None  # INDEX: the property
     value: ast.Expr | None = None  # INDEX: the value expression
     label: str | None = None  # LABEL: the label to scan
+    many: bool = False  # INDEX: value is a list of values to look up (``v.key IN list``)
+
+
+@dataclass
+class RelStep:
+    """Bind relationship ``rel`` of ``part`` and both its end nodes from the type index
+    (``kind`` TYPE) or from a relationship variable bound earlier (``kind`` BOUND)."""
+
+    part: int
+    rel: int
+    kind: str
 
 
 @dataclass
@@ -63,6 +75,9 @@ class ShortestStep:
 
     part: int
     all_paths: bool
+    # WHERE conjuncts about the path or its relationships: the search looks for the
+    # shortest paths that satisfy them, as Neo4j does, rather than filtering afterwards
+    predicates: list[ast.Expr] = field(default_factory=list)
 
 
 @dataclass
@@ -79,7 +94,7 @@ class FilterStep:
     expr: ast.Expr
 
 
-Step = NodeStep | ExpandStep | ShortestStep | PathStep | FilterStep
+Step = NodeStep | RelStep | ExpandStep | ShortestStep | PathStep | FilterStep
 
 
 @dataclass
@@ -113,7 +128,8 @@ def pattern_variables(part: ast.PatternPart) -> list[str]:
 
 def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
                label_count: Callable[[str], int] | None = None,
-               node_count: int | None = None) -> MatchPlan:
+               node_count: int | None = None,
+               type_count: Callable[[str], int] | None = None) -> MatchPlan:
     """Plan one MATCH (or MERGE, or pattern predicate) given the variables already bound."""
     plan = MatchPlan(parts)
     conjuncts = split_conjuncts(where) if where is not None else []
@@ -139,8 +155,15 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
     remaining = list(range(len(parts)))
     while remaining:
         best = None
-        for pi in remaining:
+        # shortest paths go last, once the parts that find their end nodes are planned
+        ordinary = [pi for pi in remaining if parts[pi].shortest is None]
+        for pi in ordinary or remaining:
             cand = _best_anchor(parts[pi], pi, known, bound, conjuncts, label_count, node_count)
+            if parts[pi].shortest is None:
+                for ri in range(len(parts[pi].rels)):
+                    rc = _rel_anchor(parts[pi], pi, ri, known, type_count)
+                    if rc is not None and rc[0] < cand[0]:
+                        cand = (rc[0], pi, rc[1])
             if best is None or cand[0] < best[0]:
                 best = cand
         assert best is not None
@@ -148,17 +171,24 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
         remaining.remove(pi)
         part = parts[pi]
         if part.shortest is not None:
-            _plan_shortest(plan, part, pi, known, bound, conjuncts, label_count, flush)
+            _plan_shortest(plan, part, pi, known, bound, conjuncts, label_count, flush, lambda: pending)
             continue
         plan.steps.append(anchor)
-        _bind_node(part, anchor.pos, known)
+        if isinstance(anchor, RelStep):
+            _bind_rel(part, anchor.rel, known)
+            _bind_node(part, anchor.rel, known)
+            _bind_node(part, anchor.rel + 1, known)
+            right_from, left_from = anchor.rel + 1, anchor.rel
+        else:
+            _bind_node(part, anchor.pos, known)
+            right_from = left_from = anchor.pos
         flush()
-        for i in range(anchor.pos, len(part.rels)):
+        for i in range(right_from, len(part.rels)):
             plan.steps.append(ExpandStep(pi, i, i, i + 1, part.rels[i].var_length))
             _bind_rel(part, i, known)
             _bind_node(part, i + 1, known)
             flush()
-        for i in range(anchor.pos - 1, -1, -1):
+        for i in range(left_from - 1, -1, -1):
             plan.steps.append(ExpandStep(pi, i, i + 1, i, part.rels[i].var_length))
             _bind_rel(part, i, known)
             _bind_node(part, i, known)
@@ -173,14 +203,20 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
 
 
 def _plan_shortest(plan: MatchPlan, part: ast.PatternPart, pi: int, known: set[str], bound: set[str],
-                   conjuncts: list[ast.Expr], label_count, flush) -> None:
+                   conjuncts: list[ast.Expr], label_count, flush, pending) -> None:
     if len(part.rels) != 1:
         raise CypherUnsupportedError("shortestPath over a pattern with more than one relationship")
     for pos in (0, 1):
         plan.steps.append(_node_anchor(part, pi, pos, known, bound, conjuncts, label_count, None)[1])
         _bind_node(part, pos, known)
         flush()
-    plan.steps.append(ShortestStep(pi, part.shortest == "all"))
+    own = {v for v in (part.variable, part.rels[0].variable) if v}
+    step = ShortestStep(pi, part.shortest == "all")
+    for c, deps in list(pending()):
+        if deps & own and deps <= known | own:
+            step.predicates.append(c)
+            pending().remove((c, deps))
+    plan.steps.append(step)
     _bind_rel(part, 0, known)
     flush()
     if part.variable:
@@ -212,6 +248,20 @@ def _best_anchor(part, pi, known, bound, conjuncts, label_count, node_count):
     return best[0], pi, best[1]
 
 
+def _rel_anchor(part, pi, i, known, type_count):
+    """(cost, RelStep) for starting part ``pi`` at relationship ``i``, or None."""
+    rel = part.rels[i]
+    if rel.var_length:
+        return None
+    if rel.variable and rel.variable in known:
+        return (0.5, RelStep(pi, i, BOUND))
+    if not rel.types:
+        return None
+    # without statistics (explain), guess a type as selective as a label
+    count = sum(type_count(t) for t in set(rel.types)) if type_count is not None else 1000
+    return (2 + count * (2 if rel.direction == "both" else 1), RelStep(pi, i, TYPE))
+
+
 def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count):
     """(cost, NodeStep) for starting part ``pi`` at node ``pos``."""
     node = part.nodes[pos]
@@ -220,14 +270,15 @@ def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count
     # equality on an indexed property, from the pattern's property map...
     if isinstance(node.properties, ast.MapLiteral):
         for key, value in node.properties.items:
-            if key in INDEXED and free_variables(value) <= bound:
+            if key in INDEXED and free_variables(value) <= known:
                 return (1, NodeStep(pi, pos, INDEX, prop=key, value=value))
     # ...or from a WHERE conjunct `v.key = expr` whose expr is known up front.
     if node.variable:
         for c in conjuncts:
-            found = _index_equality(c, node.variable, bound)
+            found = _index_equality(c, node.variable, known)
             if found is not None:
-                return (1, NodeStep(pi, pos, INDEX, prop=found[0], value=found[1]))
+                return (1 + found[2], NodeStep(pi, pos, INDEX, prop=found[0], value=found[1],
+                                               many=found[2]))
     if node.labels:
         if label_count is not None:
             label = min(node.labels, key=label_count)
@@ -236,14 +287,16 @@ def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count
     return (10**12 if node_count is None else 3 + 2 * node_count, NodeStep(pi, pos, SCAN))
 
 
-def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Expr] | None:
-    if not isinstance(c, ast.Binary) or c.op != "=":
+def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Expr, bool] | None:
+    """``v.key = expr`` or ``v.key IN expr`` with expr computable up front: (key, expr, many)."""
+    if not isinstance(c, ast.Binary) or c.op not in ("=", "IN"):
         return None
-    for prop_side, value_side in ((c.left, c.right), (c.right, c.left)):
+    sides = ((c.left, c.right), (c.right, c.left)) if c.op == "=" else ((c.left, c.right),)
+    for prop_side, value_side in sides:
         if (isinstance(prop_side, ast.Property) and isinstance(prop_side.subject, ast.Variable)
                 and prop_side.subject.name == var and prop_side.key in INDEXED
                 and free_variables(value_side) <= bound):
-            return prop_side.key, value_side
+            return prop_side.key, value_side, c.op == "IN"
     return None
 
 
@@ -252,6 +305,8 @@ def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Ex
 
 def _node_text(node: ast.NodePattern) -> str:
     labels = "".join(f":{label}" for label in node.labels)
+    if node.label_expr is not None:
+        labels += ":" + node.label_expr.text()
     props = " {...}" if node.properties is not None else ""
     return f"({node.variable or ''}{labels}{props})"
 
@@ -278,10 +333,20 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         if step.kind == BOUND:
             return f"Argument {text} (already bound)"
         if step.kind == INDEX:
-            return f"NodeIndexSeek {text} by {step.prop} = {unparse(step.value)}"
+            op = "IN" if step.many else "="
+            return f"NodeIndexSeek {text} by {step.prop} {op} {unparse(step.value)}"
         if step.kind == LABEL:
             return f"NodeByLabelScan {text} on :{step.label}"
         return f"AllNodesScan {text}"
+    if isinstance(step, RelStep):
+        part = parts[step.part]
+        rel = part.rels[step.rel]
+        text = (f"{_node_text(part.nodes[step.rel])}{_rel_text(rel)}"
+                f"{_node_text(part.nodes[step.rel + 1])}")
+        if step.kind == BOUND:
+            return f"Argument {text} (relationship already bound)"
+        scan = "Undirected" if rel.direction == "both" else "Directed"
+        return f"{scan}RelationshipTypeScan {text}"
     if isinstance(step, ExpandStep):
         part = parts[step.part]
         rel = part.rels[step.rel]
@@ -293,7 +358,10 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
     if isinstance(step, ShortestStep):
         part = parts[step.part]
         name = "AllShortestPaths" if step.all_paths else "ShortestPath"
-        return f"{name} {_node_text(part.nodes[0])}{_rel_text(part.rels[0])}{_node_text(part.nodes[1])}"
+        text = f"{name} {_node_text(part.nodes[0])}{_rel_text(part.rels[0])}{_node_text(part.nodes[1])}"
+        if step.predicates:
+            text += " where " + " AND ".join(unparse(p) for p in step.predicates)
+        return text
     if isinstance(step, PathStep):
         return f"ProjectPath {parts[step.part].variable}"
     return f"Filter {unparse(step.expr)}"

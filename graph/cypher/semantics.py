@@ -29,6 +29,7 @@ from .errors import (
     CypherSemanticError,
     CypherSyntaxError,
     CypherTypeError,
+    CypherUnsupportedError,
 )
 from .functions import lookup
 
@@ -154,6 +155,8 @@ def is_updating(query: ast.Query) -> ast.Clause | None:
 
 
 def _updating_in(x: Any) -> ast.Clause | None:
+    if isinstance(x, ast.UPDATING_CLAUSES):
+        return x
     if isinstance(x, ast.Exists) and x.query is not None:
         return is_updating(x.query)
     if isinstance(x, ast.Node):
@@ -207,10 +210,14 @@ class Analyzer:
                 raise CypherSyntaxError("RETURN must be the last clause", self.text,
                                         clauses[i + 1].pos, code="UnexpectedSyntax")
             if in_subquery and isinstance(clause, ast.UPDATING_CLAUSES):
-                raise _err("an EXISTS subquery cannot update the graph", "InvalidClauseComposition")
+                raise _err("an EXISTS, COUNT or COLLECT subquery cannot update the graph",
+                           "InvalidClauseComposition")
             scope, columns = self.check_clause(clause, scope, standalone=len(clauses) == 1)
         last = clauses[-1]
-        if top_level and not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
+        unit_subquery = isinstance(last, ast.CallSubquery) and not any(
+            isinstance(part.clauses[-1], ast.Return) for part in last.query.parts)
+        if top_level and not unit_subquery and \
+                not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
             name = type(last).__name__.upper().replace("CLAUSE", "")
             raise _err(f"a query cannot end with {name} (add RETURN)", "InvalidClauseComposition")
         if isinstance(last, ast.Call) and not isinstance(last, ast.Return):
@@ -278,6 +285,34 @@ class Analyzer:
             return scope, []
         if isinstance(c, ast.Call):
             return self.check_call(c, scope, standalone)
+        if isinstance(c, ast.CallSubquery):
+            inner = dict(scope) if c.import_all else {v: self.var(v, scope) for v in c.imports}
+            columns: list[str] | None = None
+            for part in c.query.parts:
+                last = part.clauses[-1]
+                if isinstance(last, ast.Return) and last.projection.star:
+                    raise CypherUnsupportedError("RETURN * inside CALL { }")
+                cols = self.check_single(part, inner, top_level=False)
+                if columns is not None and cols != columns:
+                    raise _err("all parts of a UNION must return the same columns",
+                               "DifferentColumnsInUnion")
+                columns = cols
+            new = dict(scope)
+            for col in columns or []:
+                if col in scope:
+                    raise _err(f"variable `{col}` is already bound", "VariableAlreadyBound")
+                new[col] = ANY
+            return new, []
+        if isinstance(c, ast.Foreach):
+            t = self.expr(c.source, scope)
+            if t in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
+                raise _err(f"FOREACH expects a list, got {t}", "InvalidArgumentType")
+            if c.variable in scope:
+                raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
+            inner = {**scope, c.variable: _element_type(t)}
+            for clause in c.clauses:
+                inner, _ = self.check_clause(clause, inner, standalone=False)
+            return scope, []  # variables made inside FOREACH do not leak out
         raise AssertionError(c)
 
     def check_call(self, c: ast.Call, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
@@ -343,6 +378,10 @@ class Analyzer:
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
             for node in part.nodes:
+                if node.label_expr is not None and mode in ("create", "merge"):
+                    raise _err(f"{mode.upper()} cannot use a label expression "
+                               f"(:{node.label_expr.text()}); list the labels as :A:B",
+                               "InvalidLabelExpression")
                 if isinstance(node.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")
@@ -660,15 +699,20 @@ class Analyzer:
             rec(e.projection, inner, False, in_agg)
             return LIST
         if isinstance(e, ast.Exists):
+            result = {"exists": BOOL, "count": INT, "collect": LIST}[e.kind]
             if e.query is not None:
                 for part in e.query.parts:
-                    self.check_single(part, scope, top_level=False, in_subquery=True)
-                return BOOL
+                    cols = self.check_single(part, scope, top_level=False, in_subquery=True)
+                    if e.kind == "collect" and (len(cols) != 1 or not isinstance(part.clauses[-1],
+                                                                                   ast.Return)):
+                        raise _err("COLLECT { } must end with a RETURN of exactly one column",
+                                   "InvalidClauseComposition")
+                return result
             assert e.patterns is not None
             inner = self._pattern_expr(e.patterns, scope, allow_new=True)
             if e.where is not None:
                 rec(e.where, inner, False, in_agg)
-            return BOOL
+            return result
         raise AssertionError(e)
 
     def _pattern_expr(self, parts: tuple[ast.PatternPart, ...], scope: Scope, allow_new: bool) -> Scope:

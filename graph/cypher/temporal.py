@@ -1,41 +1,1374 @@
-"""Temporal values (date, time, datetime, duration): placeholder until implemented."""
+"""Cypher's temporal types: Date, LocalTime, Time, LocalDateTime, DateTime, Duration.
+
+Python's ``datetime`` cannot hold what Cypher needs (nanoseconds, years beyond
+1..9999, durations with separate months/days/seconds), so values are kept as
+plain integers: a date is a day number since 1970-01-01 (proleptic Gregorian,
+any year), a time of day is nanoseconds since midnight, an offset is seconds
+east of UTC. Named zones (``Europe/Stockholm``) are resolved through
+:mod:`zoneinfo`; a local time that falls in a daylight-saving gap moves forward
+by the gap, and an ambiguous one takes the earlier offset, as Java (and so
+Neo4j) does.
+
+Behaviour follows Neo4j where the openCypher TCK pins it down: construction
+from maps (calendar, week, ordinal and quarter dates; selecting fields from
+other temporals), ISO 8601 parsing in its extended and basic forms, accessors,
+arithmetic with durations (months first, then days, then the exact time part),
+truncation, and ``duration.between`` / ``inMonths`` / ``inDays`` / ``inSeconds``.
+Fractional duration components cascade down using an average month of
+2,629,746 seconds (365.2425 / 12 days).
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
+import re
+import time as _time
+from collections.abc import Callable
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
+from .errors import CypherArgumentError, CypherTypeError
+
+NANOS_PER_SECOND = 10**9
+NANOS_PER_DAY = 86400 * NANOS_PER_SECOND
+SECONDS_PER_DAY = 86400
+AVG_SECONDS_PER_MONTH = 2629746
+
+# Rank of each type in Cypher's global sort order (see values.sort_key).
+_RANKS = {"DATETIME": 10, "LOCALDATETIME": 11, "DATE": 12, "TIME": 13, "LOCALTIME": 14}
 DURATION_RANK = 15
 
 
+def _arg_error(message: str) -> CypherArgumentError:
+    return CypherArgumentError(message, "InvalidArgumentValue")
+
+
+# --- calendar arithmetic (any year) ------------------------------------------------------
+
+
+def days_from_civil(y: int, m: int, d: int) -> int:
+    """Day number since 1970-01-01 of a proleptic Gregorian date."""
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(z: int) -> tuple[int, int, int]:
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return y + (m <= 2), m, d
+
+
+def is_leap(y: int) -> bool:
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def month_length(y: int, m: int) -> int:
+    if m == 2:
+        return 29 if is_leap(y) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+def weekday(epoch_day: int) -> int:
+    """ISO day of week: 1 = Monday ... 7 = Sunday."""
+    return (epoch_day + 3) % 7 + 1
+
+
+def week_fields(epoch_day: int) -> tuple[int, int]:
+    """(week-based year, ISO week number)."""
+    thursday = epoch_day - weekday(epoch_day) + 4
+    y, _, _ = civil_from_days(thursday)
+    return y, (thursday - days_from_civil(y, 1, 1)) // 7 + 1
+
+
+def week_date(week_year: int, week: int, dow: int) -> int:
+    jan4 = days_from_civil(week_year, 1, 4)
+    monday1 = jan4 - weekday(jan4) + 1
+    last_week = week_fields(days_from_civil(week_year, 12, 28))[1]
+    if not 1 <= week <= last_week:
+        raise _arg_error(f"week {week} does not exist in week-based year {week_year}")
+    if not 1 <= dow <= 7:
+        raise _arg_error(f"invalid day of week {dow}")
+    return monday1 + (week - 1) * 7 + dow - 1
+
+
+def plus_months(epoch_day: int, months: int) -> int:
+    """Calendar month arithmetic: the day is clamped to the end of a shorter month."""
+    if months == 0:
+        return epoch_day
+    y, m, d = civil_from_days(epoch_day)
+    total = y * 12 + (m - 1) + months
+    ny, nm = total // 12, total % 12 + 1
+    return days_from_civil(ny, nm, min(d, month_length(ny, nm)))
+
+
+def _check_date(y: int, m: int, d: int) -> int:
+    if not 1 <= m <= 12:
+        raise _arg_error(f"invalid month {m}")
+    if not 1 <= d <= month_length(y, m):
+        raise _arg_error(f"invalid day {d} for {y}-{m:02d}")
+    return days_from_civil(y, m, d)
+
+
+# --- time zones -------------------------------------------------------------------------
+
+
+def format_offset(seconds: int) -> str:
+    if seconds == 0:
+        return "Z"
+    sign = "+" if seconds >= 0 else "-"
+    s = abs(seconds)
+    h, rem = divmod(s, 3600)
+    mi, se = divmod(rem, 60)
+    return f"{sign}{h:02d}:{mi:02d}" + (f":{se:02d}" if se else "")
+
+
+_OFFSET_RE = re.compile(r"([+-])(\d{2})(?::?(\d{2})(?::?(\d{2}))?)?")
+
+
+def parse_offset(text: str) -> int | None:
+    """'+01:00', '+0100', '+01', 'Z' -> seconds; None if not an offset."""
+    if text in ("Z", "z"):
+        return 0
+    m = _OFFSET_RE.fullmatch(text)
+    if not m:
+        return None
+    sign, hh, mm, ss = m.groups()
+    seconds = int(hh) * 3600 + int(mm or 0) * 60 + int(ss or 0)
+    if seconds > 18 * 3600:
+        raise _arg_error(f"offset {text} is out of range")
+    return -seconds if sign == "-" else seconds
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _arg_error(f"unknown time zone {name!r}") from None
+
+
+def _clamp_year(y: int) -> int:
+    return min(max(y, 1), 9999)
+
+
+def offset_at_instant(zone: str, epoch_second: int) -> int:
+    tz = _zone(zone)
+    try:
+        local = _dt.datetime.fromtimestamp(epoch_second, tz)
+    except (OverflowError, OSError, ValueError):
+        y = 1 if epoch_second < 0 else 9999
+        local = _dt.datetime(y, 6, 1, tzinfo=tz)
+    return int(local.utcoffset().total_seconds())  # type: ignore[union-attr]
+
+
+def offset_for_local(zone: str, epoch_day: int, nanos: int, preferred: int | None = None) -> int:
+    """The offset a local date-time has in ``zone`` (gap: shifted forward; overlap: earlier,
+    or ``preferred`` when it is one of the two)."""
+    tz = _zone(zone)
+    y, m, d = civil_from_days(epoch_day)
+    secs = nanos // NANOS_PER_SECOND
+    hh, rem = divmod(secs, 3600)
+    mi, ss = divmod(rem, 60)
+    if not 1 <= y <= 9999:
+        return offset_at_instant(zone, (epoch_day * SECONDS_PER_DAY))
+    local = _dt.datetime(y, m, d, hh, mi, ss, tzinfo=tz)
+    first = int(local.utcoffset().total_seconds())  # type: ignore[union-attr]
+    second = int(local.replace(fold=1).utcoffset().total_seconds())  # type: ignore[union-attr]
+    if first == second:
+        return first
+    local_seconds = epoch_day * SECONDS_PER_DAY + secs
+    # Is it an overlap (both offsets valid) or a gap (neither maps back to this local time)?
+    valid = [o for o in (first, second) if offset_at_instant(zone, local_seconds - o) == o]
+    if preferred is not None and preferred in valid:
+        return preferred
+    if valid:
+        return max(valid)  # the earlier instant has the larger offset
+    return first  # gap: Java moves the local time forward by the gap length
+
+
+# --- the value classes ----------------------------------------------------------------------
+
+
+def _frac_text(nanos: int) -> str:
+    """Java's LocalTime style: fraction in groups of 3 digits, nothing when zero."""
+    if nanos == 0:
+        return ""
+    if nanos % 1_000_000 == 0:
+        return f".{nanos // 1_000_000:03d}"
+    if nanos % 1000 == 0:
+        return f".{nanos // 1000:06d}"
+    return f".{nanos:09d}"
+
+
+def _time_text(nanos: int) -> str:
+    secs, frac = divmod(nanos, NANOS_PER_SECOND)
+    h, rem = divmod(secs, 3600)
+    m, s = divmod(rem, 60)
+    if s == 0 and frac == 0:
+        return f"{h:02d}:{m:02d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{_frac_text(frac)}"
+
+
+def _date_text(epoch_day: int) -> str:
+    y, m, d = civil_from_days(epoch_day)
+    ys = f"{y:04d}" if 0 <= y <= 9999 else f"{'+' if y > 0 else '-'}{abs(y):04d}"
+    return f"{ys}-{m:02d}-{d:02d}"
+
+
 class TemporalValue:
-    """Base of temporal values."""
+    """Base of all temporal values: immutable, hashable, printable as ISO 8601."""
 
     type_name = "TEMPORAL"
+    __slots__ = ()
+
+    def iso(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}('{self.iso()}')"
+
+    def _key(self) -> tuple:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._key() == self._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
 
     def equals(self, other: Any) -> bool | None:
-        return self == other
+        return type(other) is type(self) and other._key() == self._key()
 
     def compare(self, other: Any) -> int | None:
-        return None
+        if type(other) is not type(self) or isinstance(self, Duration):
+            return None
+        a, b = self._key(), other._key()
+        return (a > b) - (a < b)
 
     def sort_tuple(self) -> tuple:
-        return ()
+        return self._key()
 
     def group_key(self) -> Any:
-        return self
+        return (type(self).__name__, self._key())
+
+    def component(self, name: str) -> Any:
+        fn = self._components().get(name)
+        if fn is None:
+            raise CypherArgumentError(f"{self.type_name} has no field {name!r}", "InvalidArgumentValue")
+        return fn()
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        return {}
+
+    def plus(self, d: Duration) -> TemporalValue:
+        raise NotImplementedError
+
+
+def _date_components(epoch_day: int) -> dict[str, Callable[[], Any]]:
+    def ymd() -> tuple[int, int, int]:
+        return civil_from_days(epoch_day)
+
+    return {
+        "year": lambda: ymd()[0],
+        "quarter": lambda: (ymd()[1] - 1) // 3 + 1,
+        "month": lambda: ymd()[1],
+        "week": lambda: week_fields(epoch_day)[1],
+        "weekYear": lambda: week_fields(epoch_day)[0],
+        "day": lambda: ymd()[2],
+        "ordinalDay": lambda: epoch_day - days_from_civil(ymd()[0], 1, 1) + 1,
+        "weekDay": lambda: weekday(epoch_day),
+        "dayOfWeek": lambda: weekday(epoch_day),
+        "dayOfQuarter": lambda: epoch_day - days_from_civil(ymd()[0], ((ymd()[1] - 1) // 3) * 3 + 1, 1) + 1,
+    }
+
+
+def _time_components(nanos: int) -> dict[str, Callable[[], Any]]:
+    return {
+        "hour": lambda: nanos // (3600 * NANOS_PER_SECOND),
+        "minute": lambda: nanos // (60 * NANOS_PER_SECOND) % 60,
+        "second": lambda: nanos // NANOS_PER_SECOND % 60,
+        "millisecond": lambda: nanos % NANOS_PER_SECOND // 1_000_000,
+        "microsecond": lambda: nanos % NANOS_PER_SECOND // 1000,
+        "nanosecond": lambda: nanos % NANOS_PER_SECOND,
+    }
+
+
+class Date(TemporalValue):
+    type_name = "DATE"
+    __slots__ = ("epoch_day",)
+
+    def __init__(self, epoch_day: int):
+        self.epoch_day = epoch_day
+
+    def _key(self) -> tuple:
+        return (self.epoch_day,)
+
+    def iso(self) -> str:
+        return _date_text(self.epoch_day)
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        return _date_components(self.epoch_day)
+
+    def plus(self, d: Duration) -> Date:
+        day = plus_months(self.epoch_day, d.months) + d.days
+        total = d.seconds * NANOS_PER_SECOND + d.nanos
+        whole_days = abs(total) // NANOS_PER_DAY * (1 if total >= 0 else -1)
+        return Date(day + whole_days)
+
+    def to_native(self) -> _dt.date:
+        return _dt.date(*civil_from_days(self.epoch_day))
+
+
+class LocalTime(TemporalValue):
+    type_name = "LOCALTIME"
+    __slots__ = ("nanos",)
+
+    def __init__(self, nanos: int):
+        self.nanos = nanos % NANOS_PER_DAY
+
+    def _key(self) -> tuple:
+        return (self.nanos,)
+
+    def iso(self) -> str:
+        return _time_text(self.nanos)
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        return _time_components(self.nanos)
+
+    def plus(self, d: Duration) -> LocalTime:
+        return LocalTime(self.nanos + d.seconds * NANOS_PER_SECOND + d.nanos)
+
+
+class Time(TemporalValue):
+    type_name = "TIME"
+    __slots__ = ("nanos", "offset")
+
+    def __init__(self, nanos: int, offset: int):
+        self.nanos = nanos % NANOS_PER_DAY
+        self.offset = offset
+
+    def _key(self) -> tuple:
+        # compared by the instant of the day in UTC, then by offset
+        return ((self.nanos - self.offset * NANOS_PER_SECOND), self.offset)
+
+    def equals(self, other: Any) -> bool | None:
+        return isinstance(other, Time) and self._key() == other._key()
+
+    def compare(self, other: Any) -> int | None:
+        if not isinstance(other, Time):
+            return None
+        a = self.nanos - self.offset * NANOS_PER_SECOND
+        b = other.nanos - other.offset * NANOS_PER_SECOND
+        return (a > b) - (a < b)
+
+    def iso(self) -> str:
+        return _time_text(self.nanos) + format_offset(self.offset)
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        c = _time_components(self.nanos)
+        c.update({
+            "timezone": lambda: format_offset(self.offset),
+            "offset": lambda: format_offset(self.offset),
+            "offsetMinutes": lambda: self.offset // 60,
+            "offsetSeconds": lambda: self.offset,
+        })
+        return c
+
+    def plus(self, d: Duration) -> Time:
+        return Time(self.nanos + d.seconds * NANOS_PER_SECOND + d.nanos, self.offset)
+
+
+class LocalDateTime(TemporalValue):
+    type_name = "LOCALDATETIME"
+    __slots__ = ("epoch_day", "nanos")
+
+    def __init__(self, epoch_day: int, nanos: int):
+        extra, self.nanos = divmod(nanos, NANOS_PER_DAY)
+        self.epoch_day = epoch_day + extra
+
+    def _key(self) -> tuple:
+        return (self.epoch_day, self.nanos)
+
+    def iso(self) -> str:
+        return _date_text(self.epoch_day) + "T" + _time_text(self.nanos)
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        c = _date_components(self.epoch_day)
+        c.update(_time_components(self.nanos))
+        return c
+
+    def plus(self, d: Duration) -> LocalDateTime:
+        day = plus_months(self.epoch_day, d.months) + d.days
+        return LocalDateTime(day, self.nanos + d.seconds * NANOS_PER_SECOND + d.nanos)
+
+
+class DateTime(TemporalValue):
+    """A local date-time, its offset, and the named zone it came from (if any)."""
+
+    type_name = "DATETIME"
+    __slots__ = ("epoch_day", "nanos", "offset", "zone")
+
+    def __init__(self, epoch_day: int, nanos: int, offset: int, zone: str | None = None):
+        extra, self.nanos = divmod(nanos, NANOS_PER_DAY)
+        self.epoch_day = epoch_day + extra
+        self.offset = offset
+        self.zone = zone
+
+    @staticmethod
+    def of_local(epoch_day: int, nanos: int, zone: str | None, offset: int | None = None,
+                 preferred: int | None = None) -> DateTime:
+        """Resolve a local date-time in a named zone (or with a fixed offset)."""
+        extra, nanos = divmod(nanos, NANOS_PER_DAY)
+        epoch_day += extra
+        if zone is None:
+            return DateTime(epoch_day, nanos, offset or 0)
+        off = offset_for_local(zone, epoch_day, nanos, preferred)
+        instant = (epoch_day * NANOS_PER_DAY + nanos) - off * NANOS_PER_SECOND
+        return DateTime.of_instant(instant, zone, off)
+
+    @staticmethod
+    def of_instant(epoch_nanos: int, zone: str | None, offset: int = 0) -> DateTime:
+        """The date-time at an instant (nanoseconds since the epoch, UTC) in a zone."""
+        if zone is not None:
+            offset = offset_at_instant(zone, epoch_nanos // NANOS_PER_SECOND)
+        local = epoch_nanos + offset * NANOS_PER_SECOND
+        day, nanos = divmod(local, NANOS_PER_DAY)
+        return DateTime(day, nanos, offset, zone)
+
+    def epoch_nanos(self) -> int:
+        return self.epoch_day * NANOS_PER_DAY + self.nanos - self.offset * NANOS_PER_SECOND
+
+    def _key(self) -> tuple:
+        return (self.epoch_nanos(),)
+
+    def group_key(self) -> Any:
+        return ("DateTime", self.epoch_nanos(), self.offset, self.zone)
+
+    def iso(self) -> str:
+        text = _date_text(self.epoch_day) + "T" + _time_text(self.nanos) + format_offset(self.offset)
+        return text + (f"[{self.zone}]" if self.zone else "")
+
+    def timezone_name(self) -> str:
+        return self.zone or format_offset(self.offset)
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        c = _date_components(self.epoch_day)
+        c.update(_time_components(self.nanos))
+        c.update({
+            "timezone": self.timezone_name,
+            "offset": lambda: format_offset(self.offset),
+            "offsetMinutes": lambda: self.offset // 60,
+            "offsetSeconds": lambda: self.offset,
+            "epochSeconds": lambda: self.epoch_nanos() // NANOS_PER_SECOND,
+            "epochMillis": lambda: self.epoch_nanos() // 1_000_000,
+        })
+        return c
+
+    def plus(self, d: Duration) -> DateTime:
+        day = plus_months(self.epoch_day, d.months) + d.days
+        if d.months or d.days:
+            moved = DateTime.of_local(day, self.nanos, self.zone, self.offset, preferred=self.offset)
+        else:
+            moved = self
+        return DateTime.of_instant(moved.epoch_nanos() + d.seconds * NANOS_PER_SECOND + d.nanos,
+                                   moved.zone, moved.offset)
 
 
 class Duration(TemporalValue):
+    """Months, days, seconds and nanoseconds, kept apart (a month is not a fixed length)."""
+
     type_name = "DURATION"
+    __slots__ = ("days", "months", "nanos", "seconds")
+
+    def __init__(self, months: int, days: int, seconds: int, nanos: int = 0):
+        extra, nanos = divmod(nanos, NANOS_PER_SECOND)
+        self.months = months
+        self.days = days
+        self.seconds = seconds + extra
+        self.nanos = nanos
+
+    def _key(self) -> tuple:
+        return (self.months, self.days, self.seconds, self.nanos)
+
+    def sort_tuple(self) -> tuple:
+        # an approximate length first, so that ordering durations looks sensible
+        approx = (self.months * AVG_SECONDS_PER_MONTH + self.days * SECONDS_PER_DAY + self.seconds)
+        return (approx, self.nanos, *self._key())
+
+    def total_nanos(self) -> int:
+        return self.seconds * NANOS_PER_SECOND + self.nanos
+
+    def iso(self) -> str:
+        if not (self.months or self.days or self.seconds or self.nanos):
+            return "PT0S"
+        out = ["P"]
+        years, months = int(self.months / 12), self.months - int(self.months / 12) * 12
+        if years:
+            out.append(f"{years}Y")
+        if months:
+            out.append(f"{months}M")
+        if self.days:
+            out.append(f"{self.days}D")
+        total = self.total_nanos()
+        if total:
+            out.append("T")
+            sign = "-" if total < 0 else ""
+            t = abs(total)
+            hours, t = divmod(t, 3600 * NANOS_PER_SECOND)
+            minutes, t = divmod(t, 60 * NANOS_PER_SECOND)
+            secs, frac = divmod(t, NANOS_PER_SECOND)
+            if hours:
+                out.append(f"{sign}{hours}H")
+            if minutes:
+                out.append(f"{sign}{minutes}M")
+            if secs or frac:
+                text = str(secs)
+                if frac:
+                    text += "." + f"{frac:09d}".rstrip("0")
+                out.append(f"{sign}{text}S")
+        return "".join(out)
+
+    def _components(self) -> dict[str, Callable[[], Any]]:
+        m, d, s, n = self.months, self.days, self.seconds, self.nanos
+
+        def q(a: int, b: int) -> int:  # Java's truncating division
+            return int(a / b) if abs(a) < 2**52 else (abs(a) // b) * (1 if a >= 0 else -1)
+
+        return {
+            "years": lambda: q(m, 12),
+            "quarters": lambda: q(m, 3),
+            "months": lambda: m,
+            "weeks": lambda: q(d, 7),
+            "days": lambda: d,
+            "hours": lambda: q(s, 3600),
+            "minutes": lambda: q(s, 60),
+            "seconds": lambda: s,
+            "milliseconds": lambda: s * 1000 + n // 1_000_000,
+            "microseconds": lambda: s * 1_000_000 + n // 1000,
+            "nanoseconds": lambda: s * NANOS_PER_SECOND + n,
+            "quartersOfYear": lambda: q(m - q(m, 12) * 12, 3),
+            "monthsOfQuarter": lambda: m - q(m, 3) * 3,
+            "monthsOfYear": lambda: m - q(m, 12) * 12,
+            "daysOfWeek": lambda: d - q(d, 7) * 7,
+            "minutesOfHour": lambda: q(s, 60) - q(s, 3600) * 60,
+            "secondsOfMinute": lambda: s - q(s, 60) * 60,
+            "millisecondsOfSecond": lambda: n // 1_000_000,
+            "microsecondsOfSecond": lambda: n // 1000,
+            "nanosecondsOfSecond": lambda: n,
+        }
+
+    def add(self, other: Duration) -> Duration:
+        return Duration(self.months + other.months, self.days + other.days,
+                        self.seconds + other.seconds, self.nanos + other.nanos)
+
+    def negate(self) -> Duration:
+        return Duration(-self.months, -self.days, -self.seconds, -self.nanos)
+
+    def plus(self, d: Duration) -> Duration:
+        return self.add(d)
+
+    def multiply(self, factor: Any) -> Duration:
+        f = _exact(factor)
+        return build_duration(months=self.months * f, days=self.days * f,
+                              seconds=Fraction(self.total_nanos(), NANOS_PER_SECOND) * f)
+
+    def divide(self, divisor: Any) -> Duration:
+        f = _exact(divisor)
+        if f == 0:
+            from .errors import CypherArithmeticError
+
+            raise CypherArithmeticError("division of a duration by zero", "DivisionByZero")
+        return self.multiply(1 / f)
+
+    @staticmethod
+    def average(items: list[Duration]) -> Duration:
+        n = len(items)
+        total = items[0]
+        for d in items[1:]:
+            total = total.add(d)
+        return build_duration(months=Fraction(total.months, n), days=Fraction(total.days, n),
+                              seconds=Fraction(total.total_nanos(), n * NANOS_PER_SECOND))
 
 
-def temporal_rank(v: TemporalValue) -> int:
-    return 10
+def _exact(v: Any) -> Fraction:
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise CypherTypeError(f"expected a number, got {type(v).__name__}", "InvalidArgumentType")
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            raise _arg_error("a duration cannot be scaled by NaN or infinity")
+        return Fraction(repr(v))
+    return Fraction(v)
 
 
-def temporal_function(name: str):
+def _trunc(f: Fraction) -> int:
+    return int(f)  # int() of a Fraction truncates towards zero
+
+
+def build_duration(months: Fraction | int = 0, days: Fraction | int = 0,
+                   seconds: Fraction | int = 0) -> Duration:
+    """Whole months and days stay; fractions cascade down (month -> seconds via the
+    average month, whose whole days go to days; day -> seconds)."""
+    months, days, seconds = Fraction(months), Fraction(days), Fraction(seconds)
+    m = _trunc(months)
+    month_secs = (months - m) * AVG_SECONDS_PER_MONTH
+    d = _trunc(days)
+    extra_days = _trunc(month_secs / SECONDS_PER_DAY)
+    secs = seconds + (days - d) * SECONDS_PER_DAY + (month_secs - extra_days * SECONDS_PER_DAY)
+    total_nanos = secs * NANOS_PER_SECOND
+    nanos = _trunc(total_nanos) if total_nanos.denominator != 1 else int(total_nanos)
+    return Duration(m, d + extra_days, 0, nanos)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+_DATE_RE = (r"(?P<year>[+-]\d{4,9}|\d{4})"
+            r"(?:(?P<dash>-?)(?:(?P<month>\d{2})(?:(?P=dash)(?P<day>\d{2}))?"
+            r"|W(?P<week>\d{2})(?:(?P=dash)(?P<dow>\d))?|(?P<ordinal>\d{3})))?")
+_TIME_RE = (r"(?P<hour>\d{2})(?:(?P<colon>:?)(?P<minute>\d{2})"
+            r"(?:(?P=colon)(?P<second>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?)?")
+_ZONE_RE = r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?(?:\[(?P<zone>[^\]]+)\])?"
+
+_DATE_FULL = re.compile(_DATE_RE)
+_TIME_FULL = re.compile(_TIME_RE + _ZONE_RE)
+_DATETIME_FULL = re.compile(_DATE_RE + r"(?:T" + _TIME_RE + _ZONE_RE + ")?")
+
+
+def _parse_date_match(m: re.Match) -> int:
+    year = int(m["year"])
+    if m["week"]:
+        return week_date(year, int(m["week"]), int(m["dow"] or 1))
+    if m["ordinal"]:
+        ordinal = int(m["ordinal"])
+        if not 1 <= ordinal <= (366 if is_leap(year) else 365):
+            raise _arg_error(f"invalid ordinal day {ordinal}")
+        return days_from_civil(year, 1, 1) + ordinal - 1
+    return _check_date(year, int(m["month"] or 1), int(m["day"] or 1))
+
+
+def _parse_time_match(m: re.Match) -> int:
+    hour, minute, second = int(m["hour"]), int(m["minute"] or 0), int(m["second"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise _arg_error("invalid time of day")
+    frac = m["frac"] or ""
+    nanos = int((frac + "000000000")[:9]) if frac else 0
+    return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nanos
+
+
+def _zone_of(m: re.Match) -> tuple[int | None, str | None]:
+    offset = parse_offset(m["offset"]) if m["offset"] else None
+    zone = m["zone"]
+    if zone is not None:
+        z = parse_offset(zone)
+        if z is not None:
+            return z, None
+        _zone(zone)
+    return offset, zone
+
+
+def parse_date(text: str) -> Date:
+    m = _DATE_FULL.fullmatch(text.strip())
+    if not m:
+        raise _arg_error(f"cannot parse {text!r} as a date")
+    return Date(_parse_date_match(m))
+
+
+def parse_local_time(text: str) -> LocalTime:
+    m = _TIME_FULL.fullmatch(text.strip())
+    if not m or m["offset"] or m["zone"]:
+        raise _arg_error(f"cannot parse {text!r} as a local time")
+    return LocalTime(_parse_time_match(m))
+
+
+def parse_time(text: str, default_offset: int = 0) -> Time:
+    m = _TIME_FULL.fullmatch(text.strip())
+    if not m:
+        raise _arg_error(f"cannot parse {text!r} as a time")
+    offset, zone = _zone_of(m)
+    nanos = _parse_time_match(m)
+    if offset is None:
+        offset = offset_for_local(zone, 0, nanos) if zone else default_offset
+    return Time(nanos, offset)
+
+
+def parse_local_datetime(text: str) -> LocalDateTime:
+    m = _DATETIME_FULL.fullmatch(text.strip())
+    if not m or m["offset"] or m["zone"]:
+        raise _arg_error(f"cannot parse {text!r} as a local date-time")
+    return LocalDateTime(_parse_date_match(m), _parse_time_match(m) if m["hour"] else 0)
+
+
+def parse_datetime(text: str, default_zone: str | None = None, default_offset: int = 0) -> DateTime:
+    m = _DATETIME_FULL.fullmatch(text.strip())
+    if not m:
+        raise _arg_error(f"cannot parse {text!r} as a date-time")
+    day = _parse_date_match(m)
+    nanos = _parse_time_match(m) if m["hour"] else 0
+    offset, zone = _zone_of(m) if m["hour"] else (None, None)
+    if zone is not None:
+        return DateTime.of_local(day, nanos, zone, preferred=offset)
+    if offset is not None:
+        return DateTime(day, nanos, offset)
+    return DateTime.of_local(day, nanos, default_zone, default_offset)
+
+
+_NUM = r"[+-]?\d+(?:[.,]\d+)?"
+_DURATION_RE = re.compile(
+    rf"(?P<sign>[+-])?P(?:(?P<years>{_NUM})Y)?(?:(?P<months>{_NUM})M)?(?:(?P<weeks>{_NUM})W)?"
+    rf"(?:(?P<days>{_NUM})D)?(?:T(?:(?P<hours>{_NUM})H)?(?:(?P<minutes>{_NUM})M)?(?:(?P<seconds>{_NUM})S)?)?",
+    re.IGNORECASE)
+_DURATION_ALT_RE = re.compile(
+    r"(?P<sign>[+-])?P(?P<years>\d{4})-?(?P<months>\d{2})-?(?P<days>\d{2})"
+    r"(?:T(?P<hours>\d{2}):?(?P<minutes>\d{2}):?(?P<seconds>\d{2}(?:[.,]\d+)?))?")
+
+
+def parse_duration(text: str) -> Duration:
+    s = text.strip()
+    m = _DURATION_RE.fullmatch(s) or _DURATION_ALT_RE.fullmatch(s)
+    if not m or s.upper() in ("P", "PT") or s.upper().endswith("T"):
+        raise _arg_error(f"cannot parse {text!r} as a duration")
+    parts = {k: Fraction(v.replace(",", ".")) if v else Fraction(0)
+             for k, v in m.groupdict().items() if k != "sign"}
+    d = build_duration(months=parts["years"] * 12 + parts["months"],
+                       days=parts.get("weeks", Fraction(0)) * 7 + parts["days"],
+                       seconds=parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"])
+    return d.negate() if m["sign"] == "-" else d
+
+
+# --- construction from maps -----------------------------------------------------------------
+
+_DATE_KEYS = {"year", "month", "day", "week", "dayOfWeek", "ordinalDay", "quarter", "dayOfQuarter"}
+_TIME_KEYS = {"hour", "minute", "second", "millisecond", "microsecond", "nanosecond"}
+_SOURCE_KEYS = {"date", "time", "datetime", "timezone", "epochSeconds", "epochMillis"}
+
+
+def _int_field(name: str, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, float) and v == int(v):
+            return int(v)
+        raise CypherTypeError(f"temporal field {name} must be an integer, got {v!r}", "InvalidArgumentType")
+    return v
+
+
+def _date_part(v: Any) -> int | None:
+    if isinstance(v, (Date, LocalDateTime, DateTime)):
+        return v.epoch_day
     return None
 
 
+def _time_part(v: Any) -> int | None:
+    if isinstance(v, (LocalTime, Time, LocalDateTime, DateTime)):
+        return v.nanos
+    return None
+
+
+def _zone_part(v: Any) -> tuple[int, str | None] | None:
+    """(offset, zone) of a value that carries a time zone."""
+    if isinstance(v, DateTime):
+        return v.offset, v.zone
+    if isinstance(v, Time):
+        return v.offset, None
+    return None
+
+
+def _resolve_timezone(value: Any) -> tuple[int | None, str | None]:
+    if not isinstance(value, str):
+        raise CypherTypeError("timezone must be a string", "InvalidArgumentType")
+    off = parse_offset(value)
+    if off is not None:
+        return off, None
+    _zone(value)
+    return None, value
+
+
+def _fields_date(fields: dict[str, Any], base: int | None) -> int:
+    """The date described by map fields, starting from a base date (selection) if given."""
+    f = {k: _int_field(k, v) for k, v in fields.items() if k in _DATE_KEYS}
+    if base is not None:
+        by, bm, bd = civil_from_days(base)
+    if "week" in f or ("dayOfWeek" in f and "year" not in f and base is not None and
+                       not ({"month", "day", "ordinalDay", "quarter", "dayOfQuarter"} & f.keys())):
+        if base is not None:
+            wy, ww = week_fields(base)
+            dow = f.get("dayOfWeek", weekday(base))
+        else:
+            wy, ww, dow = 0, 1, f.get("dayOfWeek", 1)
+        year = f.get("year", wy)
+        return week_date(year, f.get("week", ww), dow)
+    year = f.get("year", by if base is not None else None)
+    if year is None:
+        raise _arg_error("a date needs at least a year")
+    if "ordinalDay" in f:
+        ordinal = f["ordinalDay"]
+        if not 1 <= ordinal <= (366 if is_leap(year) else 365):
+            raise _arg_error(f"invalid ordinal day {ordinal}")
+        return days_from_civil(year, 1, 1) + ordinal - 1
+    if "quarter" in f or "dayOfQuarter" in f:
+        if base is not None:
+            bq = (bm - 1) // 3 + 1
+            quarter = f.get("quarter", bq)
+        else:
+            quarter = f.get("quarter", 1)
+        if not 1 <= quarter <= 4:
+            raise _arg_error(f"invalid quarter {quarter}")
+        first = days_from_civil(year, (quarter - 1) * 3 + 1, 1)
+        if "dayOfQuarter" in f:
+            return first + f["dayOfQuarter"] - 1
+        if base is not None:  # keep the month within the quarter and the day of month
+            month = (quarter - 1) * 3 + (bm - 1) % 3 + 1
+            return _check_date(year, month, min(bd, month_length(year, month)))
+        return first
+    if base is not None:
+        month = f.get("month", bm)
+        day = f.get("day", bd)
+    else:
+        if "day" in f and "month" not in f:
+            raise _arg_error("a day needs a month")
+        month = f.get("month", 1)
+        day = f.get("day", 1)
+    return _check_date(year, month, day)
+
+
+def _fields_time(fields: dict[str, Any], base: int | None) -> int:
+    f = {k: _int_field(k, v) for k, v in fields.items() if k in _TIME_KEYS}
+    if base is not None:
+        bh, rem = divmod(base, 3600 * NANOS_PER_SECOND)
+        bmi, rem = divmod(rem, 60 * NANOS_PER_SECOND)
+        bs, bsub = divmod(rem, NANOS_PER_SECOND)
+        bms, rem2 = divmod(bsub, 1_000_000)
+        bus, bns = divmod(rem2, 1000)
+    else:
+        bh = bmi = bs = bms = bus = bns = 0
+        if ("minute" in f and "hour" not in f) or ("second" in f and "minute" not in f):
+            raise _arg_error("a time field needs the larger fields too")
+    hour, minute, second = f.get("hour", bh), f.get("minute", bmi), f.get("second", bs)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        raise _arg_error("invalid time of day")
+    # millisecond, microsecond and nanosecond add up (.123 + .000456 + .000000789);
+    # each one not given keeps the base value's part
+    sub = (f.get("millisecond", bms) * 1_000_000 + f.get("microsecond", bus) * 1000
+           + f.get("nanosecond", bns))
+    if not 0 <= sub < NANOS_PER_SECOND:
+        raise _arg_error("invalid fraction of a second")
+    return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + sub
+
+
+def _check_keys(fields: dict[str, Any], allowed: set[str], kind: str) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise _arg_error(f"{kind}() does not take {', '.join(sorted(unknown))}")
+
+
+def date_from_map(fields: dict[str, Any], ctx: Any) -> Date:
+    _check_keys(fields, _DATE_KEYS | {"date", "timezone", "datetime"}, "date")
+    if set(fields) <= {"timezone"}:
+        return Date(now_local(ctx, fields.get("timezone"))[0])
+    source = fields.get("date", fields.get("datetime"))
+    base = _date_part(source) if source is not None else None
+    return Date(_fields_date(fields, base))
+
+
+def local_time_from_map(fields: dict[str, Any], ctx: Any) -> LocalTime:
+    _check_keys(fields, _TIME_KEYS | {"time", "timezone", "datetime"}, "localtime")
+    if set(fields) <= {"timezone"}:
+        return LocalTime(now_local(ctx, fields.get("timezone"))[1])
+    source = fields.get("time", fields.get("datetime"))
+    base = _time_part(source) if source is not None else None
+    return LocalTime(_fields_time(fields, base))
+
+
+def time_from_map(fields: dict[str, Any], ctx: Any) -> Time:
+    _check_keys(fields, _TIME_KEYS | {"time", "timezone", "datetime"}, "time")
+    if set(fields) <= {"timezone"}:
+        _day, nanos, offset, _ = now_zoned(ctx, fields.get("timezone"))
+        return Time(nanos, offset)
+    source = fields.get("time", fields.get("datetime"))
+    base = _time_part(source) if source is not None else None
+    nanos = _fields_time(fields, base)
+    src_zone = _zone_part(source) if source is not None else None
+    if "timezone" in fields:
+        off, zone = _resolve_timezone(fields["timezone"])
+        if zone is not None:
+            off = offset_at_instant(zone, int(_time.time()))
+        if src_zone is not None:  # convert, keeping the instant
+            nanos = nanos - src_zone[0] * NANOS_PER_SECOND + off * NANOS_PER_SECOND  # type: ignore[operator]
+        return Time(nanos, off)  # type: ignore[arg-type]
+    return Time(nanos, src_zone[0] if src_zone else default_offset(ctx))
+
+
+def local_datetime_from_map(fields: dict[str, Any], ctx: Any) -> LocalDateTime:
+    _check_keys(fields, _DATE_KEYS | _TIME_KEYS | {"date", "time", "datetime", "timezone"}, "localdatetime")
+    if set(fields) <= {"timezone"}:
+        day, nanos = now_local(ctx, fields.get("timezone"))
+        return LocalDateTime(day, nanos)
+    dsrc = fields.get("date", fields.get("datetime"))
+    tsrc = fields.get("time", fields.get("datetime"))
+    day = _fields_date(fields, _date_part(dsrc) if dsrc is not None else None)
+    nanos = _fields_time(fields, _time_part(tsrc) if tsrc is not None else None)
+    return LocalDateTime(day, nanos)
+
+
+def datetime_from_map(fields: dict[str, Any], ctx: Any) -> DateTime:
+    _check_keys(fields, _DATE_KEYS | _TIME_KEYS | _SOURCE_KEYS, "datetime")
+    if set(fields) <= {"timezone"}:
+        day, nanos, offset, zone = now_zoned(ctx, fields.get("timezone"))
+        return DateTime(day, nanos, offset, zone)
+    if "epochSeconds" in fields or "epochMillis" in fields:
+        if "epochSeconds" in fields:
+            total = _int_field("epochSeconds", fields["epochSeconds"]) * NANOS_PER_SECOND
+        else:
+            total = _int_field("epochMillis", fields["epochMillis"]) * 1_000_000
+        total += _fields_time({k: v for k, v in fields.items()
+                               if k in ("millisecond", "microsecond", "nanosecond")}, 0)
+        off, zone = _resolve_timezone(fields["timezone"]) if "timezone" in fields else (0, None)
+        return DateTime.of_instant(total, zone, off or 0)
+    dsrc = fields.get("date", fields.get("datetime"))
+    tsrc = fields.get("time", fields.get("datetime"))
+    day = _fields_date(fields, _date_part(dsrc) if dsrc is not None else None)
+    nanos = _fields_time(fields, _time_part(tsrc) if tsrc is not None else None)
+    src_zone = _zone_part(tsrc) if tsrc is not None else None
+    if src_zone is not None:
+        here = DateTime.of_local(day, nanos, src_zone[1], src_zone[0], preferred=src_zone[0])
+        if "timezone" in fields:
+            off, zone = _resolve_timezone(fields["timezone"])
+            return DateTime.of_instant(here.epoch_nanos(), zone, off or 0)
+        return here
+    if "timezone" in fields:
+        off, zone = _resolve_timezone(fields["timezone"])
+        return DateTime.of_local(day, nanos, zone, off)
+    zone = default_zone(ctx)
+    return DateTime.of_local(day, nanos, zone, 0)
+
+
+def duration_from_map(fields: dict[str, Any]) -> Duration:
+    allowed = {"years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds",
+               "milliseconds", "microseconds", "nanoseconds"}
+    _check_keys(fields, allowed, "duration")
+    f = {}
+    for k, v in fields.items():
+        if v is None:
+            continue
+        f[k] = _exact(v)
+    g = f.get
+    z = Fraction(0)
+    return build_duration(
+        months=g("years", z) * 12 + g("quarters", z) * 3 + g("months", z),
+        days=g("weeks", z) * 7 + g("days", z),
+        seconds=g("hours", z) * 3600 + g("minutes", z) * 60 + g("seconds", z)
+        + g("milliseconds", z) / 1000 + g("microseconds", z) / 1_000_000
+        + g("nanoseconds", z) / NANOS_PER_SECOND)
+
+
+# --- the current time ------------------------------------------------------------------------
+
+
+def default_zone(ctx: Any) -> str | None:
+    return None  # UTC, as Neo4j's default db.temporal.timezone
+
+
+def default_offset(ctx: Any) -> int:
+    return 0
+
+
+def _now_nanos(ctx: Any) -> int:
+    """One clock reading per query, so every call to datetime() in a query agrees."""
+    if ctx is not None:
+        now = getattr(ctx, "_temporal_now", None)
+        if now is None:
+            now = _time.time_ns()
+            ctx._temporal_now = now
+        return now
+    return _time.time_ns()
+
+
+def now_zoned(ctx: Any, timezone: Any = None) -> tuple[int, int, int, str | None]:
+    off, zone = _resolve_timezone(timezone) if timezone is not None else (0, None)
+    dt = DateTime.of_instant(_now_nanos(ctx), zone, off or 0)
+    return dt.epoch_day, dt.nanos, dt.offset, dt.zone
+
+
+def now_local(ctx: Any, timezone: Any = None) -> tuple[int, int]:
+    day, nanos, _, _ = now_zoned(ctx, timezone)
+    return day, nanos
+
+
+# --- conversions between types ---------------------------------------------------------------
+
+
+def to_date(v: Any) -> Date:
+    day = _date_part(v)
+    if day is None:
+        raise CypherTypeError(f"cannot make a date from {v!r}", "InvalidArgumentType")
+    return Date(day)
+
+
+def to_local_time(v: Any) -> LocalTime:
+    nanos = _time_part(v)
+    if nanos is None:
+        raise CypherTypeError(f"cannot make a local time from {v!r}", "InvalidArgumentType")
+    return LocalTime(nanos)
+
+
+def to_time(v: Any, ctx: Any) -> Time:
+    nanos = _time_part(v)
+    if nanos is None:
+        raise CypherTypeError(f"cannot make a time from {v!r}", "InvalidArgumentType")
+    z = _zone_part(v)
+    return Time(nanos, z[0] if z else default_offset(ctx))
+
+
+def to_local_datetime(v: Any) -> LocalDateTime:
+    if isinstance(v, (LocalDateTime, DateTime)):
+        return LocalDateTime(v.epoch_day, v.nanos)
+    if isinstance(v, Date):
+        return LocalDateTime(v.epoch_day, 0)
+    raise CypherTypeError(f"cannot make a local date-time from {v!r}", "InvalidArgumentType")
+
+
+def to_datetime(v: Any, ctx: Any) -> DateTime:
+    if isinstance(v, DateTime):
+        return v
+    if isinstance(v, LocalDateTime):
+        return DateTime.of_local(v.epoch_day, v.nanos, default_zone(ctx), default_offset(ctx))
+    if isinstance(v, Date):
+        return DateTime.of_local(v.epoch_day, 0, default_zone(ctx), default_offset(ctx))
+    raise CypherTypeError(f"cannot make a date-time from {v!r}", "InvalidArgumentType")
+
+
+# --- truncation --------------------------------------------------------------------------------
+
+_DATE_UNITS = ("millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week", "day")
+_TIME_UNITS = ("day", "hour", "minute", "second", "millisecond", "microsecond")
+
+
+def _truncate_day(day: int, unit: str) -> int:
+    y, m, _ = civil_from_days(day)
+    if unit == "millennium":
+        return days_from_civil(y // 1000 * 1000, 1, 1)
+    if unit == "century":
+        return days_from_civil(y // 100 * 100, 1, 1)
+    if unit == "decade":
+        return days_from_civil(y // 10 * 10, 1, 1)
+    if unit == "year":
+        return days_from_civil(y, 1, 1)
+    if unit == "weekyear":
+        return week_date(week_fields(day)[0], 1, 1)
+    if unit == "quarter":
+        return days_from_civil(y, (m - 1) // 3 * 3 + 1, 1)
+    if unit == "month":
+        return days_from_civil(y, m, 1)
+    if unit == "week":
+        return day - weekday(day) + 1
+    return day
+
+
+def _truncate_nanos(nanos: int, unit: str) -> int:
+    sizes = {"day": NANOS_PER_DAY, "hour": 3600 * NANOS_PER_SECOND, "minute": 60 * NANOS_PER_SECOND,
+             "second": NANOS_PER_SECOND, "millisecond": 1_000_000, "microsecond": 1000}
+    if unit in sizes:
+        return nanos - nanos % sizes[unit]
+    return 0  # date units truncate the whole time of day
+
+
+def truncate(kind: str, unit: Any, value: Any, fields: Any, ctx: Any) -> Any:
+    if value is None:
+        return None
+    if not isinstance(unit, str):
+        raise CypherTypeError("truncate() expects a unit name", "InvalidArgumentType")
+    u = unit.lower()
+    fields = dict(fields or {})
+    if u not in _DATE_UNITS + _TIME_UNITS:
+        raise _arg_error(f"unknown truncation unit {unit!r}")
+    if kind in ("date",) and u not in _DATE_UNITS:
+        raise _arg_error(f"cannot truncate a date to {unit}")
+    if kind in ("time", "localtime") and u not in _TIME_UNITS:
+        raise _arg_error(f"cannot truncate a time to {unit}")
+    day = _date_part(value)
+    nanos = _time_part(value)
+    if kind in ("date", "datetime", "localdatetime") and day is None:
+        raise CypherTypeError(f"{kind}.truncate() needs a value with a date", "InvalidArgumentType")
+    tday = _truncate_day(day, u) if day is not None else None
+    tnanos = _truncate_nanos(nanos or 0, u) if u in _TIME_UNITS and u != "day" else 0
+    if kind == "date":
+        return Date(_fields_date(fields, tday))
+    if kind == "localtime":
+        return LocalTime(_fields_time(fields, tnanos))
+    if kind == "localdatetime":
+        return LocalDateTime(_fields_date(fields, tday), _fields_time(fields, tnanos))
+    src = _zone_part(value)
+    if kind == "time":
+        nanos2 = _fields_time(fields, tnanos)
+        if "timezone" in fields:
+            off, zone = _resolve_timezone(fields["timezone"])
+            if zone is not None:
+                off = offset_at_instant(zone, int(_time.time()))
+            return Time(nanos2, off)  # type: ignore[arg-type]
+        return Time(nanos2, src[0] if src else default_offset(ctx))
+    # datetime
+    day2 = _fields_date(fields, tday)
+    nanos2 = _fields_time(fields, tnanos)
+    if "timezone" in fields:
+        off, zone = _resolve_timezone(fields["timezone"])
+        return DateTime.of_local(day2, nanos2, zone, off)
+    if src is not None:
+        return DateTime.of_local(day2, nanos2, src[1], src[0], preferred=src[0])
+    return DateTime.of_local(day2, nanos2, default_zone(ctx), default_offset(ctx))
+
+
+# --- durations between values ------------------------------------------------------------------
+
+
+def _months_until(d1: int, n1: int, d2: int, n2: int) -> int:
+    """Java's LocalDateTime.until(end, MONTHS)."""
+    end = d2
+    if d2 > d1 and n2 < n1:
+        end -= 1
+    elif d2 < d1 and n2 > n1:
+        end += 1
+    y1, m1, dd1 = civil_from_days(d1)
+    y2, m2, dd2 = civil_from_days(end)
+    packed1 = (y1 * 12 + m1 - 1) * 32 + dd1
+    packed2 = (y2 * 12 + m2 - 1) * 32 + dd2
+    diff = packed2 - packed1
+    return diff // 32 if diff >= 0 else -((-diff) // 32)
+
+
+def _days_until(d1: int, n1: int, d2: int, n2: int) -> int:
+    end = d2
+    if d2 > d1 and n2 < n1:
+        end -= 1
+    elif d2 < d1 and n2 > n1:
+        end += 1
+    return end - d1
+
+
+class _Point:
+    """A temporal value seen as local (day, nanos) plus its zone, for between()."""
+
+    def __init__(self, v: Any):
+        self.day = _date_part(v)
+        self.nanos = _time_part(v)
+        z = _zone_part(v)
+        self.offset: int | None = z[0] if z else None
+        self.zone: str | None = z[1] if z else None
+        self.zoned = z is not None
+
+    def instant(self) -> int:
+        """Nanoseconds on a common time line (local time when no zone is known)."""
+        assert self.day is not None and self.nanos is not None
+        if self.zone is not None:
+            return DateTime.of_local(self.day, self.nanos, self.zone, self.offset,
+                                     preferred=self.offset).epoch_nanos()
+        local = self.day * NANOS_PER_DAY + self.nanos
+        return local - (self.offset or 0) * NANOS_PER_SECOND
+
+    def at(self, day: int, nanos: int) -> int:
+        """The instant of another local date-time read in this point's zone."""
+        p = _Point(None)
+        p.day, p.nanos, p.offset, p.zone = day, nanos, self.offset, self.zone
+        return p.instant()
+
+
+def _check_temporal(name: str, *vals: Any) -> None:
+    for v in vals:
+        if not isinstance(v, TemporalValue) or isinstance(v, Duration):
+            raise CypherTypeError(f"{name}() expects two temporal values", "InvalidArgumentType")
+
+
+def duration_between(a: Any, b: Any, unit: str | None = None) -> Duration | None:
+    """``duration.between`` (unit None) and ``inMonths`` / ``inDays`` / ``inSeconds``.
+
+    A value without a date borrows the other's date, a date without a time is
+    midnight, and a value without a zone is read in the other's zone; two zoned
+    values are compared as instants, with the second seen in the first's zone
+    for the calendar part (months, days).
+    """
+    if a is None or b is None:
+        return None
+    _check_temporal("duration.between", a, b)
+    pa, pb = _Point(a), _Point(b)
+    both_dates = pa.day is not None and pb.day is not None
+    if pa.day is None:
+        pa.day = pb.day if pb.day is not None else 0
+    if pb.day is None:
+        pb.day = pa.day
+    pa.nanos = pa.nanos or 0
+    pb.nanos = pb.nanos or 0
+    if pa.zoned and not pb.zoned:
+        pb.offset, pb.zone = pa.offset, pa.zone
+    elif pb.zoned and not pa.zoned:
+        pa.offset, pa.zone = pb.offset, pb.zone
+    ia, ib = pa.instant(), pb.instant()
+    if unit == "seconds" or not both_dates:
+        if unit in ("months", "days"):
+            return Duration(0, 0, 0)
+        return Duration(0, 0, 0, ib - ia)
+    d1, n1 = pa.day, pa.nanos
+    if pa.zoned and pb.zoned and (pa.offset, pa.zone) != (pb.offset, pb.zone):
+        moved = DateTime.of_instant(ib, pa.zone, pa.offset or 0)
+        d2, n2 = moved.epoch_day, moved.nanos
+    else:
+        d2, n2 = pb.day, pb.nanos
+    if unit == "days":
+        return Duration(0, _days_until(d1, n1, d2, n2), 0)
+    months = _months_until(d1, n1, d2, n2)
+    if unit == "months":
+        return Duration(months, 0, 0)
+    d1m = plus_months(d1, months)
+    days = _days_until(d1m, n1, d2, n2)
+    rest = ib - pa.at(d1m + days, n1)
+    return Duration(months, days, 0, rest)
+
+
+# --- the function table ------------------------------------------------------------------------
+
+
+def _constructor(kind: str) -> Callable[..., Any]:
+    def make(ctx: Any, *args: Any) -> Any:
+        if len(args) > 1:
+            raise CypherArgumentError(f"{kind}() takes at most one argument", "InvalidNumberOfArguments")
+        if not args:
+            return make(ctx, {})
+        v = args[0]
+        if v is None:
+            return None
+        if isinstance(v, str):
+            return {"date": parse_date, "localtime": parse_local_time,
+                    "time": lambda s: parse_time(s, default_offset(ctx)),
+                    "localdatetime": parse_local_datetime,
+                    "datetime": lambda s: parse_datetime(s, default_zone(ctx), default_offset(ctx)),
+                    "duration": parse_duration}[kind](v)
+        if isinstance(v, dict):
+            if kind == "duration":
+                return duration_from_map(v)
+            return {"date": date_from_map, "localtime": local_time_from_map, "time": time_from_map,
+                    "localdatetime": local_datetime_from_map,
+                    "datetime": datetime_from_map}[kind](v, ctx)
+        if isinstance(v, TemporalValue) and not isinstance(v, Duration):
+            if kind == "date":
+                return to_date(v)
+            if kind == "localtime":
+                return to_local_time(v)
+            if kind == "time":
+                return to_time(v, ctx)
+            if kind == "localdatetime":
+                return to_local_datetime(v)
+            if kind == "datetime":
+                return to_datetime(v, ctx)
+        if isinstance(v, Duration) and kind == "duration":
+            return v
+        raise CypherTypeError(f"{kind}() cannot take {type(v).__name__}", "InvalidArgumentType")
+
+    return make
+
+
+def _truncator(kind: str) -> Callable[..., Any]:
+    def trunc(ctx: Any, unit: Any, value: Any = None, fields: Any = None) -> Any:
+        if value is None and fields is None and unit is not None and not isinstance(unit, str):
+            raise CypherTypeError("truncate() expects a unit and a value", "InvalidArgumentType")
+        if fields is not None and not isinstance(fields, dict):
+            raise CypherTypeError("truncate() expects a map of fields", "InvalidArgumentType")
+        return truncate(kind, unit, value, fields, ctx)
+
+    return trunc
+
+
+def _between(unit: str | None) -> Callable[..., Any]:
+    def fn(ctx: Any, a: Any, b: Any) -> Any:
+        return duration_between(a, b, unit)
+
+    return fn
+
+
+def _from_epoch(ctx: Any, seconds: Any, nanos: Any = 0) -> Any:
+    if seconds is None or nanos is None:
+        return None
+    return DateTime.of_instant(_int_field("seconds", seconds) * NANOS_PER_SECOND + _int_field("nanos", nanos),
+                               None, 0)
+
+
+def _from_epoch_millis(ctx: Any, millis: Any) -> Any:
+    if millis is None:
+        return None
+    return DateTime.of_instant(_int_field("millis", millis) * 1_000_000, None, 0)
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+for _kind in ("date", "localtime", "time", "localdatetime", "datetime"):
+    _FUNCTIONS[_kind] = _constructor(_kind)
+    _FUNCTIONS[f"{_kind}.truncate"] = _truncator(_kind)
+    for _clock in ("transaction", "statement", "realtime"):
+        _FUNCTIONS[f"{_kind}.{_clock}"] = _constructor(_kind)
+_FUNCTIONS["duration"] = _constructor("duration")
+_FUNCTIONS["duration.between"] = _between(None)
+_FUNCTIONS["duration.inmonths"] = _between("months")
+_FUNCTIONS["duration.indays"] = _between("days")
+_FUNCTIONS["duration.inseconds"] = _between("seconds")
+_FUNCTIONS["datetime.fromepoch"] = _from_epoch
+_FUNCTIONS["datetime.fromepochmillis"] = _from_epoch_millis
+
+
+def _with_clock_argument(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``date.realtime('Europe/Berlin')``: the argument of a clock function is a time zone."""
+
+    def wrapped(ctx: Any, *args: Any) -> Any:
+        if args and isinstance(args[0], str):
+            return fn(ctx, {"timezone": args[0]})
+        return fn(ctx, *args)
+
+    return wrapped
+
+
+for _name in list(_FUNCTIONS):
+    if _name.endswith((".transaction", ".statement", ".realtime")):
+        _FUNCTIONS[_name] = _with_clock_argument(_FUNCTIONS[_name])
+
+
+def temporal_function(name: str) -> Callable[..., Any] | None:
+    """The implementation of a temporal function by (case-insensitive) name, or None."""
+    return _FUNCTIONS.get(name.lower())
+
+
+def temporal_rank(v: TemporalValue) -> int:
+    return _RANKS.get(v.type_name, 16)
+
+
 def from_python_temporal(v: Any) -> Any:
+    """Python date/time values passed as parameters -> engine values."""
+    if isinstance(v, _dt.datetime):
+        nanos = ((v.hour * 60 + v.minute) * 60 + v.second) * NANOS_PER_SECOND + v.microsecond * 1000
+        day = days_from_civil(v.year, v.month, v.day)
+        if v.tzinfo is None:
+            return LocalDateTime(day, nanos)
+        key = getattr(v.tzinfo, "key", None)
+        offset = int(v.utcoffset().total_seconds())  # type: ignore[union-attr]
+        return DateTime(day, nanos, offset, key)
+    if isinstance(v, _dt.date):
+        return Date(days_from_civil(v.year, v.month, v.day))
+    if isinstance(v, _dt.time):
+        nanos = ((v.hour * 60 + v.minute) * 60 + v.second) * NANOS_PER_SECOND + v.microsecond * 1000
+        if v.tzinfo is None:
+            return LocalTime(nanos)
+        return Time(nanos, int(v.utcoffset().total_seconds()))  # type: ignore[union-attr]
+    if isinstance(v, _dt.timedelta):
+        return Duration(0, v.days, v.seconds, v.microseconds * 1000)
     return None

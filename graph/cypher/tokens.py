@@ -45,7 +45,7 @@ class Token:
 
 # Longest operators first so that "<=" wins over "<".
 _OPERATORS = ("..", "<>", "!=", "<=", ">=", "=~", "+=", "(", ")", "[", "]", "{", "}", ",", ".",
-              ":", "|", ";", "=", "<", ">", "+", "-", "*", "/", "%", "^")
+              ":", "|", ";", "=", "<", ">", "+", "-", "*", "/", "%", "^", "&", "!")
 _DASHES = "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _LEFT_ARROWHEADS = "\u27e8\u3008\ufe64\uff1c"
 _RIGHT_ARROWHEADS = "\u27e9\u3009\ufe65\uff1e"

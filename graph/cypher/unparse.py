@@ -37,6 +37,8 @@ def unparse(e: Any) -> str:
     if isinstance(e, ast.IsNull):
         return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}NULL"
     if isinstance(e, ast.HasLabels):
+        if e.label_expr is not None:
+            return unparse(e.subject) + ":" + e.label_expr.text()
         return unparse(e.subject) + "".join(f":{label}" for label in e.labels)
     if isinstance(e, ast.ListLiteral):
         return "[" + ", ".join(unparse(x) for x in e.items) + "]"
@@ -76,10 +78,11 @@ def unparse(e: Any) -> str:
         where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
         return f"[{unparse_pattern(e.pattern)}{where} | {unparse(e.projection)}]"
     if isinstance(e, ast.Exists):
+        head = e.kind.upper()
         if e.patterns is None:
-            return "EXISTS { ... }"
+            return f"{head} {{ ... }}"
         where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
-        return "EXISTS { " + ", ".join(unparse_pattern(p) for p in e.patterns) + where + " }"
+        return f"{head} {{ " + ", ".join(unparse_pattern(p) for p in e.patterns) + where + " }"
     if isinstance(e, ast.MapProjection):
         items = []
         for kind, key, x in e.items:
@@ -93,6 +96,8 @@ def unparse_pattern(p: ast.PatternPart) -> str:
     out = []
     for i, node in enumerate(p.nodes):
         labels = "".join(f":{label}" for label in node.labels)
+        if node.label_expr is not None:
+            labels += ":" + node.label_expr.text()
         props = f" {unparse(node.properties)}" if node.properties is not None else ""
         out.append(f"({node.variable or ''}{labels}{props})")
         if i < len(p.rels):

@@ -14,6 +14,14 @@ from pathlib import Path
 from typing import IO
 
 
+def _default_mode(folder: bool = False) -> int:
+    """The mode a plain open()/mkdir() would give: temporary files are private (0600/0700),
+    but an export is an ordinary file that others may read."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if folder else 0o666) & ~umask
+
+
 @contextmanager
 def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -> Iterator[IO]:
     """Yield a file handle on a temporary sibling of ``path``; rename it into place on success.
@@ -33,7 +41,61 @@ def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def text_output(out: IO[str] | Path | str) -> Iterator[IO[str]]:
+    """A text stream to write to: ``out`` itself, or an atomic writer when it is a path.
+
+    Writers accept both so that ``relgraph export -o -`` streams to stdout while
+    ``-o FILE`` appears whole or not at all.
+    """
+    if isinstance(out, (str, Path)):
+        with atomic_writer(Path(out)) as fh:
+            yield fh
+    else:
+        yield out
+
+
+@contextmanager
+def atomic_directory(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``path``; on success it replaces ``path``.
+
+    Used for exports that are several files (neo4j-admin CSV). The old folder, if
+    any, is moved aside first and deleted only once the new one is in place, so a
+    failure at any point leaves either the old folder or the new one, never a mix.
+    """
+    import shutil
+
+    path = Path(path)
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} already exists (use --force to replace it)")
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(f"{path} exists and is not a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, _default_mode(folder=True))
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            os.replace(path, old / path.name)
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                os.replace(old / path.name, path)
+                raise
+            finally:
+                if not (old / path.name).exists():
+                    shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise

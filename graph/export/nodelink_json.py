@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..subgraph import Subgraph, sorted_labels
+from .atomic import text_output
+from .common import ExportError, describe_node, describe_rel, plain_properties
+
+__all__ = ["ExportError", "nodelink_data", "write_nodelink_json"]
 
 NODE_FIELDS = ("id", "labels")
 LINK_FIELDS = ("source", "target", "type")
-
-
-class ExportError(Exception):
-    pass
 
 
 def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None)
                 "JSON uses for structure; export it as JSON lines (--format jsonl) instead"
             )
         out_nodes.append({"id": ids[node.element_id], "labels": sorted_labels(node),
-                          **dict(sorted(node.items()))})
+                          **plain_properties(node, describe_node(node, ids))})
     out_links = []
     for rel in rels:
         clash = [f for f in LINK_FIELDS if f in rel]
@@ -46,7 +46,7 @@ def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None)
             )
         out_links.append({"source": ids[rel.start_node.element_id],
                           "target": ids[rel.end_node.element_id],
-                          "type": rel.type, **dict(sorted(rel.items()))})
+                          "type": rel.type, **plain_properties(rel, describe_rel(rel, ids))})
     return {"directed": True, "multigraph": True, "graph": dict(graph_attrs or {}),
             "nodes": out_nodes, "links": out_links}
 
@@ -55,13 +55,8 @@ def write_nodelink_json(subgraph: Subgraph, out: IO[str] | Path | str,
                         graph_attrs: dict[str, Any] | None = None) -> None:
     """Write pretty, key-sorted UTF-8 JSON so that exports diff cleanly."""
     data = nodelink_data(subgraph, graph_attrs)
-    if isinstance(out, (str, Path)):
-        from .atomic import atomic_writer
-
-        with atomic_writer(Path(out)) as fh:
-            _dump(data, fh)
-    else:
-        _dump(data, out)
+    with text_output(out) as fh:
+        _dump(data, fh)
 
 
 def _dump(data: dict[str, Any], fh: IO[str]) -> None:

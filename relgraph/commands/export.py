@@ -1,47 +1,96 @@
-"""relgraph export: write the graph to a file other tools read."""
+"""relgraph export: select a subgraph and write it in a format other graph tools read."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from relgraph.graph.export import EXPORTERS, export
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.export import EXPORTERS, export, format_for_path
+from relgraph.graph.select import SelectionError
+from relgraph.selection import (
+    SELECTION_HELP,
+    add_selection_arguments,
+    check_selection_arguments,
+    select_subgraph,
+)
 
-HELP = "write the graph to a file (node-link JSON)"
+HELP = "write the graph or a part of it as GraphML, GEXF, JSON, JSON lines, CSV or Cypher"
 DESCRIPTION = """\
-Write the graph in a format other tools read. Output is deterministic (same
-data, same bytes, whichever backend holds it) and written atomically: a failed
-export leaves no partial file. An existing file is kept unless --force.
+Select a subgraph (the whole graph by default) and write it in a format other
+tools read. Output is deterministic: the same data gives the same bytes,
+whichever backend holds it, in a stable order, so exports diff cleanly. It is
+written atomically: a failed export leaves no partial file. An existing output
+is kept unless --force. docs/export.md says what each format can and cannot hold;
+'relgraph load' reads every format back except gexf.
 
-Formats:
-""" + "\n".join(f"  {name:<8} {desc}" for name, (_, _, desc) in EXPORTERS.items())
+""" + SELECTION_HELP + """
+
+Formats (chosen by --format, else by the output's suffix):
+""" + "\n".join(f"  {f.name:<8} {f.description}" for f in EXPORTERS.values())
 EPILOG = """\
 examples:
-  relgraph export --format json -o korea-uzbekistan.json
-  relgraph export --format json -o - | jq '.nodes | length'
+  relgraph export -o graph.graphml                      whole graph, format from the suffix
+  relgraph export --around 'Islam Karimov' --depth 2 -o karimov.gexf
+  relgraph export --around Tashkent --types LOCATED_IN,SISTER_CITY_OF -o tashkent.json
+  relgraph export --labels Person,Office --format csv -o people/       a neo4j-admin folder
+  relgraph export --years 2010..2020 -o decade.zip                      CSV files in a zip
+  relgraph export --query ego-network --param name=Seoul -o seoul.jsonl  a script from queries/
+  relgraph export -e "MATCH p=(:Person)-[:MADE_VISIT]->() RETURN p" -o visits.cypher
+  relgraph export --format jsonl -o - | head -3                         to standard output
+  relgraph load graph.graphml                                           read an export back
 """
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=sorted(EXPORTERS), default="json",
-                        help="output format (default: json)")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="file to write, or - for standard output")
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH",
+                        help="file to write (a folder or .zip for csv), or - for standard output")
+    parser.add_argument("--format", choices=list(EXPORTERS), metavar="FORMAT",
+                        help=f"one of {', '.join(EXPORTERS)} (default: from the suffix of PATH; "
+                             "json for -)")
+    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    add_selection_arguments(parser)
+
+
+def choose_format(args: argparse.Namespace) -> str:
+    """--format, else the one the output's suffix names."""
+    from relgraph.cli import UsageError
+
+    fmt = args.format
+    if fmt is None:
+        fmt = "json" if args.output == "-" else format_for_path(Path(args.output))
+        if fmt is None:
+            raise UsageError(f"cannot tell the format from {args.output!r}; give --format "
+                             f"({', '.join(EXPORTERS)}) or a suffix such as .graphml")
+    if args.output == "-" and not EXPORTERS[fmt].stream:
+        raise UsageError(f"{fmt} writes several files; give -o FOLDER or -o FILE.zip instead of -")
+    if fmt == "csv" and Path(args.output).suffix.lower() == ".csv":
+        raise UsageError("csv writes nodes.csv and relationships.csv: give -o FOLDER or -o FILE.zip")
+    return fmt
 
 
 def run(args: argparse.Namespace, ctx) -> int:
+    from relgraph.cli import UsageError
+
+    problem = check_selection_arguments(args)
+    if problem:
+        raise UsageError(problem)
+    fmt = choose_format(args)
     store = ctx.store()
-    subgraph = Subgraph.from_store(store)
-    if not subgraph.nodes:
-        ctx.note("The graph is empty: nothing to export (run 'relgraph load' first).")
+    try:
+        subgraph = select_subgraph(store, args)
+    except SelectionError as exc:
+        print(f"relgraph export: error: {exc} (nothing was written)", file=ctx.err)
         return 1
+    if not subgraph.nodes:
+        what = "the graph is empty (run 'relgraph load' first)" if subgraph.description == "whole graph" \
+            else f"the selection ({subgraph.description}) is empty"
+        print(f"relgraph export: {what}; nothing was written", file=ctx.err)
+        return 1
+    summary = f"{len(subgraph.nodes):,} nodes and {len(subgraph.relationships):,} relationships"
     if args.output == "-":
-        EXPORTERS[args.format][0](subgraph, ctx.out)
+        EXPORTERS[fmt].writer(subgraph, ctx.out)
+        ctx.note(f"Wrote {summary} ({subgraph.description}) as {fmt}")
         return 0
     path = Path(args.output)
-    export(subgraph, args.format, path, overwrite=args.force)
-    ctx.note(f"Wrote {len(subgraph.nodes):,} nodes and {len(subgraph.relationships):,} "
-             f"relationships to {path} ({args.format})")
+    export(subgraph, fmt, path, overwrite=args.force)
+    ctx.note(f"Wrote {summary} ({subgraph.description}) to {path} ({fmt})")
     return 0

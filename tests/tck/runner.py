@@ -111,7 +111,7 @@ class _Run:
             return
         if text.startswith("having executed") or text.startswith("after having executed"):
             try:
-                self.target.execute(step.docstring or "", {})
+                self.target.setup(step.docstring or "")
             except TargetError as exc:
                 raise ScenarioFailed(f"setup query failed: {exc}") from None
             return
@@ -344,8 +344,8 @@ def report(outcomes: list[Outcome], verbose: bool = False, markdown: bool = Fals
         lines.append("| Feature folder | Passed | Total | % |")
         lines.append("|---|---:|---:|---:|")
         for folder, (p, t) in table.items():
-            lines.append(f"| {folder} | {p} | {t} | {100 * p / t:.0f}% |")
-        lines.append(f"| **Total** | **{p_all}** | **{t_all}** | **{100 * p_all / max(t_all, 1):.0f}%** |")
+            lines.append(f"| {folder} | {p} | {t} | {100 * p / t:.1f}% |")
+        lines.append(f"| **Total** | **{p_all}** | **{t_all}** | **{100 * p_all / max(t_all, 1):.1f}%** |")
     else:
         width = max([len(f) for f in table] + [5])
         for folder, (p, t) in table.items():

@@ -95,9 +95,13 @@ class Target:
     def execute(self, query: str, params: dict[str, Any]) -> QueryResult:
         raise NotImplementedError
 
+    def setup(self, query: str) -> None:
+        """Run a setup step ("having executed"); a target may build the graph another way."""
+        self.execute(query, {})
+
     def load_graph(self, name: str, cypher: str) -> None:
         """Set up a named TCK graph from its creation script."""
-        self.execute(cypher, {})
+        self.setup(cypher)
 
     def register_procedure(self, spec: ProcedureSpec) -> None:
         raise TargetUnsupported(f"target {self.name} cannot register procedures")

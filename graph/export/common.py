@@ -1,0 +1,209 @@
+"""What every exporter shares: the error type, value normalisation, property typing.
+
+Exporters see :class:`~relgraph.graph.types.Node` and ``Relationship`` values from
+either backend. Both hold what the data model allows (strings, integers, floats,
+booleans and flat lists of them), but a Cypher ``SET`` may have stored a temporal
+value or a tuple; :func:`plain_value` turns those into model values (ISO text,
+lists) once, so that no writer has to guess and every format writes the same thing.
+
+The type names here (``long``, ``double``, ``boolean``, ``string`` and lists of
+them) are Neo4j's, which GraphML (``attr.type``) and neo4j-admin CSV headers use too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..types import Entity, Node, Relationship
+
+
+class ExportError(Exception):
+    """The subgraph cannot be written in the chosen format; the message says what and where."""
+
+
+#: Neo4j's scalar type names, in the order used to sort columns and keys of one property.
+SCALAR_TYPES = ("boolean", "long", "double", "string")
+
+
+def plain_value(value: Any, where: str) -> Any:
+    """A model value (str, int, float, bool or a flat list of those) for any stored value.
+
+    Temporal values (Python ``date``/``datetime`` or the Neo4j driver's) become ISO
+    text, the form the curated data uses for dates; tuples become lists. NaN and
+    infinities are refused, as the model refuses them: no text format holds them.
+    """
+    if isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ExportError(f"{where} is {value!r}, which no export format can hold")
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [plain_value(item, where) for item in value]
+        kinds = {"number" if t in ("long", "double") else t for t in map(value_type, items)}
+        if len(kinds) > 1 or any(k.endswith("]") for k in kinds):
+            raise ExportError(f"{where} is a list mixing {' and '.join(sorted(kinds))}; "
+                              "Neo4j and every export format hold flat lists of one type")
+        return items
+    iso = getattr(value, "isoformat", None)
+    if callable(iso):
+        return str(iso())
+    if value is None:
+        raise ExportError(f"{where} is null")
+    raise ExportError(f"{where} has a value of type {type(value).__name__}, which no export format "
+                      "can hold")
+
+
+def plain_properties(entity: Entity, where: str) -> dict[str, Any]:
+    """An entity's properties as model values, sorted by name (the order every format writes)."""
+    return {name: plain_value(entity[name], f"{where}: property {name!r}") for name in sorted(entity)}
+
+
+def value_type(value: Any) -> str:
+    """Neo4j's type name for a model value: 'long', 'double[]', 'string[]', ...
+
+    An empty list has no item type; it is typed ``string[]``, as APOC does, and
+    :func:`merge_list_types` lets it join a property whose other lists say more.
+    A list mixing integers and floats (the model allows it) is ``double[]``.
+    """
+    if isinstance(value, list):
+        kinds = {value_type(item) for item in value}
+        if not kinds:
+            return "[]"
+        if kinds <= {"long", "double"}:
+            return "double[]" if "double" in kinds else "long[]"
+        return f"{kinds.pop()}[]"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"
+
+
+def merge_list_types(types: Iterable[str]) -> list[str]:
+    """The types one property needs columns or keys for, in a stable order.
+
+    An empty list ("[]") goes with any other list type; long[] and double[]
+    do not merge (that would turn integers into floats on the way back).
+    """
+    present = set(types)
+    if "[]" in present:
+        present.discard("[]")
+        if not any(t.endswith("[]") for t in present):
+            present.add("string[]")
+    return sorted(present, key=_type_order)
+
+
+def _type_order(type_name: str) -> tuple[bool, int]:
+    base = type_name.removesuffix("[]")
+    return (type_name.endswith("[]"), SCALAR_TYPES.index(base))
+
+
+@dataclass(frozen=True)
+class PropertyColumn:
+    """One typed property column (CSV) or key (GraphML, GEXF): a name and one type."""
+
+    name: str
+    type: str  # 'long', 'string[]', ...
+    qualified: bool  # True when the name has several types, so ids need the type too
+
+    @property
+    def is_list(self) -> bool:
+        return self.type.endswith("[]")
+
+    @property
+    def item_type(self) -> str:
+        return self.type.removesuffix("[]")
+
+    def accepts(self, value: Any) -> bool:
+        found = value_type(value)
+        return found == self.type or (found == "[]" and self.is_list)
+
+
+def property_columns(entities: Iterable[Mapping[str, Any]]) -> list[PropertyColumn]:
+    """The typed columns that hold every property of ``entities`` (already plain values).
+
+    A name whose values all have one type gets one column; a name with several
+    types (``scope`` is text on one node and a list on another) gets one column per
+    type, so nothing is converted. Sorted by name, then type.
+    """
+    seen: dict[str, set[str]] = {}
+    for properties in entities:
+        for name, value in properties.items():
+            seen.setdefault(name, set()).add(value_type(value))
+    columns = []
+    for name in sorted(seen):
+        types = merge_list_types(seen[name])
+        columns.extend(PropertyColumn(name, t, len(types) > 1) for t in types)
+    return columns
+
+
+def column_for(columns: Mapping[str, list[PropertyColumn]], name: str, value: Any) -> PropertyColumn:
+    """The column of ``columns[name]`` that holds ``value``."""
+    for column in columns[name]:
+        if column.accepts(value):
+            return column
+    raise AssertionError(f"no column for {name}={value!r}")  # property_columns saw every value
+
+
+def by_name(columns: Iterable[PropertyColumn]) -> dict[str, list[PropertyColumn]]:
+    grouped: dict[str, list[PropertyColumn]] = {}
+    for column in columns:
+        grouped.setdefault(column.name, []).append(column)
+    return grouped
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON, UTF-8 kept as is: how APOC writes lists into GraphML, and how we do."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def scalar_text(value: Any) -> str:
+    """A scalar as text in GraphML, GEXF and CSV: true/false, integers, shortest exact floats."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back to the same float
+    return str(value)
+
+
+# XML 1.0 cannot hold these characters at all, not even as character references.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def check_xml_text(text: str, where: str) -> str:
+    if _XML_ILLEGAL.search(text):
+        bad = _XML_ILLEGAL.search(text).group()  # type: ignore[union-attr]
+        raise ExportError(f"{where} contains the control character {bad!r}, which XML cannot hold; "
+                          "export as JSON, JSON lines or CSV instead")
+    return text
+
+
+def xml_text(text: str, where: str) -> str:
+    """Element content: &, <, > escaped; a carriage return kept (XML parsers would drop it)."""
+    check_xml_text(text, where)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def xml_attr(text: str, where: str) -> str:
+    """Attribute value in double quotes: line breaks and tabs as references, or parsers turn
+    them into spaces."""
+    return (xml_text(text, where).replace('"', "&quot;").replace("\n", "&#10;")
+            .replace("\t", "&#9;"))
+
+
+def describe_node(node: Node, ids: Mapping[str, str]) -> str:
+    return f"node {ids[node.element_id]!r}"
+
+
+def describe_rel(rel: Relationship, ids: Mapping[str, str]) -> str:
+    return (f"relationship ({ids[rel.start_node.element_id]})-[:{rel.type}]->"
+            f"({ids[rel.end_node.element_id]})" + (f" key {rel['key']!r}" if "key" in rel else ""))

@@ -1,0 +1,134 @@
+"""GEXF 1.3 for Gephi (0.9.3 and later): nodes, typed attributes and parallel, typed edges.
+
+GEXF cannot hold everything a property graph holds, so some things are converted
+on the way (docs/export.md lists them; tests/test_export_formats.py checks them):
+
+* **Labels** become the node attribute ``labels``, written ``:A:B`` as in GraphML, so
+  Gephi can filter and colour by them. The node's display ``label`` is its ``name``
+  (else its id).
+* **Relationship types** become the edge ``label`` and the edge ``kind``: GEXF 1.3
+  keeps parallel edges apart only when their kinds differ, so two relationships of
+  different types between the same nodes stay two edges. Parallel relationships of
+  the *same* type are both written, but Gephi merges them on import (its "edges
+  merge strategy"); use GraphML or JSON when they matter.
+* **Lists** become text: the compact JSON array (``["Navoi","Navoiy"]``) in a
+  ``string`` attribute. GEXF 1.3's list types have no agreed text form that
+  tools read alike, while JSON text reads back exactly (``json.loads``).
+* **Dates** are ISO text in relgraph (``1991-12``, ``2024-06-14``) and stay
+  ``string``: GEXF's ``date`` type needs full dates, and ``1991-12`` is not one.
+  Temporal values set through Cypher are written as ISO text too.
+* Integers are ``long``, floats ``double``, booleans ``boolean``; a property with
+  values of several types gets one attribute per type, titled alike.
+
+GEXF is for looking at the graph in Gephi; relgraph does not read it back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+from ..subgraph import Subgraph, sorted_labels
+from .atomic import text_output
+from .common import (
+    ExportError,
+    PropertyColumn,
+    by_name,
+    column_for,
+    describe_node,
+    describe_rel,
+    json_text,
+    plain_properties,
+    property_columns,
+    scalar_text,
+    xml_attr,
+)
+
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">\n'
+    "  <meta>\n    <creator>relgraph</creator>\n  </meta>\n"
+    '  <graph defaultedgetype="directed" mode="static">\n'
+)
+LABELS = "labels"
+
+
+def attribute_id(column: PropertyColumn) -> str:
+    """The property name; ``scope.string-list`` when a name has several types."""
+    return f"{column.name}.{column.type.replace('[]', '-list')}" if column.qualified else column.name
+
+
+def gexf_type(column: PropertyColumn) -> str:
+    return "string" if column.is_list else column.type
+
+
+def gexf_value(value: Any) -> str:
+    return json_text(value) if isinstance(value, list) else scalar_text(value)
+
+
+def _attributes(klass: str, columns: list[PropertyColumn], first: str | None) -> list[str]:
+    lines = [f'    <attributes class="{klass}">\n']
+    if first:
+        lines.append(f'      <attribute id="{first}" title="{first}" type="string"/>\n')
+    for column in columns:
+        aid = xml_attr(attribute_id(column), column.name)
+        title = xml_attr(column.name, column.name)
+        lines.append(f'      <attribute id="{aid}" title="{title}" type="{gexf_type(column)}"/>\n')
+    lines.append("    </attributes>\n")
+    return lines
+
+
+def _attvalues(values: list[tuple[str, str]], where: str) -> list[str]:
+    if not values:
+        return []
+    lines = ["        <attvalues>\n"]
+    for aid, text in values:
+        lines.append(f'          <attvalue for="{xml_attr(aid, where)}" value="{xml_attr(text, where)}"/>\n')
+    lines.append("        </attvalues>\n")
+    return lines
+
+
+def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
+    """Write ``subgraph`` as GEXF 1.3 to a path (atomically) or a text stream."""
+    nodes, rels, ids = subgraph.ordered()
+    rel_ids = subgraph.relationship_ids(rels, ids)
+    node_props = []
+    for node in nodes:
+        props = plain_properties(node, describe_node(node, ids))
+        if LABELS in props:
+            raise ExportError(f"{describe_node(node, ids)} has a property named 'labels', which the GEXF "
+                              "export uses for the node labels; export it as JSON lines instead")
+        node_props.append(props)
+    rel_props = [plain_properties(rel, describe_rel(rel, ids)) for rel in rels]
+    node_columns = property_columns(node_props)
+    edge_columns = property_columns(rel_props)
+
+    parts = [HEADER, *_attributes("node", node_columns, LABELS), *_attributes("edge", edge_columns, None)]
+    parts.append("    <nodes>\n")
+    node_by_name = by_name(node_columns)
+    for node, props in zip(nodes, node_props):
+        where = describe_node(node, ids)
+        name = props.get("name")
+        display = name if isinstance(name, str) else ids[node.element_id]
+        parts.append(f'      <node id="{xml_attr(ids[node.element_id], where)}" '
+                     f'label="{xml_attr(display, where)}">\n')
+        values = [(LABELS, "".join(f":{label}" for label in sorted_labels(node)))]
+        values += [(attribute_id(column_for(node_by_name, k, v)), gexf_value(v)) for k, v in props.items()]
+        parts += _attvalues(values, where)
+        parts.append("      </node>\n")
+    parts.append("    </nodes>\n    <edges>\n")
+    edge_by_name = by_name(edge_columns)
+    for rel, props in zip(rels, rel_props):
+        where = describe_rel(rel, ids)
+        rel_type = xml_attr(rel.type, where)
+        parts.append(f'      <edge id="{xml_attr(rel_ids[rel.element_id], where)}" '
+                     f'source="{xml_attr(ids[rel.start_node.element_id], where)}" '
+                     f'target="{xml_attr(ids[rel.end_node.element_id], where)}" '
+                     f'label="{rel_type}" kind="{rel_type}">\n')
+        values = [(attribute_id(column_for(edge_by_name, k, v)), gexf_value(v)) for k, v in props.items()]
+        parts += _attvalues(values, where)
+        parts.append("      </edge>\n")
+    parts.append("    </edges>\n  </graph>\n</gexf>\n")
+    with text_output(out) as fh:
+        fh.write("".join(parts))

@@ -1,0 +1,74 @@
+"""One self-contained HTML file per view: every script, style and datum inline, text escaped.
+
+The file must open from a USB stick on a machine without network, and must
+not run anything a name in the data smuggles in. So:
+
+* vis-network, its stylesheet and our script and style are inline; the page
+  references no URL at all, and a Content-Security-Policy allows only these
+  exact scripts (by hash) and no connection, image or font from anywhere.
+* Title and caption go through Jinja's autoescaping; the data goes in as JSON
+  inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
+  written as ``\\u003c``-style escapes, so no text can close that element.
+* The file is written as UTF-8 whatever the platform's default encoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..export.atomic import atomic_writer
+from . import assets
+from .data import ViewData
+
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that can sit inside a <script> element: no '<', '>' or '&' left unescaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
+
+
+def _sha256(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+def content_security_policy(scripts: list[str]) -> str:
+    """Only our inline scripts run; nothing is fetched from anywhere (data: images are vis's icons)."""
+    return ("default-src 'none'; "
+            f"script-src {' '.join(_sha256(s) for s in scripts)}; "
+            "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+            "connect-src 'none'; form-action 'none'; base-uri 'none'")
+
+
+def render_html(view: ViewData) -> str:
+    """The whole page as text."""
+    from relgraph import __version__
+
+    vis_js, vis_css = assets.vis_network()
+    view_js = assets.own("view.js")
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    template = env.from_string(assets.own("template.html"))
+    return template.render(
+        title=view.title, caption=view.caption, version=__version__,
+        csp=content_security_policy([vis_js, view_js]),
+        vis_css=Markup(vis_css), view_css=Markup(assets.own("view.css")),
+        vis_js=Markup(vis_js), view_js=Markup(view_js),
+        data=Markup(json_for_script(view.to_json())),
+    )
+
+
+def write_view(view: ViewData, path: Path, *, overwrite: bool = False) -> int:
+    """Write the page to ``path`` as UTF-8, atomically; returns the size in bytes."""
+    page = render_html(view).encode("utf-8")
+    with atomic_writer(path, binary=True, overwrite=overwrite) as fh:
+        fh.write(page)
+    return len(page)

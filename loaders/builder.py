@@ -1,0 +1,81 @@
+"""What every file reader does once it has labels and properties, written once.
+
+Readers of exported formats (node-link JSON, JSON lines, GraphML, neo4j-admin
+CSV) differ in how they parse, not in what follows: a node's id becomes its key
+unless it has one, the model checks names and values, a repeated id is an error,
+relationships find their endpoints by id and get a derived key when they have
+none. Every problem is collected with its place in the file, so that nothing
+loads when anything is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+from relgraph.graph.model import (
+    GraphBatch,
+    LoadError,
+    ModelError,
+    NodeRef,
+    NodeSpec,
+    RelKeys,
+    RelSpec,
+)
+
+
+class BatchBuilder:
+    def __init__(self, source: str, problems: list[str] | None = None):
+        self.batch = GraphBatch(source=source)
+        self.problems: list[str] = problems if problems is not None else []
+        self._refs: dict[Hashable, NodeRef] = {}
+        self._keys = RelKeys()
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
+    def add_node(self, node_id: Hashable, labels: Iterable[str], properties: Mapping[str, Any],
+                 where: str, *, shown_id: str | None = None) -> None:
+        """A node known in the file as ``node_id``; its text becomes the key when there is none.
+
+        ``shown_id`` names the id in a duplicate message (":ID 'x' in ID space P").
+        """
+        props = dict(properties)
+        props.setdefault("key", str(node_id))
+        try:
+            spec = NodeSpec(list(labels), props, origin=where)
+        except ModelError as exc:
+            self.problems.append(f"{where}: {exc}")
+            return
+        if node_id in self._refs:
+            self.problems.append(f"{where}: duplicate {shown_id or f'node id {node_id!r}'}")
+            return
+        self._refs[node_id] = spec.ref
+        self.batch.nodes.append(spec)
+
+    def endpoint(self, node_id: Hashable, missing: str) -> NodeRef | None:
+        """The node the file calls ``node_id``; records ``missing`` when there is none."""
+        ref = self._refs.get(node_id)
+        if ref is None:
+            self.problems.append(missing)
+        return ref
+
+    def add_relationship(self, rel_type: str, start: NodeRef | None, end: NodeRef | None,
+                         properties: Mapping[str, Any], where: str) -> None:
+        """Skips quietly when an endpoint is missing: ``endpoint`` already said why."""
+        if start is None or end is None:
+            return
+        props = dict(properties)
+        if "key" not in props:
+            props["key"] = self._keys(start, rel_type, end)
+        try:
+            self.batch.relationships.append(RelSpec(rel_type, start, end, props, origin=where))
+        except ModelError as exc:
+            self.problems.append(f"{where}: {exc}")
+
+    def finish(self) -> GraphBatch:
+        """The batch, or LoadError with every problem found."""
+        if self.problems:
+            raise LoadError(self.problems)
+        self.batch.validate()
+        return self.batch

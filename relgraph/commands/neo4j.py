@@ -1,0 +1,133 @@
+"""relgraph neo4j: start, stop or check a local Neo4j 5.26 server, without Docker.
+
+A thin wrapper around ``tools/neo4j/neo4j-server`` (see tools/neo4j/README.md), so
+users, the test suite (tests/conftest.py, tools/run-tests) and the benchmark all
+start the server the same way. The helpers here are importable for that reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+from relgraph.graph.store import StoreError
+
+HELP = "start, stop or check a local Neo4j server (no Docker needed)"
+DESCRIPTION = """\
+Run a real Neo4j 5.26 LTS server with APOC on this machine, without Docker:
+Bolt on 127.0.0.1, no authentication, data in tools/neo4j/run/ (or --home).
+Needs Java 17 and Maven. The FIRST start fetches the Neo4j and APOC jars with
+Maven (about 125 MB, once, cached in ~/.m2); later starts take about 10 s.
+'start' prints the Bolt URI on stdout. With Docker, 'docker compose up -d' in the
+repository runs the official image instead (see README.md)."""
+EPILOG = """\
+examples:
+  relgraph neo4j start                   bolt://127.0.0.1:7687; relgraph then uses it by default
+  relgraph neo4j status                  exit status 0 when running, 3 when not
+  relgraph neo4j stop
+  relgraph neo4j start --port 7688 --home /tmp/scratch-neo4j
+  NEO4J_URI=bolt://127.0.0.1:7688 relgraph --backend neo4j stats
+"""
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+
+
+class ServerError(StoreError):
+    """The local server could not be started, stopped or found."""
+
+
+def server_script() -> Path:
+    """tools/neo4j/neo4j-server of this checkout ($RELGRAPH_NEO4J_SERVER overrides)."""
+    override = os.environ.get("RELGRAPH_NEO4J_SERVER")
+    script = Path(override) if override else (
+        Path(__file__).resolve().parents[2] / "tools" / "neo4j" / "neo4j-server")
+    if not script.is_file():
+        raise ServerError(
+            f"the local Neo4j launcher is not at {script}: 'relgraph neo4j' needs a relgraph source "
+            "checkout (tools/neo4j/). With Docker, run 'docker compose up -d' in the checkout, or "
+            "point NEO4J_URI at any Neo4j 5 server")
+    return script
+
+
+def needs_first_build() -> bool:
+    """True before the jars were ever fetched, when 'start' runs Maven first."""
+    return not (server_script().parent / "lib" / ".build-stamp").exists()
+
+
+def server_command(action: str, port: int | None = None, home: Path | str | None = None) -> list[str]:
+    command = [str(server_script()), action]
+    if port is not None:
+        command += ["--port", str(port)]
+    if home is not None:
+        command += ["--home", str(home)]
+    return command
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the kernel's pick)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int, home: Path | str, attempts: int = 3) -> str:
+    """Start a server (for tests and the benchmark) and return its Bolt URI.
+
+    ``port=0`` picks a free port, retrying with another if someone takes it
+    between the pick and the start. Raises ServerError with the launcher's output.
+    """
+    output = ""
+    for _ in range(attempts):
+        chosen = port or free_port()
+        proc = subprocess.run(server_command("start", chosen, home), capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL)
+        if proc.returncode == 0:
+            return proc.stdout.strip().splitlines()[-1]
+        output = proc.stderr
+        if port or "already in use" not in output:
+            break
+    raise ServerError(f"could not start Neo4j (home {home}):\n{output}")
+
+
+def stop_server(home: Path | str) -> None:
+    subprocess.run(server_command("stop", home=home), capture_output=True, text=True,
+                   stdin=subprocess.DEVNULL, check=False)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("start", "stop", "status"))
+    parser.add_argument("--port", type=int,
+                        help="Bolt port for start (default: $RELGRAPH_NEO4J_PORT or 7687)")
+    parser.add_argument("--home", type=Path,
+                        help="data, logs and pid file (default: $RELGRAPH_NEO4J_HOME or "
+                             "tools/neo4j/run/); stop and status need the same one as start")
+
+
+def run(args: argparse.Namespace, ctx) -> int:
+    if args.action == "start" and needs_first_build():
+        print("relgraph neo4j: first start: fetching the Neo4j 5.26 and APOC jars with Maven "
+              "(about 125 MB, once; needs Java 17 and Maven), then starting ...", file=ctx.err)
+    proc = subprocess.Popen(server_command(args.action, args.port, args.home), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None and proc.stdout is not None
+    progress: list[str] = []
+    for line in proc.stderr:  # the launcher's progress, as it happens
+        progress.append(line)
+        if not args.quiet:
+            ctx.err.write(line)
+            ctx.err.flush()
+    out = proc.stdout.read()
+    code = proc.wait()
+    if code and args.quiet:  # a failure is shown even when asked to be quiet
+        ctx.err.writelines(progress)
+    ctx.out.write(out)
+    if args.action == "start" and code == 0:
+        uri = out.strip().splitlines()[-1]
+        hint = ("relgraph uses it by default (--backend auto)" if uri == DEFAULT_URI
+                else f"use it with: export NEO4J_URI={uri}")
+        ctx.note(f"Neo4j is running at {uri}; {hint}. Stop it with 'relgraph neo4j stop"
+                 f"{f' --home {args.home}' if args.home else ''}'.")
+    return code

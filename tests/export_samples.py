@@ -1,0 +1,95 @@
+"""Sample graphs and comparisons shared by the export, round-trip and APOC tests.
+
+``awkward_batch`` holds what exports get wrong: lists of every item type and empty
+lists, ISO dates, floats that print oddly, integers beyond 32 bits, unicode,
+empty strings, text with commas, quotes, XML specials, tabs and line breaks, a
+property with values of different types on different nodes, several labels, and
+parallel relationships of one type between the same nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relgraph.graph.model import GraphBatch, NodeRef, NodeSpec, RelSpec
+from relgraph.graph.store import GraphStore
+
+LEADER = {
+    "key": "islam-karimov",
+    "name": "Islam “Karimov”, <&> 'Jr.'",
+    "aliases": ["Karimov", "Каримов", "a,b", 'quote"d', "Ислам Каримов"],
+    "year": 1938,
+    "height": 1.75,
+    "ratio": 1e-7,
+    "huge": 1.5e300,
+    "whole": 2.0,
+    "negative": -3,
+    "valueUsd": 7_700_000_000,
+    "active": True,
+    "retired": False,
+    "empty": "",
+    "date": "1991-12-08",
+    "month": "1991-12",
+    "nums": [1, 2, 3],
+    "floats": [0.5, 2.0, -1.25],
+    "flags": [True, False],
+    "nothing": [],
+    "multiline": "line one\nline two\tand a tab\r\nend",
+    "padded": "  spaced  ",
+}
+
+
+def awkward_batch() -> GraphBatch:
+    batch = GraphBatch(source="awkward sample")
+    batch.nodes = [
+        NodeSpec(["Person", "Leader"], dict(LEADER)),
+        NodeSpec(["City"], {"key": "tashkent", "name": "Tashkent", "scope": "Central Asia",
+                            "population": 2_956_384, "aliases": ["Toshkent"]}),
+        NodeSpec(["City"], {"key": "seoul", "name": "서울 Seoul", "scope": ["East Asia", "Korea"],
+                            "aliases": []}),
+        NodeSpec(["Event", "Visit"], {"key": "visit-1992", "name": "State visit (1992)", "year": 1992,
+                                      "date": "1992-06", "datePrecision": "month"}),
+        NodeSpec(["Institution", "Company"], {"key": "o'brien & co", "name": "O'Brien & Co; Ltd."}),
+    ]
+    karimov, visit = NodeRef("Person", "islam-karimov"), NodeRef("Event", "visit-1992")
+    seoul, tashkent = NodeRef("City", "seoul"), NodeRef("City", "tashkent")
+    company = NodeRef("Institution", "o'brien & co")
+    batch.relationships = [
+        RelSpec("MADE_VISIT", karimov, visit, {"key": "made-visit", "years": [1992, 1993], "weight": 0.5}),
+        RelSpec("SISTER_CITY_OF", seoul, tashkent, {"key": "sister-1", "year": 2010, "note": ""}),
+        RelSpec("SISTER_CITY_OF", seoul, tashkent, {"key": "sister-2", "year": 2010, "note": "renewed"}),
+        RelSpec("SISTER_CITY_OF", tashkent, seoul, {"key": "sister-back", "year": 2010}),
+        RelSpec("TOOK_PLACE_IN", visit, seoul, {"key": "took-place", "quote": "He visited “Seoul”, twice."}),
+        RelSpec("LOCATED_IN", company, tashkent, {"key": "located", "since": "2001-03-01",
+                                                  "sectors": ["trade", "Торговля"], "share": 12.5}),
+    ]
+    batch.validate()
+    return batch
+
+
+def typed(value: Any) -> Any:
+    """A value with its type, so 1, 1.0 and True do not compare equal."""
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(typed(v) for v in value))
+    return (type(value).__name__, value)
+
+
+def typed_properties(properties: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, typed(v)) for k, v in properties.items()))
+
+
+def graph_view(store: GraphStore) -> tuple[list, list]:
+    """Everything that identifies the graph's content, with types, independent of element ids."""
+    nodes = sorted((tuple(sorted(n.labels)), typed_properties(dict(n.items()))) for n in store.nodes())
+    rels = sorted((r.start_node["key"], r.type, r.end_node["key"], typed_properties(dict(r.items())))
+                  for r in store.relationships())
+    return nodes, rels
+
+
+def reversed_batch(batch: GraphBatch) -> GraphBatch:
+    """The same data in the opposite order (other element ids, other insertion order)."""
+    out = GraphBatch(source=batch.source)
+    out.nodes = list(reversed(batch.nodes))
+    out.relationships = list(reversed(batch.relationships))
+    return out
+

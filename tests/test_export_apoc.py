@@ -1,0 +1,210 @@
+"""Exports checked against a real Neo4j 5.26 with APOC 5.26, through APOC's own importers.
+
+GraphML goes through ``apoc.import.graphml(file, {readLabels: true})``, JSON lines
+through ``apoc.import.json``, the Cypher script through the driver as cypher-shell
+would run it; then what Neo4j holds is compared, with types, to the original. The
+other direction too: what APOC exports, relgraph's readers load.
+
+The server: $RELGRAPH_TEST_NEO4J_URI when set (the shared fixture the Neo4j
+backend brings), else one started here by tools/neo4j/neo4j-server on a free port
+and a temporary home, stopped at the end. If it cannot start, these tests fail:
+they never skip and use no mocks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import neo4j
+import pytest
+from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.export import export
+from relgraph.graph.export.cypher_script import cypher_statements
+from relgraph.graph.select import ego_network, resolve_entity
+from relgraph.graph.statements import is_schema_command
+from relgraph.graph.subgraph import Subgraph
+from relgraph.loaders import read_sources
+
+from .export_neo4j import ServerError, neo4j_view, start_neo4j, stop_neo4j
+from .export_samples import awkward_batch, graph_view
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("RELGRAPH_TEST_NEO4J_URI")
+    if given:
+        yield given
+        return
+    home = tmp_path_factory.mktemp("neo4j-export-home")
+    try:
+        uri = start_neo4j(home)
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield uri
+    finally:
+        stop_neo4j(home)
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_uri: str) -> Iterator[neo4j.Driver]:
+    with neo4j.GraphDatabase.driver(neo4j_uri, auth=None) as drv:
+        drv.verify_connectivity()
+        yield drv
+
+
+@pytest.fixture
+def db(driver: neo4j.Driver) -> neo4j.Driver:
+    """An empty database: no nodes, no constraints."""
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    names = [r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records]
+    for name in names:
+        driver.execute_query(f"DROP CONSTRAINT `{name}`")
+    return driver
+
+
+@pytest.fixture
+def awkward_store() -> NetworkxStore:
+    store = NetworkxStore()
+    store.load(awkward_batch())
+    return store
+
+
+def apoc_import_graphml(driver: neo4j.Driver, path: Path) -> None:
+    driver.execute_query("CALL apoc.import.graphml($path, {readLabels: true, storeNodeIds: false})",
+                         path=str(path))
+
+
+def apoc_import_json(driver: neo4j.Driver, subgraph: Subgraph, path: Path) -> None:
+    """apoc.import.json needs a uniqueness constraint on neo4jImportId for every label it meets,
+    and leaves that property on each node. Its ``cleanup: true`` option would remove it, but in
+    APOC 5.26.19 it also drops the relationships (tested below), so the test removes it itself."""
+    for label in sorted({label for node in subgraph.nodes for label in node.labels}):
+        driver.execute_query(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{label}) "
+                             "REQUIRE n.neo4jImportId IS UNIQUE")
+    driver.execute_query("CALL apoc.import.json($path)", path=str(path))
+    driver.execute_query("MATCH (n) REMOVE n.neo4jImportId")
+
+
+def run_script_like_cypher_shell(driver: neo4j.Driver, statements: list[str]) -> int:
+    """Schema commands each on their own (Neo4j refuses them in a transaction that writes data),
+    then every data statement in one transaction. Returns how many entities were created."""
+    created = 0
+    for statement in statements:
+        if is_schema_command(statement):
+            driver.execute_query(statement)
+    with driver.session() as session, session.begin_transaction() as tx:
+        for statement in statements:
+            if not is_schema_command(statement):
+                counters = tx.run(statement).consume().counters
+                created += counters.nodes_created + counters.relationships_created
+        tx.commit()
+    return created
+
+
+# --- relgraph exports into Neo4j --------------------------------------------------------
+
+
+def test_apoc_imports_our_graphml(db, awkward_store, tmp_path):
+    path = tmp_path / "g.graphml"
+    export(Subgraph.from_store(awkward_store), "graphml", path)
+    apoc_import_graphml(db, path)
+    assert neo4j_view(db) == graph_view(awkward_store)
+
+
+def test_apoc_imports_our_graphml_of_the_article(db, article_store, tmp_path):
+    path = tmp_path / "g.graphml"
+    export(Subgraph.from_store(article_store), "graphml", path)
+    apoc_import_graphml(db, path)
+    assert neo4j_view(db) == graph_view(article_store)
+
+
+def test_apoc_imports_our_json_lines(db, awkward_store, tmp_path):
+    path = tmp_path / "g.jsonl"
+    subgraph = Subgraph.from_store(awkward_store)
+    export(subgraph, "jsonl", path)
+    apoc_import_json(db, subgraph, path)
+    assert neo4j_view(db) == graph_view(awkward_store)
+
+
+def test_apoc_imports_our_json_lines_of_a_selection(db, article_store, tmp_path):
+    subgraph = ego_network(article_store, resolve_entity(article_store, "Islam Karimov"), 2)
+    path = tmp_path / "k.jsonl"
+    export(subgraph, "jsonl", path)
+    apoc_import_json(db, subgraph, path)
+    expected = NetworkxStore()
+    expected.load(read_sources([path]))
+    assert neo4j_view(db) == graph_view(expected)
+    assert len(neo4j_view(db)[0]) == len(subgraph.nodes)
+
+
+def test_apoc_json_cleanup_option_loses_relationships(db, awkward_store, tmp_path):
+    """Why apoc_import_json removes neo4jImportId itself: APOC 5.26.19's own cleanup drops every
+    relationship. If this starts failing, APOC fixed it and the option can be used."""
+    path = tmp_path / "g.jsonl"
+    subgraph = Subgraph.from_store(awkward_store)
+    export(subgraph, "jsonl", path)
+    for label in sorted({label for node in subgraph.nodes for label in node.labels}):
+        db.execute_query(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{label}) REQUIRE n.neo4jImportId IS UNIQUE")
+    db.execute_query("CALL apoc.import.json($path, {cleanup: true})", path=str(path))
+    nodes, rels = neo4j_view(db)
+    assert len(nodes) == 5 and rels == []
+
+
+def test_the_cypher_script_recreates_the_graph_in_neo4j(db, awkward_store):
+    statements = cypher_statements(Subgraph.from_store(awkward_store))
+    assert run_script_like_cypher_shell(db, statements) == 5 + 6
+    assert neo4j_view(db) == graph_view(awkward_store)
+    assert run_script_like_cypher_shell(db, statements) == 0  # idempotent
+    assert neo4j_view(db) == graph_view(awkward_store)
+    constraints = db.execute_query("SHOW CONSTRAINTS YIELD labelsOrTypes, properties").records
+    assert sorted((r["labelsOrTypes"][0], r["properties"][0]) for r in constraints) == [
+        ("City", "key"), ("Company", "key"), ("Event", "key"), ("Leader", "key")]
+
+
+def test_the_cypher_script_of_the_article_in_neo4j(db, article_store):
+    statements = cypher_statements(Subgraph.from_store(article_store))
+    assert run_script_like_cypher_shell(db, statements) == 144 + 280
+    assert neo4j_view(db) == graph_view(article_store)
+
+
+# --- APOC's exports into relgraph -------------------------------------------------------
+
+
+def _fill_neo4j(db: neo4j.Driver, store: NetworkxStore, tmp_path: Path) -> None:
+    """Through APOC's GraphML import: the fastest way in, and shown faithful above."""
+    path = tmp_path / "fill.graphml"
+    export(Subgraph.from_store(store), "graphml", path)
+    apoc_import_graphml(db, path)
+
+
+def test_relgraph_reads_apocs_graphml(db, article_store, tmp_path):
+    """Everything comes back typed, except a property with values of several types: APOC declares
+    no key for it (``scope`` is text on some statistics and a list on one agreement), so both
+    APOC's importer and relgraph's read the list as its JSON text. relgraph's own GraphML declares
+    one key per type instead (tests/test_export_formats.py)."""
+    _fill_neo4j(db, article_store, tmp_path)
+    path = tmp_path / "apoc.graphml"
+    db.execute_query("CALL apoc.export.graphml.all($path, {useTypes: true})", path=str(path))
+    assert '<key id="scope"' not in path.read_text(encoding="utf-8")
+    loaded = NetworkxStore()
+    loaded.load(read_sources([path]))
+    scopes = {n["key"]: n["scope"] for n in loaded.nodes() if "scope" in n}
+    assert json.loads(scopes["contract-2025-urgench-airport"])[0] == "construction of a new runway"
+    assert scopes["statistic-largest-trading-partner-central-asia"] == "Central Asia"
+    without_scope = lambda view: ([(labels, tuple(p for p in props if p[0] != "scope"))  # noqa: E731
+                                   for labels, props in view[0]], view[1])
+    assert without_scope(graph_view(loaded)) == without_scope(graph_view(article_store))
+
+
+def test_relgraph_reads_apocs_json(db, awkward_store, tmp_path):
+    """apoc.export.json.all writes JSON lines (into a .json file, which relgraph load sniffs)."""
+    _fill_neo4j(db, awkward_store, tmp_path)
+    path = tmp_path / "apoc.json"
+    db.execute_query("CALL apoc.export.json.all($path, {})", path=str(path))
+    loaded = NetworkxStore()
+    loaded.load(read_sources([path]))
+    assert graph_view(loaded) == graph_view(awkward_store)

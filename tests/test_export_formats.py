@@ -1,0 +1,332 @@
+"""What each exporter writes: structure other tools rely on, conversions, determinism, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+import zipfile
+
+import networkx as nx
+import pytest
+from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.export import EXPORTERS, ExportError, export
+from relgraph.graph.export.admin_csv import admin_csv_files
+from relgraph.graph.export.cypher_script import cypher_statements, literal, merge_labels
+from relgraph.graph.export.jsonl import jsonl_lines
+from relgraph.graph.statements import is_schema_command, split_statements, unique_constraint
+from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.types import Node, Relationship
+from relgraph.loaders import read_sources
+
+from .export_samples import LEADER, awkward_batch, reversed_batch
+
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+GEXF = "{http://gexf.net/1.3}"
+FILE_NAMES = {"json": "g.json", "jsonl": "g.jsonl", "graphml": "g.graphml", "gexf": "g.gexf",
+              "csv": "g.zip", "cypher": "g.cypher"}
+
+
+@pytest.fixture
+def awkward() -> Subgraph:
+    store = NetworkxStore()
+    store.load(awkward_batch())
+    return Subgraph.from_store(store)
+
+
+def written(subgraph: Subgraph, fmt: str) -> str:
+    out = io.StringIO()
+    EXPORTERS[fmt].writer(subgraph, out)
+    return out.getvalue()
+
+
+# --- determinism ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(FILE_NAMES))
+def test_same_data_same_bytes_whatever_the_load_order(fmt, tmp_path, article_batch):
+    """Exported twice, and from a store loaded in the opposite order (other element ids)."""
+    first, second = NetworkxStore(), NetworkxStore()
+    first.load(article_batch)
+    second.load(reversed_batch(article_batch))
+    paths = [tmp_path / f"{i}-{FILE_NAMES[fmt]}" for i in range(3)]
+    export(Subgraph.from_store(first), fmt, paths[0])
+    export(Subgraph.from_store(first), fmt, paths[1])
+    export(Subgraph.from_store(second), fmt, paths[2])
+    assert paths[0].read_bytes() == paths[1].read_bytes() == paths[2].read_bytes()
+
+
+def test_reversed_load_really_changes_element_ids(article_batch):
+    first, second = NetworkxStore(), NetworkxStore()
+    first.load(article_batch)
+    second.load(reversed_batch(article_batch))
+    key_to_id = lambda store: {n["key"]: n.element_id for n in store.nodes()}  # noqa: E731
+    assert key_to_id(first) != key_to_id(second)
+
+
+def test_csv_folder_and_zip_hold_the_same_files(tmp_path, awkward):
+    export(awkward, "csv", tmp_path / "folder")
+    export(awkward, "csv", tmp_path / "g.zip")
+    with zipfile.ZipFile(tmp_path / "g.zip") as archive:
+        zipped = {name: archive.read(name) for name in archive.namelist()}
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+    assert zipped == {p.name: p.read_bytes() for p in (tmp_path / "folder").iterdir()}
+
+
+def test_exports_are_readable_by_others(tmp_path, awkward):
+    """Temporary files are private; the finished export gets ordinary permissions."""
+    export(awkward, "graphml", tmp_path / "g.graphml")
+    export(awkward, "csv", tmp_path / "folder")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "g.graphml").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert (tmp_path / "folder").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+# --- GraphML ----------------------------------------------------------------------------
+
+
+def test_graphml_follows_apocs_layout(awkward):
+    root = ET.fromstring(written(awkward, "graphml"))
+    keys = {(k.get("for"), k.get("attr.name"), k.get("id")): k for k in root.iter(f"{GRAPHML}key")}
+    assert keys[("node", "labels", "labels")].get("attr.type") == "string"
+    assert keys[("edge", "label", "label")].get("attr.type") == "string"
+    assert keys[("node", "year", "n.year")].get("attr.type") == "long"
+    assert keys[("node", "height", "n.height")].get("attr.type") == "double"
+    assert keys[("node", "active", "n.active")].get("attr.type") == "boolean"
+    aliases = keys[("node", "aliases", "n.aliases")]
+    assert (aliases.get("attr.type"), aliases.get("attr.list")) == ("string", "string")
+    assert keys[("node", "nums", "n.nums")].get("attr.list") == "long"
+    assert keys[("edge", "years", "e.years")].get("attr.list") == "long"
+    # scope is text on one city and a list on another: one key per type, same attr.name
+    assert keys[("node", "scope", "n.scope.string")].get("attr.type") == "string"
+    assert keys[("node", "scope", "n.scope.string-list")].get("attr.list") == "string"
+    ids = [k.get("id") for k in root.iter(f"{GRAPHML}key")]
+    assert len(ids) == len(set(ids)), "key ids must be unique (APOC's own are not)"
+
+    leader = next(n for n in root.iter(f"{GRAPHML}node") if n.get("id") == "islam-karimov")
+    assert leader.get("labels") == ":Leader:Person"
+    data = {d.get("key"): d.text or "" for d in leader}
+    assert data["labels"] == ":Leader:Person"
+    assert json.loads(data["n.aliases"]) == LEADER["aliases"]
+    assert data["n.nothing"] == "[]" and data["n.empty"] == ""
+    assert data["n.multiline"] == LEADER["multiline"]  # the CR survives XML parsing
+    assert data["n.huge"] == "1.5e+300" and data["n.valueUsd"] == "7700000000"
+    edges = [e for e in root.iter(f"{GRAPHML}edge") if e.get("label") == "SISTER_CITY_OF"]
+    assert [e.get("id") for e in edges] == ["sister-1", "sister-2", "sister-back"]
+
+
+def test_networkx_reads_the_graphml(tmp_path, awkward):
+    export(awkward, "graphml", tmp_path / "g.graphml")
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    assert isinstance(g, nx.MultiDiGraph) and g.number_of_edges() == 6
+    assert g.nodes["islam-karimov"]["year"] == 1938
+    assert g.nodes["islam-karimov"]["labels"] == ":Leader:Person"
+    assert json.loads(g.nodes["islam-karimov"]["aliases"]) == LEADER["aliases"]
+    assert g.number_of_edges("seoul", "tashkent") == 2  # parallel relationships of one type
+
+
+def test_graphml_refuses_a_property_that_collides_with_labels(tmp_path):
+    node = Node("1", ["Thing"], {"key": "a", "labels": "mine"})
+    with pytest.raises(ExportError, match=r"node 'a' has a property named 'labels'.*JSON lines"):
+        export(Subgraph([node]), "graphml", tmp_path / "g.graphml")
+    assert not list(tmp_path.iterdir())
+    a, b = Node("1", ["T"], {"key": "a"}), Node("2", ["T"], {"key": "b"})
+    rel = Relationship("1", "R", a, b, {"key": "r", "label": "x"})
+    with pytest.raises(ExportError, match=r"relationship \(a\)-\[:R\]->\(b\) key 'r'.*'label'"):
+        export(Subgraph([a, b], [rel]), "graphml", tmp_path / "g.graphml")
+
+
+def test_xml_formats_refuse_control_characters(tmp_path):
+    node = Node("1", ["Thing"], {"key": "a", "name": "bell\x07"})
+    for fmt in ("graphml", "gexf"):
+        with pytest.raises(ExportError, match=r"control character '\\x07'.*JSON"):
+            export(Subgraph([node]), fmt, tmp_path / f"g.{fmt}")
+    export(Subgraph([node]), "jsonl", tmp_path / "g.jsonl")  # JSON holds it
+    assert read_sources([tmp_path / "g.jsonl"]).nodes[0].properties["name"] == "bell\x07"
+
+
+# --- GEXF -------------------------------------------------------------------------------
+
+
+def test_gexf_conversions(awkward):
+    """Labels become an attribute, lists JSON text, dates stay ISO text; types are declared."""
+    root = ET.fromstring(written(awkward, "gexf"))
+    assert root.get("version") == "1.3"
+    classes = {a.get("class"): {x.get("id"): x for x in a} for a in root.iter(f"{GEXF}attributes")}
+    nodes_attrs, edge_attrs = classes["node"], classes["edge"]
+    assert nodes_attrs["labels"].get("type") == "string"
+    assert nodes_attrs["aliases"].get("type") == "string"  # a list, converted to text
+    assert nodes_attrs["nums"].get("type") == "string"
+    assert nodes_attrs["year"].get("type") == "long" and nodes_attrs["height"].get("type") == "double"
+    assert nodes_attrs["date"].get("type") == "string"
+    assert {"scope.string", "scope.string-list"} <= set(nodes_attrs)
+    assert edge_attrs["years"].get("type") == "string"
+
+    leader = next(n for n in root.iter(f"{GEXF}node") if n.get("id") == "islam-karimov")
+    assert leader.get("label") == LEADER["name"]
+    values = {v.get("for"): v.get("value") for v in leader.iter(f"{GEXF}attvalue")}
+    assert values["labels"] == ":Leader:Person"
+    assert json.loads(values["aliases"]) == LEADER["aliases"]
+    assert json.loads(values["nums"]) == [1, 2, 3] and json.loads(values["flags"]) == [True, False]
+    assert values["nothing"] == "[]" and values["empty"] == ""
+    assert values["date"] == "1991-12-08" and values["month"] == "1991-12"
+    assert values["multiline"] == LEADER["multiline"]  # line breaks kept as character references
+    edges = list(root.iter(f"{GEXF}edge"))
+    assert len(edges) == 6
+    sister = [e for e in edges if e.get("kind") == "SISTER_CITY_OF"]
+    assert [(e.get("source"), e.get("target"), e.get("label")) for e in sister] == [
+        ("seoul", "tashkent", "SISTER_CITY_OF"), ("seoul", "tashkent", "SISTER_CITY_OF"),
+        ("tashkent", "seoul", "SISTER_CITY_OF")]
+
+
+def test_gexf_writes_temporal_values_as_iso_text():
+    """A date set through Cypher (not in the model, but possible) does not make the writer choke."""
+    import datetime
+
+    node = Node("1", ["Event"], {"key": "e", "on": datetime.date(2024, 6, 14),
+                                 "at": datetime.datetime(2024, 6, 14, 9, 30)})
+    root = ET.fromstring(written(Subgraph([node]), "gexf"))
+    values = {v.get("for"): v.get("value") for v in root.iter(f"{GEXF}attvalue")}
+    assert values["on"] == "2024-06-14" and values["at"] == "2024-06-14T09:30:00"
+    assert json.loads(written(Subgraph([node]), "jsonl"))["properties"]["on"] == "2024-06-14"
+
+
+# --- JSON lines -------------------------------------------------------------------------
+
+
+def test_jsonl_has_apocs_shape(awkward):
+    records = [json.loads(line) for line in jsonl_lines(awkward)]
+    kinds = [r["type"] for r in records]
+    assert kinds == ["node"] * 5 + ["relationship"] * 6
+    leader = next(r for r in records if r["id"] == "islam-karimov")
+    assert list(leader) == ["type", "id", "labels", "properties"]
+    assert leader["labels"] == ["Leader", "Person"] and leader["properties"] == dict(sorted(LEADER.items()))
+    rel = next(r for r in records if r["type"] == "relationship" and r["label"] == "MADE_VISIT")
+    assert list(rel) == ["type", "id", "label", "properties", "start", "end"]
+    assert rel["start"] == {"id": "islam-karimov", "labels": ["Leader", "Person"]}
+    assert rel["end"] == {"id": "visit-1992", "labels": ["Event", "Visit"]}
+    assert rel["id"] == "made-visit"
+
+
+def test_jsonl_nests_properties_so_any_name_works(tmp_path):
+    node = Node("1", ["Thing"], {"key": "a", "id": 7, "labels": "x", "type": "y"})
+    export(Subgraph([node]), "jsonl", tmp_path / "g.jsonl")
+    assert read_sources([tmp_path / "g.jsonl"]).nodes[0].properties == {"key": "a", "id": 7, "labels": "x",
+                                                                         "type": "y"}
+
+
+# --- neo4j-admin CSV --------------------------------------------------------------------
+
+
+def test_csv_headers_and_fields(awkward):
+    files = admin_csv_files(awkward)
+    assert sorted(files) == ["nodes-2.csv", "nodes.csv", "relationships.csv"]
+    columns = files["nodes.csv"].split("\n", 1)[0].split(",")
+    assert columns[:2] == ["key:ID", ":LABEL"]
+    for expected in ("year:long", "height:double", "active:boolean", "aliases:string[]", "nums:long[]",
+                     "floats:double[]", "flags:boolean[]", "nothing:string[]", "date", "name"):
+        assert expected in columns
+    assert "key" not in columns  # the key:ID column holds it
+    # scope has two types, so one header cannot hold it: tashkent's text goes to nodes-2.csv
+    assert "scope:string[]" in columns and "scope" in files["nodes-2.csv"].split("\n")[0].split(",")
+    assert "\ntashkent,City," in files["nodes-2.csv"]
+    leader = next(line for line in files["nodes.csv"].split("\n") if line.startswith("islam-karimov,"))
+    assert ',"Karimov;Каримов;a,b;quote""d;Ислам Каримов",' in leader
+    assert ',"",' in leader  # the empty string, quoted; absent values are bare empty fields
+    assert files["relationships.csv"].split("\n")[0].split(",")[:4] == [":START_ID", ":END_ID", ":TYPE",
+                                                                       "key"]
+
+
+def test_csv_ids_are_qualified_when_keys_repeat(tmp_path):
+    a, b = Node("1", ["Person"], {"key": "x"}), Node("2", ["City"], {"key": "x"})
+    rel = Relationship("1", "LIVES_IN", a, b, {"key": "r"})
+    files = admin_csv_files(Subgraph([a, b], [rel]))
+    assert files["nodes.csv"].splitlines() == [":ID,:LABEL,key", "City:x,City,x", "Person:x,Person,x"]
+    assert files["relationships.csv"].splitlines()[1] == "Person:x,City:x,LIVES_IN,r"
+    export(Subgraph([a, b], [rel]), "csv", tmp_path / "out")
+    batch = read_sources([tmp_path / "out"])
+    assert sorted((n.labels[0], n.key) for n in batch.nodes) == [("City", "x"), ("Person", "x")]
+
+
+@pytest.mark.parametrize(("value", "problem"), [(["a;b"], "contains the CSV array delimiter ';'"),
+                                                ([""], "holding only an empty string")])
+def test_csv_refuses_lists_it_cannot_write(tmp_path, value, problem):
+    node = Node("1", ["Thing"], {"key": "a", "tags": value})
+    with pytest.raises(ExportError, match=problem):
+        export(Subgraph([node]), "csv", tmp_path / "out")
+    assert not list(tmp_path.iterdir())
+
+
+def test_csv_cannot_go_to_standard_output(awkward):
+    with pytest.raises(ExportError, match=r"folder or a \.zip"):
+        EXPORTERS["csv"].writer(awkward, io.StringIO())
+
+
+# --- Cypher script ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("it's", r"'it\'s'"), ("a\\b", r"'a\\b'"), ("two\nlines\r\t", r"'two\nlines\r\t'"),
+    ("bell\x07", r"'bell\u0007'"), ("서울 “q”", "'서울 “q”'"), ("", "''"),
+    (1.5e300, "1.5e300"), (1e-07, "1e-07"), (2.0, "2.0"), (-3, "-3"), (True, "true"),
+    ([], "[]"), (["a", "b"], "['a', 'b']"), ({"key": "a", "odd name": 1}, "{key: 'a', `odd name`: 1}"),
+])
+def test_cypher_literals(value, text):
+    assert literal(value) == text
+
+
+def test_cypher_script_shape(awkward):
+    statements = cypher_statements(awkward)
+    constraints = [s for s in statements if is_schema_command(s)]
+    assert statements[:len(constraints)] == constraints, "constraints come first"
+    # one label per node to merge on: the most common in the subgraph, ties alphabetically
+    assert {unique_constraint(s) for s in constraints} == {
+        ("City", "key"), ("Event", "key"), ("Company", "key"), ("Leader", "key")}
+    merges = "\n".join(statements[len(constraints):])
+    assert merges.count("MERGE (n:City {key: row.properties.key})\nSET n += row.properties") == 1
+    assert "MERGE (n:Event {key: row.properties.key})\nSET n += row.properties, n:Visit" in merges
+    assert "MERGE (a)-[r:SISTER_CITY_OF {key: row.properties.key}]->(b)" in merges
+    assert "$" not in merges, "data is inline, not parameters"
+    assert [s.text for s in split_statements(written(awkward, "cypher"))] == statements
+
+
+def test_merge_labels_prefer_the_common_label():
+    nodes = [Node("1", ["Institution", "Airport"], {"key": "a"}), Node("2", ["Institution"], {"key": "b"}),
+             Node("3", ["Event", "Visit"], {"key": "c"}), Node("4", ["Event", "Visit"], {"key": "d"}),
+             Node("5", ["Person", "Tag"], {"key": "x"}), Node("6", ["City", "Tag"], {"key": "x"}),
+             Node("7", ["Tag"], {"key": "y"})]
+    chosen = merge_labels(nodes)
+    assert [chosen[str(i)] for i in range(1, 8)] == ["Institution", "Institution", "Event", "Event",
+                                                     "Person", "City", "Tag"]
+
+
+def test_cypher_script_needs_keys():
+    a, b = Node("1", ["T"], {"key": "a"}), Node("2", ["T"], {"name": "no key"})
+    with pytest.raises(ExportError, match=r"node '_:2' has no string 'key'.*SET n\.key"):
+        cypher_statements(Subgraph([a, b]))
+    rel = Relationship("9", "R", a, a, {})
+    with pytest.raises(ExportError, match=r"relationship \(a\)-\[:R\]->\(a\) has no string 'key'"):
+        cypher_statements(Subgraph([a], [rel]))
+
+
+def test_statement_splitting_respects_strings_and_comments():
+    script = ("// a comment; with a semicolon\nCREATE (:A {t: 'x;y', u: \"it's; fine\"});\n\n"
+              "/* block; comment */ MATCH (`odd;name`) RETURN 1 // trailing; note\n;\n// only a comment\n")
+    statements = split_statements(script)
+    assert [(s.line, s.text) for s in statements] == [
+        (2, "CREATE (:A {t: 'x;y', u: \"it's; fine\"})"),
+        (4, "MATCH (`odd;name`) RETURN 1 // trailing; note")]
+    assert "'x;y'" in statements[0].text
+
+
+def test_schema_commands_are_recognised():
+    assert unique_constraint("CREATE CONSTRAINT IF NOT EXISTS FOR (n:City) REQUIRE n.key IS UNIQUE") == (
+        "City", "key")
+    assert unique_constraint("create constraint city_key for (c:`Odd City`) require c.`k` is unique") == (
+        "Odd City", "k")
+    assert is_schema_command("CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name)")
+    assert is_schema_command("DROP CONSTRAINT city_key")
+    assert not is_schema_command("CREATE (n:Constraint)")
+    assert unique_constraint("CREATE INDEX FOR (n:City) ON (n.key)") is None
