@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
 
-.PHONY: demo test lint bench-neo4j clean
+.PHONY: demo test lint bench-neo4j clean peers tck-peers bench
 
 $(BIN)/relgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,23 @@ bench-neo4j: $(BIN)/relgraph
 lint: $(BIN)/relgraph
 	$(BIN)/ruff check .
 
+## peers: a separate virtualenv with grand-cypher and nxcypher (pinned) plus relgraph, for comparisons
+PEERS := bench/.venv-peers
+$(PEERS)/.installed: bench/requirements-peers.txt pyproject.toml
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/pip install --quiet --upgrade pip
+	$(PEERS)/bin/pip install --quiet -r bench/requirements-peers.txt
+	$(PEERS)/bin/pip install --quiet -e .
+	@touch $@
+peers: $(PEERS)/.installed
+
+## tck-peers: the TCK on the peer libraries (relgraph's own count: python -m tests.tck)
+tck-peers: peers
+	for t in grand-cypher nxcypher tests.tck.peers:NxCypherUnassistedTarget; do $(PEERS)/bin/python -m tests.tck --target $$t; done
+
+## bench: relgraph's Cypher engine against the peers at 1k, 10k and 100k nodes (about 20 minutes)
+bench: peers
+	$(PEERS)/bin/python bench/cypher_engines.py
+
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) $(OUT) .pytest_cache .ruff_cache

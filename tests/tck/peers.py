@@ -1,196 +1,343 @@
-"""Optional TCK targets for the peer libraries grand-cypher and nxcypher.
+"""TCK targets for the two Python libraries that run Cypher on networkx: the peers.
 
-They let the runner put the peers' pass counts next to relgraph's
-(``python -m tests.tck --target grand-cypher``). Both libraries query a plain
-networkx graph whose nodes and edges carry a ``__labels__`` set next to their
-properties, so:
+``grand-cypher`` (1.2.0) and ``nxcypher`` (1.1.4) are what a user would try
+instead of relgraph's own engine, so the TCK runner can run them as targets and
+print pass counts beside relgraph's. They are not project dependencies: they
+live in their own virtualenv (``make peers`` creates ``bench/.venv-peers``),
+and the targets only import them when they are loaded::
 
-* setup steps ("having executed", named graphs) run through relgraph's engine
-  and the resulting graph is handed over in that layout -- grand-cypher cannot
-  write at all, and the comparison is about answering the query under test;
-* the query under test runs in the peer, on the peer's graph; side effects
-  (nxcypher writes) are read back from that graph;
-* results come back as ``{column: [values]}`` with nodes and relationships as
-  their attribute dicts, which are recognised by identity against the host
-  graph and turned into TCK values.
+    bench/.venv-peers/bin/python -m tests.tck --target grand-cypher
+    bench/.venv-peers/bin/python -m tests.tck --target nxcypher
+    bench/.venv-peers/bin/python -m tests.tck --target tests.tck.peers:NxCypherUnassistedTarget
 
-Errors are classified from the exception: nxcypher names many of its
-exceptions after the TCK's detail codes; anything else is a SyntaxError at
-compile time when raised by the parser, otherwise a runtime error of the
-matching Python type. The libraries are not dependencies of relgraph: install
-them (``pip install grand-cypher nxcypher``) to use these targets.
+What each target does, so that the comparison is honest
+-------------------------------------------------------
+Every target runs every scenario through the same runner as relgraph, with no
+scenario special-cased. The only differences are how the graph a scenario
+starts from gets built, and how answers and errors are read back:
+
+``grand-cypher`` and ``nxcypher``
+    The scenario's *setup* (named graphs and ``having executed`` queries) runs
+    on relgraph's engine into a :class:`PropertyGraph`, which is then copied
+    into the layout the libraries read (:func:`to_peer_graph`); from the first
+    graph snapshot on, i.e. the scenario's own query and any control query, the
+    library runs alone. grand-cypher cannot write at all, so without this it
+    could not even start most scenarios. Setup queries never count as passes
+    by themselves: a scenario passes only on the library's answer (or error) to
+    its own query and the side effects that query had. A runner with a
+    ``Target.setup`` hook calls :meth:`PeerTarget.setup` for setup steps; one
+    without it sends them to ``execute``, and the targets then take the
+    runner's first ``snapshot()`` (taken right before "executing query") as the
+    end of the setup phase.
+``nxcypher-unassisted`` (``--target tests.tck.peers:NxCypherUnassistedTarget``)
+    Everything by nxcypher, which can write: setup scripts, ``having executed``
+    queries and the scenario's query all run with
+    ``NXCypher(graph).run(query, params)`` on one ``nx.MultiDiGraph``, so its
+    own CREATE/MERGE/SET are judged too.
+
+Parameters go to nxcypher as a dict. grand-cypher has no parameters, so they
+are not passed (values are never pasted into the query text); such queries fail
+in its parser.
+
+Graph layout (what both libraries read, and what nxcypher writes): node
+attributes are the properties, flat, plus ``__labels__`` (a set of label names,
+left out for a node without labels, as nxcypher's CREATE does); an edge's type
+is the one element of its ``__labels__`` set and its other attributes are its
+properties. Node ids are relgraph's ids; multigraph keys its relationship ids.
+
+Answers: the libraries return ``{column: [values]}``. A returned dict that *is*
+the attribute dict of a node or edge of the graph (same object) becomes a
+node or relationship value; failing that, a dict with a ``__labels__`` key that
+equals one becomes one (nxcypher returns copies for nodes it just created).
+Every other dict is a map. Numpy scalars become Python numbers. Nothing else is
+interpreted: grand-cypher's and nxcypher's path results, a list of node ids and
+edge dicts, are left as they are and so never equal a TCK path.
+
+Errors: a lark parse error is a ``SyntaxError`` at compile time with detail
+``UnexpectedSyntax`` (the same reading relgraph's parser errors get). nxcypher's
+validation errors are named after TCK details (``VariableAlreadyBound``...;
+``SyntaxError("Detail: ...")`` for a few); the class name is taken as the
+detail, the phase is "runtime" when the traceback passes through the library's
+result-producing code (``returns``, mutation ``execute``, matching) and
+"compile time" otherwise, and the type is SyntaxError at compile time and the
+TCK's type for that detail at runtime (:data:`RUNTIME_TYPES`). Anything else a
+library raises (KeyError, NotImplementedError...) is reported as an error of
+type ``"<library> <ExceptionName>"``, which no TCK expectation matches, so a
+crash is always a failed scenario, never a runner error and never a pass.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import copy
+import importlib
 from typing import Any
 
-from .targets import GraphState, QueryResult, Target, TargetError, TargetUnsupported
-from .values import ExpectedNode, ExpectedRel, canonical
+import networkx as nx
 
-_RUNTIME_CODES = {
-    "DeleteConnectedNode": "ConstraintVerificationFailed",
-    "MergeReadOwnWrites": "SemanticError",
+from .targets import GraphState, QueryResult, RelgraphTarget, Target, TargetError
+from .values import canonical
+
+LABELS = "__labels__"
+PEERS_HINT = ("the peer libraries live in their own virtualenv: run `make peers`, then "
+              "`bench/.venv-peers/bin/python -m tests.tck --target NAME` (see bench/README.md)")
+
+# TCK details that nxcypher raises and that the TCK expects at runtime, with the TCK's
+# error type for them; at compile time every validation error is a SyntaxError.
+RUNTIME_TYPES = {
+    "InvalidArgumentType": "TypeError",
+    "InvalidArgumentValue": "TypeError",
+    "InvalidPropertyType": "TypeError",
+    "MapElementAccessByNonString": "TypeError",
     "NumberOutOfRange": "ArgumentError",
-    "InvalidArgumentValue": "ArgumentError",
+    "NegativeIntegerArgument": "ArgumentError",
+    "DeleteConnectedNode": "ConstraintVerificationFailed",
+    "DeletedEntityAccess": "EntityNotFound",
+    "MergeReadOwnWrites": "SemanticError",
 }
-_PYTHON_ERRORS = {"TypeError": "TypeError", "ZeroDivisionError": "ArithmeticError",
-                  "OverflowError": "ArithmeticError", "ValueError": "ArgumentError"}
+COMPILE_TYPES = {"MissingParameter": "ParameterMissing", "ProcedureNotFound": "ProcedureError"}
+# Functions of nxcypher that produce results or apply writes: an error raised under one
+# of them happened while running the query, not while reading it.
+_RUNTIME_FRAMES = {"returns", "execute", "_lookup", "_get_true_matches", "_execute_union_query_v4"}
 
 
-# nxcypher's temporal values print as ISO 8601, which is how the TCK writes them.
-_TEMPORAL_CLASSES = {"CypherDate", "CypherLocalTime", "CypherTime", "CypherLocalDateTime",
-                     "CypherDateTime", "CypherDuration"}
+def to_peer_graph(pg: Any) -> nx.MultiDiGraph:
+    """A :class:`PropertyGraph` in the peers' layout: flat properties plus ``__labels__`` sets."""
+    g = nx.MultiDiGraph()
+    for nid in pg.node_ids():
+        attrs = copy.deepcopy(pg.node_properties(nid))
+        labels = pg.labels(nid)
+        if labels:
+            attrs[LABELS] = set(labels)
+        g.add_node(nid, **attrs)
+    for rid in pg.rel_ids():
+        u, v = pg.rel_ends(rid)
+        attrs = copy.deepcopy(pg.rel_properties(rid))
+        attrs[LABELS] = {pg.rel_type(rid)}
+        g.add_edge(u, v, key=rid, **attrs)
+    return g
 
 
-class _IsoText:
-    """A peer's temporal value, compared by its ISO text like relgraph's own."""
+def peer_node(nid: Any, data: dict[str, Any]) -> Any:
+    from relgraph.graph.types import Node
 
-    def __init__(self, text: str):
-        self.text = text
-
-    def iso(self) -> str:
-        return self.text
+    return Node(str(nid), sorted(data.get(LABELS) or ()), _props(data))
 
 
-class _PeerTarget(Target):
-    library = ""
+def peer_rel(g: nx.MultiDiGraph, u: Any, v: Any, key: Any, data: dict[str, Any]) -> Any:
+    from relgraph.graph.types import Relationship
+
+    types = sorted(data.get(LABELS) or ())
+    rel_type = types[0] if len(types) == 1 else "|".join(types)
+    return Relationship(f"{u}->{v}#{key}", rel_type, peer_node(u, g.nodes[u]),
+                        peer_node(v, g.nodes[v]), _props(data))
+
+
+def _props(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(x) for k, x in data.items() if k != LABELS}
+
+
+def _plain(v: Any) -> Any:
+    if type(v).__module__ == "numpy" and hasattr(v, "item"):
+        return v.item()
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return v
+
+
+class _Entities:
+    """Recognises the graph's own attribute dicts among a library's returned values."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        self.g = g
+        self.by_id: dict[int, tuple[Any, ...]] = {id(d): ("n", n, d) for n, d in g.nodes(data=True)}
+        for u, v, k, d in g.edges(keys=True, data=True):
+            self.by_id[id(d)] = ("r", u, v, k, d)
+
+    def lookup(self, value: dict[str, Any]) -> Any | None:
+        hit = self.by_id.get(id(value))
+        if hit is None and LABELS in value:
+            hit = next((e for e in self.by_id.values() if e[-1] == value), None)
+        if hit is None:
+            return None
+        if hit[0] == "n":
+            return peer_node(hit[1], hit[2])
+        return peer_rel(self.g, *hit[1:])
+
+    def convert(self, v: Any) -> Any:
+        if isinstance(v, dict):
+            entity = self.lookup(v)
+            if entity is not None:
+                return entity
+            return {str(k): self.convert(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [self.convert(x) for x in v]
+        return _plain(v)
+
+
+class PeerTarget(Target):
+    """Shared machinery; subclasses say which library runs and whether setup is assisted."""
+
+    library = ""          # import name
+    assisted = True       # setup steps run on relgraph's engine, then are copied over
+    setup_hook = False    # set once the runner calls setup(): execute() is then never setup
 
     def __init__(self) -> None:
-        import networkx as nx
-        from relgraph.graph.backends.property_graph import PropertyGraph
+        try:
+            self.module = importlib.import_module(self.library)
+        except ImportError as exc:
+            raise SystemExit(f"cannot import {self.library} ({exc}); {PEERS_HINT}") from None
+        from lark.exceptions import UnexpectedInput, VisitError
 
-        self._nx = nx
-        self._graph_type = PropertyGraph
+        self._parse_errors: tuple[type[BaseException], ...] = (UnexpectedInput,)
+        self._visit_error = VisitError
         self.reset()
 
-    def reset(self) -> None:
-        self.setup_graph = self._graph_type()
-        self.host = self._nx.MultiDiGraph()
+    # --- Target interface -----------------------------------------------------------
 
-    # --- setup through relgraph, handed over in the peer's layout ------------------
+    def reset(self) -> None:
+        self.g = nx.MultiDiGraph()
+        self.builder = RelgraphTarget() if self.assisted else None
+        self.in_setup = True
 
     def setup(self, query: str) -> None:
-        from relgraph.graph.cypher import CypherError, execute
-
-        try:
-            with self.setup_graph.transaction():
-                execute(self.setup_graph, query, {}, write=True)
-        except CypherError as exc:
-            raise TargetError(exc.tck_type, exc.phase, exc.code, str(exc)) from exc
-        self.host = self._to_host(self.setup_graph)
+        """A setup step, from a runner that tells setup from the query under test."""
+        self.setup_hook = True
+        self._setup(query)
 
     def load_graph(self, name: str, cypher: str) -> None:
-        self.setup(cypher)
+        self._setup(cypher)
 
-    def _to_host(self, g: Any) -> Any:
-        host = self._nx.MultiDiGraph()
-        for nid in g.node_ids():
-            host.add_node(nid, __labels__=set(g.labels(nid)), **g.node_properties(nid))
-        for rid in g.rel_ids():
-            u, v = g.rel_ends(rid)
-            host.add_edge(u, v, key=rid, __labels__={g.rel_type(rid)}, **g.rel_properties(rid))
-        return host
-
-    # --- running the query under test ------------------------------------------------
-
-    def run_peer(self, query: str, params: dict[str, Any]) -> dict[Any, list[Any]]:
-        raise NotImplementedError
+    def _setup(self, query: str) -> None:
+        if self.builder is not None and self.in_setup:
+            self.builder.execute(query, {})
+        else:
+            self.execute(query, {})
 
     def execute(self, query: str, params: dict[str, Any]) -> QueryResult:
-        kinds: dict[int, str] = {}
-        for _, data in self.host.nodes(data=True):
-            kinds[id(data)] = "node"
-        for _, _, data in self.host.edges(data=True):
-            kinds[id(data)] = "rel"
+        if self.builder is not None and self.in_setup and not self.setup_hook:
+            return self.builder.execute(query, params)
+        self._leave_setup()
         try:
-            raw = self.run_peer(query, params)
-        except TargetUnsupported:
-            raise
-        except RecursionError as exc:
-            raise TargetError("RecursionError", "runtime", None, str(exc)) from exc
-        except Exception as exc:
+            raw = self.run(query, params)
+        except Exception as exc:  # the library's own errors and crashes, classified
             raise self.classify(exc) from exc
-        columns = [str(getattr(k, "value", k)) for k in (raw or {})]
-        values = list((raw or {}).values())
-        if values and len({len(v) for v in values}) != 1:
-            raise TargetError("ResultShape", "runtime", None, "columns of different lengths")
-        rows = [[self._convert(x, kinds) for x in row] for row in zip(*values)] if values else []
-        return QueryResult(columns, rows)
-
-    def classify(self, exc: Exception) -> TargetError:
-        name = type(exc).__name__
-        module = type(exc).__module__ or ""
-        if name in _RUNTIME_CODES:
-            return TargetError(_RUNTIME_CODES[name], "runtime", name, str(exc))
-        if any(c.__name__ == "CypherValidationError" for c in type(exc).__mro__):
-            return TargetError("SyntaxError", "compile time", name, str(exc))
-        if module.startswith("lark"):
-            return TargetError("SyntaxError", "compile time", "UnexpectedSyntax", str(exc))
-        if name in _PYTHON_ERRORS:
-            return TargetError(_PYTHON_ERRORS[name], "runtime", None, str(exc))
-        return TargetError(name, "runtime", None, str(exc))
-
-    def _convert(self, v: Any, kinds: dict[int, str]) -> Any:
-        if isinstance(v, dict):
-            kind = kinds.get(id(v))
-            if kind is None and "__labels__" in v:
-                kind = "node"
-            if kind == "node":
-                props = {k: x for k, x in v.items() if not str(k).startswith("__")}
-                return ExpectedNode(tuple(sorted(v.get("__labels__") or ())), props)
-            if kind == "rel":
-                props = {k: x for k, x in v.items() if not str(k).startswith("__")}
-                labels = sorted(v.get("__labels__") or ())
-                return ExpectedRel(labels[0] if labels else "", props)
-            return {str(k): self._convert(x, kinds) for k, x in v.items()}
-        if isinstance(v, (list, tuple)):
-            return [self._convert(x, kinds) for x in v]
-        if isinstance(v, (set, frozenset)):
-            return sorted(self._convert(x, kinds) for x in v)
-        if type(v).__name__ in _TEMPORAL_CLASSES:
-            return _IsoText(str(v))
-        return v
+        return self.result(raw)
 
     def snapshot(self) -> GraphState:
+        self._leave_setup()
         state = GraphState()
-        for nid, data in self.host.nodes(data=True):
+        for nid, data in self.g.nodes(data=True):
             key = ("n", nid)
             state.nodes.add(key)
-            state.labels.update(data.get("__labels__") or ())
-            for k, v in data.items():
-                if not str(k).startswith("__"):
-                    state.properties[(key, k, canonical(v))] += 1
-        for u, v, k, data in self.host.edges(keys=True, data=True):
-            key = ("r", u, v, k)
+            state.labels.update(data.get(LABELS) or ())
+            for k, v in _props(data).items():
+                state.properties[(key, k, canonical(v))] += 1
+        for u, v, k, data in self.g.edges(keys=True, data=True):
+            key = ("r", (u, v, k))
             state.rels.add(key)
-            for p, x in data.items():
-                if not str(p).startswith("__"):
-                    state.properties[(key, p, canonical(x))] += 1
-        state.properties = Counter(state.properties)
+            for name, value in _props(data).items():
+                state.properties[(key, name, canonical(value))] += 1
         return state
 
+    # --- helpers --------------------------------------------------------------------
 
-class GrandCypherTarget(_PeerTarget):
-    """grand-cypher: read-only Cypher over networkx (no parameters, no writes)."""
+    def _leave_setup(self) -> None:
+        if self.in_setup:
+            self.in_setup = False
+            if self.builder is not None:
+                self.g = to_peer_graph(self.builder.graph)
+                self.builder = None
+
+    def run(self, query: str, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def result(self, raw: Any) -> QueryResult:
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise TargetError(f"{self.library} result", None, None,
+                              f"{self.library} returned a {type(raw).__name__}, not columns")
+        columns = [str(c) for c in raw]
+        cells = list(raw.values())
+        if not all(isinstance(c, list) for c in cells) or len({len(c) for c in cells}) > 1:
+            raise TargetError(f"{self.library} result", None, None,
+                              f"{self.library} returned ragged columns: "
+                              f"{ {c: len(v) if isinstance(v, list) else v for c, v in raw.items()} }")
+        entities = _Entities(self.g)
+        rows = [[entities.convert(v) for v in row] for row in zip(*cells)]
+        return QueryResult(columns, rows)
+
+    def classify(self, exc: BaseException) -> TargetError:
+        if isinstance(exc, self._visit_error):
+            exc = exc.orig_exc
+        message = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, self._parse_errors):
+            return TargetError("SyntaxError", "compile time", "UnexpectedSyntax", message)
+        detail = self.detail(exc)
+        if detail is None:
+            return TargetError(f"{self.library} {type(exc).__name__}", None, None, message)
+        if self.raised_at_runtime(exc):
+            return TargetError(RUNTIME_TYPES.get(detail, "SyntaxError"), "runtime", detail, message)
+        return TargetError(COMPILE_TYPES.get(detail, "SyntaxError"), "compile time", detail, message)
+
+    def detail(self, exc: BaseException) -> str | None:
+        """The TCK detail the library means by ``exc``, or None when it names none."""
+        return None
+
+    def raised_at_runtime(self, exc: BaseException) -> bool:
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_name in _RUNTIME_FRAMES and f"{self.library}" in code.co_filename:
+                return True
+            tb = tb.tb_next
+        return False
+
+
+class GrandCypherTarget(PeerTarget):
+    """grand-cypher 1.2.0: read-only, so scenario setup runs on relgraph (see module doc).
+
+    ``GrandCypher`` objects keep state from the query they ran, so each query gets
+    a new one, as the library's README does (``GrandCypher(G).run(q)``).
+    """
 
     name = "grand-cypher"
+    library = "grandcypher"
 
-    def run_peer(self, query: str, params: dict[str, Any]) -> dict[Any, list[Any]]:
-        from grandcypher import GrandCypher
-
-        if params:
-            raise TargetUnsupported("grand-cypher takes no query parameters")
-        return GrandCypher(self.host).run(query)
+    def run(self, query: str, params: dict[str, Any]) -> Any:
+        return self.module.GrandCypher(self.g).run(query)
 
 
-class NxCypherTarget(_PeerTarget):
-    """nxcypher: a grand-cypher fork with WITH, OPTIONAL MATCH, parameters and writes."""
+class NxCypherTarget(PeerTarget):
+    """nxcypher 1.1.4 (default strict mode) answering each scenario's query on a graph set up by relgraph."""
 
     name = "nxcypher"
+    library = "nxcypher"
 
-    def run_peer(self, query: str, params: dict[str, Any]) -> dict[Any, list[Any]]:
-        from nxcypher import NXCypher
+    def __init__(self) -> None:
+        super().__init__()
+        self._validation = self.module.CypherValidationError
+        from nxcypher.interpreter import InvalidUnicodeLiteral
 
-        return NXCypher(self.host).run(query, params or None)
+        self._other_validation = (InvalidUnicodeLiteral,)
+
+    def run(self, query: str, params: dict[str, Any]) -> Any:
+        return self.module.NXCypher(self.g).run(query, params or None)
+
+    def detail(self, exc: BaseException) -> str | None:
+        if isinstance(exc, (self._validation, *self._other_validation)):
+            return type(exc).__name__
+        if type(exc) is SyntaxError:  # nxcypher's own "Detail: message" convention
+            head = str(exc).split(":", 1)[0]
+            if head.isidentifier() and head[:1].isupper():
+                return head
+        return None
+
+
+class NxCypherUnassistedTarget(NxCypherTarget):
+    """nxcypher doing everything itself, its own writes setting up each scenario's graph."""
+
+    name = "nxcypher-unassisted"
+    assisted = False
