@@ -51,6 +51,7 @@ from ..store import (
     Progress,
     QueryError,
     ReadOnlyError,
+    StatementError,
     StoreError,
     names_match,
 )
@@ -384,29 +385,91 @@ class Neo4jStore(GraphStore):
             write: bool = False) -> Result:
         params = dict(parameters or {})
 
-        def work(tx: Any) -> tuple[list[str], list[list[Any]], Counters]:
+        def work(tx: Any) -> Result:
             """``tx``: a managed transaction, or a session for an auto-commit query."""
-            result = tx.run(query, params)
-            keys = list(result.keys())
-            raw = [list(record.values()) for record in result]
-            counters = _counters(result.consume().counters)
-            converter = _Converter()
-            converter.scan(raw)
-            converter.fetch_missing(tx)
-            return keys, [converter.convert(row) for row in raw], counters
+            return self._collect(tx, query, params)
 
         if not write:
-            keys, rows, counters = self._read(work)
-        else:
+            return self._read(work)
+        try:
+            return self._write(work)
+        except StoreError as exc:
+            if not _needs_implicit_transaction(exc):
+                raise
+            # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
+            # inside a managed transaction before running anything: give it its own.
+            return self._auto_commit(work)
+
+    def _collect(self, tx: Any, query: str, params: dict[str, Any], *, prefix: str = "") -> Result:
+        """Run one query in ``tx`` and read all of it into a :class:`Result` of shared types.
+
+        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported."""
+        result = tx.run(prefix + query, params)
+        keys = list(result.keys())
+        raw = [list(record.values()) for record in result]
+        counters = _counters(result.consume().counters)
+        converter = _Converter()
+        converter.scan(raw)
+        converter.fetch_missing(tx)
+        return Result(keys, [converter.convert(row) for row in raw],
+                      Summary(query, params, self.backend, counters))
+
+    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+        """Schema commands first, each in its own transaction; then every other statement in ONE.
+
+        Neo4j refuses schema commands (constraints, indexes) in a transaction that
+        writes data, so they cannot share the data's transaction; relgraph's exports
+        make them all ``IF NOT EXISTS``, so running them ahead is harmless and a rerun
+        does nothing. The data statements then run in order in one write transaction:
+        a failing statement rolls back all of them, and the error names it
+        (:class:`StatementError` with its index, which ``relgraph load`` turns into
+        file:line). An error found only at commit (Neo4j checks that a deleted node has
+        no relationships left then) is put on the last data statement, since the
+        server does not say which statement caused it. Without ``write`` everything
+        runs in one read transaction, where the server refuses any write, and schema
+        commands are refused before anything runs.
+
+        Data statements keep a cached plan even when the statistics have moved (as the
+        loader's do, see ``_LOADER_PREFIX``): a script's statements are many and long
+        (an export of the article is 140 statements of inline data), each is planned at
+        about 80 ms, and the database a script fills changes its statistics enough that
+        running it again would replan every one.
+        """
+        from ..statements import is_schema_command
+
+        schema = [i for i, text in enumerate(statements) if is_schema_command(text)]
+        data = [i for i, text in enumerate(statements) if not is_schema_command(text)]
+        results: dict[int, Result] = {}
+        if schema and not write:
+            raise StatementError(schema[0], "a schema command changes the database; run the script "
+                                            "with write=True (--write)")
+        for index in schema:
+            text = statements[index]
             try:
-                keys, rows, counters = self._write(work)
-            except StoreError as exc:
-                if not _needs_implicit_transaction(exc):
-                    raise
-                # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
-                # inside a managed transaction before running anything: give it its own.
-                keys, rows, counters = self._auto_commit(work)
-        return Result(keys, rows, Summary(query, params, self.backend, counters))
+                results[index] = self._write(lambda tx, text=text: self._collect(tx, text, {}))
+            except QueryError as exc:
+                raise StatementError(index, str(exc)) from exc
+        if schema:  # MERGE plans its index seeks only once the constraints' indexes are online
+            self._write(lambda tx: tx.run("CALL db.awaitIndexes(300)").consume())
+        current = data[-1] if data else 0
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Result]:
+            nonlocal current
+            done = []
+            for index in data:
+                current = index
+                text = statements[index]
+                done.append(self._collect(tx, text, {}, prefix=_replan_option(text)))
+            current = data[-1]  # from here on, a failure is the commit's
+            return done
+
+        if data:
+            try:
+                ran = self._write(work) if write else self._read(work)
+            except QueryError as exc:
+                raise StatementError(current, str(exc)) from exc
+            results.update(zip(data, ran))
+        return [results[i] for i in range(len(statements))]
 
     def _auto_commit(self, work: Callable[[Any], T]) -> T:
         with self._errors(), self._driver.session(database=self.settings.database,
@@ -654,6 +717,12 @@ def _rel_pattern(variable: str, types: Iterable[str] | None) -> str | None:
 #: kept even when the statistics moved (an emptied and refilled database would otherwise
 #: replan every statement of every load, seconds for a small graph).
 _LOADER_PREFIX = "CYPHER replan=skip "
+
+
+def _replan_option(statement: str) -> str:
+    """``_LOADER_PREFIX`` for a statement that does not choose its own options or ask for a plan."""
+    first = statement.split(None, 1)[0].upper() if statement.strip() else ""
+    return "" if first in ("CYPHER", "EXPLAIN", "PROFILE") else _LOADER_PREFIX
 
 
 def supports_dynamic_names(agent: str) -> bool:
