@@ -265,6 +265,8 @@ def from_python(v: Any) -> Any:
     if isinstance(v, Path):
         return PathValue(tuple(int(n.element_id) for n in v.nodes),
                          tuple(int(r.element_id) for r in v.relationships))
+    if isinstance(v, TemporalValue):  # a value read from an earlier result, passed back
+        return v
     converted = from_python_temporal(v)
     if converted is not None:
         return converted
