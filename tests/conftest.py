@@ -14,11 +14,14 @@ import neo4j
 import pytest
 from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore, quote_name
 from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.model import GraphBatch
 from relgraph.graph.store import GraphStore, StoreError
 from relgraph.loaders import default_sources, read_sources
 
 from relgraph.cli import main
 from relgraph.commands.neo4j import start_server, stop_server
+
+from . import export_samples
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_YAML = ROOT / "data" / "articles" / "south-korea-uzbekistan.yaml"
@@ -28,6 +31,20 @@ ARTICLE_TEXT = ROOT / "data" / "sources" / "000_42c5eac75d228d7b.txt"
 @pytest.fixture(scope="session")
 def article_batch():
     return read_sources(default_sources())
+
+
+@pytest.fixture(scope="session")
+def awkward_batch() -> GraphBatch:
+    """The sample that exports get wrong (tests/export_samples.py); validated, not to be changed."""
+    return export_samples.awkward_batch()
+
+
+@pytest.fixture
+def awkward_store(awkward_batch: GraphBatch) -> NetworkxStore:
+    """The awkward sample in an in-memory embedded store."""
+    store = NetworkxStore()
+    store.load(awkward_batch)
+    return store
 
 
 @pytest.fixture
