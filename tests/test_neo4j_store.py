@@ -26,7 +26,7 @@ from relgraph.graph.types import Node, Path, Relationship
 
 from relgraph.commands.neo4j import free_port
 
-from .test_loader_json import graph_view
+from .export_samples import graph_view
 from .test_store_networkx import small_batch
 
 

@@ -17,7 +17,7 @@ from relgraph.graph.model import GraphBatch, LoadError, NodeRef, NodeSpec, RelSp
 from relgraph.graph.snapshot import FORMAT_VERSION, MAGIC, TOKEN_SIZE, read_snapshot
 from relgraph.graph.store import StoreError
 
-from .test_loader_json import graph_view
+from .export_samples import graph_view
 
 
 def small_batch(n: int = 3, prefix: str = "p") -> GraphBatch:
