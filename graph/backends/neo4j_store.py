@@ -359,6 +359,16 @@ class _Converter:
                             {k: native_value(v) for k, v in rel.items()})
 
 
+def from_driver(values: Sequence[Any]) -> list[Any]:
+    """Driver values as relgraph's types, outside a transaction (tools that use the driver
+    directly, like the TCK's Neo4j target). A relationship whose endpoint node is not among
+    ``values`` gets a node with that element id and nothing else; inside a transaction the
+    store reads such endpoints in full instead."""
+    converter = _Converter()
+    converter.scan(list(values))
+    return [converter.convert(v) for v in values]
+
+
 def _needs_implicit_transaction(exc: StoreError) -> bool:
     cause = exc.__cause__
     return (isinstance(cause, neo4j_errors.Neo4jError)
@@ -909,4 +919,4 @@ def _run_merge(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, An
 
 
 __all__ = ["DEFAULT_URI", "START_HINT", "Neo4jSettings", "Neo4jStore", "Neo4jUnavailable",
-           "driver_value", "native_value", "quote_name"]
+           "driver_value", "from_driver", "native_value", "quote_name"]
