@@ -127,24 +127,6 @@ def test_a_value_neo4j_refuses_in_the_last_batch_rolls_back_the_whole_load(neo4j
     assert graph_view(neo4j_store) == before
 
 
-def test_replace_empties_the_graph_in_the_same_transaction(neo4j_store):
-    neo4j_store.load(small_batch())
-    neo4j_store.load(small_batch(2, "r"), replace=True)
-    assert sorted(n["key"] for n in neo4j_store.nodes()) == ["r0", "r1"]
-    bad = small_batch(2, "s")
-    bad.relationships.append(RelSpec("KNOWS", NodeRef("Person", "s0"), NodeRef("Person", "r0"),
-                                     {"key": "refers-to-replaced"}))
-    with pytest.raises(LoadError):
-        neo4j_store.load(bad, replace=True)
-
-    def interrupt(done, total, what):
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):  # the delete and the load share one transaction
-        neo4j_store.load(small_batch(2, "t"), progress=interrupt, replace=True)
-    assert sorted(n["key"] for n in neo4j_store.nodes()) == ["r0", "r1"]
-
-
 def _key_constraints(store: Neo4jStore) -> set[str]:
     rows = store.run("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
                      "WHERE properties = ['key'] AND type CONTAINS 'UNIQUE' RETURN labelsOrTypes")
