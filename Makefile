@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
 
-.PHONY: demo test lint bench-neo4j clean peers tck-peers bench
+.PHONY: demo test lint bench-neo4j tck-neo4j clean peers tck-peers bench
 
 $(BIN)/relgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(BIN)/relgraph
 ## bench-neo4j: relgraph's Neo4j loader against a hand-written import (starts its own server; see bench/README.md)
 bench-neo4j: $(BIN)/relgraph
 	$(BIN)/python bench/neo4j_load.py
+
+## tck-neo4j: the openCypher TCK against a throw-away Neo4j, per-folder table (about 3 minutes;
+##            tests/test_tck_neo4j.py runs the same in `make test` and holds it to floor-neo4j.json)
+tck-neo4j: $(BIN)/relgraph
+	$(BIN)/python -m tests.tck.neo4j_target $(TCK_ARGS)
 
 lint: $(BIN)/relgraph
 	$(BIN)/ruff check .

@@ -27,6 +27,9 @@ LABEL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 REL_TYPE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 PROPERTY_RE = re.compile(r"^[a-z][A-Za-z0-9]*$")
 
+#: Neo4j stores integers as 64-bit; Python's are unbounded, so the model holds the line.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
 
 class ModelError(ValueError):
     """A record breaks the data model (bad name, bad value, missing key)."""
@@ -58,12 +61,22 @@ def check_property_name(name: str) -> str:
 def check_value(name: str, value: object) -> PropertyValue:
     """Accept only what Neo4j can store: scalars and homogeneous lists of scalars.
 
-    ``None`` is rejected rather than dropped: in Neo4j setting a property to
-    null removes it, so a loader that passed it through would silently lose the
-    key. Floats that are NaN or infinite are rejected because JSON cannot hold
-    them and they would break exports.
+    The model holds exactly what Neo4j would hold, so that both backends keep
+    the same graph from the same source. ``None`` is rejected rather than
+    dropped: in Neo4j setting a property to null removes it, so a loader that
+    passed it through would silently lose the key. Floats that are NaN or
+    infinite are rejected because JSON cannot hold them and they would break
+    exports. Integers beyond 64 bits are rejected because Neo4j cannot store
+    them (the embedded store could, and the backends would then differ); for
+    the same reason a list mixing integers and floats becomes a list of
+    floats, which is what Neo4j stores for it.
     """
-    if isinstance(value, (bool, int, str)):
+    if isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            raise ModelError(f"property {name!r} is {value}, outside the 64-bit integers Neo4j stores "
+                             f"({INT_MIN} to {INT_MAX}); give it as a float or as text")
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -79,6 +92,8 @@ def check_value(name: str, value: object) -> PropertyValue:
                 f"property {name!r} mixes {' and '.join(sorted(kinds))} in one list; "
                 "Neo4j lists hold one type"
             )
+        if any(isinstance(item, float) for item in items):
+            return [float(item) for item in items]
         return items
     if value is None:
         raise ModelError(f"property {name!r} is null; leave it out instead")

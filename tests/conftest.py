@@ -6,18 +6,22 @@ import io
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import neo4j
 import pytest
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
+from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore, quote_name
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.store import StoreError
+from relgraph.graph.model import GraphBatch
+from relgraph.graph.store import GraphStore, StoreError
 from relgraph.loaders import default_sources, read_sources
 
 from relgraph.cli import main
 from relgraph.commands.neo4j import start_server, stop_server
+
+from . import export_samples
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_YAML = ROOT / "data" / "articles" / "south-korea-uzbekistan.yaml"
@@ -27,6 +31,20 @@ ARTICLE_TEXT = ROOT / "data" / "sources" / "000_42c5eac75d228d7b.txt"
 @pytest.fixture(scope="session")
 def article_batch():
     return read_sources(default_sources())
+
+
+@pytest.fixture(scope="session")
+def awkward_batch() -> GraphBatch:
+    """The sample that exports get wrong (tests/export_samples.py); validated, not to be changed."""
+    return export_samples.awkward_batch()
+
+
+@pytest.fixture
+def awkward_store(awkward_batch: GraphBatch) -> NetworkxStore:
+    """The awkward sample in an in-memory embedded store."""
+    store = NetworkxStore()
+    store.load(awkward_batch)
+    return store
 
 
 @pytest.fixture
@@ -137,3 +155,100 @@ def neo4j_store(neo4j_settings: Neo4jSettings) -> Iterator[Neo4jStore]:
         yield store
     finally:
         store.close()
+
+
+# --- sharing one server between modules ------------------------------------------------------
+#
+# Every module that uses the server sets up the state it needs instead of relying on what an
+# earlier module left, so the modules pass in any order. What a test may leave behind: data
+# (the next user clears it) and uniqueness constraints on ``key``, which relgraph's loader and
+# exported scripts create anyway and which never change what a load stores. They are kept
+# because a schema change throws away Neo4j's cached plans: a load after one plans every
+# statement again (the article's exported script: 11 s instead of 0.4 s). Any other schema a
+# test creates is dropped when it ends (``empty_neo4j``, ``blank_neo4j``).
+
+
+def drop_schema(driver: neo4j.Driver, *, keep_key_constraints: bool = False) -> None:
+    """Drop the constraints and indexes (never the built-in token lookup indexes), keeping the
+    uniqueness constraints on ``key`` if asked."""
+    for name, kind, properties in driver.execute_query(
+            "SHOW CONSTRAINTS YIELD name, type, properties RETURN name, type, properties").records:
+        if not (keep_key_constraints and properties == ["key"] and "UNIQUE" in kind):
+            driver.execute_query(f"DROP CONSTRAINT {quote_name(name)} IF EXISTS")
+    for (name,) in driver.execute_query("SHOW INDEXES YIELD name, type, owningConstraint "
+                                        "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL "
+                                        "RETURN name").records:
+        driver.execute_query(f"DROP INDEX {quote_name(name)} IF EXISTS")
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_uri: str) -> Iterator[neo4j.Driver]:
+    """The official driver on the test server, for tests that bypass relgraph (APOC, cypher-shell)."""
+    with neo4j.GraphDatabase.driver(neo4j_uri, auth=None, notifications_min_severity="OFF") as driver:
+        driver.verify_connectivity()
+        yield driver
+
+
+@pytest.fixture
+def empty_neo4j(neo4j_store: Neo4jStore, neo4j_driver: neo4j.Driver) -> Iterator[Neo4jStore]:
+    """No data, and no schema but uniqueness constraints on ``key``: an empty database for loads.
+
+    Whatever other schema the test creates is dropped afterwards, so that a constraint it made
+    (on ``neo4jImportId``, on a label another module uses...) cannot trip a later module.
+    """
+    drop_schema(neo4j_driver, keep_key_constraints=True)
+    try:
+        yield neo4j_store
+    finally:
+        drop_schema(neo4j_driver, keep_key_constraints=True)
+
+
+@pytest.fixture
+def blank_neo4j(neo4j_store: Neo4jStore, neo4j_driver: neo4j.Driver) -> Iterator[neo4j.Driver]:
+    """A database as a fresh Neo4j holds it, no schema at all, for tests about the schema a
+    script or an importer creates; the driver, since such tests talk to Neo4j directly."""
+    drop_schema(neo4j_driver)
+    try:
+        yield neo4j_driver
+    finally:
+        drop_schema(neo4j_driver, keep_key_constraints=True)
+
+
+@pytest.fixture(params=["networkx", "neo4j"])
+def empty_store(request: pytest.FixtureRequest) -> GraphStore:
+    """An empty store of each backend in turn: the embedded one in memory, or ``empty_neo4j``."""
+    if request.param == "neo4j":
+        return request.getfixturevalue("empty_neo4j")
+    return NetworkxStore()
+
+
+@dataclass
+class StoreCli:
+    """``relgraph`` in-process against one backend, chosen by global options (not the environment)."""
+
+    backend: str
+    options: list[str]
+    opened: Callable[[], GraphStore]
+
+    def __call__(self, *argv: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        code = main([*self.options, *argv], out=out, err=err)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    def store(self) -> GraphStore:
+        """The store the command writes to, opened afresh to look at what it holds."""
+        return self.opened()
+
+
+@pytest.fixture
+def store_cli(empty_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StoreCli:
+    """``relgraph --backend X`` on an empty store of each backend in turn."""
+    for name in list(os.environ):
+        if name.startswith("NEO4J_"):  # the credentials of whoever runs the tests do not apply
+            monkeypatch.delenv(name)
+    if isinstance(empty_store, Neo4jStore):
+        uri = empty_store.settings.uri
+        return StoreCli("neo4j", ["--backend", "neo4j", "--neo4j-uri", uri], lambda: empty_store)
+    path = tmp_path / "target.snapshot"
+    return StoreCli("networkx", ["--backend", "networkx", "--store", str(path)],
+                    lambda: NetworkxStore(path))

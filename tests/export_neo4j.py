@@ -1,13 +1,12 @@
-"""A real Neo4j for the export tests: start and stop tools/neo4j/neo4j-server, read what it holds.
+"""What a Neo4j database holds, read through the official driver, and the neo4j-admin import tool.
 
-Until the Neo4j backend's shared session fixture (tests/conftest.py,
-$RELGRAPH_TEST_NEO4J_URI) is merged, the export tests start their own servers
-with these helpers; a server that cannot start fails the tests, never skips them.
+The server itself is the session's (tests/conftest.py: one per run). Only the
+neo4j-admin test starts a second one, because it serves a database that
+neo4j-admin created in a home of its own.
 """
 
 from __future__ import annotations
 
-import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -19,34 +18,11 @@ SERVER = ROOT / "tools" / "neo4j" / "neo4j-server"
 LIB = ROOT / "tools" / "neo4j" / "lib"
 
 
-class ServerError(RuntimeError):
-    pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_neo4j(home: Path) -> str:
-    """Start Neo4j + APOC on a free port with ``home`` for its data; returns the Bolt URI."""
-    started = subprocess.run([str(SERVER), "start", "--port", str(free_port()), "--home", str(home)],
-                             capture_output=True, text=True, timeout=900, check=False)
-    if started.returncode != 0:
-        raise ServerError(f"Neo4j did not start (exit {started.returncode}):\n{started.stderr[-4000:]}")
-    return started.stdout.strip().splitlines()[-1]
-
-
-def stop_neo4j(home: Path) -> None:
-    subprocess.run([str(SERVER), "stop", "--home", str(home)], capture_output=True, timeout=120, check=False)
-
-
 def build_jars() -> None:
-    """Fetch the Neo4j jars if needed (the import tool runs from them too)."""
+    """Fetch the Neo4j jars if needed (the import tool runs from them too); fails the test if it cannot."""
     built = subprocess.run([str(SERVER), "build"], capture_output=True, text=True, timeout=900, check=False)
     if built.returncode != 0:
-        raise ServerError(f"cannot build the Neo4j jars:\n{built.stderr[-4000:]}")
+        raise RuntimeError(f"cannot build the Neo4j jars:\n{built.stderr[-4000:]}")
 
 
 def neo4j_view(driver: Any, ignore: tuple[str, ...] = ()) -> tuple[list, list]:

@@ -9,10 +9,13 @@ parallel relationships of one type between the same nodes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from relgraph.graph.model import GraphBatch, NodeRef, NodeSpec, RelSpec
 from relgraph.graph.store import GraphStore
+from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.types import Node, Relationship
 
 LEADER = {
     "key": "islam-karimov",
@@ -80,10 +83,20 @@ def typed_properties(properties: dict[str, Any]) -> tuple:
 
 def graph_view(store: GraphStore) -> tuple[list, list]:
     """Everything that identifies the graph's content, with types, independent of element ids."""
-    nodes = sorted((tuple(sorted(n.labels)), typed_properties(dict(n.items()))) for n in store.nodes())
-    rels = sorted((r.start_node["key"], r.type, r.end_node["key"], typed_properties(dict(r.items())))
-                  for r in store.relationships())
-    return nodes, rels
+    return content_view(store.nodes(), store.relationships())
+
+
+def subgraph_view(subgraph: Subgraph) -> tuple[list, list]:
+    """What ``graph_view`` gives for a store holding exactly ``subgraph``."""
+    return content_view(subgraph.nodes, subgraph.relationships)
+
+
+def content_view(nodes: Iterable[Node], relationships: Iterable[Relationship]) -> tuple[list, list]:
+    """Labels and typed properties of each node; type, endpoint keys and typed properties of
+    each relationship; sorted, so two stores compare by content whatever their element ids."""
+    return (sorted((tuple(sorted(n.labels)), typed_properties(dict(n.items()))) for n in nodes),
+            sorted((r.start_node["key"], r.type, r.end_node["key"], typed_properties(dict(r.items())))
+                   for r in relationships))
 
 
 def reversed_batch(batch: GraphBatch) -> GraphBatch:

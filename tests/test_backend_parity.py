@@ -21,7 +21,7 @@ from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.model import GraphBatch
 from relgraph.graph.result import Result, Summary
-from relgraph.graph.store import GraphStore
+from relgraph.graph.store import GraphStore, QueryError
 from relgraph.graph.types import Node, Path, Relationship
 
 from relgraph.query_scripts import QueryScript, ScriptError
@@ -129,6 +129,68 @@ def test_identical_neighbourhoods(embedded, on_neo4j, key, depth, types):
                                   "nobody"])
 def test_identical_lookups(embedded, on_neo4j, name):
     assert contents(on_neo4j.find(name)) == contents(embedded.find(name))
+
+
+# --- values that are not in the article ----------------------------------------------------------
+
+TEMPORALS = ("RETURN duration('P1Y2M3DT4H') AS duration, duration('-PT1.5S') AS negative, "
+             "duration({days: 1.5}) AS fraction, date('2020-01-02') AS date, "
+             "localtime('03:04:05.5') AS localtime, time('03:04:05+02:00') AS time, "
+             "time({hour: 23, minute: 59, second: 59, nanosecond: 1, timezone: '-01:30'}) AS nanotime, "
+             "localdatetime('1999-12-31T23:59:59.999999999') AS localdatetime, "
+             "datetime('2020-01-02T03:04:05.123456789+01:00') AS datetime, "
+             "datetime('2020-06-02T03:04:05Z') AS utc, "
+             "datetime('2020-10-25T02:30+01:00[Europe/Stockholm]') AS zoned, "
+             "[date('0001-01-01'), {span: duration('PT0.000000001S')}] AS nested")
+
+
+def identical(value: Any) -> Any:
+    """Type and text of temporal values (their ``==`` compares instants only), recursively."""
+    if isinstance(value, (list, tuple)):
+        return [identical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: identical(v) for k, v in value.items()}
+    return (type(value), str(value), value)
+
+
+def test_identical_temporal_values(embedded, on_neo4j):
+    """Both return the embedded engine's temporal types (relgraph.graph.cypher.temporal), equal
+    and printing alike: Neo4j's Duration, Date, Time and DateTime are converted, nanoseconds and
+    zones included."""
+    expected = embedded.run(TEMPORALS).single()
+    actual = on_neo4j.run(TEMPORALS).single()
+    assert actual.keys() == expected.keys()
+    for column, value in expected.items():
+        assert identical(actual[column]) == identical(value), column
+    assert str(actual["duration"]) == "P1Y2M3DT4H" and type(actual["duration"]).__name__ == "Duration"
+
+
+def test_temporal_values_pass_back_as_parameters(embedded, on_neo4j):
+    """A value read from a result of either backend is a parameter to both, and comes back the same."""
+    for value in embedded.run(TEMPORALS).single().values():
+        for store in (embedded, on_neo4j):
+            assert identical(store.run("RETURN $v AS v", {"v": value}).value()[0]) == identical(value)
+
+
+def test_temporal_properties_set_through_cypher_come_back_alike(embedded, on_neo4j):
+    create = ("CREATE (t:TemporalProbe {on: date('2024-06-14'), at: datetime('2024-06-14T09:30Z'), "
+              "span: duration('PT1H30M'), dates: [date('2024-01-01'), date('2024-12-31')]}) RETURN t")
+    nodes = []
+    for store in (embedded, on_neo4j):
+        try:
+            nodes.append(store.run(create, write=True).value()[0])
+            (stored,) = store.nodes(["TemporalProbe"])
+            assert identical(dict(stored)) == identical(dict(nodes[-1]))
+        finally:
+            store.run("MATCH (t:TemporalProbe) DELETE t", write=True)
+    assert identical(dict(nodes[1])) == identical(dict(nodes[0]))
+
+
+def test_integer_parameters_beyond_64_bits_are_refused_by_both(embedded, on_neo4j):
+    for store in (embedded, on_neo4j):
+        with pytest.raises(QueryError, match="64-bit"):
+            store.run("RETURN $v AS v", {"v": [1, 2**64]})
+        assert store.run("RETURN $v AS v", {"v": -(2**63)}).value() == [-(2**63)]
 
 
 # --- the query scripts -----------------------------------------------------------------------------

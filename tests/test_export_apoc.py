@@ -5,17 +5,14 @@ through ``apoc.import.json``, the Cypher script through the driver as cypher-she
 would run it; then what Neo4j holds is compared, with types, to the original. The
 other direction too: what APOC exports, relgraph's readers load.
 
-The server: $RELGRAPH_TEST_NEO4J_URI when set (the shared fixture the Neo4j
-backend brings), else one started here by tools/neo4j/neo4j-server on a free port
-and a temporary home, stopped at the end. If it cannot start, these tests fail:
-they never skip and use no mocks.
+The server is the session's (tests/conftest.py), shared with every other module;
+each test starts from a database without data or schema (``blank_neo4j``), and the
+schema APOC's JSON import needs is dropped after it. No mocks, no skips.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
@@ -24,53 +21,17 @@ from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
 from relgraph.graph.export.cypher_script import cypher_statements
 from relgraph.graph.select import ego_network, resolve_entity
-from relgraph.graph.statements import is_schema_command
 from relgraph.graph.subgraph import Subgraph
 from relgraph.loaders import read_sources
 
-from .export_neo4j import ServerError, neo4j_view, start_neo4j, stop_neo4j
-from .export_samples import awkward_batch, graph_view
-
-
-@pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    given = os.environ.get("RELGRAPH_TEST_NEO4J_URI")
-    if given:
-        yield given
-        return
-    home = tmp_path_factory.mktemp("neo4j-export-home")
-    try:
-        uri = start_neo4j(home)
-    except ServerError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield uri
-    finally:
-        stop_neo4j(home)
-
-
-@pytest.fixture(scope="session")
-def driver(neo4j_uri: str) -> Iterator[neo4j.Driver]:
-    with neo4j.GraphDatabase.driver(neo4j_uri, auth=None) as drv:
-        drv.verify_connectivity()
-        yield drv
+from .export_neo4j import neo4j_view
+from .export_samples import graph_view
 
 
 @pytest.fixture
-def db(driver: neo4j.Driver) -> neo4j.Driver:
-    """An empty database: no nodes, no constraints."""
-    driver.execute_query("MATCH (n) DETACH DELETE n")
-    names = [r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records]
-    for name in names:
-        driver.execute_query(f"DROP CONSTRAINT `{name}`")
-    return driver
-
-
-@pytest.fixture
-def awkward_store() -> NetworkxStore:
-    store = NetworkxStore()
-    store.load(awkward_batch())
-    return store
+def db(blank_neo4j: neo4j.Driver) -> neo4j.Driver:
+    """An empty database, no schema either: what APOC's importers and a script start from."""
+    return blank_neo4j
 
 
 def apoc_import_graphml(driver: neo4j.Driver, path: Path) -> None:
@@ -90,18 +51,14 @@ def apoc_import_json(driver: neo4j.Driver, subgraph: Subgraph, path: Path) -> No
 
 
 def run_script_like_cypher_shell(driver: neo4j.Driver, statements: list[str]) -> int:
-    """Schema commands each on their own (Neo4j refuses them in a transaction that writes data),
-    then every data statement in one transaction. Returns how many entities were created."""
+    """Each statement in its own auto-commit transaction, as ``cypher-shell -f`` runs a file
+    (relgraph's own ``load`` runs the data statements in one: tests/test_roundtrip.py).
+    Returns how many entities were created."""
     created = 0
-    for statement in statements:
-        if is_schema_command(statement):
-            driver.execute_query(statement)
-    with driver.session() as session, session.begin_transaction() as tx:
+    with driver.session() as session:
         for statement in statements:
-            if not is_schema_command(statement):
-                counters = tx.run(statement).consume().counters
-                created += counters.nodes_created + counters.relationships_created
-        tx.commit()
+            counters = session.run(statement).consume().counters
+            created += counters.nodes_created + counters.relationships_created
     return created
 
 

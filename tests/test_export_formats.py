@@ -20,7 +20,7 @@ from relgraph.graph.subgraph import Subgraph
 from relgraph.graph.types import Node, Relationship
 from relgraph.loaders import read_sources
 
-from .export_samples import LEADER, awkward_batch, reversed_batch
+from .export_samples import LEADER, reversed_batch
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"
@@ -29,10 +29,8 @@ FILE_NAMES = {"json": "g.json", "jsonl": "g.jsonl", "graphml": "g.graphml", "gex
 
 
 @pytest.fixture
-def awkward() -> Subgraph:
-    store = NetworkxStore()
-    store.load(awkward_batch())
-    return Subgraph.from_store(store)
+def awkward(awkward_store: NetworkxStore) -> Subgraph:
+    return Subgraph.from_store(awkward_store)
 
 
 def written(subgraph: Subgraph, fmt: str) -> str:

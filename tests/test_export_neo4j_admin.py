@@ -18,10 +18,14 @@ import neo4j
 import pytest
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
+from relgraph.graph.model import GraphBatch
+from relgraph.graph.store import StoreError
 from relgraph.graph.subgraph import Subgraph
 
-from .export_neo4j import LIB, ServerError, build_jars, neo4j_view, start_neo4j, stop_neo4j
-from .export_samples import awkward_batch, graph_view
+from relgraph.commands.neo4j import start_server, stop_server
+
+from .export_neo4j import LIB, build_jars, neo4j_view
+from .export_samples import graph_view
 
 
 def neo4j_admin_import(home: Path, folder: Path) -> subprocess.CompletedProcess[str]:
@@ -46,30 +50,35 @@ def without_empty_lists(view: tuple[list, list]) -> tuple[list, list]:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[NetworkxStore, neo4j.Driver, str]]:
-    """The awkward sample exported as CSV, imported by neo4j-admin, served by its own Neo4j."""
+def imported(tmp_path_factory: pytest.TempPathFactory,
+             awkward_batch: GraphBatch) -> Iterator[tuple[NetworkxStore, neo4j.Driver, str]]:
+    """The awkward sample exported as CSV, imported by neo4j-admin, served by its own Neo4j.
+
+    The one second server of a test run: neo4j-admin writes a database into a home of its
+    own, and only a server started on that home can serve it.
+    """
     store = NetworkxStore()
-    store.load(awkward_batch())
+    store.load(awkward_batch)
     folder = tmp_path_factory.mktemp("admin-csv") / "export"
     export(Subgraph.from_store(store), "csv", folder)
     home = tmp_path_factory.mktemp("neo4j-admin-home")
     try:
         build_jars()
-    except ServerError as exc:
+    except RuntimeError as exc:
         pytest.fail(str(exc))
     result = neo4j_admin_import(home, folder)
     if result.returncode != 0:
         pytest.fail(f"neo4j-admin import failed (exit {result.returncode}):\n"
                     f"{(result.stdout + result.stderr)[-4000:]}")
     try:
-        uri = start_neo4j(home)
-    except ServerError as exc:
+        uri = start_server(0, home)
+    except StoreError as exc:
         pytest.fail(str(exc))
     try:
         with neo4j.GraphDatabase.driver(uri, auth=None) as driver:
             yield store, driver, result.stdout
     finally:
-        stop_neo4j(home)
+        stop_server(home)
 
 
 def test_neo4j_admin_imports_every_file(imported):

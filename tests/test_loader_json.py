@@ -10,20 +10,14 @@ from relgraph.graph.export import Subgraph, write_nodelink_json
 from relgraph.graph.model import LoadError
 from relgraph.loaders import read_sources
 
+from .export_samples import graph_view
+
 
 def test_round_trip_of_the_article_graph(tmp_path, article_store, store):
     path = tmp_path / "g.json"
     write_nodelink_json(Subgraph.from_store(article_store), path)
     store.load(read_sources([path]))
     assert graph_view(store) == graph_view(article_store)
-
-
-def graph_view(store):
-    """Everything that identifies the graph's content, independent of element ids."""
-    nodes = sorted((sorted(n.labels), sorted(n.items())) for n in store.nodes())
-    rels = sorted((r.start_node["key"], r.type, r.end_node["key"], sorted(r.items()))
-                  for r in store.relationships())
-    return nodes, rels
 
 
 def test_networkx_reads_the_export_as_a_multidigraph(tmp_path, article_store):

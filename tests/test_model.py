@@ -55,9 +55,22 @@ def test_property_values_neo4j_cannot_store_are_refused(value, message):
 
 
 def test_accepted_values_are_kept_as_given():
-    spec = node(year=1992, share=0.5, flag=True, names=["a", "b"], mixedNumbers=[1, 2.5])
+    spec = node(year=1992, share=0.5, flag=True, names=["a", "b"], low=-(2**63), high=2**63 - 1)
     assert spec.properties["year"] == 1992 and isinstance(spec.properties["year"], int)
-    assert spec.properties["mixedNumbers"] == [1, 2.5]
+    assert (spec.properties["low"], spec.properties["high"]) == (-(2**63), 2**63 - 1)
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 2**70, [1, 2**64]])
+def test_integers_beyond_64_bits_are_refused_as_neo4j_refuses_them(value):
+    """The embedded store could keep them; Neo4j cannot, so the model refuses them for both."""
+    with pytest.raises(ModelError, match=r"'big' is -?\d+, outside the 64-bit integers Neo4j stores"):
+        node(big=value)
+
+
+def test_a_list_mixing_integers_and_floats_becomes_floats_as_in_neo4j():
+    mixed = node(mixed=[1, 2.5]).properties["mixed"]
+    assert mixed == [1.0, 2.5] and all(type(x) is float for x in mixed)
+    assert [type(x) for x in node(whole=[1, 2]).properties["whole"]] == [int, int]
 
 
 def test_nodes_need_a_string_key():

@@ -1,4 +1,7 @@
-"""The embedded backend: idempotent merges, all-or-nothing loads, crash-safe snapshots."""
+"""The embedded backend: idempotent merges, all-or-nothing loads, crash-safe snapshots.
+
+A test of behaviour both backends share takes ``empty_store`` and runs on the real Neo4j too.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from relgraph.graph.model import GraphBatch, LoadError, NodeRef, NodeSpec, RelSp
 from relgraph.graph.snapshot import FORMAT_VERSION, MAGIC, TOKEN_SIZE, read_snapshot
 from relgraph.graph.store import StoreError
 
-from .test_loader_json import graph_view
+from .export_samples import graph_view
 
 
 def small_batch(n: int = 3, prefix: str = "p") -> GraphBatch:
@@ -78,16 +81,25 @@ def test_a_failure_in_the_middle_of_a_load_changes_nothing(store):
     assert graph_view(NetworkxStore(store.path)) == before
 
 
-def test_replace_empties_the_graph_in_the_same_transaction(store):
-    store.load(small_batch())
-    store.load(small_batch(2, "r"), replace=True)
-    assert sorted(n["key"] for n in store.nodes()) == ["r0", "r1"]
+def test_replace_empties_the_graph_in_the_same_transaction(empty_store):
+    """On both backends (``empty_store``): a refused or interrupted replace keeps the old graph."""
+    empty_store.load(small_batch())
+    empty_store.load(small_batch(2, "r"), replace=True)
+    assert sorted(n["key"] for n in empty_store.nodes()) == ["r0", "r1"]
     bad = small_batch(2, "s")
     bad.relationships.append(RelSpec("KNOWS", NodeRef("Person", "s0"), NodeRef("Person", "r0"),
                                      {"key": "refers-to-replaced"}))
     with pytest.raises(LoadError):
-        store.load(bad, replace=True)  # r0 would be gone after the replace: refused
-    assert sorted(n["key"] for n in store.nodes()) == ["r0", "r1"]
+        empty_store.load(bad, replace=True)  # r0 would be gone after the replace: refused
+    assert sorted(n["key"] for n in empty_store.nodes()) == ["r0", "r1"]
+
+    def interrupt(done, total, what):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # the delete and the load share one transaction
+        # 1,200 nodes: both backends report progress inside the transaction before this many
+        empty_store.load(small_batch(1200, "t"), progress=interrupt, replace=True)
+    assert sorted(n["key"] for n in empty_store.nodes()) == ["r0", "r1"]
 
 
 def test_damaged_snapshot_gives_a_clear_error(tmp_path):

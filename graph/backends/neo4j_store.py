@@ -4,10 +4,11 @@ Why it is built the way it is:
 
 * **Same answers as the embedded backend.** Every value leaving this module is
   converted into :mod:`relgraph.graph.types` / :mod:`relgraph.graph.result`
-  (nested lists and maps included, Neo4j temporals as Python's ``datetime``
-  values), and a relationship always carries complete endpoint nodes, even when
-  the query returned only the relationship: the embedded engine does, and code
-  written against one backend must run unchanged on the other.
+  (nested lists and maps included, Neo4j temporals as the embedded engine's
+  temporal values, see :func:`native_value`), and a relationship always
+  carries complete endpoint nodes, even when the query returned only the
+  relationship: the embedded engine does, and code written against one backend
+  must run unchanged on the other.
 * **One transaction per load.** Uniqueness constraints on each primary label's
   ``key`` are created first (schema commands cannot share a transaction with
   data writes); then every node and relationship is merged in ONE write
@@ -29,6 +30,7 @@ Why it is built the way it is:
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections import defaultdict
@@ -41,7 +43,9 @@ import neo4j
 import neo4j.exceptions as neo4j_errors
 import neo4j.graph
 import neo4j.time
+import pytz  # the driver's own time zone library (a dependency of neo4j)
 
+from ..cypher import temporal
 from ..model import GraphBatch, NodeRef, NodeSpec, RelSpec
 from ..result import Counters, Result, Summary
 from ..store import (
@@ -51,6 +55,7 @@ from ..store import (
     Progress,
     QueryError,
     ReadOnlyError,
+    StatementError,
     StoreError,
     names_match,
 )
@@ -164,17 +169,123 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 def native_value(value: Any) -> Any:
     """A property or scalar value as the embedded backend would return it.
 
-    Neo4j's own temporal types become ``datetime.date`` / ``datetime`` / ``time``
-    (Python has no month-based duration, so ``neo4j.time.Duration`` stays as it is,
-    and so do spatial points, which neither backend stores from relgraph's loaders).
+    Neo4j's temporal values become the embedded engine's (``relgraph.graph.cypher.temporal``:
+    Date, LocalTime, Time, LocalDateTime, DateTime, Duration), so both backends return equal
+    objects that print alike. Python's ``datetime`` could not stand in: it has no month-based
+    duration, no nanoseconds and no years beyond 9999, and its text form is not Cypher's.
+    Spatial points stay the driver's; neither backend stores them from relgraph's loaders.
     """
-    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
-        return value.to_native()
+    if isinstance(value, _NEO4J_TEMPORAL):
+        return _engine_temporal(value)
     if isinstance(value, list):
         return [native_value(v) for v in value]
     if isinstance(value, dict):
         return {k: native_value(v) for k, v in value.items()}
     return value
+
+
+_NEO4J_TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)
+
+
+def _nanos_of_day(value: neo4j.time.DateTime | neo4j.time.Time) -> int:
+    return ((value.hour * 60 + value.minute) * 60 + int(value.second)) * temporal.NANOS_PER_SECOND \
+        + value.nanosecond
+
+
+def _offset_and_zone(value: neo4j.time.DateTime | neo4j.time.Time) -> tuple[int, str | None]:
+    """Seconds east of UTC, and the zone's name when Neo4j sent one (``[Europe/Stockholm]``).
+
+    The driver gives offsets as pytz fixed offsets, whose zone is None, and named zones as
+    pytz or zoneinfo zones; except that pytz makes the offset +00:00 the named zone UTC, so
+    ``...Z`` and ``...Z[UTC]`` cannot be told apart: both come back as the offset, the far
+    more common of the two. For a named zone the driver works out the local time from the
+    instant with its own zone data, which rounds the local mean time offsets before ~1900 to
+    whole minutes (Stockholm 1818: +00:53 where Neo4j says +00:53:28).
+    """
+    offset = value.utcoffset()
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    zone = getattr(value.tzinfo, "key", None) or getattr(value.tzinfo, "zone", None)
+    return seconds, (None if zone == "UTC" else zone)
+
+
+def _engine_temporal(value: Any) -> temporal.TemporalValue:
+    """One driver temporal value as the embedded engine's, losslessly (nanoseconds included)."""
+    if isinstance(value, neo4j.time.Duration):
+        return temporal.Duration(value.months, value.days, value.seconds, value.nanoseconds)
+    if isinstance(value, neo4j.time.Time):
+        if value.tzinfo is None:
+            return temporal.LocalTime(_nanos_of_day(value))
+        return temporal.Time(_nanos_of_day(value), _offset_and_zone(value)[0])
+    day = temporal.days_from_civil(value.year, value.month, value.day)
+    if isinstance(value, neo4j.time.Date):
+        return temporal.Date(day)
+    if value.tzinfo is None:
+        return temporal.LocalDateTime(day, _nanos_of_day(value))
+    return temporal.DateTime(day, _nanos_of_day(value), *_offset_and_zone(value))
+
+
+def driver_value(value: Any) -> Any:
+    """A parameter value for the driver: the engine's temporal values (as results of either
+    backend hold them) become the driver's, so a value read from a result can be passed back."""
+    if isinstance(value, temporal.TemporalValue):
+        return _driver_temporal(value)
+    if isinstance(value, (list, tuple)):
+        return [driver_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: driver_value(v) for k, v in value.items()}
+    return value
+
+
+def _driver_temporal(value: temporal.TemporalValue) -> Any:
+    if isinstance(value, temporal.Duration):
+        return neo4j.time.Duration(months=value.months, days=value.days, seconds=value.seconds,
+                                   nanoseconds=value.nanos)
+    if isinstance(value, temporal.Date):
+        return neo4j.time.Date(*temporal.civil_from_days(value.epoch_day))
+    if isinstance(value, (temporal.LocalTime, temporal.Time)):
+        hour, rest = divmod(value.nanos, 3600 * temporal.NANOS_PER_SECOND)
+        minute, rest = divmod(rest, 60 * temporal.NANOS_PER_SECOND)
+        second, nanos = divmod(rest, temporal.NANOS_PER_SECOND)
+        tz = _fixed_zone(value.offset) if isinstance(value, temporal.Time) else None
+        return neo4j.time.Time(hour, minute, second, nanos, tzinfo=tz)
+    assert isinstance(value, (temporal.LocalDateTime, temporal.DateTime))
+    if isinstance(value, temporal.DateTime) and value.zone is not None:
+        # From the instant, which is exact, into pytz's zone: the driver sends the instant and
+        # the zone's name (a zoneinfo zone crashes the driver's conversion to UTC).
+        utc = _driver_datetime(*divmod(value.epoch_nanos(), temporal.NANOS_PER_DAY), pytz.utc)
+        return utc.astimezone(pytz.timezone(value.zone))
+    offset = _fixed_zone(value.offset) if isinstance(value, temporal.DateTime) else None
+    return _driver_datetime(value.epoch_day, value.nanos, offset)
+
+
+def _driver_datetime(epoch_day: int, nanos: int, tz: datetime.tzinfo | None) -> neo4j.time.DateTime:
+    time_of_day = _driver_temporal(temporal.LocalTime(nanos))
+    return neo4j.time.DateTime.combine(neo4j.time.Date(*temporal.civil_from_days(epoch_day)),
+                                       time_of_day).replace(tzinfo=tz)
+
+
+class _FixedOffset(datetime.tzinfo):
+    """A fixed offset in whole seconds that also answers for a time of day.
+
+    ``datetime.timezone`` refuses ``utcoffset(time)``, which the driver asks when it sends
+    a Time, and pytz's fixed offsets have whole minutes only (Cypher's have seconds).
+    """
+
+    def __init__(self, seconds: int):
+        self._offset = datetime.timedelta(seconds=seconds)
+
+    def utcoffset(self, dt: object) -> datetime.timedelta:
+        return self._offset
+
+    def dst(self, dt: object) -> datetime.timedelta:
+        return datetime.timedelta(0)
+
+    def tzname(self, dt: object) -> str | None:
+        return None
+
+
+def _fixed_zone(offset_seconds: int) -> datetime.tzinfo:
+    return _FixedOffset(offset_seconds)
 
 
 class _Converter:
@@ -191,6 +302,8 @@ class _Converter:
         self._wanted: set[str] = set()
 
     def scan(self, value: Any) -> None:
+        if isinstance(value, _NEO4J_TEMPORAL):
+            return
         if isinstance(value, neo4j.graph.Node):
             if value.element_id not in self.nodes:
                 self.nodes[value.element_id] = self._node(value)
@@ -215,6 +328,8 @@ class _Converter:
                 self.scan(record[0])
 
     def convert(self, value: Any) -> Any:
+        if isinstance(value, _NEO4J_TEMPORAL):  # before tuples: a driver Duration is one
+            return _engine_temporal(value)
         if isinstance(value, neo4j.graph.Node):
             return self.nodes.get(value.element_id) or self._node(value)
         if isinstance(value, neo4j.graph.Relationship):
@@ -242,6 +357,16 @@ class _Converter:
         return Relationship(rel.element_id, rel.type, self._endpoint(rel.start_node),
                             self._endpoint(rel.end_node),
                             {k: native_value(v) for k, v in rel.items()})
+
+
+def from_driver(values: Sequence[Any]) -> list[Any]:
+    """Driver values as relgraph's types, outside a transaction (tools that use the driver
+    directly, like the TCK's Neo4j target). A relationship whose endpoint node is not among
+    ``values`` gets a node with that element id and nothing else; inside a transaction the
+    store reads such endpoints in full instead."""
+    converter = _Converter()
+    converter.scan(list(values))
+    return [converter.convert(v) for v in values]
 
 
 def _needs_implicit_transaction(exc: StoreError) -> bool:
@@ -384,29 +509,91 @@ class Neo4jStore(GraphStore):
             write: bool = False) -> Result:
         params = dict(parameters or {})
 
-        def work(tx: Any) -> tuple[list[str], list[list[Any]], Counters]:
+        def work(tx: Any) -> Result:
             """``tx``: a managed transaction, or a session for an auto-commit query."""
-            result = tx.run(query, params)
-            keys = list(result.keys())
-            raw = [list(record.values()) for record in result]
-            counters = _counters(result.consume().counters)
-            converter = _Converter()
-            converter.scan(raw)
-            converter.fetch_missing(tx)
-            return keys, [converter.convert(row) for row in raw], counters
+            return self._collect(tx, query, params)
 
         if not write:
-            keys, rows, counters = self._read(work)
-        else:
+            return self._read(work)
+        try:
+            return self._write(work)
+        except StoreError as exc:
+            if not _needs_implicit_transaction(exc):
+                raise
+            # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
+            # inside a managed transaction before running anything: give it its own.
+            return self._auto_commit(work)
+
+    def _collect(self, tx: Any, query: str, params: dict[str, Any], *, prefix: str = "") -> Result:
+        """Run one query in ``tx`` and read all of it into a :class:`Result` of shared types.
+
+        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported."""
+        result = tx.run(prefix + query, driver_value(params))
+        keys = list(result.keys())
+        raw = [list(record.values()) for record in result]
+        counters = _counters(result.consume().counters)
+        converter = _Converter()
+        converter.scan(raw)
+        converter.fetch_missing(tx)
+        return Result(keys, [converter.convert(row) for row in raw],
+                      Summary(query, params, self.backend, counters))
+
+    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+        """Schema commands first, each in its own transaction; then every other statement in ONE.
+
+        Neo4j refuses schema commands (constraints, indexes) in a transaction that
+        writes data, so they cannot share the data's transaction; relgraph's exports
+        make them all ``IF NOT EXISTS``, so running them ahead is harmless and a rerun
+        does nothing. The data statements then run in order in one write transaction:
+        a failing statement rolls back all of them, and the error names it
+        (:class:`StatementError` with its index, which ``relgraph load`` turns into
+        file:line). An error found only at commit (Neo4j checks that a deleted node has
+        no relationships left then) is put on the last data statement, since the
+        server does not say which statement caused it. Without ``write`` everything
+        runs in one read transaction, where the server refuses any write, and schema
+        commands are refused before anything runs.
+
+        Data statements keep a cached plan even when the statistics have moved (as the
+        loader's do, see ``_LOADER_PREFIX``): a script's statements are many and long
+        (an export of the article is 140 statements of inline data), each is planned at
+        about 80 ms, and the database a script fills changes its statistics enough that
+        running it again would replan every one.
+        """
+        from ..statements import is_schema_command
+
+        schema = [i for i, text in enumerate(statements) if is_schema_command(text)]
+        data = [i for i, text in enumerate(statements) if not is_schema_command(text)]
+        results: dict[int, Result] = {}
+        if schema and not write:
+            raise StatementError(schema[0], "a schema command changes the database; run the script "
+                                            "with write=True (--write)")
+        for index in schema:
+            text = statements[index]
             try:
-                keys, rows, counters = self._write(work)
-            except StoreError as exc:
-                if not _needs_implicit_transaction(exc):
-                    raise
-                # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
-                # inside a managed transaction before running anything: give it its own.
-                keys, rows, counters = self._auto_commit(work)
-        return Result(keys, rows, Summary(query, params, self.backend, counters))
+                results[index] = self._write(lambda tx, text=text: self._collect(tx, text, {}))
+            except QueryError as exc:
+                raise StatementError(index, str(exc)) from exc
+        if schema:  # MERGE plans its index seeks only once the constraints' indexes are online
+            self._write(lambda tx: tx.run("CALL db.awaitIndexes(300)").consume())
+        current = data[-1] if data else 0
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Result]:
+            nonlocal current
+            done = []
+            for index in data:
+                current = index
+                text = statements[index]
+                done.append(self._collect(tx, text, {}, prefix=_replan_option(text)))
+            current = data[-1]  # from here on, a failure is the commit's
+            return done
+
+        if data:
+            try:
+                ran = self._write(work) if write else self._read(work)
+            except QueryError as exc:
+                raise StatementError(current, str(exc)) from exc
+            results.update(zip(data, ran))
+        return [results[i] for i in range(len(statements))]
 
     def _auto_commit(self, work: Callable[[Any], T]) -> T:
         with self._errors(), self._driver.session(database=self.settings.database,
@@ -656,6 +843,12 @@ def _rel_pattern(variable: str, types: Iterable[str] | None) -> str | None:
 _LOADER_PREFIX = "CYPHER replan=skip "
 
 
+def _replan_option(statement: str) -> str:
+    """``_LOADER_PREFIX`` for a statement that does not choose its own options or ask for a plan."""
+    first = statement.split(None, 1)[0].upper() if statement.strip() else ""
+    return "" if first in ("CYPHER", "EXPLAIN", "PROFILE") else _LOADER_PREFIX
+
+
 def supports_dynamic_names(agent: str) -> bool:
     """Whether the server (agent "Neo4j/5.26.30", "Neo4j/2025.01.0") has dynamic labels
     (``SET n:$(...)``), which arrived in Neo4j 5.26."""
@@ -726,4 +919,4 @@ def _run_merge(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, An
 
 
 __all__ = ["DEFAULT_URI", "START_HINT", "Neo4jSettings", "Neo4jStore", "Neo4jUnavailable",
-           "native_value", "quote_name"]
+           "driver_value", "from_driver", "native_value", "quote_name"]

@@ -160,7 +160,8 @@ class NetworkxStore(GraphStore):
         The embedded engine has no schema commands: a node uniqueness constraint
         is checked against the graph once all statements have run (so a script
         that breaks it leaves nothing behind), other schema commands (indexes)
-        are accepted and do nothing, the store keeping its own indexes.
+        are accepted and do nothing, the store keeping its own indexes. Without
+        ``write`` a schema command is refused, as Neo4j refuses it.
         """
         from ..cypher import CypherError, execute
         from ..result import Summary
@@ -172,6 +173,9 @@ class NetworkxStore(GraphStore):
         def run_all(graph: PropertyGraph) -> None:
             for index, text in enumerate(statements):
                 if is_schema_command(text):
+                    if not write:  # as Neo4j refuses it in a read transaction
+                        raise StatementError(index, "a schema command changes the database; run the "
+                                                    "script with write=True (--write)")
                     found = unique_constraint(text)
                     if found is not None:
                         constraints.append((index, *found))

@@ -246,6 +246,12 @@ def from_python(v: Any) -> Any:
     from ..types import Node, Path, Relationship
     from .temporal import from_python_temporal
 
+    if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
+        # Neo4j's driver cannot even send such a value; refusing it here keeps the backends alike.
+        from .errors import CypherArithmeticError
+
+        raise CypherArithmeticError(f"parameter value {v} does not fit Cypher's 64-bit integers",
+                                    "IntegerOverflow")
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
     if isinstance(v, (list, tuple)):
@@ -259,6 +265,8 @@ def from_python(v: Any) -> Any:
     if isinstance(v, Path):
         return PathValue(tuple(int(n.element_id) for n in v.nodes),
                          tuple(int(r.element_id) for r in v.relationships))
+    if isinstance(v, TemporalValue):  # a value read from an earlier result, passed back
+        return v
     converted = from_python_temporal(v)
     if converted is not None:
         return converted

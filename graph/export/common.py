@@ -33,9 +33,10 @@ SCALAR_TYPES = ("boolean", "long", "double", "string")
 def plain_value(value: Any, where: str) -> Any:
     """A model value (str, int, float, bool or a flat list of those) for any stored value.
 
-    Temporal values (Python ``date``/``datetime`` or the Neo4j driver's) become ISO
-    text, the form the curated data uses for dates; tuples become lists. NaN and
-    infinities are refused, as the model refuses them: no text format holds them.
+    Temporal values (as both backends return them, see ``relgraph.graph.cypher.temporal``,
+    or Python's ``date``/``datetime``) become ISO text, the form the curated data uses for
+    dates; tuples become lists. NaN and infinities are refused, as the model refuses them:
+    no text format holds them.
     """
     if isinstance(value, (bool, int, str)):
         return value
@@ -50,7 +51,7 @@ def plain_value(value: Any, where: str) -> Any:
             raise ExportError(f"{where} is a list mixing {' and '.join(sorted(kinds))}; "
                               "Neo4j and every export format hold flat lists of one type")
         return items
-    iso = getattr(value, "isoformat", None)
+    iso = getattr(value, "iso", None) or getattr(value, "isoformat", None)  # Cypher's, or Python's
     if callable(iso):
         return str(iso())
     if value is None:

@@ -37,17 +37,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def raise_floor(table: dict[str, tuple[int, int]]) -> None:
+def floor_shortfall(table: dict[str, tuple[int, int]], path: Path = FLOOR) -> list[str]:
+    """What falls below the floor in ``path`` (the total, then each folder); empty if nothing does."""
+    floor = json.loads(path.read_text())
+    passed = sum(p for p, _ in table.values())
+    short = [f"total: {passed} passed, floor {floor['total']}"] if passed < floor["total"] else []
+    for folder, minimum in floor["folders"].items():
+        got = table.get(folder, (0, 0))[0]
+        if got < minimum:
+            short.append(f"{folder}: {got} passed, floor {minimum}")
+    return short
+
+
+def raise_floor(table: dict[str, tuple[int, int]], path: Path = FLOOR) -> None:
     """Floors only go up: a lower count never overwrites a higher floor."""
-    floor = json.loads(FLOOR.read_text()) if FLOOR.exists() else {"total": 0, "folders": {}}
+    floor = json.loads(path.read_text()) if path.exists() else {"total": 0, "folders": {}}
     total = sum(p for p, _ in table.values())
     floor["total"] = max(floor.get("total", 0), total)
     folders = floor.setdefault("folders", {})
     for folder, (p, _) in table.items():
         folders[folder] = max(folders.get(folder, 0), p)
     floor["folders"] = dict(sorted(folders.items()))
-    FLOOR.write_text(json.dumps(floor, indent=2) + "\n")
-    print(f"floor.json: total {floor['total']}")
+    path.write_text(json.dumps(floor, indent=2) + "\n")
+    print(f"{path.name}: total {floor['total']}")
 
 
 if __name__ == "__main__":

@@ -196,6 +196,7 @@ TARGETS: dict[str, str] = {
     "relgraph": f"{__name__}:RelgraphTarget",
     "grand-cypher": f"{_PACKAGE}.peers:GrandCypherTarget",
     "nxcypher": f"{_PACKAGE}.peers:NxCypherTarget",
+    "neo4j": f"{_PACKAGE}.neo4j_target:Neo4jTarget",
 }
 
 
