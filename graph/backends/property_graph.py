@@ -156,11 +156,15 @@ class PropertyGraph:
             return None
         return list(index.get(k, ()))
 
+    # The readers below sit in the matcher's inner loops: they read networkx's own
+    # dicts (``_node``, ``_adj``) because its NodeView/EdgeView cost more per call than
+    # the lookup itself.
+
     def labels(self, nid: int) -> list[str]:
-        return self.g.nodes[nid]["labels"]
+        return self.g._node[nid]["labels"]
 
     def node_properties(self, nid: int) -> dict[str, Any]:
-        return self.g.nodes[nid]["properties"]
+        return self.g._node[nid]["properties"]
 
     def rel_ids(self) -> Iterator[int]:
         return iter(list(self._rel_ends))
@@ -183,11 +187,11 @@ class PropertyGraph:
 
     def rel_type(self, rid: int) -> str:
         u, v = self._rel_ends[rid]
-        return self.g.edges[u, v, rid]["type"]
+        return self.g._adj[u][v][rid]["type"]
 
     def rel_properties(self, rid: int) -> dict[str, Any]:
         u, v = self._rel_ends[rid]
-        return self.g.edges[u, v, rid]["properties"]
+        return self.g._adj[u][v][rid]["properties"]
 
     def out_rels(self, nid: int, types: Iterable[str] | None = None) -> list[tuple[int, int]]:
         """``(rel_id, other_node)`` for relationships leaving ``nid``."""

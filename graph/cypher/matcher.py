@@ -239,6 +239,27 @@ class CompiledMatch:
                 stats.nodes_scanned += len(ids)
                 return ids
 
+        labels, props = self.node_checks[part][pos]
+        var = node.variable
+        fast = (step.kind == LABEL and set(labels) <= {step.label} and not props
+                and self.label_exprs[part][pos] is None and var is not None)
+        if fast:
+            # The label index already answered every check on this node: bind
+            # without re-reading its labels (the common `MATCH (p:Person) WHERE ...`).
+            def label_scan(st: _State) -> Iterator[None]:
+                if var in st.row:  # bound under another name in this pattern: check it
+                    yield from scan(st)
+                    return
+                row, slots, deleted = st.row, st.nodes[part], self.deleted
+                for nid in candidates(st):
+                    if deleted and nid in deleted:
+                        continue
+                    row[var] = NodeRef(nid)
+                    slots[pos] = nid
+                    yield None
+                slots[pos] = None
+                row.pop(var, None)
+
         def scan(st: _State) -> Iterator[None]:
             for nid in candidates(st):
                 was_new = self._bind_node(st, part, pos, nid)
@@ -247,7 +268,7 @@ class CompiledMatch:
                 yield None
                 self._unbind_node(st, part, pos, was_new)
 
-        return scan
+        return label_scan if fast else scan
 
     def _rel_step(self, step: RelStep) -> Callable[[_State], Iterator[None]]:
         part, i = step.part, step.rel

@@ -6,8 +6,10 @@ cheapest place to start, in this order of preference:
 1. a variable bound by an earlier clause or an earlier part (no lookup at all);
 2. an equality on an indexed property (``key`` or ``name``), written either in
    the pattern (``(p {name: $n})``) or in WHERE (``WHERE p.name = $n``);
-3. a label (the one with the fewest nodes when statistics are available);
-4. a scan of all nodes.
+3. a label (the one with the fewest nodes when statistics are available), its
+   count scaled down by guessed selectivities of the node's other filters
+   (``WHERE p.year = 1975`` keeps a tenth, any other filter half);
+4. a scan of all nodes, scaled the same way.
 
 From the anchor the pattern is expanded to the right, then to the left, one
 relationship at a time. Parts are planned greedily: the next part is the one
@@ -279,12 +281,35 @@ def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count
             if found is not None:
                 return (1 + found[2], NodeStep(pi, pos, INDEX, prop=found[0], value=found[1],
                                                many=found[2]))
+    keep = _selectivity(node, conjuncts, known)
     if node.labels:
         if label_count is not None:
             label = min(node.labels, key=label_count)
-            return (2 + label_count(label), NodeStep(pi, pos, LABEL, label=label))
-        return (2 + 1000, NodeStep(pi, pos, LABEL, label=node.labels[0]))
-    return (10**12 if node_count is None else 3 + 2 * node_count, NodeStep(pi, pos, SCAN))
+            return (2 + label_count(label) * keep, NodeStep(pi, pos, LABEL, label=label))
+        return (2 + 1000 * keep, NodeStep(pi, pos, LABEL, label=node.labels[0]))
+    return (10**12 if node_count is None else 3 + 2 * node_count * keep, NodeStep(pi, pos, SCAN))
+
+
+# Guessed share of rows a filter keeps, for properties without an index: the planner
+# has no value statistics, so it uses fixed factors (as Neo4j does without them).
+# They only have to rank anchors: `(p:Person) WHERE p.year = 1975` should start from
+# the few matching people, not from a smaller label on the other end of the pattern.
+EQUALITY_KEEPS = 0.1
+OTHER_FILTER_KEEPS = 0.5
+
+
+def _selectivity(node: ast.NodePattern, conjuncts: list[ast.Expr], known: set[str]) -> float:
+    """How much the node's own filters (property map, WHERE conjuncts on it alone) keep."""
+    keep = 1.0
+    if isinstance(node.properties, ast.MapLiteral):
+        keep *= EQUALITY_KEEPS ** len(node.properties.items)
+    if node.variable:
+        for c in conjuncts:
+            deps = free_variables(c)
+            if node.variable in deps and deps <= known | {node.variable}:
+                is_equality = isinstance(c, ast.Binary) and c.op in ("=", "IN")
+                keep *= EQUALITY_KEEPS if is_equality else OTHER_FILTER_KEEPS
+    return keep
 
 
 def _index_equality(c: ast.Expr, var: str, bound: set[str]) -> tuple[str, ast.Expr, bool] | None:
