@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 Scalar = str | int | float | bool
 PropertyValue = Scalar | list
@@ -206,6 +207,35 @@ class RelKeys:
         return default_rel_key(start, rel_type, end, self._seen[(start, rel_type, end)])
 
 
+# `year` is the schema's calendar year (docs/schema.md): timelines sort on it, `export
+# --years` and the query scripts compare it with integers, and Cypher never equates 1991
+# with "1991". A year read as text from an untyped CSV column or a JSON string would
+# silently drop out of every answer, so every loader refuses it instead. Other names
+# (`since` may be a date elsewhere) are checked only where the data's schema says so.
+YEAR_PROPERTIES = ("year",)
+
+
+def year_problems(properties: Properties, names: Iterable[str] = YEAR_PROPERTIES) -> list[str]:
+    """What is wrong with the year properties ``names`` and the ``years`` list."""
+    def is_int(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    problems = []
+    for name in names:
+        value = properties.get(name)
+        if value is None or is_int(value):
+            continue
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            problems.append(f"{name} {value!r} is text, not an integer "
+                            f"(a CSV column needs a type: {name}:int)")
+        else:
+            problems.append(f"{name} {value!r} is not a year (an integer)")
+    years = properties.get("years")
+    if years is not None and not (isinstance(years, list) and all(is_int(y) for y in years)):
+        problems.append(f"years {years!r} is not a list of years (integers)")
+    return problems
+
+
 class LoadError(Exception):
     """Bad input: carries every problem found, each naming file and record or line."""
 
@@ -252,6 +282,8 @@ class GraphBatch:
                 seen[node.ref] = node.origin
         available = set(seen) | set(known)
         rel_seen: dict[tuple, str] = {}
+        for item in (*self.nodes, *self.relationships):
+            problems.extend(f"{item.origin}: {p}" for p in year_problems(item.properties))
         for rel in self.relationships:
             for end_name, ref in (("start", rel.start), ("end", rel.end)):
                 if ref not in available:

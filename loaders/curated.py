@@ -25,6 +25,7 @@ from relgraph.graph.model import (
     NodeSpec,
     RelKeys,
     RelSpec,
+    year_problems,
 )
 
 from .yaml_lines import YamlError, line_of, read_yaml
@@ -37,6 +38,8 @@ KIND_LABELLED = ("Event", "Institution")
 LEAD_SECTION = "Lead"
 NODE_FIELDS = {"key", "label", "name", "kind", "aliases", "section", "quote", "also", "in", "out"}
 REL_FIELDS = {"type", "from", "to", "key", "section", "quote", "also"}
+# every property of the curated data that holds a year: integers in the article's range
+ARTICLE_YEARS = ("year", "since", "completionYear", "closedYear", "firstExportYear")
 
 
 def kind_label(kind: str) -> str:
@@ -259,17 +262,11 @@ class CuratedReader:
             props.setdefault("datePrecision", precision)
         elif "year" in props:
             props.setdefault("datePrecision", "year")
-        for name in ("year", "since", "completionYear", "closedYear", "firstExportYear"):
-            if name in props and (
-                isinstance(props[name], bool) or not isinstance(props[name], int)
-                or not 1000 <= props[name] <= 2100
-            ):
-                self.problem(entry, f"{what}: {name} {props[name]!r} is not a year (an integer)")
-        if "years" in props and (
-            not isinstance(props["years"], list)
-            or not all(isinstance(y, int) and not isinstance(y, bool) for y in props["years"])
-        ):
-            self.problem(entry, f"{what}: years must be a list of integers")
+        for problem in year_problems(props, ARTICLE_YEARS):
+            self.problem(entry, f"{what}: {problem}")
+        for name in ARTICLE_YEARS:  # the article's years; other data may reach further
+            if isinstance(props.get(name), int) and not 1000 <= props[name] <= 2100:
+                self.problem(entry, f"{what}: {name} {props[name]!r} is not a year between 1000 and 2100")
         return props
 
     def add_node(self, labels: list[str], props: dict[str, Any], where: Any, what: str) -> None:

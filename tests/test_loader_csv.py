@@ -89,6 +89,9 @@ def test_id_spaces_keep_equal_ids_apart(tmp_path):
         (NODES.replace("year:int", "year:integer"), RELS, "unknown column type 'integer'"),
         (NODES, RELS.replace("SISTER_CITY_OF,2010", "sister of,2010"), "relationships.csv:2"),
         (NODES.replace("City;Capital", "city"), RELS, "nodes.csv:3: label 'city' is not PascalCase"),
+        (NODES.replace("year:int", "year"), RELS,
+         "nodes.csv:2: year '1394' is text, not an integer (a CSV column needs a type: year:int)"),
+        (NODES, RELS.replace("since:int", "year"), "relationships.csv:2: year '2010' is text"),
     ],
 )
 def test_bad_rows_name_file_line_and_problem(tmp_path, nodes, rels, expected):

@@ -53,6 +53,9 @@ def test_edges_key_from_newer_networkx_is_accepted(tmp_path):
          "links[0]: target 'z' is not the id of any node"),
         ('{"nodes": [{"id": "a", "labels": ["P"], "x": null}]}', "nodes[0]: property 'x' is null"),
         ('{"nodes": [{"id": "a", "labels": ["P"]}, {"id": "a", "labels": ["P"]}]}', "duplicate node id 'a'"),
+        ('{"nodes": [{"id": "a", "labels": ["P"], "year": "abc"}]}', "nodes[0]: year 'abc' is not a year"),
+        ('{"nodes": [{"id": "a", "labels": ["P"], "years": [1991, 1992.5]}]}',
+         "years [1991.0, 1992.5] is not a list of years"),
     ],
 )
 def test_bad_json(tmp_path, text, expected):
