@@ -83,7 +83,7 @@ def test_temporal_ordering_comparison_and_storage() -> None:
 
 def test_python_temporal_parameters() -> None:
     r = one("RETURN $d + duration({days: 1}) AS next, $t.hour AS h",
-            d=dt.date(2020, 12, 31), t=dt.datetime(2020, 1, 1, 7, 30, tzinfo=dt.timezone.utc))
+            d=dt.date(2020, 12, 31), t=dt.datetime(2020, 1, 1, 7, 30, tzinfo=dt.UTC))
     assert str(r[0]) == "2021-01-01" and r[1] == 7
 
 
