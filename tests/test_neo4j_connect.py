@@ -180,3 +180,31 @@ def test_docker_compose_runs_neo4j_5_26_with_apoc_auth_volume_and_health_check()
     check = service["healthcheck"]
     assert check["test"][0] in ("CMD", "CMD-SHELL") and "7474" in " ".join(check["test"])
     assert {"interval", "timeout", "retries"} <= check.keys()
+
+
+def _bolt_probe(port: int) -> bool:
+    """Run the launcher script's own readiness probe (its port_answers function)."""
+    script = ROOT / "tools" / "neo4j" / "neo4j-server"
+    probe = f"source <(sed -n '/^port_answers()/,/^}}/p' '{script}'); HOST=127.0.0.1; port_answers {port}"
+    return subprocess.run(["bash", "-c", probe], timeout=15).returncode == 0
+
+
+def test_readiness_probe_speaks_bolt(neo4j_uri: str) -> None:
+    """`neo4j-server start/status` wait for a Bolt handshake, not for any open port: a
+    process that merely listens (another service, a half-started JVM) is not a server."""
+    import socket
+    import threading
+
+    assert _bolt_probe(int(neo4j_uri.rsplit(":", 1)[1]))
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def answer_like_http() -> None:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(20)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+        threading.Thread(target=answer_like_http, daemon=True).start()
+        assert not _bolt_probe(listener.getsockname()[1])
