@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Scalar = str | int | float | bool
+Scalar = str | int | float | bool  # or a Cypher temporal value (relgraph.graph.cypher.temporal)
 PropertyValue = Scalar | list
 Properties = dict[str, PropertyValue]
 
@@ -60,7 +60,7 @@ def check_property_name(name: str) -> str:
 
 
 def check_value(name: str, value: object) -> PropertyValue:
-    """Accept only what Neo4j can store: scalars and homogeneous lists of scalars.
+    """Accept only what Neo4j can store: scalars, temporal values and homogeneous lists of them.
 
     The model holds exactly what Neo4j would hold, so that both backends keep
     the same graph from the same source. ``None`` is rejected rather than
@@ -71,6 +71,11 @@ def check_value(name: str, value: object) -> PropertyValue:
     them (the embedded store could, and the backends would then differ); for
     the same reason a list mixing integers and floats becomes a list of
     floats, which is what Neo4j stores for it.
+
+    Temporal values are the embedded engine's (``relgraph.graph.cypher.temporal``:
+    Date, LocalTime, Time, LocalDateTime, DateTime, Duration), the type both backends
+    return for them, so that a typed column of a neo4j-admin CSV export (``founded:date``)
+    loads back as the date it was, not as its text.
     """
     if isinstance(value, (bool, str)):
         return value
@@ -98,6 +103,11 @@ def check_value(name: str, value: object) -> PropertyValue:
         return items
     if value is None:
         raise ModelError(f"property {name!r} is null; leave it out instead")
+    # Imported here: the engine's package imports the store, which imports this module.
+    from .cypher.temporal import TemporalValue
+
+    if isinstance(value, TemporalValue):
+        return value
     raise ModelError(f"property {name!r} has unsupported type {type(value).__name__}")
 
 
@@ -106,7 +116,9 @@ def _list_kind(item: object) -> str:
         return "booleans"
     if isinstance(item, (int, float)):
         return "numbers"
-    return "strings"
+    if isinstance(item, str):
+        return "strings"
+    return f"{item.type_name.lower()} values"  # a temporal value: DATE -> "date values"
 
 
 def check_properties(properties: Mapping[str, object]) -> Properties:

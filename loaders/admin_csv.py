@@ -2,7 +2,10 @@
 
 Node files have an ``:ID`` column (optionally named, ``key:ID``, and optionally
 in an ID space, ``:ID(Person)``), a ``:LABEL`` column (labels separated by
-``;``) and typed property columns (``year:int``, ``aliases:string[]``).
+``;``) and typed property columns (``year:int``, ``aliases:string[]``,
+``founded:date``, ``at:datetime[]``). Temporal columns become the embedded engine's
+temporal values, parsed as Cypher (and neo4j-admin) parse them; a time or
+date-time without an offset is in UTC, neo4j-admin's default.
 Relationship files have ``:START_ID``, ``:END_ID`` (with the same optional ID
 spaces) and ``:TYPE``. Empty fields mean "no property", as in neo4j-admin.
 
@@ -23,13 +26,11 @@ from typing import Any
 from relgraph.graph.model import GraphBatch, LoadError
 
 from .builder import BatchBuilder
-from .typed_text import INTEGER_TYPES, NUMBER_TYPES, parse_typed
+from .typed_text import INTEGER_TYPES, NUMBER_TYPES, TEMPORAL_TYPES, parse_typed
 
 ARRAY_DELIMITER = ";"
 HEADER_RE = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
-TEXT_TYPES = {"string", "char", "date", "localdate", "time", "localtime", "datetime",
-              "localdatetime", "duration", "point"}
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+TEXT_TYPES = {"string", "char", "point"}
 GLOBAL_SPACE = ""
 
 
@@ -60,23 +61,21 @@ def parse_header(fields: list[str], where: str) -> list[Column]:
             base = (ctype or "string").lower()
             array = base.endswith("[]")
             base = base.removesuffix("[]")
-            if base not in INTEGER_TYPES | NUMBER_TYPES | TEXT_TYPES | {"boolean"}:
+            if base not in INTEGER_TYPES | NUMBER_TYPES | TEMPORAL_TYPES | TEXT_TYPES | {"boolean"}:
                 raise LoadError([f"{where}: unknown column type {ctype!r} in {field!r}"])
             columns.append(Column(name, "property", base, array))
     return columns
 
 
 def convert(value: str, column: Column) -> Any:
-    """One field to a Python value; ValueError with a readable message if it does not fit."""
-    if column.array:
-        return [convert(item, Column(column.name, "property", column.type))
-                for item in value.split(ARRAY_DELIMITER)]
-    if column.type in {"date", "localdate"} and not DATE_RE.match(value.strip()):
-        raise ValueError(f"column {column.name}:{column.type}: {value!r} is not an ISO date")
+    """One field to a Python value; ValueError naming the column if it does not fit."""
+    items = value.split(ARRAY_DELIMITER) if column.array else [value]
     try:
-        return parse_typed(value, column.type)
+        parsed = [parse_typed(item, column.type) for item in items]
     except ValueError as exc:
-        raise ValueError(f"column {column.name}:{column.type}: {exc}") from None
+        raise ValueError(f"column {column.name}:{column.type}{'[]' if column.array else ''}: "
+                         f"{exc}") from None
+    return parsed if column.array else parsed[0]
 
 
 @dataclass

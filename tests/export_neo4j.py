@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from relgraph.graph.backends.neo4j_store import native_value
+
 from .export_samples import typed_properties
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,9 +28,10 @@ def build_jars() -> None:
 
 
 def neo4j_view(driver: Any, ignore: tuple[str, ...] = ()) -> tuple[list, list]:
-    """What a Neo4j database holds (through the official driver), in the shape of graph_view."""
+    """What a Neo4j database holds (through the official driver), in the shape of graph_view;
+    temporal values as the engine's, as relgraph's Neo4j backend returns them."""
     def props(values: dict[str, Any]) -> tuple:
-        return typed_properties({k: v for k, v in values.items() if k not in ignore})
+        return typed_properties({k: native_value(v) for k, v in values.items() if k not in ignore})
 
     nodes = sorted((tuple(sorted(r["labels"])), props(r["props"])) for r in driver.execute_query(
         "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props").records)

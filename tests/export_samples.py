@@ -5,6 +5,9 @@ lists, ISO dates, floats that print oddly, integers beyond 32 bits, unicode,
 empty strings, text with commas, quotes, XML specials, tabs and line breaks, a
 property with values of different types on different nodes, several labels, and
 parallel relationships of one type between the same nodes.
+
+``set_temporals`` adds what only Cypher can set: a value of each temporal type (and a
+list of dates) on one node and one relationship, the way the audit found them lost.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from relgraph.graph.cypher.temporal import TemporalValue
 from relgraph.graph.model import GraphBatch, NodeRef, NodeSpec, RelSpec
 from relgraph.graph.store import GraphStore
 from relgraph.graph.subgraph import Subgraph
@@ -70,10 +74,41 @@ def awkward_batch() -> GraphBatch:
     return batch
 
 
+#: property -> (the Cypher that sets it, the ISO text that Cypher prints for it and that the
+#: text formats write). One of each temporal type, nanoseconds, an offset with a named zone,
+#: a date far from today, and a list.
+TEMPORALS = {
+    "founded": ("date('1394-10-28')", "1394-10-28"),
+    "opens": ("localtime('09:00:00.123456789')", "09:00:00.123456789"),
+    "closes": ("time('18:30:05+09:00')", "18:30:05+09:00"),
+    "built": ("localdatetime('1394-10-28T12:00')", "1394-10-28T12:00"),
+    "signed": ("datetime('2024-06-14T09:30:15.5+05:00')", "2024-06-14T09:30:15.500+05:00"),
+    "zoned": ("datetime('2024-06-14T09:30[Asia/Tashkent]')", "2024-06-14T09:30+05:00[Asia/Tashkent]"),
+    "lasted": ("duration('P1Y2M3DT4H5M6.7S')", "P1Y2M3DT4H5M6.7S"),
+    "visits": ("[date('1992-06-19'), date('2019-04-19')]", ["1992-06-19", "2019-04-19"]),
+}
+#: Where set_temporals puts them in the awkward sample.
+TEMPORAL_NODE, TEMPORAL_REL = "tashkent", "located"
+
+
+def set_temporals(store: GraphStore) -> None:
+    """Every value of TEMPORALS on a node and a relationship of the awkward sample, through
+    Cypher ``SET`` as a user would (the model of a curated source has no temporal values)."""
+    values = "{" + ", ".join(f"{name}: {cypher}" for name, (cypher, _) in TEMPORALS.items()) + "}"
+    store.run(f"MATCH (n {{key: '{TEMPORAL_NODE}'}}) SET n += {values}", write=True)
+    store.run(f"MATCH ()-[r {{key: '{TEMPORAL_REL}'}}]->() SET r += {values}", write=True)
+
+
 def typed(value: Any) -> Any:
-    """A value with its type, so 1, 1.0 and True do not compare equal."""
+    """A value with its type, so 1, 1.0 and True do not compare equal, nor a date and its text.
+
+    A temporal value is compared by its ISO text: equal date-times in other zones are equal
+    values in Cypher, but not the same value back from an export.
+    """
     if isinstance(value, (list, tuple)):
         return ("list", tuple(typed(v) for v in value))
+    if isinstance(value, TemporalValue):
+        return (type(value).__name__, value.iso())
     return (type(value).__name__, value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import os
@@ -11,6 +12,7 @@ import zipfile
 import networkx as nx
 import pytest
 from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.cypher import temporal
 from relgraph.graph.export import EXPORTERS, ExportError, export
 from relgraph.graph.export.admin_csv import admin_csv_files
 from relgraph.graph.export.cypher_script import cypher_statements, literal, merge_labels
@@ -20,7 +22,7 @@ from relgraph.graph.subgraph import Subgraph
 from relgraph.graph.types import Node, Relationship
 from relgraph.loaders import read_sources
 
-from .export_samples import LEADER, reversed_batch
+from .export_samples import LEADER, TEMPORAL_NODE, TEMPORALS, reversed_batch, set_temporals
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"
@@ -179,16 +181,42 @@ def test_gexf_conversions(awkward):
         ("tashkent", "seoul", "SISTER_CITY_OF")]
 
 
-def test_gexf_writes_temporal_values_as_iso_text():
-    """A date set through Cypher (not in the model, but possible) does not make the writer choke."""
-    import datetime
+def text_format_values(text: str, fmt: str, key: str) -> dict[str, object]:
+    """The properties of node ``key`` as a text format holds them (lists as JSON text in XML)."""
+    if fmt == "json":
+        return next(n for n in json.loads(text)["nodes"] if n["id"] == key)
+    if fmt == "jsonl":
+        return next(r["properties"] for r in map(json.loads, text.splitlines()) if r["id"] == key)
+    root = ET.fromstring(text)
+    ns = GRAPHML if fmt == "graphml" else GEXF
+    node = next(n for n in root.iter(f"{ns}node") if n.get("id") == key)
+    if fmt == "graphml":
+        names = {k.get("id"): k.get("attr.name") for k in root.iter(f"{GRAPHML}key")}
+        return {names[d.get("key")]: d.text or "" for d in node}
+    return {v.get("for"): v.get("value") for v in node.iter(f"{GEXF}attvalue")}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "graphml", "gexf"])
+def test_text_formats_write_temporal_values_as_iso_text(fmt, awkward_store):
+    """docs/export.md: JSON, JSON lines, GraphML and GEXF write a temporal value set through
+    Cypher as the ISO text Cypher prints for it (as APOC does), typed as text, lists as lists
+    of that text; Python's date and datetime as their isoformat()."""
+    set_temporals(awkward_store)
+    values = text_format_values(written(Subgraph.from_store(awkward_store), fmt), fmt, TEMPORAL_NODE)
+    for name, (_, text) in TEMPORALS.items():
+        expected = text if isinstance(text, str) or fmt in ("json", "jsonl") else json.dumps(
+            text, separators=(",", ":"))
+        assert values[name] == expected, name
+    if fmt == "graphml":
+        root = ET.fromstring(written(Subgraph.from_store(awkward_store), fmt))
+        types = {k.get("attr.name"): (k.get("attr.type"), k.get("attr.list")) for k in root.iter(
+            f"{GRAPHML}key") if k.get("for") == "node"}
+        assert types["founded"] == ("string", None) and types["visits"] == ("string", "string")
 
     node = Node("1", ["Event"], {"key": "e", "on": datetime.date(2024, 6, 14),
                                  "at": datetime.datetime(2024, 6, 14, 9, 30)})
-    root = ET.fromstring(written(Subgraph([node]), "gexf"))
-    values = {v.get("for"): v.get("value") for v in root.iter(f"{GEXF}attvalue")}
+    values = text_format_values(written(Subgraph([node]), fmt), fmt, "e")
     assert values["on"] == "2024-06-14" and values["at"] == "2024-06-14T09:30:00"
-    assert json.loads(written(Subgraph([node]), "jsonl"))["properties"]["on"] == "2024-06-14"
 
 
 # --- JSON lines -------------------------------------------------------------------------
@@ -257,6 +285,31 @@ def test_csv_refuses_lists_it_cannot_write(tmp_path, value, problem):
     assert not list(tmp_path.iterdir())
 
 
+def test_csv_types_temporal_columns_as_neo4j_admin_does(awkward_store):
+    """A property of one temporal type gets neo4j-admin's type (lists too), its value the ISO
+    text; one that is a date here and a date-time there is two types, so two files."""
+    set_temporals(awkward_store)
+    files = admin_csv_files(Subgraph.from_store(awkward_store))
+    header, row = files["nodes-2.csv"].splitlines()[:2]
+    assert row.startswith(f"{TEMPORAL_NODE},")
+    fields = dict(zip(header.split(","), row.split(",")))
+    assert {name: fields[name] for name in header.split(",") if name.split(":")[0] in TEMPORALS} == {
+        "founded:date": "1394-10-28", "opens:localtime": "09:00:00.123456789",
+        "closes:time": "18:30:05+09:00", "built:localdatetime": "1394-10-28T12:00",
+        "signed:datetime": "2024-06-14T09:30:15.500+05:00", "lasted:duration": "P1Y2M3DT4H5M6.7S",
+        "visits:date[]": "1992-06-19;2019-04-19", "zoned:datetime": "2024-06-14T09:30+05:00[Asia/Tashkent]"}
+    rels = files["relationships.csv"].splitlines()[0].split(",")
+    assert {"founded:date", "lasted:duration", "visits:date[]", "zoned:datetime"} <= set(rels)
+
+    a = Node("1", ["Event"], {"key": "a", "on": temporal.parse_date("2024-06-14")})
+    b = Node("2", ["Event"], {"key": "b", "on": temporal.parse_datetime("2024-06-14T09:30Z")})
+    c = Node("3", ["Event"], {"key": "c", "on": datetime.date(2024, 6, 15)})  # Python's: a date too
+    files = admin_csv_files(Subgraph([a, b, c]))
+    assert files["nodes.csv"].splitlines() == ["key:ID,:LABEL,on:date", "a,Event,2024-06-14",
+                                               "c,Event,2024-06-15"]
+    assert files["nodes-2.csv"].splitlines() == ["key:ID,:LABEL,on:datetime", "b,Event,2024-06-14T09:30Z"]
+
+
 def test_csv_cannot_go_to_standard_output(awkward):
     with pytest.raises(ExportError, match=r"folder or a \.zip"):
         EXPORTERS["csv"].writer(awkward, io.StringIO())
@@ -270,9 +323,32 @@ def test_csv_cannot_go_to_standard_output(awkward):
     ("bell\x07", r"'bell\u0007'"), ("서울 “q”", "'서울 “q”'"), ("", "''"),
     (1.5e300, "1.5e300"), (1e-07, "1e-07"), (2.0, "2.0"), (-3, "-3"), (True, "true"),
     ([], "[]"), (["a", "b"], "['a', 'b']"), ({"key": "a", "odd name": 1}, "{key: 'a', `odd name`: 1}"),
+    (temporal.parse_date("1394-10-28"), "date('1394-10-28')"),
+    (temporal.parse_local_time("09:00:00.000000001"), "localtime('09:00:00.000000001')"),
+    (temporal.parse_time("18:30+09:00"), "time('18:30+09:00')"),
+    (temporal.parse_local_datetime("1394-10-28T12:00"), "localdatetime('1394-10-28T12:00')"),
+    (temporal.parse_datetime("2024-06-14T09:30[Asia/Tashkent]"),
+     "datetime('2024-06-14T09:30+05:00[Asia/Tashkent]')"),
+    (temporal.parse_duration("-P1DT2H"), "duration('P-1DT-2H')"),
+    ([temporal.parse_date("1992-06-19"), temporal.parse_date("2019-04-19")],
+     "[date('1992-06-19'), date('2019-04-19')]"),
 ])
 def test_cypher_literals(value, text):
     assert literal(value) == text
+
+
+def test_cypher_script_writes_temporal_values_as_calls_that_make_them(awkward_store):
+    """Not their text: ``SET n += row.properties`` must store a date, not a string."""
+    set_temporals(awkward_store)
+    merges = "\n".join(cypher_statements(Subgraph.from_store(awkward_store)))
+    for name, (cypher, _) in TEMPORALS.items():
+        (row,) = awkward_store.run(f"RETURN {cypher} AS value").data()
+        assert f"{name}: {literal(row['value'])}" in merges
+    assert "founded: date('1394-10-28')" in merges and "'1394-10-28'}" not in merges
+    node = Node("1", ["Event"], {"key": "e", "on": datetime.date(2024, 6, 14),
+                                 "at": datetime.datetime(2024, 6, 14, 9, 30)})
+    assert "at: localdatetime('2024-06-14T09:30'), key: 'e', on: date('2024-06-14')" in "\n".join(
+        cypher_statements(Subgraph([node])))
 
 
 def test_cypher_script_shape(awkward):

@@ -6,6 +6,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from relgraph.graph.cypher.temporal import (
+    Date,
+    DateTime,
+    Duration,
+    LocalDateTime,
+    LocalTime,
+    Time,
+    parse_date,
+)
 from relgraph.graph.model import LoadError
 from relgraph.loaders import read_sources
 
@@ -41,7 +50,7 @@ def test_folder_with_typed_columns(tmp_path):
     assert seoul.labels == ["City"] and tashkent.labels == ["City", "Capital"]
     assert seoul.properties == {"key": "seoul", "name": "Seoul", "year": 1394, "share": 0.5,
                                 "active": True, "aliases": ["Hanyang", "Keijo"],
-                                "founded": "1394-01-01"}
+                                "founded": parse_date("1394-01-01")}
     assert "year" not in tashkent.properties  # empty field: no property, as in neo4j-admin
     assert tashkent.properties["active"] is False
     assert [r.key for r in batch.relationships] == ["seoul-sister_city_of-tashkent",
@@ -79,7 +88,14 @@ def test_id_spaces_keep_equal_ids_apart(tmp_path):
         (NODES.replace("1394,0.5", "13x4,0.5"), RELS,
          "nodes.csv:2: column year:int: '13x4' is not an integer"),
         (NODES.replace("true,Hanyang", "yes,Hanyang"), RELS, "nodes.csv:2: column active:boolean: 'yes'"),
-        (NODES.replace("1394-01-01", "first of January"), RELS, "nodes.csv:2: column founded:date"),
+        (NODES.replace("1394-01-01", "first of January"), RELS,
+         "nodes.csv:2: column founded:date: 'first of January' is not a date in ISO 8601"),
+        (NODES.replace("1394-01-01", "1394-13-01"), RELS,
+         "nodes.csv:2: column founded:date: '1394-13-01' is not a date in ISO 8601 (invalid month 13)"),
+        (NODES, RELS.replace("since:int", "at:datetime[]").replace(",2011", ",2011-02-30T10:00Z;x"),
+         "relationships.csv:3: column at:datetime[]: '2011-02-30T10:00Z' is not a datetime"),
+        (NODES, RELS.replace("since:int", "lasted:duration").replace(",2010", ",two days"),
+         "relationships.csv:2: column lasted:duration: 'two days' is not a duration"),
         (NODES, RELS.replace("seoul,tashkent,SISTER_CITY_OF,2011", "seoul,busan,SISTER_CITY_OF,2011"),
          "relationships.csv:3: :END_ID 'busan' is not the :ID of any node"),
         (NODES + "seoul,Seoul again,City,,,,,\n", RELS, "nodes.csv:4: duplicate :ID 'seoul'"),
@@ -97,6 +113,33 @@ def test_id_spaces_keep_equal_ids_apart(tmp_path):
 def test_bad_rows_name_file_line_and_problem(tmp_path, nodes, rels, expected):
     found = problems(folder(tmp_path, nodes, rels))
     assert any(expected in p for p in found), found
+
+
+TEMPORAL_NODES = """\
+key:ID,:LABEL,founded:date,opens:localtime,closes:time,built:localdatetime,signed:datetime,\
+lasted:duration,visits:date[],zoned:datetime
+seoul,City,1394-10-28,09:00:00.123456789,18:30+09:00,1394-10-28T12:00,2024-06-14T09:30:15.5+05:00,\
+P1Y2M3DT4H5M6.7S,1992-06;2019-04-19,2024-06-14T09:30+05:00[Asia/Tashkent]
+tashkent,City,1991,,18:30,,1991-08-31T10:00,,,
+"""
+
+
+def test_temporal_columns_become_temporal_values(tmp_path):
+    """neo4j-admin's temporal types, scalar and array, read as Cypher's functions read the text;
+    a time or date-time without an offset is in UTC, as neo4j-admin's default time zone."""
+    d = folder(tmp_path, TEMPORAL_NODES, ":START_ID,:END_ID,:TYPE\n")
+    seoul, tashkent = (n.properties for n in read_sources([d]).nodes)
+    expected = {"founded": (Date, "1394-10-28"), "opens": (LocalTime, "09:00:00.123456789"),
+                "closes": (Time, "18:30+09:00"), "built": (LocalDateTime, "1394-10-28T12:00"),
+                "signed": (DateTime, "2024-06-14T09:30:15.500+05:00"),
+                "lasted": (Duration, "P1Y2M3DT4H5M6.7S"),
+                "zoned": (DateTime, "2024-06-14T09:30+05:00[Asia/Tashkent]")}
+    assert {name: (type(seoul[name]), seoul[name].iso()) for name in expected} == expected
+    assert [v.iso() for v in seoul["visits"]] == ["1992-06-01", "2019-04-19"]
+    assert all(type(v) is Date for v in seoul["visits"])
+    assert tashkent["founded"].iso() == "1991-01-01"
+    assert (tashkent["closes"].iso(), tashkent["signed"].iso()) == ("18:30Z", "1991-08-31T10:00Z")
+    assert "built" not in tashkent and "visits" not in tashkent  # empty fields: no property
 
 
 def test_file_that_is_neither_nodes_nor_relationships(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from relgraph.graph.cypher import temporal
 from relgraph.graph.model import (
     GraphBatch,
     LoadError,
@@ -47,6 +48,9 @@ def test_property_names_must_be_camel_case(name):
         ([[1], [2]], "nested list"),
         ([1, "a"], "mixes"),
         ({"a": 1}, "unsupported type"),
+        ([temporal.parse_date("2024-06-14"), temporal.parse_local_datetime("2024-06-14T09:30")],
+         "mixes date values and localdatetime values"),
+        ([temporal.parse_date("2024-06-14"), "2024-06-15"], "mixes date values and strings"),
     ],
 )
 def test_property_values_neo4j_cannot_store_are_refused(value, message):
@@ -58,6 +62,15 @@ def test_accepted_values_are_kept_as_given():
     spec = node(year=1992, share=0.5, flag=True, names=["a", "b"], low=-(2**63), high=2**63 - 1)
     assert spec.properties["year"] == 1992 and isinstance(spec.properties["year"], int)
     assert (spec.properties["low"], spec.properties["high"]) == (-(2**63), 2**63 - 1)
+
+
+def test_temporal_values_are_kept_as_neo4j_keeps_them():
+    """What a typed neo4j-admin column loads as (founded:date): the engine's values, as both
+    backends return them, alone or in lists of one kind."""
+    founded = temporal.parse_date("1394-10-28")
+    spans = [temporal.parse_duration("P1Y"), temporal.parse_duration("PT2H30M")]
+    spec = node(founded=founded, spans=spans)
+    assert spec.properties["founded"] is founded and spec.properties["spans"] == spans
 
 
 @pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 2**70, [1, 2**64]])

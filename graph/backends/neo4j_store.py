@@ -876,7 +876,7 @@ class _LoadStatements:
         return (spec.labels[0],) if self.dynamic else tuple(spec.labels)
 
     def node_row(self, spec: NodeSpec) -> dict[str, Any]:
-        row: dict[str, Any] = {"key": spec.key, "props": spec.properties}
+        row: dict[str, Any] = {"key": spec.key, "props": _driver_properties(spec.properties)}
         if self.dynamic:
             row["labels"] = spec.labels[1:]
         return row
@@ -894,7 +894,8 @@ class _LoadStatements:
         return (rel.start.label, rel.end.label, rel.type)
 
     def rel_row(self, rel: RelSpec) -> dict[str, Any]:
-        return {"start": rel.start.key, "end": rel.end.key, "key": rel.key, "props": rel.properties}
+        return {"start": rel.start.key, "end": rel.end.key, "key": rel.key,
+                "props": _driver_properties(rel.properties)}
 
     def rel_statement(self, group: tuple[str, ...]) -> str:
         start_label, end_label, rel_type = group
@@ -903,6 +904,17 @@ class _LoadStatements:
                 f"MATCH (b:{quote_name(end_label)} {{key: row.end}}) "
                 f"MERGE (a)-[r:{quote_name(rel_type)} {{key: row.key}}]->(b) "
                 f"SET r += row.props RETURN count(*) AS merged")
+
+
+def _driver_properties(properties: dict[str, Any]) -> dict[str, Any]:
+    """A model record's properties for the driver: temporal values (which a neo4j-admin CSV's
+    typed columns load as) become the driver's. Most records hold none and pass unchanged, so
+    a large load does not pay for converting every value."""
+    if not any(isinstance(v, temporal.TemporalValue)
+               or (isinstance(v, list) and v and isinstance(v[0], temporal.TemporalValue))
+               for v in properties.values()):
+        return properties
+    return {name: driver_value(value) for name, value in properties.items()}
 
 
 def _run_merge(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, Any]], what: str) -> int:

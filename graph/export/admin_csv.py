@@ -2,9 +2,10 @@
 
 ``nodes.csv`` has ``:ID`` (named ``key:ID`` when the ids are the nodes' keys),
 ``:LABEL`` (labels separated by ``;``) and typed property columns (``year:long``,
-``share:double``, ``active:boolean``, ``aliases:string[]``; plain text columns
-carry no type). ``relationships.csv`` has ``:START_ID``, ``:END_ID``, ``:TYPE`` and
-typed property columns, ``key`` among them, so parallel relationships stay apart.
+``share:double``, ``active:boolean``, ``aliases:string[]``, ``founded:date``,
+``opens:localtime[]``; plain text columns carry no type). ``relationships.csv`` has
+``:START_ID``, ``:END_ID``, ``:TYPE`` and typed property columns, ``key`` among them,
+so parallel relationships stay apart.
 ``relgraph load`` reads the folder or zip back (loaders/admin_csv.py), and
 ``neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv``
 imports it into an empty Neo4j database.
@@ -23,6 +24,13 @@ What the convention cannot say, and how this writer copes:
   written: the export stops and names the value (use JSON lines or GraphML).
 * Values containing line breaks are quoted; neo4j-admin needs ``--multiline-fields=true``
   for them.
+* Temporal values (set through Cypher) get neo4j-admin's temporal column types,
+  ``date``, ``localtime``, ``time``, ``localdatetime``, ``datetime`` and ``duration``
+  (``[]`` for lists), their values the ISO text Cypher prints and neo4j-admin parses as
+  Cypher's functions do; a time or date-time always carries its offset (and its zone
+  name, if it has one), so neither importer's default time zone applies. A property
+  that is a date on one node and a date-time on another is two types like any other:
+  the second goes to a further file, and both keep their type.
 """
 
 from __future__ import annotations
@@ -134,7 +142,7 @@ def admin_csv_files(subgraph: Subgraph) -> dict[str, str]:
     keyed_ids = all(ids[n.element_id] == n.get("key") for n in nodes)
     node_props = []
     for node in nodes:
-        props = plain_properties(node, describe_node(node, ids))
+        props = plain_properties(node, describe_node(node, ids), temporal=True)
         if keyed_ids:
             props.pop("key")  # the key:ID column holds it
         node_props.append(props)
@@ -150,7 +158,7 @@ def admin_csv_files(subgraph: Subgraph) -> dict[str, str]:
             rows.append([quote(ids[node.element_id]), quote(LABEL_DELIMITER.join(sorted_labels(node))),
                          *_fields(props, names, where)])
         files[_file_name("nodes", number)] = _table(header, rows)
-    rel_props = [plain_properties(rel, describe_rel(rel, ids)) for rel in rels]
+    rel_props = [plain_properties(rel, describe_rel(rel, ids), temporal=True) for rel in rels]
     for number, group in enumerate(group_rows(rel_props), start=1):
         names = sorted(group.types)
         header = [":START_ID", ":END_ID", ":TYPE", *(header_field(n, group.types[n]) for n in names)]

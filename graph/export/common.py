@@ -2,12 +2,16 @@
 
 Exporters see :class:`~relgraph.graph.types.Node` and ``Relationship`` values from
 either backend. Both hold what the data model allows (strings, integers, floats,
-booleans and flat lists of them), but a Cypher ``SET`` may have stored a temporal
-value or a tuple; :func:`plain_value` turns those into model values (ISO text,
-lists) once, so that no writer has to guess and every format writes the same thing.
+booleans, temporal values and flat lists of them), and a Cypher ``SET`` may also have
+stored a tuple; :func:`plain_value` turns values into what a format can hold once, so
+that no writer has to guess and every format writes the same thing. Formats that have
+types for dates and times (the Cypher script, neo4j-admin CSV) ask it to keep temporal
+values (``temporal=True``); the others get their ISO text, as APOC writes them.
 
-The type names here (``long``, ``double``, ``boolean``, ``string`` and lists of
-them) are Neo4j's, which GraphML (``attr.type``) and neo4j-admin CSV headers use too.
+The type names here (``long``, ``double``, ``boolean``, ``string``, the temporal
+``date``, ``localtime``, ``time``, ``localdatetime``, ``datetime``, ``duration``, and
+lists of them) are Neo4j's, which GraphML (``attr.type``), neo4j-admin CSV headers and
+Cypher's temporal functions use too.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..cypher.temporal import TemporalValue, from_python_temporal
 from ..types import Entity, Node, Relationship
 
 
@@ -28,15 +33,19 @@ class ExportError(Exception):
 
 #: Neo4j's scalar type names, in the order used to sort columns and keys of one property.
 SCALAR_TYPES = ("boolean", "long", "double", "string")
+#: Neo4j's temporal type names: neo4j-admin's header types, and Cypher's functions that make them.
+TEMPORAL_TYPES = ("date", "localtime", "time", "localdatetime", "datetime", "duration")
 
 
-def plain_value(value: Any, where: str) -> Any:
-    """A model value (str, int, float, bool or a flat list of those) for any stored value.
+def plain_value(value: Any, where: str, *, temporal: bool = False) -> Any:
+    """A value a format can hold (str, int, float, bool, or a flat list of one of those) for
+    any stored value; with ``temporal``, temporal values too.
 
     Temporal values (as both backends return them, see ``relgraph.graph.cypher.temporal``,
     or Python's ``date``/``datetime``) become ISO text, the form the curated data uses for
-    dates; tuples become lists. NaN and infinities are refused, as the model refuses them:
-    no text format holds them.
+    dates, unless ``temporal`` asks to keep them: then they are the engine's values
+    (Python's converted), for formats that can say "this is a date". Tuples become lists.
+    NaN and infinities are refused, as the model refuses them: no text format holds them.
     """
     if isinstance(value, (bool, int, str)):
         return value
@@ -45,12 +54,16 @@ def plain_value(value: Any, where: str) -> Any:
             raise ExportError(f"{where} is {value!r}, which no export format can hold")
         return value
     if isinstance(value, (list, tuple)):
-        items = [plain_value(item, where) for item in value]
+        items = [plain_value(item, where, temporal=temporal) for item in value]
         kinds = {"number" if t in ("long", "double") else t for t in map(value_type, items)}
         if len(kinds) > 1 or any(k.endswith("]") for k in kinds):
             raise ExportError(f"{where} is a list mixing {' and '.join(sorted(kinds))}; "
                               "Neo4j and every export format hold flat lists of one type")
         return items
+    if temporal:
+        kept = value if isinstance(value, TemporalValue) else from_python_temporal(value)
+        if kept is not None:
+            return kept
     iso = getattr(value, "iso", None) or getattr(value, "isoformat", None)  # Cypher's, or Python's
     if callable(iso):
         return str(iso())
@@ -60,13 +73,15 @@ def plain_value(value: Any, where: str) -> Any:
                       "can hold")
 
 
-def plain_properties(entity: Entity, where: str) -> dict[str, Any]:
-    """An entity's properties as model values, sorted by name (the order every format writes)."""
-    return {name: plain_value(entity[name], f"{where}: property {name!r}") for name in sorted(entity)}
+def plain_properties(entity: Entity, where: str, *, temporal: bool = False) -> dict[str, Any]:
+    """An entity's properties as :func:`plain_value` gives them, sorted by name (the order
+    every format writes)."""
+    return {name: plain_value(entity[name], f"{where}: property {name!r}", temporal=temporal)
+            for name in sorted(entity)}
 
 
 def value_type(value: Any) -> str:
-    """Neo4j's type name for a model value: 'long', 'double[]', 'string[]', ...
+    """Neo4j's type name for a value of :func:`plain_value`: 'long', 'date', 'double[]', ...
 
     An empty list has no item type; it is typed ``string[]``, as APOC does, and
     :func:`merge_list_types` lets it join a property whose other lists say more.
@@ -85,6 +100,8 @@ def value_type(value: Any) -> str:
         return "long"
     if isinstance(value, float):
         return "double"
+    if isinstance(value, TemporalValue):
+        return value.type_name.lower()  # DATE -> date ... DURATION -> duration
     return "string"
 
 
@@ -104,7 +121,7 @@ def merge_list_types(types: Iterable[str]) -> list[str]:
 
 def _type_order(type_name: str) -> tuple[bool, int]:
     base = type_name.removesuffix("[]")
-    return (type_name.endswith("[]"), SCALAR_TYPES.index(base))
+    return (type_name.endswith("[]"), (SCALAR_TYPES + TEMPORAL_TYPES).index(base))
 
 
 @dataclass(frozen=True)
@@ -167,11 +184,14 @@ def json_text(value: Any) -> str:
 
 
 def scalar_text(value: Any) -> str:
-    """A scalar as text in GraphML, GEXF and CSV: true/false, integers, shortest exact floats."""
+    """A scalar as text in GraphML, GEXF and CSV: true/false, integers, shortest exact floats,
+    temporal values in ISO 8601 as Cypher prints them (what Cypher's functions parse)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # the shortest text that reads back to the same float
+    if isinstance(value, TemporalValue):
+        return value.iso()
     return str(value)
 
 

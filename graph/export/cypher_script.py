@@ -36,6 +36,11 @@ first: it makes MERGE an index lookup and guards the identity rule.
 
 Nodes and relationships without a ``key`` (made ad hoc with Cypher) have no
 identity to merge on; they are refused with a clear error.
+
+Temporal values keep their type: they are written as calls of Cypher's temporal
+functions on their ISO text (``date('1394-10-28')``, ``datetime('2024-06-14T09:30+05:00')``,
+``duration('P1Y2M')``...), lists of them as lists of calls. Both Neo4j and relgraph's
+engine parse that text back to the same value, named time zones and nanoseconds included.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ..cypher.temporal import TemporalValue
 from ..subgraph import Subgraph
 from ..types import Node
 from .atomic import text_output
@@ -64,7 +70,11 @@ _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 
 
 def literal(value: Any) -> str:
-    """A Cypher literal for a model value; text stays UTF-8, control characters are escaped."""
+    """A Cypher literal for a model value; text stays UTF-8, control characters are escaped.
+
+    A temporal value is not a literal in Cypher but the call that makes it from its ISO text
+    (``date('2024-06-14')``): the function is named after the type, in lower case.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -86,6 +96,8 @@ def literal(value: Any) -> str:
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{name(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, TemporalValue):
+        return f"{value.type_name.lower()}({literal(value.iso())})"
     raise ExportError(f"cannot write {value!r} as a Cypher literal")
 
 
@@ -137,7 +149,7 @@ def cypher_statements(subgraph: Subgraph) -> list[str]:
     for node in nodes:
         label = on[node.element_id]
         others = tuple(sorted(node.labels - {label}))
-        props = plain_properties(node, describe_node(node, ids))
+        props = plain_properties(node, describe_node(node, ids), temporal=True)
         node_groups.setdefault((label, others), []).append(f"{{properties: {literal(props)}}}")
     for (label, others), rows in sorted(node_groups.items()):
         extra = "".join(f", n:{name(other)}" for other in others)
@@ -149,7 +161,7 @@ def cypher_statements(subgraph: Subgraph) -> list[str]:
     for rel in rels:
         start, end = rel.start_node, rel.end_node
         group = (on[start.element_id], rel.type, on[end.element_id])
-        props = plain_properties(rel, describe_rel(rel, ids))
+        props = plain_properties(rel, describe_rel(rel, ids), temporal=True)
         rel_groups.setdefault(group, []).append(
             f"{{start: {literal(start['key'])}, end: {literal(end['key'])}, properties: {literal(props)}}}")
     for (start_label, rel_type, end_label), rows in sorted(rel_groups.items()):
