@@ -100,18 +100,25 @@ COMPILE_TYPES = {"MissingParameter": "ParameterMissing", "ProcedureNotFound": "P
 _RUNTIME_FRAMES = {"returns", "execute", "_lookup", "_get_true_matches", "_execute_union_query_v4"}
 
 
-def to_peer_graph(pg: Any) -> nx.MultiDiGraph:
-    """A :class:`PropertyGraph` in the peers' layout: flat properties plus ``__labels__`` sets."""
+def to_peer_graph(pg: Any, value: Any = None) -> nx.MultiDiGraph:
+    """A :class:`PropertyGraph` in the peers' layout: flat properties plus ``__labels__`` sets.
+
+    ``value`` turns one of relgraph's property values into the peer's own (its
+    temporal types); by default values are copied as they are.
+    """
+    def props(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: value(x) for k, x in copy.deepcopy(d).items()} if value else copy.deepcopy(d)
+
     g = nx.MultiDiGraph()
     for nid in pg.node_ids():
-        attrs = copy.deepcopy(pg.node_properties(nid))
+        attrs = props(pg.node_properties(nid))
         labels = pg.labels(nid)
         if labels:
             attrs[LABELS] = set(labels)
         g.add_node(nid, **attrs)
     for rid in pg.rel_ids():
         u, v = pg.rel_ends(rid)
-        attrs = copy.deepcopy(pg.rel_properties(rid))
+        attrs = props(pg.rel_properties(rid))
         attrs[LABELS] = {pg.rel_type(rid)}
         g.add_edge(u, v, key=rid, **attrs)
     return g
@@ -136,9 +143,25 @@ def _props(data: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain(x) for k, x in data.items() if k != LABELS}
 
 
+# nxcypher's temporal classes and relgraph's parser for the text each prints (the
+# Cypher text of the value, e.g. 2020-01-02T03:04+01:00[Europe/Stockholm]).
+NXCYPHER_TEMPORAL = {
+    "CypherDate": "parse_date",
+    "CypherLocalTime": "parse_local_time",
+    "CypherTime": "parse_time",
+    "CypherLocalDateTime": "parse_local_datetime",
+    "CypherDateTime": "parse_datetime",
+    "CypherDuration": "parse_duration",
+}
+
+
 def _plain(v: Any) -> Any:
     if type(v).__module__ == "numpy" and hasattr(v, "item"):
         return v.item()
+    if type(v).__module__ == "nxcypher.temporal" and type(v).__name__ in NXCYPHER_TEMPORAL:
+        from relgraph.graph.cypher import temporal
+
+        return getattr(temporal, NXCYPHER_TEMPORAL[type(v).__name__])(str(v))
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     if isinstance(v, dict):
@@ -247,11 +270,15 @@ class PeerTarget(Target):
         if self.in_setup:
             self.in_setup = False
             if self.builder is not None:
-                self.g = to_peer_graph(self.builder.graph)
+                self.g = to_peer_graph(self.builder.graph, self.peer_value)
                 self.builder = None
 
     def run(self, query: str, params: dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    def peer_value(self, v: Any) -> Any:
+        """relgraph's value as the library holds it (setup graphs and parameters)."""
+        return v
 
     def result(self, raw: Any) -> QueryResult:
         if raw is None:
@@ -310,6 +337,10 @@ class GrandCypherTarget(PeerTarget):
         return self.module.GrandCypher(self.g).run(query)
 
 
+_RELGRAPH_TEMPORAL = {"Date": "date", "LocalTime": "localtime", "Time": "time",
+                      "LocalDateTime": "localdatetime", "DateTime": "datetime", "Duration": "duration"}
+
+
 class NxCypherTarget(PeerTarget):
     """nxcypher 1.1.4 (default strict mode) answering each scenario's query on a graph set up by relgraph."""
 
@@ -324,7 +355,22 @@ class NxCypherTarget(PeerTarget):
         self._other_validation = (InvalidUnicodeLiteral,)
 
     def run(self, query: str, params: dict[str, Any]) -> Any:
+        params = {k: self.peer_value(v) for k, v in params.items()}
         return self.module.NXCypher(self.g).run(query, params or None)
+
+    def peer_value(self, v: Any) -> Any:
+        """relgraph's temporal values become nxcypher's (by their Cypher text), so that
+        a graph relgraph set up is one nxcypher can compute with."""
+        if isinstance(v, list):
+            return [self.peer_value(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self.peer_value(x) for k, x in v.items()}
+        kind = _RELGRAPH_TEMPORAL.get(type(v).__name__)
+        if kind is None or not type(v).__module__.endswith("cypher.temporal"):
+            return v
+        from nxcypher import temporal
+
+        return getattr(temporal, f"cypher_{kind}")(str(v))
 
     def detail(self, exc: BaseException) -> str | None:
         if isinstance(exc, (self._validation, *self._other_validation)):
