@@ -84,6 +84,55 @@ def test_timeline(query_store):
     assert sum(1 for r in rows if r["kind"] == "visit") == 16
     honour = next(r for r in rows if r["event"] == "Islam Karimov made Honorary Citizen of Seoul")
     assert honour["participants"] == ["Islam Karimov", "Lee Myung-bak"]
+    assert rows[0]["countries"] == ["Soviet Union"]
+    assert honour["countries"] == ["South Korea", "Uzbekistan"]
+    # An event takes the countries of the visit it was part of, and of what it led to.
+    forum = next(r for r in rows if r["event"] == "South Korea-Uzbekistan business forum (2017)")
+    assert forum["countries"] == ["South Korea", "Uzbekistan"]
+    andijan = next(r for r in rows if r["event"] == "Andijan unrest")
+    assert andijan["countries"] == ["Uzbekistan"]
+
+
+def test_timeline_years(query_store):
+    rows = run(query_store, "timeline", **{"from": 2014, "to": 2016})
+    assert {r["year"] for r in rows} == {2014, 2015, 2016}
+    events = {r["event"] for r in rows}
+    assert "Islam Karimov's official visit to South Korea (2015)" in events
+    assert "Islam Karimov's official visit to South Korea (1992)" not in events
+    assert "KTX technology deal" not in events
+    # One bound alone: from 2024 on, to 1991 at most.
+    assert [r["event"] for r in run(query_store, "timeline", **{"from": 2024})] == [
+        "KTX technology deal", "Open international tender for Urgench Airport",
+        "Urgench Airport management and modernization contract"]
+    assert [r["event"] for r in run(query_store, "timeline", to=1991)] == [
+        "Deportation of Koreans from the Soviet Far East to Central Asia",
+        "South Korea recognizes the independence of Uzbekistan"]
+    assert run(query_store, "timeline", **{"from": 2030}) == []
+
+
+def test_timeline_countries(query_store):
+    north = run(query_store, "timeline", countryA="North Korea")
+    assert [(r["year"], r["event"]) for r in north] == [
+        (2016, "North Korean nuclear test (January 2016)"),
+        (2016, "North Korea closes its embassy in Tashkent"),
+        (2016, "South Korean lobbying of the Uzbek government over North Korea")]
+    both = run(query_store, "timeline", countryA="North Korea", countryB="South Korea")
+    assert [r["event"] for r in both] == [
+        "South Korean lobbying of the Uzbek government over North Korea"]
+    assert [r["event"] for r in run(query_store, "timeline", countryA="Soviet Union")] == [
+        "Deportation of Koreans from the Soviet Far East to Central Asia"]
+    everything = {r["event"] for r in run(query_store, "timeline")}
+    pair = {r["event"] for r in run(query_store, "timeline", countryA="Uzbekistan",
+                                    countryB="South Korea")}
+    assert everything - pair == {
+        "Deportation of Koreans from the Soviet Far East to Central Asia", "Andijan unrest",
+        "North Korean nuclear test (January 2016)", "North Korea closes its embassy in Tashkent"}
+    assert run(query_store, "timeline", countryA="Japan") == []
+    assert [r["event"] for r in run(query_store, "timeline", countryA="South Korea",
+                                    **{"from": 1991, "to": 1992})] == [
+        "South Korea recognizes the independence of Uzbekistan",
+        "Diplomatic relations established between South Korea and Uzbekistan",
+        "Islam Karimov's official visit to South Korea (1992)"]
 
 
 def test_honours(query_store):
