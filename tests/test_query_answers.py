@@ -243,6 +243,31 @@ def test_money(query_store):
     assert rows[("decade", "2020s")]["items"] == [
         "KTX technology deal", "Urgench Airport management and modernization contract"]
     assert rows[("sector", "rail transport")]["totalUsd"] == 196_000_000
+    assert rows[("sector", "industrial complex")]["items"] == ["Ustyurt Gas Chemical Complex"]
+
+
+def test_money_years_and_countries(query_store):
+    def buckets(**params):
+        return {(r["grouping"], r["bucket"]): (r["totalUsd"], r["items"])
+                for r in run(query_store, "money", **params)}
+
+    everything = buckets()
+    recent = buckets(**{"from": 2020})
+    assert {b for b in recent if b[0] == "decade"} == {("decade", "2020s")}
+    assert recent[("decade", "2020s")] == everything[("decade", "2020s")]
+    assert ("sector", "trade") not in recent
+    older = buckets(to=2019)
+    assert {b for b in older if b[0] == "decade"} == {("decade", "2010s")}
+    assert older[("decade", "2010s")][0] == 11_700_000_000
+    # The gas chemical complex has a cost but no date: its year is its 2016 inauguration.
+    assert buckets(**{"from": 2016, "to": 2016}) == {
+        ("decade", "2010s"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"]),
+        ("sector", "industrial complex"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"])}
+    # Every deal involves both countries (the complex through its inauguration, which the
+    # South Korean Prime Minister attended); none involves Japan or North Korea.
+    assert buckets(countryA="South Korea", countryB="Uzbekistan") == everything
+    assert buckets(countryA="Japan") == {}
+    assert buckets(countryA="North Korea", **{"from": 2000}) == {}
 
 
 def test_counterparts(query_store):
