@@ -79,6 +79,44 @@ class UsageError(Exception):
     """Bad arguments that argparse cannot catch by itself; exit status 2."""
 
 
+def add_global_options(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
+    """The options every command shares, accepted before the command and after it.
+
+    After the command (``relgraph export -o g.json -q``) they are a copy whose default is
+    SUPPRESS: an option not repeated there leaves no attribute in the subcommand's namespace,
+    so the value given before the command (or the top-level default) stays.
+    """
+
+    def default(value):
+        return argparse.SUPPRESS if after_command else value
+
+    if after_command:
+        shared = parser.add_argument_group(
+            "global options (accepted before or after the command; after it wins)")
+        neo4j = shared
+    else:
+        shared = parser
+        neo4j = parser.add_argument_group(
+            "Neo4j connection (default: the NEO4J_* environment variables)")
+    shared.add_argument("--backend", choices=BACKENDS,
+                        default=default(os.environ.get("RELGRAPH_BACKEND", "auto")),
+                        help="where the graph lives (default: $RELGRAPH_BACKEND or auto)")
+    shared.add_argument("--store", type=Path, metavar="PATH", default=default(None),
+                        help="snapshot file of the embedded backend "
+                             "(default: $RELGRAPH_STORE or ~/.local/share/relgraph/graph.snapshot)")
+    shared.add_argument("-q", "--quiet", action="store_true", default=default(False),
+                        help="no progress or status lines")
+    neo4j.add_argument("--neo4j-uri", metavar="URI", default=default(None),
+                       help="Bolt URI of the server (default: $NEO4J_URI or bolt://127.0.0.1:7687)")
+    neo4j.add_argument("--neo4j-username", metavar="NAME", default=default(None),
+                       help="user (default: $NEO4J_USERNAME)")
+    neo4j.add_argument("--neo4j-password", metavar="PASSWORD", default=default(None),
+                       help="password (default: $NEO4J_PASSWORD; prefer the variable, since other "
+                            "users can see command lines)")
+    neo4j.add_argument("--neo4j-database", metavar="NAME", default=default(None),
+                       help="database (default: $NEO4J_DATABASE or the server's default)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="relgraph",
@@ -88,22 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"relgraph {__version__}")
-    parser.add_argument("--backend", choices=BACKENDS,
-                        default=os.environ.get("RELGRAPH_BACKEND", "auto"),
-                        help="where the graph lives (default: $RELGRAPH_BACKEND or auto)")
-    parser.add_argument("--store", type=Path, metavar="PATH",
-                        help="snapshot file of the embedded backend "
-                             "(default: $RELGRAPH_STORE or ~/.local/share/relgraph/graph.snapshot)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or status lines")
-    neo4j = parser.add_argument_group("Neo4j connection (default: the NEO4J_* environment variables)")
-    neo4j.add_argument("--neo4j-uri", metavar="URI",
-                       help="Bolt URI of the server (default: $NEO4J_URI or bolt://127.0.0.1:7687)")
-    neo4j.add_argument("--neo4j-username", metavar="NAME", help="user (default: $NEO4J_USERNAME)")
-    neo4j.add_argument("--neo4j-password", metavar="PASSWORD",
-                       help="password (default: $NEO4J_PASSWORD; prefer the variable, since other "
-                            "users can see command lines)")
-    neo4j.add_argument("--neo4j-database", metavar="NAME",
-                       help="database (default: $NEO4J_DATABASE or the server's default)")
+    add_global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"relgraph.commands.{name}")
@@ -112,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(sub)
+        add_global_options(sub, after_command=True)
         sub.set_defaults(run=module.run)
     return parser
 

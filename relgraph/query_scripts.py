@@ -83,8 +83,13 @@ class Parameter:
             raise ScriptError(f"parameter {self.name}: unknown type {self.type!r} "
                               f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
         if (isinstance(value, bool) and self.type != "boolean") or not isinstance(value, expected):
-            raise ScriptError(f"parameter {self.name}: {value!r} is not a {self.type}")
+            raise ScriptError(f"parameter {self.name}: {value!r} is not {article(self.type)}")
         return float(value) if self.type == "float" else value
+
+
+def article(type_name: str) -> str:
+    """The type name with its indefinite article: 'an int', 'a string', 'a list<int>'."""
+    return ("an " if type_name[:1] in ("a", "e", "i", "o", "u") else "a ") + type_name
 
 
 def _convert_scalar(name: str, type_name: str, text: str) -> Any:
@@ -101,7 +106,7 @@ def _convert_scalar(name: str, type_name: str, text: str) -> Any:
                 return lowered == "true"
             raise ValueError
     except ValueError:
-        raise ScriptError(f"--param {name}: {text!r} is not a {type_name}") from None
+        raise ScriptError(f"--param {name}: {text!r} is not {article(type_name)}") from None
     raise ScriptError(f"parameter {name}: unknown type {type_name!r} "
                       f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
 

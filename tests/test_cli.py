@@ -106,6 +106,32 @@ def test_replace(cli, tmp_path):
     assert result.code == 0 and "Graph now holds 1 nodes" in result.out
 
 
+def test_global_options_also_work_after_the_command(cli, tmp_path, capsys):
+    assert cli("load").code == 0
+    target = tmp_path / "graph.json"
+    loud = cli("export", "-o", str(target))
+    assert loud.code == 0 and "Wrote 144 nodes" in loud.err
+    quiet = cli("export", "-o", str(target), "--force", "-q")
+    assert (quiet.code, quiet.err) == (0, "")
+    # Given only before the command, an option is not reset by its copy after the command.
+    assert cli("--quiet", "export", "-o", str(target), "--force").err == ""
+
+    other = tmp_path / "other.snapshot"
+    assert cli("load", "--store", str(other), "--backend", "networkx", "-q").code == 0
+    assert other.exists()
+    # After the command wins over before it; before it still counts when not repeated.
+    empty = tmp_path / "empty.snapshot"
+    stats = cli("--store", str(empty), "stats", "--store", str(other))
+    assert "144 nodes, 280 relationships" in stats.out
+    assert "0 nodes" in cli("--store", str(empty), "stats").out
+    with pytest.raises(SystemExit) as exited:  # checked like the option before the command
+        cli("stats", "--backend", "nowhere")
+    assert exited.value.code == 2 and "invalid choice: 'nowhere'" in capsys.readouterr().err
+    help_text = subprocess.run([sys.executable, "-m", "relgraph", "export", "--help"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "global options" in help_text and "--quiet" in help_text and "--neo4j-uri" in help_text
+
+
 def test_the_installed_command_runs_in_a_fresh_process(tmp_path):
     env = {**os.environ, "RELGRAPH_STORE": str(tmp_path / "g.snapshot")}
     run = subprocess.run([sys.executable, "-m", "relgraph", "--backend", "networkx", "load"],

@@ -58,7 +58,7 @@ def test_typed_parameters_and_errors(loaded):
                              "--format", "json").out)
     assert {r["year"] for r in rows} == {2024, 2025}
     bad = loaded("query", "events-between", "--param", "from=twenty")
-    assert bad.code == 2 and "'twenty' is not a int" in bad.err
+    assert bad.code == 2 and "'twenty' is not an int" in bad.err
     unknown = loaded("query", "visits", "--param", "country=Japan")
     assert unknown.code == 2 and "unknown parameter(s) country; it takes: countryA, countryB" in unknown.err
     missing = loaded("query", "no-such-script")

@@ -84,6 +84,55 @@ def test_timeline(query_store):
     assert sum(1 for r in rows if r["kind"] == "visit") == 16
     honour = next(r for r in rows if r["event"] == "Islam Karimov made Honorary Citizen of Seoul")
     assert honour["participants"] == ["Islam Karimov", "Lee Myung-bak"]
+    assert rows[0]["countries"] == ["Soviet Union"]
+    assert honour["countries"] == ["South Korea", "Uzbekistan"]
+    # An event takes the countries of the visit it was part of, and of what it led to.
+    forum = next(r for r in rows if r["event"] == "South Korea-Uzbekistan business forum (2017)")
+    assert forum["countries"] == ["South Korea", "Uzbekistan"]
+    andijan = next(r for r in rows if r["event"] == "Andijan unrest")
+    assert andijan["countries"] == ["Uzbekistan"]
+
+
+def test_timeline_years(query_store):
+    rows = run(query_store, "timeline", **{"from": 2014, "to": 2016})
+    assert {r["year"] for r in rows} == {2014, 2015, 2016}
+    events = {r["event"] for r in rows}
+    assert "Islam Karimov's official visit to South Korea (2015)" in events
+    assert "Islam Karimov's official visit to South Korea (1992)" not in events
+    assert "KTX technology deal" not in events
+    # One bound alone: from 2024 on, to 1991 at most.
+    assert [r["event"] for r in run(query_store, "timeline", **{"from": 2024})] == [
+        "KTX technology deal", "Open international tender for Urgench Airport",
+        "Urgench Airport management and modernization contract"]
+    assert [r["event"] for r in run(query_store, "timeline", to=1991)] == [
+        "Deportation of Koreans from the Soviet Far East to Central Asia",
+        "South Korea recognizes the independence of Uzbekistan"]
+    assert run(query_store, "timeline", **{"from": 2030}) == []
+
+
+def test_timeline_countries(query_store):
+    north = run(query_store, "timeline", countryA="North Korea")
+    assert [(r["year"], r["event"]) for r in north] == [
+        (2016, "North Korean nuclear test (January 2016)"),
+        (2016, "North Korea closes its embassy in Tashkent"),
+        (2016, "South Korean lobbying of the Uzbek government over North Korea")]
+    both = run(query_store, "timeline", countryA="North Korea", countryB="South Korea")
+    assert [r["event"] for r in both] == [
+        "South Korean lobbying of the Uzbek government over North Korea"]
+    assert [r["event"] for r in run(query_store, "timeline", countryA="Soviet Union")] == [
+        "Deportation of Koreans from the Soviet Far East to Central Asia"]
+    everything = {r["event"] for r in run(query_store, "timeline")}
+    pair = {r["event"] for r in run(query_store, "timeline", countryA="Uzbekistan",
+                                    countryB="South Korea")}
+    assert everything - pair == {
+        "Deportation of Koreans from the Soviet Far East to Central Asia", "Andijan unrest",
+        "North Korean nuclear test (January 2016)", "North Korea closes its embassy in Tashkent"}
+    assert run(query_store, "timeline", countryA="Japan") == []
+    assert [r["event"] for r in run(query_store, "timeline", countryA="South Korea",
+                                    **{"from": 1991, "to": 1992})] == [
+        "South Korea recognizes the independence of Uzbekistan",
+        "Diplomatic relations established between South Korea and Uzbekistan",
+        "Islam Karimov's official visit to South Korea (1992)"]
 
 
 def test_honours(query_store):
@@ -113,18 +162,30 @@ def test_offices_and_succession(query_store):
 
 def test_institutions_abroad(query_store):
     rows = run(query_store, "institutions-abroad")
-    found = {(r["operator"], r["role"], r["institution"], r["city"]) for r in rows}
-    assert {
-        ("Korean Air Cargo", "manages", "Navoiy International Airport", "Navoi"),
+    assert [(r["operator"], r["role"], r["institution"], r["city"]) for r in rows] == [
         ("Hanjin Group", "inauguration", "Cargo terminal at Navoi", "Navoi"),
+        ("Hwang Kyo-ahn", "inauguration (attended)", "Ustyurt Gas Chemical Complex", None),
         ("Incheon International Airport Corporation", "manages", "Urgench Airport", None),
         ("Inha University", "branch", "Inha University branch in Tashkent", "Tashkent"),
-        ("Yeoju Institute of Technology", "opened", "Yeoju Technical Institute in Tashkent", "Tashkent"),
-        ("South Korea", "founded", "LG CNS Uzbekistan", None),
-        ("South Korea", "opened", "Embassy of South Korea in Tashkent", "Tashkent"),
+        ("Inha University", "opening", "Inha University branch in Tashkent", "Tashkent"),
+        ("Korean Air Cargo", "manages", "Navoiy International Airport", "Navoi"),
+        ("Korean Air Cargo", "takeover", "Navoiy International Airport", "Navoi"),
         ("Lee Myung-bak", "opening", "Seoul Park", "Tashkent"),
-    } <= found
-    assert len(rows) == 11
+        # The article names no opener: the cultural centre was opened during Moon's state
+        # visit, and he attended the ceremony.
+        ("Moon Jae-in", "opening (attended)", "House of Korean Culture and Art", "Tashkent"),
+        ("South Korea", "opened", "Embassy of South Korea in Tashkent", "Tashkent"),
+        ("South Korea", "founded", "LG CNS Uzbekistan", None),
+        ("South Korea", "founding", "LG CNS Uzbekistan", None),
+        ("Yeoju Institute of Technology", "opened", "Yeoju Technical Institute in Tashkent", "Tashkent"),
+    ]
+    house = next(r for r in rows if r["institution"] == "House of Korean Culture and Art")
+    assert (house["kind"], house["year"]) == ("cultural centre", 2019)
+    assert all(r["quote"] in ARTICLE for r in rows)
+    # The article says there are Korean Cultural Centers in Samarkand, Bukhara and Nukus,
+    # but not who runs them ("Korean" is also what it calls the Koryo-saram of Uzbekistan),
+    # so nothing links them to South Korea and they are not listed.
+    assert not any("Korean Cultural Center" in r["institution"] for r in rows)
     reverse = run(query_store, "institutions-abroad", home="Uzbekistan", host="South Korea")
     assert [(r["operator"], r["institution"], r["city"]) for r in reverse] == [
         ("Uzbekistan", "Embassy of Uzbekistan in Seoul", "Seoul")]
@@ -182,6 +243,31 @@ def test_money(query_store):
     assert rows[("decade", "2020s")]["items"] == [
         "KTX technology deal", "Urgench Airport management and modernization contract"]
     assert rows[("sector", "rail transport")]["totalUsd"] == 196_000_000
+    assert rows[("sector", "industrial complex")]["items"] == ["Ustyurt Gas Chemical Complex"]
+
+
+def test_money_years_and_countries(query_store):
+    def buckets(**params):
+        return {(r["grouping"], r["bucket"]): (r["totalUsd"], r["items"])
+                for r in run(query_store, "money", **params)}
+
+    everything = buckets()
+    recent = buckets(**{"from": 2020})
+    assert {b for b in recent if b[0] == "decade"} == {("decade", "2020s")}
+    assert recent[("decade", "2020s")] == everything[("decade", "2020s")]
+    assert ("sector", "trade") not in recent
+    older = buckets(to=2019)
+    assert {b for b in older if b[0] == "decade"} == {("decade", "2010s")}
+    assert older[("decade", "2010s")][0] == 11_700_000_000
+    # The gas chemical complex has a cost but no date: its year is its 2016 inauguration.
+    assert buckets(**{"from": 2016, "to": 2016}) == {
+        ("decade", "2010s"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"]),
+        ("sector", "industrial complex"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"])}
+    # Every deal involves both countries (the complex through its inauguration, which the
+    # South Korean Prime Minister attended); none involves Japan or North Korea.
+    assert buckets(countryA="South Korea", countryB="Uzbekistan") == everything
+    assert buckets(countryA="Japan") == {}
+    assert buckets(countryA="North Korea", **{"from": 2000}) == {}
 
 
 def test_counterparts(query_store):

@@ -60,8 +60,9 @@ def test_values_are_typed_from_the_header():
     [
         ({}, "missing parameter(s): required: int"),
         ({"required": "1", "colour": "red"}, "unknown parameter(s) colour; it takes: name, depth"),
-        ({"required": "two"}, "--param required: 'two' is not a int"),
+        ({"required": "two"}, "--param required: 'two' is not an int"),
         ({"required": "1", "flag": "yes"}, "'yes' is not a boolean"),
+        ({"required": "1", "share": "half"}, "--param share: 'half' is not a float"),
         ({"required": "1", "tags": "[1, 2]"}, "1 is not a string"),
     ],
 )
@@ -76,7 +77,7 @@ def test_parameter_errors(given, message):
     [
         ("// @param x string", "cannot read parameter line"),
         ("// @param x: colour = 1", "unknown type 'colour'"),
-        ("// @param x: int = 'a'", "'a' is not a int"),
+        ("// @param x: int = 'a'", "'a' is not an int"),
         ("// @param x: int = [", "cannot read the value"),
     ],
 )

@@ -64,6 +64,8 @@ def test_graphml_from_other_tools(tmp_path):
      '<node id="a" labels=":P"><data key="l">not json</data></node></graph>', "is not a JSON list"),
     ('<key id="l" for="node" attr.name="tags" attr.type="string" attr.list="long"/><graph>'
      '<node id="a" labels=":P"><data key="l">["x"]</data></node></graph>', "list item 'x' is not a long"),
+    ('<key id="l" for="node" attr.name="tags" attr.type="string" attr.list="int"/><graph>'
+     '<node id="a" labels=":P"><data key="l">["x"]</data></node></graph>', "list item 'x' is not an int"),
     ('<graph><node id="a" labels=":bad label"/></graph>', "label 'bad label' is not PascalCase"),
     ('<graph><node id="a" labels=":P"/><node id="a" labels=":P"/></graph>', "duplicate node id 'a'"),
     ('<graph><hyperedge/></graph>', "<hyperedge> is not supported"),
