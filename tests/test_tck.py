@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - depends on how pytest was started
 @pytest.fixture(scope="module")
 def tck_totals() -> dict[str, tuple[int, int]]:
     if not (tck_root() / "features").is_dir():
-        pytest.skip(f"openCypher TCK not found at {tck_root()} (set RELGRAPH_TCK)")
+        pytest.fail(f"openCypher TCK not found at {tck_root()} (tests/tck/opencypher, or $RELGRAPH_TCK)")
     return totals(run_tck("relgraph", timeout=20.0))
 
 

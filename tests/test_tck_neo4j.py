@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - depends on how pytest was started
 @pytest.fixture(scope="module")
 def neo4j_totals(neo4j_uri: str) -> dict[str, tuple[int, int]]:
     if not (tck_root() / "features").is_dir():
-        pytest.skip(f"openCypher TCK not found at {tck_root()} (set RELGRAPH_TCK)")
+        pytest.fail(f"openCypher TCK not found at {tck_root()} (tests/tck/opencypher, or $RELGRAPH_TCK)")
     with pytest.MonkeyPatch.context() as env:
         env.setenv(URI_VARIABLE, neo4j_uri)
         return totals(run_tck("neo4j", timeout=20.0))

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.tck", description=__doc__)
     ap.add_argument("--target", default="relgraph", help="registered target name or module:Class")
     ap.add_argument("--features", default=None, help="only feature paths containing this text")
-    ap.add_argument("--tck", type=Path, default=None, help="TCK folder (default ../shared/tck)")
+    ap.add_argument("--tck", type=Path, default=None, help="TCK folder (default: tests/tck/opencypher)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print why each failing scenario failed")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per scenario")
