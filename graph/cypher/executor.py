@@ -56,6 +56,18 @@ def check_property_value(v: Any) -> Any:
     raise CypherTypeError(f"cannot store a {type_name(v)} as a property", "InvalidPropertyType")
 
 
+
+def distinct_rows(rows: list[Row], columns: list[str]) -> list[Row]:
+    """The rows of a UNION (without ALL), first occurrence kept, compared as Cypher groups them."""
+    seen: set[Any] = set()
+    unique = []
+    for row in rows:
+        key = tuple(group_key(row.get(c)) for c in columns)
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    return unique
+
 class Executor:
     """Runs one analysed query against a graph."""
 
@@ -77,14 +89,7 @@ class Executor:
             all_rows.extend(rows)
             columns = cols
         if len(query.parts) > 1 and not all(query.all_flags):
-            seen: set[Any] = set()
-            unique = []
-            for row in all_rows:
-                key = tuple(group_key(row.get(c)) for c in columns)
-                if key not in seen:
-                    seen.add(key)
-                    unique.append(row)
-            all_rows = unique
+            all_rows = distinct_rows(all_rows, columns)
         self.finish()
         return columns, all_rows
 
@@ -204,14 +209,7 @@ class Executor:
                 columns, part_rows = self.run_single(part, [dict(start)], set(start))
                 found.extend(part_rows)
             if len(c.query.parts) > 1 and not all(c.query.all_flags):
-                seen: set[Any] = set()
-                unique = []
-                for r in found:
-                    key = tuple(group_key(r.get(col)) for col in columns)
-                    if key not in seen:
-                        seen.add(key)
-                        unique.append(r)
-                found = unique
+                found = distinct_rows(found, columns)
             if not columns:
                 yield row
                 continue
