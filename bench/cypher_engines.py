@@ -135,7 +135,7 @@ def generate(n_nodes: int, seed: int = 7) -> GraphSpec:
 
 
 def build_property_graph(spec: GraphSpec) -> Any:
-    from relgraph.graph.backends.property_graph import PropertyGraph
+    from relgraph.graph.cypher.property_graph import PropertyGraph
 
     pg = PropertyGraph()
     ids = [pg.create_node(labels, props) for labels, props in spec.nodes]

@@ -40,10 +40,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from relgraph.graph.backends.neo4j_store import BATCH_ROWS, Neo4jSettings, Neo4jStore, quote_name
-from relgraph.graph.model import GraphBatch, NodeRef, NodeSpec, RelSpec, default_rel_key
-
 from relgraph.commands.neo4j import start_server, stop_server
+from relgraph.graph.backends.neo4j_store import (
+    BATCH_ROWS,
+    Neo4jSettings,
+    Neo4jStore,
+    quote_name,
+)
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+    default_rel_key,
+)
 
 # Share of the nodes per label; Institution and Event nodes also get their kind as a label.
 NODE_MIX = {"Person": 0.30, "Event": 0.40, "Institution": 0.15, "Agreement": 0.07,
@@ -100,8 +110,8 @@ def generate(nodes: int, rels: int, seed: int = 7) -> GraphBatch:
     rel_specs: list[RelSpec] = []
     for kind in rng.choices(range(len(REL_MIX)), weights, k=rels):
         rel_type, start_label, end_label, _ = REL_MIX[kind]
-        start = NodeRef(start_label, rng.choice(keys[start_label]))
-        end = NodeRef(end_label, rng.choice(keys[end_label]))
+        start = NodeKey(start_label, rng.choice(keys[start_label]))
+        end = NodeKey(end_label, rng.choice(keys[end_label]))
         ordinals[(start.key, rel_type, end.key)] += 1
         props = {"key": default_rel_key(start, rel_type, end, ordinals[(start.key, rel_type, end.key)]),
                  "sourceId": "bench", "section": rng.choice(SECTIONS),

@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.selection import whole_graph
+from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views import Limits, build_view, write_view
 from relgraph.graph.views.limits import PHYSICS_MAX_NODES
 from relgraph.graph.views.synthetic import synthetic_batch
@@ -95,13 +96,13 @@ def main() -> int:
     cases: list[tuple[str, Subgraph, int]] = []
     article = NetworkxStore(None)
     article.load(read_sources(default_sources()))
-    cases.append(("article", Subgraph.from_store(article), PHYSICS_MAX_NODES))
+    cases.append(("article", whole_graph(article), PHYSICS_MAX_NODES))
     for size in (int(s) for s in args.sizes.split(",")):
         store = NetworkxStore(None)
         store.load(synthetic_batch(size, 4 * size))
-        cases.append((f"synthetic {size}", Subgraph.from_store(store), PHYSICS_MAX_NODES))
+        cases.append((f"synthetic {size}", whole_graph(store), PHYSICS_MAX_NODES))
         if size == PHYSICS_MAX_NODES:
-            cases.append((f"synthetic {size}", Subgraph.from_store(store), 0))
+            cases.append((f"synthetic {size}", whole_graph(store), 0))
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="relgraph-bench-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,14 +9,14 @@ networkx and Neo4j stores cannot drift apart.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import GraphBatch, NodeRef
-from .result import Result
-from .types import Node, Relationship
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.model import GraphBatch, NodeKey
+from relgraph.graph.values.result import Result
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)``: called as a load advances, for progress bars."""
@@ -46,22 +46,6 @@ class GraphCounts:
     types: dict[str, int] = field(default_factory=dict)
 
 
-class StoreError(Exception):
-    """A store cannot do what was asked (unreachable server, unreadable snapshot...)."""
-
-
-class QueryError(StoreError):
-    """A query is invalid or failed: syntax, semantics, types, or an error the server raised.
-
-    Both backends raise this (or a subclass) so callers handle queries the same
-    way whichever backend answered; the message says what and where.
-    """
-
-
-class ReadOnlyError(QueryError):
-    """A query would write, and the caller did not ask for writes."""
-
-
 def names_match(wanted: str, key: Any, name: Any, aliases: Any) -> bool:
     """Whether ``wanted`` (already casefolded) is a node's key, name or one of its aliases.
 
@@ -70,18 +54,6 @@ def names_match(wanted: str, key: Any, name: Any, aliases: Any) -> bool:
     """
     names = [key, name, *(aliases or [])]
     return any(isinstance(n, str) and n.casefold() == wanted for n in names)
-
-
-class StatementError(QueryError):
-    """One statement of a script failed; nothing of the script was kept.
-
-    ``index`` is the statement's position in the list given to ``run_script``, so
-    the caller can say which file and line it came from.
-    """
-
-    def __init__(self, index: int, message: str):
-        super().__init__(message)
-        self.index = index
 
 
 class GraphStore(ABC):
@@ -99,7 +71,7 @@ class GraphStore(ABC):
         With ``replace`` the store is emptied first, inside the same transaction."""
 
     @abstractmethod
-    def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
+    def _existing(self, refs: set[NodeKey]) -> set[NodeKey]:
         """Which of ``refs`` are already nodes in the store."""
 
     @abstractmethod
@@ -124,7 +96,7 @@ class GraphStore(ABC):
         """Run a script's statements (no parameters) as one unit: all of it or none of it.
 
         Schema commands (``CREATE CONSTRAINT ... IF NOT EXISTS``, indexes; see
-        :mod:`relgraph.graph.statements`) cannot share a transaction with data
+        :mod:`relgraph.graph.cypher.statements`) cannot share a transaction with data
         writes in Neo4j, so a backend runs those first, each on its own, then every
         other statement in one transaction; a failure rolls back all data
         statements and raises :class:`StatementError` naming the statement. The
@@ -156,8 +128,8 @@ class GraphStore(ABC):
         data twice leaves the same graph. ``replace`` empties the store first,
         in the same transaction, so a failed replace keeps the old graph.
         """
-        own = {node.ref for node in batch.nodes}
-        outside = set(batch.iter_refs()) - own
+        own = {node.node_key for node in batch.nodes}
+        outside = set(batch.iter_endpoints()) - own
         batch.validate(self._existing(outside) if outside and not replace else ())
         return self._apply(batch, progress, replace)
 
@@ -180,8 +152,6 @@ class GraphStore(ABC):
         """Nodes within ``depth`` hops of the given ones (either direction, following only
         ``types`` if given) and every such relationship among them, as APOC's
         ``subgraphAll`` returns. Backends may override this with a native traversal."""
-        from .select import breadth_first
-
         rels = list(self.relationships(types))
         adjacency: dict[str, list[tuple[Relationship, str]]] = {}
         for rel in rels:
@@ -205,3 +175,21 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def breadth_first(adjacency: Mapping[str, list[tuple[Relationship, str]]], start: Iterable[str],
+                  depth: int) -> tuple[set[str], dict[str, Relationship]]:
+    """Node ids within ``depth`` hops and the relationships used, from an adjacency map."""
+    seen = set(start)
+    used: dict[str, Relationship] = {}
+    frontier = deque((node_id, 0) for node_id in seen)
+    while frontier:
+        node_id, hops = frontier.popleft()
+        if hops == depth:
+            continue
+        for rel, other in adjacency.get(node_id, ()):
+            used[rel.element_id] = rel
+            if other not in seen:
+                seen.add(other)
+                frontier.append((other, hops + 1))
+    return seen, used

@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
-from relgraph.graph.model import GraphBatch, LoadError
-
-from .admin_csv import read_admin_csv
-from .curated import read_curated
-from .cypher_script import SUFFIXES as CYPHER_SUFFIXES
-from .graphml import read_graphml
-from .jsonl import looks_like_jsonl, read_jsonl
-from .nodelink_json import read_nodelink_json
+from relgraph.graph.values.errors import LoadError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.loaders.admin_csv import read_admin_csv
+from relgraph.loaders.curated import read_curated
+from relgraph.loaders.cypher_script import SUFFIXES as CYPHER_SUFFIXES
+from relgraph.loaders.graphml import read_graphml
+from relgraph.loaders.jsonl import looks_like_jsonl, read_jsonl
+from relgraph.loaders.nodelink_json import read_nodelink_json
 
 Reader = Callable[[Path], GraphBatch]
 

@@ -23,10 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import GraphBatch, LoadError
-
-from .builder import BatchBuilder
-from .typed_text import INTEGER_TYPES, NUMBER_TYPES, TEMPORAL_TYPES, parse_typed
+from relgraph.graph.values.errors import LoadError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.loaders.builder import BatchBuilder
+from relgraph.loaders.typed_text import (
+    INTEGER_TYPES,
+    NUMBER_TYPES,
+    TEMPORAL_TYPES,
+    parse_typed,
+)
 
 ARRAY_DELIMITER = ";"
 HEADER_RE = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
-from relgraph.graph.model import (
+from relgraph.graph.values.errors import LoadError, ModelError
+from relgraph.graph.values.model import (
     GraphBatch,
-    LoadError,
-    ModelError,
-    NodeRef,
+    NodeKey,
     NodeSpec,
     RelKeys,
     RelSpec,
@@ -28,7 +27,7 @@ class BatchBuilder:
     def __init__(self, source: str, problems: list[str] | None = None):
         self.batch = GraphBatch(source=source)
         self.problems: list[str] = problems if problems is not None else []
-        self._refs: dict[Hashable, NodeRef] = {}
+        self._refs: dict[Hashable, NodeKey] = {}
         self._keys = RelKeys()
 
     def problem(self, message: str) -> None:
@@ -50,17 +49,17 @@ class BatchBuilder:
         if node_id in self._refs:
             self.problems.append(f"{where}: duplicate {shown_id or f'node id {node_id!r}'}")
             return
-        self._refs[node_id] = spec.ref
+        self._refs[node_id] = spec.node_key
         self.batch.nodes.append(spec)
 
-    def endpoint(self, node_id: Hashable, missing: str) -> NodeRef | None:
+    def endpoint(self, node_id: Hashable, missing: str) -> NodeKey | None:
         """The node the file calls ``node_id``; records ``missing`` when there is none."""
         ref = self._refs.get(node_id)
         if ref is None:
             self.problems.append(missing)
         return ref
 
-    def add_relationship(self, rel_type: str, start: NodeRef | None, end: NodeRef | None,
+    def add_relationship(self, rel_type: str, start: NodeKey | None, end: NodeKey | None,
                          properties: Mapping[str, Any], where: str) -> None:
         """Skips quietly when an endpoint is missing: ``endpoint`` already said why."""
         if start is None or end is None:

@@ -17,18 +17,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import (
+from relgraph.graph.values.errors import LoadError, ModelError
+from relgraph.graph.values.model import (
     GraphBatch,
-    LoadError,
-    ModelError,
-    NodeRef,
+    NodeKey,
     NodeSpec,
     RelKeys,
     RelSpec,
     year_problems,
 )
-
-from .yaml_lines import YamlError, line_of, read_yaml
+from relgraph.loaders.yaml_lines import YamlError, line_of, read_yaml
 
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -288,7 +286,7 @@ class CuratedReader:
                 hint = f" (did you mean {', '.join(close)}?)" if close else ""
                 self.problem(rel, f"{what}: {rel_type} '{end_name}' refers to unknown node {key!r}{hint}")
                 return
-            refs.append(NodeRef(self.labels_by_key[key], key))
+            refs.append(NodeKey(self.labels_by_key[key], key))
         props = self.properties(rel, REL_FIELDS, f"{what} {rel_type}")
         props.update(self.provenance(rel, inherited, f"{what} {rel_type}"))
         if "key" in rel:

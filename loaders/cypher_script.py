@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from relgraph.graph.model import LoadError
-from relgraph.graph.statements import ScriptSyntaxError, split_statements
+from relgraph.graph.cypher.statements import ScriptSyntaxError, split_statements
+from relgraph.graph.values.errors import LoadError
 
 SUFFIXES = {".cypher", ".cql"}
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import GraphBatch, LoadError
-
-from .builder import BatchBuilder
-from .typed_text import parse_typed
+from relgraph.graph.values.errors import LoadError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.loaders.builder import BatchBuilder
+from relgraph.loaders.typed_text import parse_typed
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 INT_TYPES = {"int", "long"}

@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import GraphBatch, LoadError, NodeRef
-
-from .builder import BatchBuilder
+from relgraph.graph.values.errors import LoadError
+from relgraph.graph.values.model import GraphBatch, NodeKey
+from relgraph.loaders.builder import BatchBuilder
 
 
 def _id(value: Any) -> str | None:
@@ -74,7 +74,7 @@ def read_jsonl(path: Path | str) -> GraphBatch:
         if not isinstance(rel_type, str) or not rel_type:
             build.problem(f"{where}: a relationship needs a \"label\" (its type)")
             continue
-        ends: list[NodeRef | None] = []
+        ends: list[NodeKey | None] = []
         for end in ("start", "end"):
             value = record.get(end)
             shown = value.get("id") if isinstance(value, dict) else value

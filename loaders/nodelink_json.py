@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.model import GraphBatch, LoadError
-
-from .builder import BatchBuilder
+from relgraph.graph.values.errors import LoadError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.loaders.builder import BatchBuilder
 
 NODE_STRUCTURE = {"id", "labels"}
 LINK_STRUCTURE = {"source", "target", "type"}

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relgraph.graph.cypher import temporal
-from relgraph.graph.cypher.errors import CypherError
+from relgraph.graph.values import temporal
+from relgraph.graph.values.errors import CypherError
 
 INTEGER_TYPES = frozenset({"int", "long", "short", "byte"})
 NUMBER_TYPES = frozenset({"float", "double"})

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.store import GraphStore, StoreError
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.errors import StoreError
 
 BACKENDS = ("auto", "networkx", "neo4j")
 

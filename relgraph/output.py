@@ -14,8 +14,8 @@ import shutil
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from relgraph.graph.result import Result
-from relgraph.graph.types import Node, Path, Relationship
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.result import Result
 
 FORMATS = ("table", "json", "jsonl", "csv")
 MIN_COLUMN = 12

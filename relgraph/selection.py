@@ -1,6 +1,6 @@
 """The selection options shared by `relgraph export` and `relgraph view`.
 
-Both commands select a subgraph the same way (graph/select.py), so they share
+Both commands select a subgraph the same way (graph/selection.py), so they share
 one set of options, one set of checks and one meaning: given several
 selections, the result is what all of them contain.
 """
@@ -11,17 +11,18 @@ import argparse
 import difflib
 from collections.abc import Iterable
 
-from relgraph.graph.select import (
-    SelectionError,
+from relgraph.graph.selection import (
     YearRange,
     by_labels,
     by_years,
     ego_network,
     from_query,
     resolve_entity,
+    whole_graph,
 )
 from relgraph.graph.store import GraphStore
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.values.errors import SelectionError
+from relgraph.graph.values.subgraph import Subgraph
 from relgraph.query_scripts import find_script, infer_value, parse_assignments
 
 SELECTION_HELP = """\
@@ -150,5 +151,5 @@ def select_subgraph(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     if args.query is not None or args.execute is not None:
         parts.append(_query(store, args))
     if not parts:
-        return Subgraph.from_store(store)
+        return whole_graph(store)
     return _intersection(parts) if len(parts) > 1 else parts[0]

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import neo4j
 import pytest
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore, quote_name
-from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.model import GraphBatch
-from relgraph.graph.store import GraphStore, StoreError
-from relgraph.loaders import default_sources, read_sources
 
 from relgraph.cli import main
 from relgraph.commands.neo4j import start_server, stop_server
+from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore, quote_name
+from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.errors import StoreError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.loaders import default_sources, read_sources
 
 from . import export_samples
 

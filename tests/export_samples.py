@@ -15,11 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from relgraph.graph.cypher.temporal import TemporalValue
-from relgraph.graph.model import GraphBatch, NodeRef, NodeSpec, RelSpec
 from relgraph.graph.store import GraphStore
-from relgraph.graph.subgraph import Subgraph
-from relgraph.graph.types import Node, Relationship
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+)
+from relgraph.graph.values.subgraph import Subgraph
+from relgraph.graph.values.temporal import TemporalValue
 
 LEADER = {
     "key": "islam-karimov",
@@ -58,9 +63,9 @@ def awkward_batch() -> GraphBatch:
                                       "date": "1992-06", "datePrecision": "month"}),
         NodeSpec(["Institution", "Company"], {"key": "o'brien & co", "name": "O'Brien & Co; Ltd."}),
     ]
-    karimov, visit = NodeRef("Person", "islam-karimov"), NodeRef("Event", "visit-1992")
-    seoul, tashkent = NodeRef("City", "seoul"), NodeRef("City", "tashkent")
-    company = NodeRef("Institution", "o'brien & co")
+    karimov, visit = NodeKey("Person", "islam-karimov"), NodeKey("Event", "visit-1992")
+    seoul, tashkent = NodeKey("City", "seoul"), NodeKey("City", "tashkent")
+    company = NodeKey("Institution", "o'brien & co")
     batch.relationships = [
         RelSpec("MADE_VISIT", karimov, visit, {"key": "made-visit", "years": [1992, 1993], "weight": 0.5}),
         RelSpec("SISTER_CITY_OF", seoul, tashkent, {"key": "sister-1", "year": 2010, "note": ""}),

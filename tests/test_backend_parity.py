@@ -17,13 +17,14 @@ from pathlib import Path as FilePath
 from typing import Any
 
 import pytest
+
 from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.model import GraphBatch
-from relgraph.graph.result import Result, Summary
-from relgraph.graph.store import GraphStore, QueryError
-from relgraph.graph.types import Node, Path, Relationship
-
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.errors import QueryError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.graph.values.result import Result, Summary
 from relgraph.query_scripts import QueryScript, ScriptError
 
 ROOT = FilePath(__file__).resolve().parents[1]
@@ -154,7 +155,7 @@ def identical(value: Any) -> Any:
 
 
 def test_identical_temporal_values(embedded, on_neo4j):
-    """Both return the embedded engine's temporal types (relgraph.graph.cypher.temporal), equal
+    """Both return the embedded engine's temporal types (relgraph.graph.values.temporal), equal
     and printing alike: Neo4j's Duration, Date, Time and DateTime are converted, nanoseconds and
     zones included."""
     expected = embedded.run(TEMPORALS).single()

@@ -10,7 +10,8 @@ from collections import defaultdict
 
 import pytest
 import yaml
-from relgraph.graph.model import NodeSpec
+
+from relgraph.graph.values.model import NodeSpec
 
 from .conftest import ARTICLE_TEXT, ARTICLE_YAML
 

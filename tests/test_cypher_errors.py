@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.backends.property_graph import PropertyGraph
 from relgraph.graph.cypher import (
     CypherArithmeticError,
     CypherConstraintError,
@@ -15,7 +15,8 @@ from relgraph.graph.cypher import (
     CypherUnsupportedError,
     execute,
 )
-from relgraph.graph.store import ReadOnlyError
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.values.errors import ReadOnlyError
 
 
 def graph_with(query: str, params: dict | None = None) -> PropertyGraph:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from relgraph.graph.backends.property_graph import PropertyGraph
+
 from relgraph.graph.cypher import execute, explain
+from relgraph.graph.cypher.property_graph import PropertyGraph
 
 
 class CountingGraph(PropertyGraph):

@@ -14,8 +14,9 @@ import random
 from collections import Counter
 
 import pytest
-from relgraph.graph.backends.property_graph import PropertyGraph
+
 from relgraph.graph.cypher import execute, planner
+from relgraph.graph.cypher.property_graph import PropertyGraph
 
 QUERIES = [
     "MATCH (a {name: 'n3'})-[r]->(b) RETURN a.name, type(r), b.name",

@@ -7,9 +7,10 @@ engine shows up as the same wrong answer those libraries give.
 from __future__ import annotations
 
 import pytest
-from relgraph.graph.backends.property_graph import PropertyGraph
+
 from relgraph.graph.cypher import execute
-from relgraph.graph.types import Node, Path, Relationship
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.values.entities import Node, Path, Relationship
 
 SETUP = """
 CREATE (ann:Person {name: 'Ann', age: 30}),

@@ -6,8 +6,14 @@ import datetime as dt
 import math
 
 import pytest
-from relgraph.graph.backends.property_graph import PropertyGraph
-from relgraph.graph.cypher import CypherArithmeticError, CypherSemanticError, CypherTypeError, execute
+
+from relgraph.graph.cypher import (
+    CypherArithmeticError,
+    CypherSemanticError,
+    CypherTypeError,
+    execute,
+)
+from relgraph.graph.cypher.property_graph import PropertyGraph
 
 
 def one(query: str, **params):

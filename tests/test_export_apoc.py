@@ -17,11 +17,12 @@ from pathlib import Path
 
 import neo4j
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
 from relgraph.graph.export.cypher_script import cypher_statements
-from relgraph.graph.select import ego_network, resolve_entity
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.selection import ego_network, resolve_entity, whole_graph
+from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources
 
 from .export_neo4j import neo4j_view
@@ -67,21 +68,21 @@ def run_script_like_cypher_shell(driver: neo4j.Driver, statements: list[str]) ->
 
 def test_apoc_imports_our_graphml(db, awkward_store, tmp_path):
     path = tmp_path / "g.graphml"
-    export(Subgraph.from_store(awkward_store), "graphml", path)
+    export(whole_graph(awkward_store), "graphml", path)
     apoc_import_graphml(db, path)
     assert neo4j_view(db) == graph_view(awkward_store)
 
 
 def test_apoc_imports_our_graphml_of_the_article(db, article_store, tmp_path):
     path = tmp_path / "g.graphml"
-    export(Subgraph.from_store(article_store), "graphml", path)
+    export(whole_graph(article_store), "graphml", path)
     apoc_import_graphml(db, path)
     assert neo4j_view(db) == graph_view(article_store)
 
 
 def test_apoc_imports_our_json_lines(db, awkward_store, tmp_path):
     path = tmp_path / "g.jsonl"
-    subgraph = Subgraph.from_store(awkward_store)
+    subgraph = whole_graph(awkward_store)
     export(subgraph, "jsonl", path)
     apoc_import_json(db, subgraph, path)
     assert neo4j_view(db) == graph_view(awkward_store)
@@ -102,7 +103,7 @@ def test_apoc_json_cleanup_option_loses_relationships(db, awkward_store, tmp_pat
     """Why apoc_import_json removes neo4jImportId itself: APOC 5.26.19's own cleanup drops every
     relationship. If this starts failing, APOC fixed it and the option can be used."""
     path = tmp_path / "g.jsonl"
-    subgraph = Subgraph.from_store(awkward_store)
+    subgraph = whole_graph(awkward_store)
     export(subgraph, "jsonl", path)
     for label in sorted({label for node in subgraph.nodes for label in node.labels}):
         db.execute_query(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{label}) REQUIRE n.neo4jImportId IS UNIQUE")
@@ -112,7 +113,7 @@ def test_apoc_json_cleanup_option_loses_relationships(db, awkward_store, tmp_pat
 
 
 def test_the_cypher_script_recreates_the_graph_in_neo4j(db, awkward_store):
-    statements = cypher_statements(Subgraph.from_store(awkward_store))
+    statements = cypher_statements(whole_graph(awkward_store))
     assert run_script_like_cypher_shell(db, statements) == 5 + 6
     assert neo4j_view(db) == graph_view(awkward_store)
     assert run_script_like_cypher_shell(db, statements) == 0  # idempotent
@@ -123,7 +124,7 @@ def test_the_cypher_script_recreates_the_graph_in_neo4j(db, awkward_store):
 
 
 def test_the_cypher_script_of_the_article_in_neo4j(db, article_store):
-    statements = cypher_statements(Subgraph.from_store(article_store))
+    statements = cypher_statements(whole_graph(article_store))
     assert run_script_like_cypher_shell(db, statements) == 144 + 280
     assert neo4j_view(db) == graph_view(article_store)
 
@@ -134,7 +135,7 @@ def test_the_cypher_script_of_the_article_in_neo4j(db, article_store):
 def _fill_neo4j(db: neo4j.Driver, store: NetworkxStore, tmp_path: Path) -> None:
     """Through APOC's GraphML import: the fastest way in, and shown faithful above."""
     path = tmp_path / "fill.graphml"
-    export(Subgraph.from_store(store), "graphml", path)
+    export(whole_graph(store), "graphml", path)
     apoc_import_graphml(db, path)
 
 

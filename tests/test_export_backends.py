@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from relgraph.cli import main
 from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import EXPORTERS
-from relgraph.graph.model import GraphBatch
-
-from relgraph.cli import main
+from relgraph.graph.values.model import GraphBatch
 
 from .export_samples import reversed_batch
 

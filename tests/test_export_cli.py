@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
 
 from .export_samples import graph_view

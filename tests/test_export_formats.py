@@ -11,15 +11,18 @@ import zipfile
 
 import networkx as nx
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.cypher import temporal
-from relgraph.graph.export import EXPORTERS, ExportError, export
+from relgraph.graph.cypher.statements import is_schema_command, split_statements, unique_constraint
+from relgraph.graph.export import EXPORTERS, export
 from relgraph.graph.export.admin_csv import admin_csv_files
 from relgraph.graph.export.cypher_script import cypher_statements, literal, merge_labels
 from relgraph.graph.export.jsonl import jsonl_lines
-from relgraph.graph.statements import is_schema_command, split_statements, unique_constraint
-from relgraph.graph.subgraph import Subgraph
-from relgraph.graph.types import Node, Relationship
+from relgraph.graph.selection import whole_graph
+from relgraph.graph.values import temporal
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources
 
 from .export_samples import LEADER, TEMPORAL_NODE, TEMPORALS, reversed_batch, set_temporals
@@ -32,7 +35,7 @@ FILE_NAMES = {"json": "g.json", "jsonl": "g.jsonl", "graphml": "g.graphml", "gex
 
 @pytest.fixture
 def awkward(awkward_store: NetworkxStore) -> Subgraph:
-    return Subgraph.from_store(awkward_store)
+    return whole_graph(awkward_store)
 
 
 def written(subgraph: Subgraph, fmt: str) -> str:
@@ -51,9 +54,9 @@ def test_same_data_same_bytes_whatever_the_load_order(fmt, tmp_path, article_bat
     first.load(article_batch)
     second.load(reversed_batch(article_batch))
     paths = [tmp_path / f"{i}-{FILE_NAMES[fmt]}" for i in range(3)]
-    export(Subgraph.from_store(first), fmt, paths[0])
-    export(Subgraph.from_store(first), fmt, paths[1])
-    export(Subgraph.from_store(second), fmt, paths[2])
+    export(whole_graph(first), fmt, paths[0])
+    export(whole_graph(first), fmt, paths[1])
+    export(whole_graph(second), fmt, paths[2])
     assert paths[0].read_bytes() == paths[1].read_bytes() == paths[2].read_bytes()
 
 
@@ -202,13 +205,13 @@ def test_text_formats_write_temporal_values_as_iso_text(fmt, awkward_store):
     Cypher as the ISO text Cypher prints for it (as APOC does), typed as text, lists as lists
     of that text; Python's date and datetime as their isoformat()."""
     set_temporals(awkward_store)
-    values = text_format_values(written(Subgraph.from_store(awkward_store), fmt), fmt, TEMPORAL_NODE)
+    values = text_format_values(written(whole_graph(awkward_store), fmt), fmt, TEMPORAL_NODE)
     for name, (_, text) in TEMPORALS.items():
         expected = text if isinstance(text, str) or fmt in ("json", "jsonl") else json.dumps(
             text, separators=(",", ":"))
         assert values[name] == expected, name
     if fmt == "graphml":
-        root = ET.fromstring(written(Subgraph.from_store(awkward_store), fmt))
+        root = ET.fromstring(written(whole_graph(awkward_store), fmt))
         types = {k.get("attr.name"): (k.get("attr.type"), k.get("attr.list")) for k in root.iter(
             f"{GRAPHML}key") if k.get("for") == "node"}
         assert types["founded"] == ("string", None) and types["visits"] == ("string", "string")
@@ -289,7 +292,7 @@ def test_csv_types_temporal_columns_as_neo4j_admin_does(awkward_store):
     """A property of one temporal type gets neo4j-admin's type (lists too), its value the ISO
     text; one that is a date here and a date-time there is two types, so two files."""
     set_temporals(awkward_store)
-    files = admin_csv_files(Subgraph.from_store(awkward_store))
+    files = admin_csv_files(whole_graph(awkward_store))
     header, row = files["nodes-2.csv"].splitlines()[:2]
     assert row.startswith(f"{TEMPORAL_NODE},")
     fields = dict(zip(header.split(","), row.split(",")))
@@ -340,7 +343,7 @@ def test_cypher_literals(value, text):
 def test_cypher_script_writes_temporal_values_as_calls_that_make_them(awkward_store):
     """Not their text: ``SET n += row.properties`` must store a date, not a string."""
     set_temporals(awkward_store)
-    merges = "\n".join(cypher_statements(Subgraph.from_store(awkward_store)))
+    merges = "\n".join(cypher_statements(whole_graph(awkward_store)))
     for name, (cypher, _) in TEMPORALS.items():
         (row,) = awkward_store.run(f"RETURN {cypher} AS value").data()
         assert f"{name}: {literal(row['value'])}" in merges

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import neo4j
 import pytest
-from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.export import export
-from relgraph.graph.model import GraphBatch
-from relgraph.graph.store import StoreError
-from relgraph.graph.subgraph import Subgraph
 
 from relgraph.commands.neo4j import start_server, stop_server
+from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.export import export
+from relgraph.graph.selection import whole_graph
+from relgraph.graph.values.errors import StoreError
+from relgraph.graph.values.model import GraphBatch
 
 from .export_neo4j import LIB, build_jars, neo4j_view
 from .export_samples import TEMPORAL_NODE, TEMPORAL_REL, TEMPORALS, graph_view, set_temporals
@@ -64,7 +64,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory,
     store.load(awkward_batch)
     set_temporals(store)
     folder = tmp_path_factory.mktemp("admin-csv") / "export"
-    export(Subgraph.from_store(store), "csv", folder)
+    export(whole_graph(store), "csv", folder)
     home = tmp_path_factory.mktemp("neo4j-admin-home")
     try:
         build_jars()

@@ -6,7 +6,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from relgraph.graph.cypher.temporal import (
+
+from relgraph.graph.values.errors import LoadError
+from relgraph.graph.values.temporal import (
     Date,
     DateTime,
     Duration,
@@ -15,7 +17,6 @@ from relgraph.graph.cypher.temporal import (
     Time,
     parse_date,
 )
-from relgraph.graph.model import LoadError
 from relgraph.loaders import read_sources
 
 NODES = """\

@@ -7,7 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from relgraph.graph.model import LoadError
+
+from relgraph.graph.values.errors import LoadError
 from relgraph.loaders import read_sources
 from relgraph.loaders.curated import kind_label, normalise_date, split_sections
 

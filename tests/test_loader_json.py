@@ -6,8 +6,10 @@ import json
 
 import networkx as nx
 import pytest
-from relgraph.graph.export import Subgraph, write_nodelink_json
-from relgraph.graph.model import LoadError
+
+from relgraph.graph.export import write_nodelink_json
+from relgraph.graph.selection import whole_graph
+from relgraph.graph.values.errors import LoadError
 from relgraph.loaders import read_sources
 
 from .export_samples import graph_view
@@ -15,14 +17,14 @@ from .export_samples import graph_view
 
 def test_round_trip_of_the_article_graph(tmp_path, article_store, store):
     path = tmp_path / "g.json"
-    write_nodelink_json(Subgraph.from_store(article_store), path)
+    write_nodelink_json(whole_graph(article_store), path)
     store.load(read_sources([path]))
     assert graph_view(store) == graph_view(article_store)
 
 
 def test_networkx_reads_the_export_as_a_multidigraph(tmp_path, article_store):
     path = tmp_path / "g.json"
-    write_nodelink_json(Subgraph.from_store(article_store), path)
+    write_nodelink_json(whole_graph(article_store), path)
     g = nx.node_link_graph(json.loads(path.read_text(encoding="utf-8")), edges="links")
     assert isinstance(g, nx.MultiDiGraph)
     assert g.number_of_nodes() == 144 and g.number_of_edges() == 280

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from relgraph.graph.cypher import temporal
-from relgraph.graph.model import (
+
+from relgraph.graph.values import temporal
+from relgraph.graph.values.errors import LoadError, ModelError
+from relgraph.graph.values.model import (
     GraphBatch,
-    LoadError,
-    ModelError,
-    NodeRef,
+    NodeKey,
     NodeSpec,
     RelSpec,
     default_rel_key,
@@ -30,7 +30,7 @@ def test_labels_must_be_pascal_case(label):
 @pytest.mark.parametrize("rel_type", ["locatedIn", "Located_In", "LOCATED-IN", "_X"])
 def test_relationship_types_must_be_upper_snake_case(rel_type):
     with pytest.raises(ModelError, match="UPPER_SNAKE_CASE"):
-        RelSpec(rel_type, NodeRef("A", "a"), NodeRef("A", "b"), {"key": "k"})
+        RelSpec(rel_type, NodeKey("A", "a"), NodeKey("A", "b"), {"key": "k"})
 
 
 @pytest.mark.parametrize("name", ["ValueUsd", "value_usd", "value-usd", "1x"])
@@ -94,7 +94,7 @@ def test_nodes_need_a_string_key():
 def test_batch_validation_lists_every_problem_with_its_origin():
     a = node("a")
     a2 = NodeSpec(["Person"], {"key": "a"}, origin="file.csv:7")
-    rel = RelSpec("KNOWS", NodeRef("Person", "a"), NodeRef("Person", "zz"), {"key": "r"},
+    rel = RelSpec("KNOWS", NodeKey("Person", "a"), NodeKey("Person", "zz"), {"key": "r"},
                   origin="rels.csv:3")
     batch = GraphBatch("test", [a, a2], [rel])
     with pytest.raises(LoadError) as info:
@@ -105,11 +105,11 @@ def test_batch_validation_lists_every_problem_with_its_origin():
 
 
 def test_batch_may_refer_to_nodes_already_in_the_store():
-    rel = RelSpec("KNOWS", NodeRef("Person", "a"), NodeRef("Person", "b"), {"key": "r"})
-    GraphBatch("test", [node("a")], [rel]).validate(known=[NodeRef("Person", "b")])
+    rel = RelSpec("KNOWS", NodeKey("Person", "a"), NodeKey("Person", "b"), {"key": "r"})
+    GraphBatch("test", [node("a")], [rel]).validate(known=[NodeKey("Person", "b")])
 
 
 def test_default_relationship_keys_are_readable_and_tell_parallel_edges_apart():
-    a, b = NodeRef("Person", "a"), NodeRef("City", "b")
+    a, b = NodeKey("Person", "a"), NodeKey("City", "b")
     assert default_rel_key(a, "LIVES_IN", b) == "a-lives_in-b"
     assert default_rel_key(a, "LIVES_IN", b, 2) == "a-lives_in-b-2"

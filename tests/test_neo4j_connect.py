@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
-from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.store import StoreError
 
 from relgraph.cli import main
 from relgraph.commands.neo4j import free_port, server_script
 from relgraph.connect import StoreOptions, open_store
+from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
+from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.values.errors import StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 

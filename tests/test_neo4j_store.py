@@ -11,6 +11,8 @@ import threading
 import time
 
 import pytest
+
+from relgraph.commands.neo4j import free_port
 from relgraph.graph.backends.neo4j_store import (
     BATCH_ROWS,
     Neo4jSettings,
@@ -18,13 +20,17 @@ from relgraph.graph.backends.neo4j_store import (
     Neo4jUnavailable,
     supports_dynamic_names,
 )
-from relgraph.graph.cypher import temporal
-from relgraph.graph.model import GraphBatch, LoadError, NodeRef, NodeSpec, RelSpec
-from relgraph.graph.result import Record, Result
-from relgraph.graph.store import GraphStore, QueryError, ReadOnlyError, StoreError
-from relgraph.graph.types import Node, Path, Relationship
-
-from relgraph.commands.neo4j import free_port
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values import temporal
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.errors import LoadError, QueryError, ReadOnlyError, StoreError
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+)
+from relgraph.graph.values.result import Record, Result
 
 from .export_samples import graph_view
 from .test_store_networkx import small_batch
@@ -77,7 +83,7 @@ def test_reload_updates_properties_and_adds_labels(neo4j_store):
 
 def test_parallel_relationships_are_kept_apart_by_key(neo4j_store):
     batch = small_batch(2)
-    batch.relationships.append(RelSpec("KNOWS", batch.nodes[0].ref, batch.nodes[1].ref,
+    batch.relationships.append(RelSpec("KNOWS", batch.nodes[0].node_key, batch.nodes[1].node_key,
                                        {"key": "second", "since": 2020}))
     neo4j_store.load(batch)
     neo4j_store.load(batch)
@@ -87,12 +93,12 @@ def test_parallel_relationships_are_kept_apart_by_key(neo4j_store):
 
 def test_relationships_may_point_at_nodes_loaded_earlier(neo4j_store):
     neo4j_store.load(small_batch())
-    extra = GraphBatch("more", [], [RelSpec("KNOWS", NodeRef("Person", "p2"), NodeRef("Person", "p0"),
+    extra = GraphBatch("more", [], [RelSpec("KNOWS", NodeKey("Person", "p2"), NodeKey("Person", "p0"),
                                              {"key": "back"})])
     assert neo4j_store.load(extra).relationships_created == 1
     assert neo4j_store.counts().relationships == 3
-    dangling = GraphBatch("bad", [], [RelSpec("KNOWS", NodeRef("Person", "p2"),
-                                               NodeRef("Person", "nobody"), {"key": "x"})])
+    dangling = GraphBatch("bad", [], [RelSpec("KNOWS", NodeKey("Person", "p2"),
+                                               NodeKey("Person", "nobody"), {"key": "x"})])
     with pytest.raises(LoadError, match="unknown end node"):
         neo4j_store.load(dangling)
     assert neo4j_store.counts().relationships == 3

@@ -1,21 +1,59 @@
-"""Every Python package in the repository is listed in pyproject.toml, or wheels would lack it."""
+"""A built wheel holds every module and data file of the source tree, or installs would lack them.
+
+The repository keeps graph/, loaders/, queries/ and data/ at the top; relgraph/ reaches
+them through symbolic links (see pyproject.toml). This builds a real wheel from the
+checkout and compares its files with what the links lead to.
+"""
 
 from __future__ import annotations
 
-import tomllib
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_SUFFIXES = {".py", ".cypher", ".yaml", ".html", ".js", ".css", ".txt", ".md"}
 
 
-def test_every_package_folder_is_declared():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    declared = set(config["packages"])
-    mapping = config["package-dir"]
+@pytest.fixture(scope="module")
+def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """Built from a copy, links kept as links, so the build leaves nothing in the checkout."""
+    tree = tmp_path_factory.mktemp("source")
+    for name in ("relgraph", "graph", "loaders", "queries", "data"):
+        shutil.copytree(ROOT / name, tree / name, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(tree)],
+                   check=True, capture_output=True, text=True)
+    (wheel,) = out.glob("relgraph-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        return {name for name in archive.namelist() if not name.startswith("relgraph-")}
+
+
+def source_files() -> set[str]:
+    """Files under relgraph/, following the links, that an installed relgraph needs."""
     found = set()
-    for name, folder in mapping.items():
-        base = ROOT / folder
-        for init in base.rglob("__init__.py"):
-            relative = init.parent.relative_to(base)
-            found.add(".".join([name, *relative.parts]) if relative.parts else name)
-    assert found - declared == set(), f"add these to [tool.setuptools] packages: {found - declared}"
+    for folder, dirs, files in os.walk(ROOT / "relgraph", followlinks=True):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        base = Path(folder).relative_to(ROOT)
+        found.update((base / name).as_posix() for name in files if Path(name).suffix in SHIPPED_SUFFIXES)
+    return found
+
+
+def test_the_links_lead_to_the_top_level_folders():
+    for name in ("graph", "loaders", "queries", "data"):
+        link = ROOT / "relgraph" / name
+        assert link.is_symlink() and link.resolve() == ROOT / name, link
+
+
+def test_the_wheel_holds_every_module_and_data_file(wheel_files: set[str]):
+    expected = source_files()
+    assert "relgraph/graph/store.py" in expected and "relgraph/queries/visits.cypher" in expected
+    assert expected - wheel_files == set(), "missing from the wheel (package-data in pyproject.toml?)"

@@ -17,9 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from relgraph.graph.backends.property_graph import PropertyGraph
-from relgraph.graph.cypher import execute
 
+from relgraph.graph.cypher import execute
+from relgraph.graph.cypher.property_graph import PropertyGraph
 from tests.tck.peers import LABELS, _Entities, to_peer_graph
 from tests.tck.values import canonical
 

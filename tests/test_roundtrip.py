@@ -17,12 +17,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
-from relgraph.graph.model import NodeSpec
-from relgraph.graph.select import by_labels, ego_network, resolve_entity
+from relgraph.graph.selection import (
+    by_labels,
+    ego_network,
+    resolve_entity,
+    whole_graph,
+)
 from relgraph.graph.store import GraphStore
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.values.model import NodeSpec
+from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources
 from relgraph.loaders.cypher_script import read_cypher_scripts
 
@@ -61,13 +67,13 @@ def round_trip(subgraph: Subgraph, fmt: str, path: Path, target: GraphStore) -> 
 
 @pytest.mark.parametrize("fmt", list(READABLE))
 def test_awkward_values_survive(fmt, tmp_path, awkward_store, empty_store):
-    loaded = round_trip(Subgraph.from_store(awkward_store), fmt, tmp_path / READABLE[fmt], empty_store)
+    loaded = round_trip(whole_graph(awkward_store), fmt, tmp_path / READABLE[fmt], empty_store)
     assert graph_view(loaded) == graph_view(awkward_store)
 
 
 @pytest.mark.parametrize("fmt", list(READABLE))
 def test_the_article_graph_survives(fmt, tmp_path, article_store, empty_store):
-    loaded = round_trip(Subgraph.from_store(article_store), fmt, tmp_path / READABLE[fmt], empty_store)
+    loaded = round_trip(whole_graph(article_store), fmt, tmp_path / READABLE[fmt], empty_store)
     assert graph_view(loaded) == graph_view(article_store)
 
 
@@ -99,7 +105,7 @@ def test_a_list_mixing_integers_and_floats_comes_back_as_floats(fmt, tmp_path, e
     batch.nodes[1] = NodeSpec(tashkent.labels, {**tashkent.properties, "mixed": [1, 2.5]})
     original = NetworkxStore()
     original.load(batch)
-    loaded = round_trip(Subgraph.from_store(original), fmt, tmp_path / READABLE[fmt], empty_store)
+    loaded = round_trip(whole_graph(original), fmt, tmp_path / READABLE[fmt], empty_store)
     assert graph_view(loaded) == graph_view(original)
     mixed = next(n for n in loaded.nodes() if n["key"] == "tashkent")["mixed"]
     assert mixed == [1.0, 2.5] and all(type(x) is float for x in mixed)
@@ -128,7 +134,7 @@ def test_temporal_values_come_back_typed_or_as_their_iso_text(fmt, tmp_path, awk
     keep every temporal type, equal and in the same zone, so ``c.founded.year`` works; JSON,
     JSON lines and GraphML hold the text Cypher prints for it."""
     set_temporals(awkward_store)
-    loaded = round_trip(Subgraph.from_store(awkward_store), fmt, tmp_path / READABLE[fmt], empty_store)
+    loaded = round_trip(whole_graph(awkward_store), fmt, tmp_path / READABLE[fmt], empty_store)
     original = graph_view(awkward_store)
     assert graph_view(loaded) == (original if fmt in TEMPORAL_TYPED else as_text(original))
     node = next(n for n in loaded.nodes() if n["key"] == TEMPORAL_NODE)

@@ -7,7 +7,8 @@ once, and nothing is loaded.
 from __future__ import annotations
 
 import pytest
-from relgraph.graph.model import LoadError
+
+from relgraph.graph.values.errors import LoadError
 from relgraph.loaders import read_sources
 from relgraph.loaders.admin_csv import parse_csv
 from relgraph.loaders.cypher_script import read_cypher_scripts

@@ -11,7 +11,9 @@ file:line, tested in tests/test_export_cli.py).
 from __future__ import annotations
 
 import pytest
-from relgraph.graph.store import GraphStore, ReadOnlyError, StatementError
+
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.errors import ReadOnlyError, StatementError
 
 from .export_samples import graph_view
 from .test_store_networkx import small_batch

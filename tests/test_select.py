@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from relgraph.graph.select import (
-    SelectionError,
+
+from relgraph.graph.selection import (
     YearRange,
     by_labels,
     by_years,
@@ -13,6 +13,7 @@ from relgraph.graph.select import (
     resolve_entity,
 )
 from relgraph.graph.store import GraphStore
+from relgraph.graph.values.errors import SelectionError
 
 
 def keys(subgraph):

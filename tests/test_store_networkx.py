@@ -14,18 +14,29 @@ import textwrap
 import time
 
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.backends.property_graph import PropertyGraph
-from relgraph.graph.model import GraphBatch, LoadError, NodeRef, NodeSpec, RelSpec
-from relgraph.graph.snapshot import FORMAT_VERSION, MAGIC, TOKEN_SIZE, read_snapshot
-from relgraph.graph.store import StoreError
+from relgraph.graph.backends.snapshot import (
+    FORMAT_VERSION,
+    MAGIC,
+    TOKEN_SIZE,
+    read_snapshot,
+)
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.values.errors import LoadError, StoreError
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+)
 
 from .export_samples import graph_view
 
 
 def small_batch(n: int = 3, prefix: str = "p") -> GraphBatch:
     nodes = [NodeSpec(["Person"], {"key": f"{prefix}{i}", "name": f"P{i}"}) for i in range(n)]
-    rels = [RelSpec("KNOWS", nodes[i].ref, nodes[i + 1].ref, {"key": f"k{prefix}{i}"})
+    rels = [RelSpec("KNOWS", nodes[i].node_key, nodes[i + 1].node_key, {"key": f"k{prefix}{i}"})
             for i in range(n - 1)]
     return GraphBatch("test", nodes, rels)
 
@@ -56,12 +67,12 @@ def test_the_store_is_persisted_between_instances(store, article_batch):
 
 def test_relationships_may_point_at_nodes_loaded_earlier(store):
     store.load(small_batch())
-    extra = GraphBatch("more", [], [RelSpec("KNOWS", NodeRef("Person", "p2"), NodeRef("Person", "p0"),
+    extra = GraphBatch("more", [], [RelSpec("KNOWS", NodeKey("Person", "p2"), NodeKey("Person", "p0"),
                                              {"key": "back"})])
     store.load(extra)
     assert store.counts().relationships == 3
-    dangling = GraphBatch("bad", [], [RelSpec("KNOWS", NodeRef("Person", "p2"),
-                                               NodeRef("Person", "nobody"), {"key": "x"})])
+    dangling = GraphBatch("bad", [], [RelSpec("KNOWS", NodeKey("Person", "p2"),
+                                               NodeKey("Person", "nobody"), {"key": "x"})])
     with pytest.raises(LoadError, match="unknown end node"):
         store.load(dangling)
 
@@ -87,7 +98,7 @@ def test_replace_empties_the_graph_in_the_same_transaction(empty_store):
     empty_store.load(small_batch(2, "r"), replace=True)
     assert sorted(n["key"] for n in empty_store.nodes()) == ["r0", "r1"]
     bad = small_batch(2, "s")
-    bad.relationships.append(RelSpec("KNOWS", NodeRef("Person", "s0"), NodeRef("Person", "r0"),
+    bad.relationships.append(RelSpec("KNOWS", NodeKey("Person", "s0"), NodeKey("Person", "r0"),
                                      {"key": "refers-to-replaced"}))
     with pytest.raises(LoadError):
         empty_store.load(bad, replace=True)  # r0 would be gone after the replace: refused
@@ -119,7 +130,7 @@ def test_missing_snapshot_is_an_empty_graph(tmp_path):
 WRITER = textwrap.dedent("""
     import sys
     from relgraph.graph.backends.networkx_store import NetworkxStore
-    from relgraph.graph.model import GraphBatch, NodeSpec
+    from relgraph.graph.values.model import GraphBatch, NodeSpec
     store = NetworkxStore(sys.argv[1])
     round = 0
     while True:
@@ -167,7 +178,7 @@ def test_a_killed_writer_never_leaves_a_truncated_snapshot(tmp_path):
 CONCURRENT = textwrap.dedent("""
     import sys
     from relgraph.graph.backends.networkx_store import NetworkxStore
-    from relgraph.graph.model import GraphBatch, NodeSpec
+    from relgraph.graph.values.model import GraphBatch, NodeSpec
     store = NetworkxStore(sys.argv[1])
     prefix = sys.argv[2]
     for i in range(15):

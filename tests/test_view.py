@@ -18,10 +18,16 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+
+import relgraph.commands.view as view_command
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.model import GraphBatch, NodeRef, NodeSpec, RelSpec
-from relgraph.graph.select import ego_network, resolve_entity
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.selection import ego_network, resolve_entity, whole_graph
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+)
 from relgraph.graph.views import (
     Limits,
     ViewTooLarge,
@@ -34,10 +40,13 @@ from relgraph.graph.views import (
 from relgraph.graph.views.html import json_for_script
 from relgraph.graph.views.layout import NODE_SPACING, compute_positions
 from relgraph.graph.views.limits import largest_fitting
-from relgraph.graph.views.style import group_label, label_styles, relationship_caption, shorten
+from relgraph.graph.views.style import (
+    group_label,
+    label_styles,
+    relationship_caption,
+    shorten,
+)
 from relgraph.graph.views.synthetic import synthetic_batch
-
-import relgraph.commands.view as view_command
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = [
@@ -64,8 +73,8 @@ def hostile_store(path: Path | None = None) -> NetworkxStore:
                                            "aliases": ["Тошкент", "Oʻzbekiston poytaxti"],
                                            "quote": "“Toshkent” – Oʻzbekiston; 서울특별시와 자매도시"}))
     for i in range(len(HOSTILE)):
-        batch.relationships.append(RelSpec("LIVES_IN", NodeRef("Person", f"h{i}"),
-                                           NodeRef("City", "tashkent"),
+        batch.relationships.append(RelSpec("LIVES_IN", NodeKey("Person", f"h{i}"),
+                                           NodeKey("City", "tashkent"),
                                            {"key": f"r{i}", "quote": HOSTILE[i], "year": 2000 + i}))
     store = NetworkxStore(path)
     store.load(batch)
@@ -102,7 +111,7 @@ def test_captions():
 
 def test_article_view_data(article_store):
     counts = article_store.counts()
-    view = build_view(Subgraph.from_store(article_store), label_counts=counts.labels,
+    view = build_view(whole_graph(article_store), label_counts=counts.labels,
                       source_names={"south-korea-uzbekistan-relations": "South Korea–Uzbekistan relations"},
                       graph_size=(counts.nodes, counts.relationships))
     assert (len(view.nodes), len(view.edges)) == (144, 280)
@@ -124,7 +133,7 @@ def test_article_view_data(article_store):
 
 def test_colours_are_the_same_in_every_view_of_a_graph(article_store):
     labels = article_store.counts().labels
-    whole = build_view(Subgraph.from_store(article_store), label_counts=labels)
+    whole = build_view(whole_graph(article_store), label_counts=labels)
     karimov = ego_network(article_store, resolve_entity(article_store, "Islam Karimov"), 1)
     part = build_view(karimov, label_counts=labels, graph_size=(144, 280))
     colour = {g["label"]: g["color"] for g in whole.groups}
@@ -137,10 +146,10 @@ def test_colours_are_the_same_in_every_view_of_a_graph(article_store):
 def test_large_views_are_laid_out_in_python():
     store = NetworkxStore(None)
     store.load(synthetic_batch(400, 900))
-    view = build_view(Subgraph.from_store(store), limits=Limits(physics_max_nodes=300))
+    view = build_view(whole_graph(store), limits=Limits(physics_max_nodes=300))
     assert not view.physics and view.layout_seconds > 0
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in view.nodes)
-    small = build_view(Subgraph.from_store(store), limits=Limits(physics_max_nodes=400))
+    small = build_view(whole_graph(store), limits=Limits(physics_max_nodes=400))
     assert small.physics
 
 
@@ -162,7 +171,7 @@ def test_layout_is_deterministic_and_packs_components():
 
 
 def test_keep_best_connected(article_store):
-    whole = Subgraph.from_store(article_store)
+    whole = whole_graph(article_store)
     kept, trim = keep_best_connected(whole, 50)
     assert len(kept.nodes) == 50 and trim is not None
     assert trim.nodes_dropped == 94 and trim.relationships_dropped == 280 - len(kept.relationships)
@@ -172,7 +181,7 @@ def test_keep_best_connected(article_store):
 
 
 def test_too_large_selection_is_refused_with_what_max_nodes_would_drop(article_store):
-    whole = Subgraph.from_store(article_store)
+    whole = whole_graph(article_store)
     check_size(whole, Limits())
     with pytest.raises(ViewTooLarge) as refused:
         check_size(whole, Limits(max_nodes=100))
@@ -184,7 +193,7 @@ def test_too_large_selection_is_refused_with_what_max_nodes_would_drop(article_s
 
 
 def test_relationship_limit_lowers_the_suggested_node_count(article_store):
-    whole = Subgraph.from_store(article_store)
+    whole = whole_graph(article_store)
     limits = Limits(max_nodes=50)  # at most 200 relationships
     fitting = largest_fitting(whole, limits)
     kept, _ = keep_best_connected(whole, fitting)
@@ -231,7 +240,7 @@ def article_html(tmp_path_factory, article_batch) -> str:
     store = NetworkxStore(None)
     store.load(article_batch)
     path = tmp_path_factory.mktemp("view") / "article.html"
-    write_view(build_view(Subgraph.from_store(store)), path)
+    write_view(build_view(whole_graph(store)), path)
     return path.read_text(encoding="utf-8")
 
 
@@ -265,7 +274,7 @@ def test_content_security_policy_allows_exactly_the_inline_scripts(article_html)
 def test_data_text_cannot_break_out_of_the_page(tmp_path):
     store = hostile_store()
     path = tmp_path / "hostile.html"
-    write_view(build_view(Subgraph.from_store(store), title="<script>alert('title')</script>"), path)
+    write_view(build_view(whole_graph(store), title="<script>alert('title')</script>"), path)
     html = path.read_text(encoding="utf-8")
     assert "<title>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</title>" in html
     for text in HOSTILE:
@@ -305,7 +314,7 @@ def test_written_as_utf8_whatever_the_locale(tmp_path):
 
 
 def test_render_is_deterministic(article_store):
-    whole = Subgraph.from_store(article_store)
+    whole = whole_graph(article_store)
     assert render_html(build_view(whole)) == render_html(build_view(whole))
 
 

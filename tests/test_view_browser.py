@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.subgraph import Subgraph
+from relgraph.graph.selection import whole_graph
 from relgraph.graph.views import build_view, write_view
 from relgraph.graph.views.synthetic import synthetic_batch
-
 from tests.test_view import HOSTILE, hostile_store, page_data
 
 #: The flags the project uses for headless Chromium: no sandbox (we run as root in CI), no GPU,
@@ -159,7 +159,7 @@ def article_file(tmp_path_factory, article_batch) -> Path:
     store.load(article_batch)
     counts = store.counts()
     path = tmp_path_factory.mktemp("views") / "article.html"
-    write_view(build_view(Subgraph.from_store(store), label_counts=counts.labels, source_names=SOURCES,
+    write_view(build_view(whole_graph(store), label_counts=counts.labels, source_names=SOURCES,
                           graph_size=(counts.nodes, counts.relationships)), path)
     return path
 
@@ -359,7 +359,7 @@ def test_hover_shows_a_plain_text_summary(article, article_data):
 @pytest.fixture(scope="module")
 def hostile_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("views") / "hostile.html"
-    write_view(build_view(Subgraph.from_store(hostile_store()), title="<img src=x onerror=alert(1)>"), path)
+    write_view(build_view(whole_graph(hostile_store()), title="<img src=x onerror=alert(1)>"), path)
     return path
 
 
@@ -435,7 +435,7 @@ def test_five_thousand_nodes_open_and_respond(browser, tmp_path):
     store = NetworkxStore(None)
     store.load(synthetic_batch(5000, 20000))
     path = tmp_path / "large.html"
-    view = build_view(Subgraph.from_store(store))
+    view = build_view(whole_graph(store))
     assert not view.physics and (len(view.nodes), len(view.edges)) == (5000, 20000)
     write_view(view, path)
     started = time.monotonic()

@@ -3,7 +3,7 @@
 Why it is built the way it is:
 
 * **Same answers as the embedded backend.** Every value leaving this module is
-  converted into :mod:`relgraph.graph.types` / :mod:`relgraph.graph.result`
+  converted into :mod:`relgraph.graph.values.entities` / :mod:`relgraph.graph.values.result`
   (nested lists and maps included, Neo4j temporals as the embedded engine's
   temporal values, see :func:`native_value`), and a relationship always
   carries complete endpoint nodes, even when the query returned only the
@@ -45,21 +45,28 @@ import neo4j.graph
 import neo4j.time
 import pytz  # the driver's own time zone library (a dependency of neo4j)
 
-from ..cypher import temporal
-from ..model import GraphBatch, NodeRef, NodeSpec, RelSpec
-from ..result import Counters, Result, Summary
-from ..store import (
+from relgraph.graph.store import (
     GraphCounts,
     GraphStore,
     LoadSummary,
     Progress,
+    names_match,
+)
+from relgraph.graph.values import temporal
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.errors import (
     QueryError,
     ReadOnlyError,
     StatementError,
     StoreError,
-    names_match,
 )
-from ..types import Node, Path, Relationship
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+)
+from relgraph.graph.values.result import Counters, Result, Summary
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
@@ -169,7 +176,7 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 def native_value(value: Any) -> Any:
     """A property or scalar value as the embedded backend would return it.
 
-    Neo4j's temporal values become the embedded engine's (``relgraph.graph.cypher.temporal``:
+    Neo4j's temporal values become the embedded engine's (``relgraph.graph.values.temporal``:
     Date, LocalTime, Time, LocalDateTime, DateTime, Duration), so both backends return equal
     objects that print alike. Python's ``datetime`` could not stand in: it has no month-based
     duration, no nanoseconds and no years beyond 9999, and its text form is not Cypher's.
@@ -559,7 +566,7 @@ class Neo4jStore(GraphStore):
         about 80 ms, and the database a script fills changes its statistics enough that
         running it again would replan every one.
         """
-        from ..statements import is_schema_command
+        from relgraph.graph.cypher.statements import is_schema_command
 
         schema = [i for i, text in enumerate(statements) if is_schema_command(text)]
         data = [i for i, text in enumerate(statements) if not is_schema_command(text)]
@@ -723,17 +730,17 @@ class Neo4jStore(GraphStore):
 
     # --- loading ----------------------------------------------------------------------
 
-    def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
+    def _existing(self, refs: set[NodeKey]) -> set[NodeKey]:
         by_label: dict[str, list[str]] = defaultdict(list)
         for ref in refs:
             by_label[ref.label].append(ref.key)
 
-        def work(tx: neo4j.ManagedTransaction) -> set[NodeRef]:
-            found: set[NodeRef] = set()
+        def work(tx: neo4j.ManagedTransaction) -> set[NodeKey]:
+            found: set[NodeKey] = set()
             for label, keys in by_label.items():
                 query = (f"{_LOADER_PREFIX}UNWIND $keys AS k MATCH (n:{quote_name(label)} {{key: k}}) "
                          "RETURN DISTINCT k")
-                found.update(NodeRef(label, r[0]) for r in tx.run(query, keys=sorted(keys)))
+                found.update(NodeKey(label, r[0]) for r in tx.run(query, keys=sorted(keys)))
             return found
 
         return self._read(work)
@@ -775,7 +782,7 @@ class Neo4jStore(GraphStore):
 
     def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
         self.ensure_key_constraints({spec.labels[0] for spec in batch.nodes}
-                                    | {ref.label for ref in batch.iter_refs()})
+                                    | {ref.label for ref in batch.iter_endpoints()})
         statements = self._statements()
         node_groups: dict[tuple[str, ...], list[NodeSpec]] = defaultdict(list)
         for spec in batch.nodes:

@@ -13,12 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..model import GraphBatch, NodeRef
-from ..result import Result
-from ..snapshot import SnapshotError, load_snapshot, snapshot_token, write_snapshot
-from ..store import GraphStore, LoadSummary, Progress, QueryError, StatementError, StoreError
-from ..types import Node, Relationship
-from .property_graph import PropertyGraph
+from relgraph.graph.backends.snapshot import (
+    SnapshotError,
+    load_snapshot,
+    snapshot_token,
+    write_snapshot,
+)
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.store import GraphStore, LoadSummary, Progress
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.errors import QueryError, StatementError, StoreError
+from relgraph.graph.values.model import GraphBatch, NodeKey
+from relgraph.graph.values.result import Result
 
 try:  # POSIX advisory locks; on platforms without fcntl the lock is skipped
     import fcntl
@@ -81,14 +87,14 @@ class NetworkxStore(GraphStore):
 
     # --- GraphStore primitives ------------------------------------------------------
 
-    def _find(self, ref: NodeRef) -> int | None:
+    def _find(self, ref: NodeKey) -> int | None:
         graph = self.graph
         for nid in graph.nodes_with_property("key", ref.key) or ():
             if ref.label in graph.labels(nid) and graph.node_properties(nid).get("key") == ref.key:
                 return nid
         return None
 
-    def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
+    def _existing(self, refs: set[NodeKey]) -> set[NodeKey]:
         return {ref for ref in refs if self._find(ref) is not None}
 
     def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
@@ -97,9 +103,9 @@ class NetworkxStore(GraphStore):
         with self._writing() as graph:
             if replace:
                 graph.clear()
-            ids: dict[NodeRef, int] = {}
+            ids: dict[NodeKey, int] = {}
             for spec in batch.nodes:
-                nid = self._find(spec.ref)
+                nid = self._find(spec.node_key)
                 if nid is None:
                     nid = graph.create_node(spec.labels, spec.properties)
                     summary.nodes_created += 1
@@ -111,7 +117,7 @@ class NetworkxStore(GraphStore):
                     for prop, value in spec.properties.items():
                         if current.get(prop) != value:
                             graph.set_node_property(nid, prop, value)
-                ids[spec.ref] = nid
+                ids[spec.node_key] = nid
                 done += 1
                 if progress and done % 1000 == 0:
                     progress(done, total, "nodes")
@@ -147,7 +153,7 @@ class NetworkxStore(GraphStore):
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
             write: bool = False) -> Result:
-        from ..cypher import execute  # the engine is only needed by callers that query
+        from relgraph.graph.cypher import execute  # the engine is only needed by callers that query
 
         if not write:
             return execute(self.graph, query, dict(parameters or {}), write=False)
@@ -163,9 +169,9 @@ class NetworkxStore(GraphStore):
         are accepted and do nothing, the store keeping its own indexes. Without
         ``write`` a schema command is refused, as Neo4j refuses it.
         """
-        from ..cypher import CypherError, execute
-        from ..result import Summary
-        from ..statements import is_schema_command, unique_constraint
+        from relgraph.graph.cypher import CypherError, execute
+        from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
+        from relgraph.graph.values.result import Summary
 
         results: list[Result] = []
         constraints: list[tuple[int, str, str]] = []
@@ -205,7 +211,7 @@ class NetworkxStore(GraphStore):
         return results
 
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
-        from ..cypher import explain
+        from relgraph.graph.cypher import explain
 
         return explain(query, dict(parameters or {}))
 

@@ -15,24 +15,26 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from ..backends.property_graph import PropertyGraph
-from ..result import Result, Summary
-from . import ast
-from .context import Procedure
-from .errors import (
-    CypherArgumentError,
-    CypherArithmeticError,
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.context import Procedure
+from relgraph.graph.cypher.errors import (
     CypherConstraintError,
     CypherEntityNotFound,
-    CypherError,
     CypherParameterMissing,
     CypherSemanticError,
     CypherSyntaxError,
-    CypherTypeError,
     CypherUnsupportedError,
 )
-from .parser import parse
-from .semantics import Analyzer, is_updating
+from relgraph.graph.cypher.parser import parse
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.cypher.semantics import Analyzer, is_updating
+from relgraph.graph.values.errors import (
+    CypherArgumentError,
+    CypherArithmeticError,
+    CypherError,
+    CypherTypeError,
+)
+from relgraph.graph.values.result import Result, Summary
 
 __all__ = [
     "CypherArgumentError",
@@ -70,7 +72,7 @@ def _parse_cached(query: str) -> ast.Query:
 
 def prepare(query: str, procedures: dict[str, Procedure] | None = None) -> tuple[ast.Query, list[str]]:
     """Parse and check a query without running it; returns the tree and result columns."""
-    from .procedures import with_builtins
+    from relgraph.graph.cypher.procedures import with_builtins
 
     tree = _parse_cached(query)
     columns = Analyzer(query, with_builtins(procedures)).check(tree)
@@ -90,8 +92,8 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
     runs. Writes are not wrapped in a transaction here: the caller (the store,
     the TCK runner) opens ``graph.transaction()`` so that an error rolls back.
     """
-    from ..store import ReadOnlyError
-    from .executor import run
+    from relgraph.graph.cypher.executor import run
+    from relgraph.graph.values.errors import ReadOnlyError
 
     parameters = dict(parameters or {})
     tree, _ = prepare(query, procedures)
@@ -106,7 +108,7 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
             raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "
                                 "run it with --write")
     params = _check_parameters(tree, parameters)
-    from .procedures import with_builtins
+    from relgraph.graph.cypher.procedures import with_builtins
 
     columns, rows, ctx = run(graph, tree, params, with_builtins(procedures))
     summary = Summary(query=query, parameters=parameters, backend="networkx", counters=ctx.counters)
@@ -115,7 +117,7 @@ def execute(graph: PropertyGraph, query: str, parameters: dict[str, Any] | None 
 
 def _check_parameters(tree: ast.Query, parameters: dict[str, Any]) -> dict[str, Any]:
     """Every ``$name`` must have a value; values are converted to engine values."""
-    from .values import from_python
+    from relgraph.graph.cypher.runtime import from_python
 
     names: set[str] = set()
     _collect_parameters(tree, names)
@@ -139,8 +141,8 @@ def _collect_parameters(x: Any, out: set[str]) -> None:
 
 def explain(query: str, parameters: dict[str, Any] | None = None) -> str:
     """A readable plan: the clauses in order and, for each pattern, how it is matched."""
-    from .planner import pattern_variables, plan_match
-    from .unparse import unparse, unparse_pattern
+    from relgraph.graph.cypher.planner import pattern_variables, plan_match
+    from relgraph.graph.cypher.unparse import unparse, unparse_pattern
 
     tree, columns = prepare(query)
     lines: list[str] = []

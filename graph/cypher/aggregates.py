@@ -11,10 +11,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import CypherArgumentError, CypherTypeError
-from .functions import check_int
-from .temporal import Duration
-from .values import group_key, is_number, sort_key, type_name
+from relgraph.graph.cypher.functions import check_int
+from relgraph.graph.cypher.runtime import (
+    group_key,
+    is_number,
+    sort_key,
+    type_name,
+)
+from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
+from relgraph.graph.values.temporal import Duration
 
 AGGREGATES = {"count", "sum", "avg", "min", "max", "collect", "stdev", "stdevp",
               "percentilecont", "percentiledisc"}

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backends.property_graph import PropertyGraph
-from ..result import Counters
-from ..types import Node, Path, Relationship
-from .errors import CypherEntityNotFound
-from .values import NodeRef, PathValue, RelRef
+from relgraph.graph.cypher.errors import CypherEntityNotFound
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.cypher.runtime import NodeRef, PathValue, RelRef
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.result import Counters
 
 
 @dataclass

@@ -14,25 +14,19 @@ can tell failures apart without parsing messages:
 
 from __future__ import annotations
 
-from ..store import QueryError
+from relgraph.graph.values.errors import (
+    COMPILE_TIME,
+    CypherArgumentError,
+    CypherArithmeticError,
+    CypherError,
+    CypherTypeError,
+)
 
-COMPILE_TIME = "compile time"
-RUNTIME = "runtime"
-
-
-class CypherError(QueryError):
-    """Base class of everything the engine raises on purpose.
-
-    A QueryError, so callers handle it exactly like an error the Neo4j server reports."""
-
-    tck_type = "Error"
-    default_phase = RUNTIME
-
-    def __init__(self, message: str, code: str | None = None, *, phase: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.phase = phase or self.default_phase
+__all__ = [
+    "CypherArgumentError", "CypherArithmeticError", "CypherConstraintError", "CypherEntityNotFound",
+    "CypherError", "CypherParameterMissing", "CypherProcedureError", "CypherRuntimeSemanticError",
+    "CypherSemanticError", "CypherSyntaxError", "CypherTypeError", "CypherUnsupportedError",
+]
 
 
 class CypherSyntaxError(CypherError):
@@ -63,24 +57,6 @@ class CypherSemanticError(CypherError):
 
     tck_type = "SyntaxError"
     default_phase = COMPILE_TIME
-
-
-class CypherTypeError(CypherError):
-    """An operation met a value of the wrong type."""
-
-    tck_type = "TypeError"
-
-
-class CypherArgumentError(CypherError):
-    """A function or clause got an argument outside what it accepts."""
-
-    tck_type = "ArgumentError"
-
-
-class CypherArithmeticError(CypherError):
-    """Integer overflow, division by zero on integers."""
-
-    tck_type = "ArithmeticError"
 
 
 class CypherEntityNotFound(CypherError):

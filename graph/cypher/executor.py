@@ -18,23 +18,31 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..backends.property_graph import PropertyGraph
-from . import ast
-from .aggregates import CountStarAgg, make_aggregator
-from .context import Context
-from .errors import (
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.aggregates import CountStarAgg, make_aggregator
+from relgraph.graph.cypher.context import Context
+from relgraph.graph.cypher.errors import (
     CypherConstraintError,
     CypherParameterMissing,
     CypherRuntimeSemanticError,
     CypherSemanticError,
-    CypherTypeError,
 )
-from .expressions import Compiler, find_aggregates
-from .matcher import Matcher
-from .planner import pattern_variables
-from .semantics import is_updating as is_updating_query
-from .temporal import TemporalValue
-from .values import NodeRef, PathValue, RelRef, group_key, is_number, sort_key, type_name
+from relgraph.graph.cypher.expressions import Compiler, find_aggregates
+from relgraph.graph.cypher.matcher import Matcher
+from relgraph.graph.cypher.planner import pattern_variables
+from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.cypher.runtime import (
+    NodeRef,
+    PathValue,
+    RelRef,
+    group_key,
+    is_number,
+    sort_key,
+    type_name,
+)
+from relgraph.graph.cypher.semantics import is_updating as is_updating_query
+from relgraph.graph.values.errors import CypherTypeError
+from relgraph.graph.values.temporal import TemporalValue
 
 Row = dict[str, Any]
 
@@ -448,7 +456,7 @@ class Executor:
                     f"cannot create a relationship to a {type_name(endpoint)} (the node is missing)",
                     "InvalidArgumentType", phase="runtime")
             if endpoint.id in self.ctx.deleted_nodes:
-                from .errors import CypherEntityNotFound
+                from relgraph.graph.cypher.errors import CypherEntityNotFound
 
                 raise CypherEntityNotFound("cannot create a relationship to a deleted node",
                                            "DeletedEntityAccess")

@@ -19,18 +19,22 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import ast
-from .aggregates import is_aggregate
-from .context import Context
-from .errors import (
-    CypherArgumentError,
-    CypherArithmeticError,
-    CypherSemanticError,
-    CypherTypeError,
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.aggregates import is_aggregate
+from relgraph.graph.cypher.context import Context
+from relgraph.graph.cypher.errors import CypherSemanticError
+from relgraph.graph.cypher.functions import check_int, lookup, to_string
+from relgraph.graph.cypher.runtime import (
+    NodeRef,
+    PathValue,
+    RelRef,
+    compare,
+    equals,
+    is_number,
+    type_name,
 )
-from .functions import check_int, lookup, to_string
-from .temporal import Duration, TemporalValue
-from .values import NodeRef, PathValue, RelRef, compare, equals, is_number, type_name
+from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
+from relgraph.graph.values.temporal import Duration, TemporalValue
 
 Fn = Callable[[dict[str, Any]], Any]
 
@@ -651,7 +655,7 @@ class Compiler:
                                       "InvalidAggregation")
         fn = lookup(e.name)
         if fn is None:
-            from .temporal import temporal_function
+            from relgraph.graph.cypher.temporal_functions import temporal_function
 
             temporal = temporal_function(e.name)
             if temporal is None:

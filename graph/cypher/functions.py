@@ -17,8 +17,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .errors import CypherArgumentError, CypherTypeError
-from .values import NodeRef, PathValue, RelRef, is_number, type_name
+from relgraph.graph.cypher.runtime import (
+    NodeRef,
+    PathValue,
+    RelRef,
+    is_number,
+    type_name,
+)
+from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
@@ -60,7 +66,7 @@ def _type_error(fn: str, value: Any, expected: str) -> CypherTypeError:
 def check_int(v: Any) -> int:
     """Raise on a result outside Cypher's 64-bit integer range."""
     if v > INT_MAX or v < INT_MIN:
-        from .errors import CypherArithmeticError
+        from relgraph.graph.values.errors import CypherArithmeticError
         raise CypherArithmeticError("integer overflow", "IntegerOverflow")
     return v
 
@@ -91,7 +97,7 @@ def format_float(f: float) -> str:
 
 def to_string(v: Any) -> str:
     """The text form used by toString() and string concatenation."""
-    from .temporal import TemporalValue
+    from relgraph.graph.values.temporal import TemporalValue
 
     if isinstance(v, bool):
         return "true" if v else "false"

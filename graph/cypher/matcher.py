@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import ast
-from .context import Context
-from .errors import CypherTypeError
-from .planner import (
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.context import Context
+from relgraph.graph.cypher.planner import (
     BOUND,
     INDEX,
     LABEL,
@@ -32,7 +31,14 @@ from .planner import (
     pattern_variables,
     plan_match,
 )
-from .values import NodeRef, PathValue, RelRef, equals, type_name
+from relgraph.graph.cypher.runtime import (
+    NodeRef,
+    PathValue,
+    RelRef,
+    equals,
+    type_name,
+)
+from relgraph.graph.values.errors import CypherTypeError
 
 Row = dict[str, Any]
 PropCheck = list[tuple[str, Callable[[Row], Any]]]

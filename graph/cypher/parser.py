@@ -16,9 +16,21 @@ comprehension. The parser tries the preferred reading first and backtracks.
 
 from __future__ import annotations
 
-from . import ast
-from .errors import CypherSyntaxError, CypherUnsupportedError
-from .tokens import BAD_NUMBER, EOF, FLOAT, IDENT, INTEGER, OP, PARAM, STRING, UNICODE_DASH, Token, tokenize
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.errors import CypherSyntaxError, CypherUnsupportedError
+from relgraph.graph.cypher.tokens import (
+    BAD_NUMBER,
+    EOF,
+    FLOAT,
+    IDENT,
+    INTEGER,
+    OP,
+    PARAM,
+    STRING,
+    UNICODE_DASH,
+    Token,
+    tokenize,
+)
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)

@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import ast
-from .errors import CypherUnsupportedError
-from .semantics import free_variables, split_conjuncts
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.errors import CypherUnsupportedError
+from relgraph.graph.cypher.semantics import free_variables, split_conjuncts
 
 INDEXED = ("key", "name")
 
@@ -350,7 +350,7 @@ def _rel_text(rel: ast.RelPattern) -> str:
 
 
 def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
-    from .unparse import unparse
+    from relgraph.graph.cypher.unparse import unparse
 
     if isinstance(step, NodeStep):
         node = parts[step.part].nodes[step.pos]

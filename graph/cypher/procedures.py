@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import Procedure
+from relgraph.graph.cypher.context import Procedure
 
 
 def _labels(ctx: Any, args: list[Any]) -> list[dict[str, Any]]:

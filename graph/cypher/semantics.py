@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ast
-from .aggregates import is_aggregate
-from .errors import (
+from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.aggregates import is_aggregate
+from relgraph.graph.cypher.errors import (
     CypherProcedureError,
     CypherSemanticError,
     CypherSyntaxError,
-    CypherTypeError,
     CypherUnsupportedError,
 )
-from .functions import lookup
+from relgraph.graph.cypher.functions import lookup
+from relgraph.graph.values.errors import CypherTypeError
 
 ANY, NODE, REL, PATH = "any", "node", "rel", "path"
 INT, FLOAT, STRING, BOOL, NULL, MAP, LIST = "int", "float", "string", "bool", "null", "map", "list"
@@ -115,7 +115,7 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
                     for clause in part.clauses:
                         _free_clause(clause, out, local)
         return
-    from .expressions import children
+    from relgraph.graph.cypher.expressions import children
 
     for child in children(e):
         _free(child, out, local, skip_aggs)
@@ -525,7 +525,7 @@ class Analyzer:
                     raise _err(f"`{v}` is neither aggregated nor a grouping key",
                                "AmbiguousAggregationExpression")
             return
-        from .expressions import children
+        from relgraph.graph.cypher.expressions import children
 
         for child in children(e):
             self._check_ambiguous(child, keys, key_vars)
@@ -550,7 +550,7 @@ class Analyzer:
                 raise _err("aggregation in ORDER BY after DISTINCT", "InvalidAggregation")
             self.expr(e, {n: ANY for n in names}, agg_allowed=True)
             return
-        from .expressions import children
+        from relgraph.graph.cypher.expressions import children
 
         if isinstance(e, (ast.ListComprehension, ast.Quantifier, ast.Reduce, ast.MapProjection,
                           ast.PatternComprehension, ast.PatternPredicate, ast.Exists)):
@@ -766,7 +766,7 @@ class Analyzer:
             return FLOAT if name != "percentiledisc" else ANY
         fn = lookup(name)
         if fn is None:
-            from .temporal import temporal_function
+            from relgraph.graph.cypher.temporal_functions import temporal_function
 
             if temporal_function(name) is None:
                 raise _err(f"unknown function {e.name}()", "UnknownFunction")
@@ -885,7 +885,7 @@ def _type_accepts(declared: str, t: str) -> bool:
 
 
 def _has_aggregate(e: ast.Expr) -> bool:
-    from .expressions import contains_aggregate
+    from relgraph.graph.cypher.expressions import contains_aggregate
 
     return contains_aggregate(e)
 
@@ -897,7 +897,7 @@ def _simple_key(e: ast.Expr) -> bool:
 
 
 def _nondeterministic(e: Any) -> bool:
-    from .expressions import children
+    from relgraph.graph.cypher.expressions import children
 
     if isinstance(e, ast.FunctionCall):
         fn = lookup(e.name)
@@ -910,7 +910,7 @@ def _check_pattern_positions(e: Any, boolean_context: bool) -> None:
     """A bare pattern like ``(a)-->(b)`` is only a predicate: it may stand where a boolean
     is expected (WHERE, AND/OR/XOR/NOT operands, exists(), CASE WHEN, comprehension
     WHERE), not as a value, as in Neo4j 5."""
-    from .expressions import children
+    from relgraph.graph.cypher.expressions import children
 
     if isinstance(e, ast.PatternPredicate):
         if not boolean_context:

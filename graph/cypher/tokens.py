@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import CypherSyntaxError
+from relgraph.graph.cypher.errors import CypherSyntaxError
 
 IDENT = "ident"
 STRING = "string"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ast
+from relgraph.graph.cypher import ast
 
 
 def unparse(e: Any) -> str:

@@ -5,7 +5,7 @@ Every writer takes ``(subgraph, out)``, networkx style (``write_graphml``...), w
 formats, a text stream. Each format that relgraph can read back has a reader of
 the same module name in ``relgraph.loaders`` (graph/export/graphml.py <->
 loaders/graphml.py). Output depends only on the data: nodes, relationships and
-properties in canonical order (graph/subgraph.py), ids derived from keys.
+properties in canonical order (graph/values/subgraph.py), ids derived from keys.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..subgraph import Subgraph
-from .admin_csv import write_admin_csv
-from .atomic import atomic_writer
-from .common import ExportError
-from .cypher_script import write_cypher_script
-from .gexf import write_gexf
-from .graphml import write_graphml
-from .jsonl import write_jsonl
-from .nodelink_json import nodelink_data, write_nodelink_json
+from relgraph.graph.export.admin_csv import write_admin_csv
+from relgraph.graph.export.atomic import atomic_writer
+from relgraph.graph.export.cypher_script import write_cypher_script
+from relgraph.graph.export.gexf import write_gexf
+from relgraph.graph.export.graphml import write_graphml
+from relgraph.graph.export.jsonl import write_jsonl
+from relgraph.graph.export.nodelink_json import nodelink_data, write_nodelink_json
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph
 
 Writer = Callable[..., None]
 
@@ -80,7 +80,13 @@ __all__ = ["EXPORTERS", "ExportError", "ExportFormat", "Subgraph", "atomic_write
 
 def _write_html(subgraph: Subgraph, out: Any) -> None:
     """The HTML view with default settings; imported on use, since it needs pyvis and igraph."""
-    from ..views import Limits, ViewTooLarge, build_view, check_size, render_html
+    from relgraph.graph.views import (
+        Limits,
+        ViewTooLarge,
+        build_view,
+        check_size,
+        render_html,
+    )
 
     try:
         check_size(subgraph, Limits())

@@ -42,16 +42,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..subgraph import Subgraph, sorted_labels
-from .atomic import atomic_directory, atomic_writer
-from .common import (
-    ExportError,
+from relgraph.graph.export.atomic import atomic_directory, atomic_writer
+from relgraph.graph.export.common import (
     describe_node,
     describe_rel,
     plain_properties,
     scalar_text,
     value_type,
 )
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 ARRAY_DELIMITER = ";"
 LABEL_DELIMITER = ";"

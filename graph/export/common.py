@@ -1,6 +1,6 @@
 """What every exporter shares: the error type, value normalisation, property typing.
 
-Exporters see :class:`~relgraph.graph.types.Node` and ``Relationship`` values from
+Exporters see :class:`~relgraph.graph.values.entities.Node` and ``Relationship`` values from
 either backend. Both hold what the data model allows (strings, integers, floats,
 booleans, temporal values and flat lists of them), and a Cypher ``SET`` may also have
 stored a tuple; :func:`plain_value` turns values into what a format can hold once, so
@@ -23,13 +23,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..cypher.temporal import TemporalValue, from_python_temporal
-from ..types import Entity, Node, Relationship
-
-
-class ExportError(Exception):
-    """The subgraph cannot be written in the chosen format; the message says what and where."""
-
+from relgraph.graph.values.entities import Entity, Node, Relationship
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.temporal import TemporalValue, from_python_temporal
 
 #: Neo4j's scalar type names, in the order used to sort columns and keys of one property.
 SCALAR_TYPES = ("boolean", "long", "double", "string")
@@ -41,7 +37,7 @@ def plain_value(value: Any, where: str, *, temporal: bool = False) -> Any:
     """A value a format can hold (str, int, float, bool, or a flat list of one of those) for
     any stored value; with ``temporal``, temporal values too.
 
-    Temporal values (as both backends return them, see ``relgraph.graph.cypher.temporal``,
+    Temporal values (as both backends return them, see ``relgraph.graph.values.temporal``,
     or Python's ``date``/``datetime``) become ISO text, the form the curated data uses for
     dates, unless ``temporal`` asks to keep them: then they are the engine's values
     (Python's converted), for formats that can say "this is a date". Tuples become lists.

@@ -51,11 +51,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..cypher.temporal import TemporalValue
-from ..subgraph import Subgraph
-from ..types import Node
-from .atomic import text_output
-from .common import ExportError, describe_node, describe_rel, plain_properties
+from relgraph.graph.export.atomic import text_output
+from relgraph.graph.export.common import describe_node, describe_rel, plain_properties
+from relgraph.graph.values.entities import Node
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph
+from relgraph.graph.values.temporal import TemporalValue
 
 BATCH_SIZE = 500
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -28,10 +28,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from ..subgraph import Subgraph, sorted_labels
-from .atomic import text_output
-from .common import (
-    ExportError,
+from relgraph.graph.export.atomic import text_output
+from relgraph.graph.export.common import (
     PropertyColumn,
     by_name,
     column_for,
@@ -43,6 +41,8 @@ from .common import (
     scalar_text,
     xml_attr,
 )
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'

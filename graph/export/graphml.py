@@ -30,10 +30,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from ..subgraph import Subgraph, sorted_labels
-from .atomic import text_output
-from .common import (
-    ExportError,
+from relgraph.graph.export.atomic import text_output
+from relgraph.graph.export.common import (
     PropertyColumn,
     by_name,
     column_for,
@@ -46,6 +44,8 @@ from .common import (
     xml_attr,
     xml_text,
 )
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -23,9 +23,9 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..subgraph import Subgraph, sorted_labels
-from .atomic import text_output
-from .common import describe_node, describe_rel, plain_properties
+from relgraph.graph.export.atomic import text_output
+from relgraph.graph.export.common import describe_node, describe_rel, plain_properties
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 
 def _line(record: dict[str, Any]) -> str:

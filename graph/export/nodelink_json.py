@@ -14,9 +14,10 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..subgraph import Subgraph, sorted_labels
-from .atomic import text_output
-from .common import ExportError, describe_node, describe_rel, plain_properties
+from relgraph.graph.export.atomic import text_output
+from relgraph.graph.export.common import describe_node, describe_rel, plain_properties
+from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 __all__ = ["ExportError", "nodelink_data", "write_nodelink_json"]
 

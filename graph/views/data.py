@@ -14,10 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..subgraph import Subgraph
-from .layout import compute_positions
-from .limits import Limits, Trim
-from .style import group_label, is_year, label_styles, node_name, node_size
+from relgraph.graph.values.subgraph import Subgraph
+from relgraph.graph.views.layout import compute_positions
+from relgraph.graph.views.limits import Limits, Trim
+from relgraph.graph.views.style import (
+    group_label,
+    is_year,
+    label_styles,
+    node_name,
+    node_size,
+)
 
 
 @dataclass

@@ -24,9 +24,9 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..export.atomic import atomic_writer
-from . import assets
-from .data import ViewData
+from relgraph.graph.export.atomic import atomic_writer
+from relgraph.graph.views import assets
+from relgraph.graph.views.data import ViewData
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..subgraph import Subgraph
-from .style import group_label
+from relgraph.graph.values.subgraph import Subgraph
+from relgraph.graph.views.style import group_label
 
 #: Up to this many nodes vis-network lays the view out itself (physics); beyond, Python does.
 PHYSICS_MAX_NODES = 200

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..types import Node
+from relgraph.graph.values.entities import Node
 
 #: Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito
 #: plus Tableau-like extras), so that neighbouring legend entries do not look alike.

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import random
 
-from ..model import GraphBatch, NodeRef, NodeSpec, RelSpec
+from relgraph.graph.values.model import (
+    GraphBatch,
+    NodeKey,
+    NodeSpec,
+    RelSpec,
+)
 
 LABELS = (("Person", None), ("Country", None), ("City", None), ("Institution", "Embassy"),
           ("Institution", "University"), ("Event", "Visit"), ("Event", "Meeting"), ("Agreement", None),
@@ -48,7 +53,7 @@ def synthetic_batch(nodes: int, relationships: int, *, seed: int = 1,
         if rng.random() < 0.2:
             props["aliases"] = [_name(rng, i)]
         batch.nodes.append(NodeSpec([label, kind] if kind else [label], props))
-        refs.append(NodeRef(label, f"n{i}"))
+        refs.append(NodeKey(label, f"n{i}"))
     seen: set[tuple[int, int, str]] = set()
     while len(batch.relationships) < relationships and len(refs) > 1:
         a = rng.randrange(len(refs))

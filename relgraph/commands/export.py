@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from relgraph.graph.export import EXPORTERS, export, format_for_path
-from relgraph.graph.select import SelectionError
+from relgraph.graph.values.errors import SelectionError
 from relgraph.selection import (
     SELECTION_HELP,
     add_selection_arguments,

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from relgraph.graph.model import LoadError
-from relgraph.graph.store import StatementError
-from relgraph.loaders import CYPHER_SUFFIXES, default_sources, describe_formats, read_sources
+from relgraph.graph.values.errors import LoadError, StatementError
+from relgraph.loaders import (
+    CYPHER_SUFFIXES,
+    default_sources,
+    describe_formats,
+    read_sources,
+)
 from relgraph.loaders.cypher_script import read_cypher_scripts
 from relgraph.progress import progress_printer
 

@@ -13,7 +13,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from relgraph.graph.store import StoreError
+from relgraph.graph.values.errors import StoreError
 
 HELP = "start, stop or check a local Neo4j server (no Docker needed)"
 DESCRIPTION = """\

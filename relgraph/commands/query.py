@@ -6,7 +6,12 @@ import argparse
 import time
 
 from relgraph.output import FORMATS, summary_line, write_result
-from relgraph.query_scripts import ScriptError, find_script, infer_value, parse_assignments
+from relgraph.query_scripts import (
+    ScriptError,
+    find_script,
+    infer_value,
+    parse_assignments,
+)
 
 HELP = "run a Cypher script or an inline query"
 DESCRIPTION = """\

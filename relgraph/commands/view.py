@@ -7,8 +7,15 @@ import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relgraph.graph.select import SelectionError
-from relgraph.graph.views import Limits, ViewTooLarge, build_view, check_size, keep_best_connected, write_view
+from relgraph.graph.values.errors import SelectionError
+from relgraph.graph.views import (
+    Limits,
+    ViewTooLarge,
+    build_view,
+    check_size,
+    keep_best_connected,
+    write_view,
+)
 from relgraph.graph.views.assets import AssetError
 from relgraph.graph.views.limits import DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, RELATIONSHIPS_PER_NODE
 from relgraph.selection import (

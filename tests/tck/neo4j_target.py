@@ -46,8 +46,9 @@ from typing import Any
 
 import neo4j
 import neo4j.exceptions as neo4j_errors
+
 from relgraph.graph.backends.neo4j_store import from_driver, quote_name
-from relgraph.graph.statements import is_schema_command
+from relgraph.graph.cypher.statements import is_schema_command
 
 from .targets import ProcedureSpec, QueryResult, Target, TargetError, TargetUnsupported
 

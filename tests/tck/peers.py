@@ -125,13 +125,13 @@ def to_peer_graph(pg: Any, value: Any = None) -> nx.MultiDiGraph:
 
 
 def peer_node(nid: Any, data: dict[str, Any]) -> Any:
-    from relgraph.graph.types import Node
+    from relgraph.graph.values.entities import Node
 
     return Node(str(nid), sorted(data.get(LABELS) or ()), _props(data))
 
 
 def peer_rel(g: nx.MultiDiGraph, u: Any, v: Any, key: Any, data: dict[str, Any]) -> Any:
-    from relgraph.graph.types import Relationship
+    from relgraph.graph.values.entities import Relationship
 
     types = sorted(data.get(LABELS) or ())
     rel_type = types[0] if len(types) == 1 else "|".join(types)
@@ -159,7 +159,7 @@ def _plain(v: Any) -> Any:
     if type(v).__module__ == "numpy" and hasattr(v, "item"):
         return v.item()
     if type(v).__module__ == "nxcypher.temporal" and type(v).__name__ in NXCYPHER_TEMPORAL:
-        from relgraph.graph.cypher import temporal
+        from relgraph.graph.values import temporal
 
         return getattr(temporal, NXCYPHER_TEMPORAL[type(v).__name__])(str(v))
     if isinstance(v, (list, tuple)):

@@ -141,7 +141,7 @@ class RelgraphTarget(Target):
     name = "relgraph"
 
     def __init__(self) -> None:
-        from relgraph.graph.backends.property_graph import PropertyGraph
+        from relgraph.graph.cypher.property_graph import PropertyGraph
 
         self._graph_type = PropertyGraph
         self.graph = PropertyGraph()

@@ -250,7 +250,7 @@ def canonical(v: Any, unordered_lists: bool = False) -> str:
     """One string per value such that equal TCK values give equal strings.
 
     Works for expected values (from :func:`parse_value`) and for actual values
-    of the driver-shaped types (``relgraph.graph.types`` or anything with the
+    of the driver-shaped types (``relgraph.graph.values.entities`` or anything with the
     same attributes: ``labels``/``properties``, ``type``, ``nodes``/``relationships``).
     """
     if v is None:

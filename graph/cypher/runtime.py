@@ -3,7 +3,7 @@
 Inside the engine a node or relationship is only its id (:class:`NodeRef`,
 :class:`RelRef`), so rows stay small and a property read always sees the
 current state of the graph (a SET earlier in the query is visible later).
-Values are converted to the driver-shaped :mod:`relgraph.graph.types` only
+Values are converted to the driver-shaped :mod:`relgraph.graph.values.entities` only
 when a result leaves the engine.
 
 Cypher has three different notions of "same", and mixing them up gives silently
@@ -23,7 +23,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .temporal import DURATION_RANK, Duration, TemporalValue, temporal_rank
+from relgraph.graph.values.temporal import (
+    DURATION_RANK,
+    Duration,
+    TemporalValue,
+    temporal_rank,
+)
 
 
 class NodeRef:
@@ -243,12 +248,12 @@ def group_key(v: Any) -> Any:
 
 def from_python(v: Any) -> Any:
     """A parameter value from the caller -> engine value (tuples become lists...)."""
-    from ..types import Node, Path, Relationship
-    from .temporal import from_python_temporal
+    from relgraph.graph.values.entities import Node, Path, Relationship
+    from relgraph.graph.values.temporal import from_python_temporal
 
     if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
         # Neo4j's driver cannot even send such a value; refusing it here keeps the backends alike.
-        from .errors import CypherArithmeticError
+        from relgraph.graph.values.errors import CypherArithmeticError
 
         raise CypherArithmeticError(f"parameter value {v} does not fit Cypher's 64-bit integers",
                                     "IntegerOverflow")

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .store import GraphStore
-from .types import Node, Relationship
+from relgraph.graph.values.entities import Node, Relationship
 
 
 def sorted_labels(node: Node) -> list[str]:
@@ -38,10 +37,6 @@ class Subgraph:
             for end in rel.nodes:
                 by_id.setdefault(end.element_id, end)
         self.nodes = list(by_id.values())
-
-    @classmethod
-    def from_store(cls, store: GraphStore) -> Subgraph:
-        return cls(list(store.nodes()), list(store.relationships()))
 
     @classmethod
     def of(cls, nodes: Iterable[Node], relationships: Iterable[Relationship],

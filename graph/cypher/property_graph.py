@@ -2,7 +2,7 @@
 that a database needs.
 
 Layout inside the MultiDiGraph (what a notebook user sees after loading a
-snapshot with :func:`relgraph.graph.snapshot.read_snapshot`):
+snapshot with :func:`relgraph.graph.backends.snapshot.read_snapshot`):
 
 * node id: an ``int`` that never gets reused; attributes ``labels`` (list of
   str) and ``properties`` (dict). Properties are nested, not flat, so a property
@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..types import Node, Relationship
+from relgraph.graph.values.entities import Node, Relationship
 
 INDEXED_PROPERTIES = ("key", "name")
 

@@ -9,13 +9,16 @@ east of UTC. Named zones (``Europe/Stockholm``) are resolved through
 by the gap, and an ambiguous one takes the earlier offset, as Java (and so
 Neo4j) does.
 
-Behaviour follows Neo4j where the openCypher TCK pins it down: construction
-from maps (calendar, week, ordinal and quarter dates; selecting fields from
-other temporals), ISO 8601 parsing in its extended and basic forms, accessors,
-arithmetic with durations (months first, then days, then the exact time part),
-truncation, and ``duration.between`` / ``inMonths`` / ``inDays`` / ``inSeconds``.
-Fractional duration components cascade down using an average month of
-2,629,746 seconds (365.2425 / 12 days).
+These are the values both backends return for dates and times (the Neo4j
+backend converts the driver's into them), the loaders read typed columns into
+and the exporters write, which is why they sit below the engine. Behaviour
+follows Neo4j where the openCypher TCK pins it down: ISO 8601 parsing in its
+extended and basic forms, printing as Cypher prints, accessors, arithmetic with
+durations (months first, then days, then the exact time part). Fractional
+duration components cascade down using an average month of 2,629,746 seconds
+(365.2425 / 12 days). The Cypher functions that build and take these values
+apart (``date({year: ...})``, ``truncate``, ``duration.between``) are the
+engine's: :mod:`relgraph.graph.cypher.temporal_functions`.
 """
 
 from __future__ import annotations
@@ -23,13 +26,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-import time as _time
 from collections.abc import Callable
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from .errors import CypherArgumentError, CypherTypeError
+from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
 
 NANOS_PER_SECOND = 10**9
 NANOS_PER_DAY = 86400 * NANOS_PER_SECOND
@@ -41,7 +43,7 @@ _RANKS = {"DATETIME": 10, "LOCALDATETIME": 11, "DATE": 12, "TIME": 13, "LOCALTIM
 DURATION_RANK = 15
 
 
-def _arg_error(message: str) -> CypherArgumentError:
+def argument_error(message: str) -> CypherArgumentError:
     return CypherArgumentError(message, "InvalidArgumentValue")
 
 
@@ -98,9 +100,9 @@ def week_date(week_year: int, week: int, dow: int) -> int:
     monday1 = jan4 - weekday(jan4) + 1
     last_week = week_fields(days_from_civil(week_year, 12, 28))[1]
     if not 1 <= week <= last_week:
-        raise _arg_error(f"week {week} does not exist in week-based year {week_year}")
+        raise argument_error(f"week {week} does not exist in week-based year {week_year}")
     if not 1 <= dow <= 7:
-        raise _arg_error(f"invalid day of week {dow}")
+        raise argument_error(f"invalid day of week {dow}")
     return monday1 + (week - 1) * 7 + dow - 1
 
 
@@ -114,11 +116,11 @@ def plus_months(epoch_day: int, months: int) -> int:
     return days_from_civil(ny, nm, min(d, month_length(ny, nm)))
 
 
-def _check_date(y: int, m: int, d: int) -> int:
+def check_date(y: int, m: int, d: int) -> int:
     if not 1 <= m <= 12:
-        raise _arg_error(f"invalid month {m}")
+        raise argument_error(f"invalid month {m}")
     if not 1 <= d <= month_length(y, m):
-        raise _arg_error(f"invalid day {d} for {y}-{m:02d}")
+        raise argument_error(f"invalid day {d} for {y}-{m:02d}")
     return days_from_civil(y, m, d)
 
 
@@ -148,26 +150,22 @@ def parse_offset(text: str) -> int | None:
     sign, hh, mm, ss = m.groups()
     seconds = int(hh) * 3600 + int(mm or 0) * 60 + int(ss or 0)
     if seconds > 18 * 3600:
-        raise _arg_error(f"offset {text} is out of range")
+        raise argument_error(f"offset {text} is out of range")
     return -seconds if sign == "-" else seconds
 
 
 @lru_cache(maxsize=256)
-def _zone(name: str):
+def zone_info(name: str):
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _arg_error(f"unknown time zone {name!r}") from None
-
-
-def _clamp_year(y: int) -> int:
-    return min(max(y, 1), 9999)
+        raise argument_error(f"unknown time zone {name!r}") from None
 
 
 def offset_at_instant(zone: str, epoch_second: int) -> int:
-    tz = _zone(zone)
+    tz = zone_info(zone)
     try:
         local = _dt.datetime.fromtimestamp(epoch_second, tz)
     except (OverflowError, OSError, ValueError):
@@ -179,7 +177,7 @@ def offset_at_instant(zone: str, epoch_second: int) -> int:
 def offset_for_local(zone: str, epoch_day: int, nanos: int, preferred: int | None = None) -> int:
     """The offset a local date-time has in ``zone`` (gap: shifted forward; overlap: earlier,
     or ``preferred`` when it is one of the two)."""
-    tz = _zone(zone)
+    tz = zone_info(zone)
     y, m, d = civil_from_days(epoch_day)
     secs = nanos // NANOS_PER_SECOND
     hh, rem = divmod(secs, 3600)
@@ -586,15 +584,13 @@ class Duration(TemporalValue):
         return self.add(d)
 
     def multiply(self, factor: Any) -> Duration:
-        f = _exact(factor)
+        f = exact_number(factor)
         return build_duration(months=self.months * f, days=self.days * f,
                               seconds=Fraction(self.total_nanos(), NANOS_PER_SECOND) * f)
 
     def divide(self, divisor: Any) -> Duration:
-        f = _exact(divisor)
+        f = exact_number(divisor)
         if f == 0:
-            from .errors import CypherArithmeticError
-
             raise CypherArithmeticError("division of a duration by zero", "DivisionByZero")
         return self.multiply(1 / f)
 
@@ -608,14 +604,14 @@ class Duration(TemporalValue):
                               seconds=Fraction(total.total_nanos(), n * NANOS_PER_SECOND))
 
 
-def _exact(v: Any) -> Fraction:
+def exact_number(v: Any) -> Fraction:
     if isinstance(v, Fraction):
         return v
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise CypherTypeError(f"expected a number, got {type(v).__name__}", "InvalidArgumentType")
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
-            raise _arg_error("a duration cannot be scaled by NaN or infinity")
+            raise argument_error("a duration cannot be scaled by NaN or infinity")
         return Fraction(repr(v))
     return Fraction(v)
 
@@ -660,15 +656,15 @@ def _parse_date_match(m: re.Match) -> int:
     if m["ordinal"]:
         ordinal = int(m["ordinal"])
         if not 1 <= ordinal <= (366 if is_leap(year) else 365):
-            raise _arg_error(f"invalid ordinal day {ordinal}")
+            raise argument_error(f"invalid ordinal day {ordinal}")
         return days_from_civil(year, 1, 1) + ordinal - 1
-    return _check_date(year, int(m["month"] or 1), int(m["day"] or 1))
+    return check_date(year, int(m["month"] or 1), int(m["day"] or 1))
 
 
 def _parse_time_match(m: re.Match) -> int:
     hour, minute, second = int(m["hour"]), int(m["minute"] or 0), int(m["second"] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise _arg_error("invalid time of day")
+        raise argument_error("invalid time of day")
     frac = m["frac"] or ""
     nanos = int((frac + "000000000")[:9]) if frac else 0
     return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nanos
@@ -681,28 +677,28 @@ def _zone_of(m: re.Match) -> tuple[int | None, str | None]:
         z = parse_offset(zone)
         if z is not None:
             return z, None
-        _zone(zone)
+        zone_info(zone)
     return offset, zone
 
 
 def parse_date(text: str) -> Date:
     m = _DATE_FULL.fullmatch(text.strip())
     if not m:
-        raise _arg_error(f"cannot parse {text!r} as a date")
+        raise argument_error(f"cannot parse {text!r} as a date")
     return Date(_parse_date_match(m))
 
 
 def parse_local_time(text: str) -> LocalTime:
     m = _TIME_FULL.fullmatch(text.strip())
     if not m or m["offset"] or m["zone"]:
-        raise _arg_error(f"cannot parse {text!r} as a local time")
+        raise argument_error(f"cannot parse {text!r} as a local time")
     return LocalTime(_parse_time_match(m))
 
 
 def parse_time(text: str, default_offset: int = 0) -> Time:
     m = _TIME_FULL.fullmatch(text.strip())
     if not m:
-        raise _arg_error(f"cannot parse {text!r} as a time")
+        raise argument_error(f"cannot parse {text!r} as a time")
     offset, zone = _zone_of(m)
     nanos = _parse_time_match(m)
     if offset is None:
@@ -713,14 +709,14 @@ def parse_time(text: str, default_offset: int = 0) -> Time:
 def parse_local_datetime(text: str) -> LocalDateTime:
     m = _DATETIME_FULL.fullmatch(text.strip())
     if not m or m["offset"] or m["zone"]:
-        raise _arg_error(f"cannot parse {text!r} as a local date-time")
+        raise argument_error(f"cannot parse {text!r} as a local date-time")
     return LocalDateTime(_parse_date_match(m), _parse_time_match(m) if m["hour"] else 0)
 
 
 def parse_datetime(text: str, default_zone: str | None = None, default_offset: int = 0) -> DateTime:
     m = _DATETIME_FULL.fullmatch(text.strip())
     if not m:
-        raise _arg_error(f"cannot parse {text!r} as a date-time")
+        raise argument_error(f"cannot parse {text!r} as a date-time")
     day = _parse_date_match(m)
     nanos = _parse_time_match(m) if m["hour"] else 0
     offset, zone = _zone_of(m) if m["hour"] else (None, None)
@@ -745,607 +741,13 @@ def parse_duration(text: str) -> Duration:
     s = text.strip()
     m = _DURATION_RE.fullmatch(s) or _DURATION_ALT_RE.fullmatch(s)
     if not m or s.upper() in ("P", "PT") or s.upper().endswith("T"):
-        raise _arg_error(f"cannot parse {text!r} as a duration")
+        raise argument_error(f"cannot parse {text!r} as a duration")
     parts = {k: Fraction(v.replace(",", ".")) if v else Fraction(0)
              for k, v in m.groupdict().items() if k != "sign"}
     d = build_duration(months=parts["years"] * 12 + parts["months"],
                        days=parts.get("weeks", Fraction(0)) * 7 + parts["days"],
                        seconds=parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"])
     return d.negate() if m["sign"] == "-" else d
-
-
-# --- construction from maps -----------------------------------------------------------------
-
-_DATE_KEYS = {"year", "month", "day", "week", "dayOfWeek", "ordinalDay", "quarter", "dayOfQuarter"}
-_TIME_KEYS = {"hour", "minute", "second", "millisecond", "microsecond", "nanosecond"}
-_SOURCE_KEYS = {"date", "time", "datetime", "timezone", "epochSeconds", "epochMillis"}
-
-
-def _int_field(name: str, v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        if isinstance(v, float) and v == int(v):
-            return int(v)
-        raise CypherTypeError(f"temporal field {name} must be an integer, got {v!r}", "InvalidArgumentType")
-    return v
-
-
-def _date_part(v: Any) -> int | None:
-    if isinstance(v, (Date, LocalDateTime, DateTime)):
-        return v.epoch_day
-    return None
-
-
-def _time_part(v: Any) -> int | None:
-    if isinstance(v, (LocalTime, Time, LocalDateTime, DateTime)):
-        return v.nanos
-    return None
-
-
-def _zone_part(v: Any) -> tuple[int, str | None] | None:
-    """(offset, zone) of a value that carries a time zone."""
-    if isinstance(v, DateTime):
-        return v.offset, v.zone
-    if isinstance(v, Time):
-        return v.offset, None
-    return None
-
-
-def _resolve_timezone(value: Any) -> tuple[int | None, str | None]:
-    if not isinstance(value, str):
-        raise CypherTypeError("timezone must be a string", "InvalidArgumentType")
-    off = parse_offset(value)
-    if off is not None:
-        return off, None
-    _zone(value)
-    return None, value
-
-
-def _fields_date(fields: dict[str, Any], base: int | None) -> int:
-    """The date described by map fields, starting from a base date (selection) if given."""
-    f = {k: _int_field(k, v) for k, v in fields.items() if k in _DATE_KEYS}
-    if base is not None:
-        by, bm, bd = civil_from_days(base)
-    if "week" in f or ("dayOfWeek" in f and "year" not in f and base is not None and
-                       not ({"month", "day", "ordinalDay", "quarter", "dayOfQuarter"} & f.keys())):
-        if base is not None:
-            wy, ww = week_fields(base)
-            dow = f.get("dayOfWeek", weekday(base))
-        else:
-            wy, ww, dow = 0, 1, f.get("dayOfWeek", 1)
-        year = f.get("year", wy)
-        return week_date(year, f.get("week", ww), dow)
-    year = f.get("year", by if base is not None else None)
-    if year is None:
-        raise _arg_error("a date needs at least a year")
-    if "ordinalDay" in f:
-        ordinal = f["ordinalDay"]
-        if not 1 <= ordinal <= (366 if is_leap(year) else 365):
-            raise _arg_error(f"invalid ordinal day {ordinal}")
-        return days_from_civil(year, 1, 1) + ordinal - 1
-    if "quarter" in f or "dayOfQuarter" in f:
-        if base is not None:
-            bq = (bm - 1) // 3 + 1
-            quarter = f.get("quarter", bq)
-        else:
-            quarter = f.get("quarter", 1)
-        if not 1 <= quarter <= 4:
-            raise _arg_error(f"invalid quarter {quarter}")
-        first = days_from_civil(year, (quarter - 1) * 3 + 1, 1)
-        if "dayOfQuarter" in f:
-            return first + f["dayOfQuarter"] - 1
-        if base is not None:  # keep the month within the quarter and the day of month
-            month = (quarter - 1) * 3 + (bm - 1) % 3 + 1
-            return _check_date(year, month, min(bd, month_length(year, month)))
-        return first
-    if base is not None:
-        month = f.get("month", bm)
-        day = f.get("day", bd)
-    else:
-        if "day" in f and "month" not in f:
-            raise _arg_error("a day needs a month")
-        month = f.get("month", 1)
-        day = f.get("day", 1)
-    return _check_date(year, month, day)
-
-
-def _fields_time(fields: dict[str, Any], base: int | None) -> int:
-    f = {k: _int_field(k, v) for k, v in fields.items() if k in _TIME_KEYS}
-    if base is not None:
-        bh, rem = divmod(base, 3600 * NANOS_PER_SECOND)
-        bmi, rem = divmod(rem, 60 * NANOS_PER_SECOND)
-        bs, bsub = divmod(rem, NANOS_PER_SECOND)
-        bms, rem2 = divmod(bsub, 1_000_000)
-        bus, bns = divmod(rem2, 1000)
-    else:
-        bh = bmi = bs = bms = bus = bns = 0
-        if ("minute" in f and "hour" not in f) or ("second" in f and "minute" not in f):
-            raise _arg_error("a time field needs the larger fields too")
-    hour, minute, second = f.get("hour", bh), f.get("minute", bmi), f.get("second", bs)
-    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
-        raise _arg_error("invalid time of day")
-    # millisecond, microsecond and nanosecond add up (.123 + .000456 + .000000789);
-    # each one not given keeps the base value's part
-    sub = (f.get("millisecond", bms) * 1_000_000 + f.get("microsecond", bus) * 1000
-           + f.get("nanosecond", bns))
-    if not 0 <= sub < NANOS_PER_SECOND:
-        raise _arg_error("invalid fraction of a second")
-    return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + sub
-
-
-def _check_keys(fields: dict[str, Any], allowed: set[str], kind: str) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise _arg_error(f"{kind}() does not take {', '.join(sorted(unknown))}")
-
-
-def date_from_map(fields: dict[str, Any], ctx: Any) -> Date:
-    _check_keys(fields, _DATE_KEYS | {"date", "timezone", "datetime"}, "date")
-    if set(fields) <= {"timezone"}:
-        return Date(now_local(ctx, fields.get("timezone"))[0])
-    source = fields.get("date", fields.get("datetime"))
-    base = _date_part(source) if source is not None else None
-    return Date(_fields_date(fields, base))
-
-
-def local_time_from_map(fields: dict[str, Any], ctx: Any) -> LocalTime:
-    _check_keys(fields, _TIME_KEYS | {"time", "timezone", "datetime"}, "localtime")
-    if set(fields) <= {"timezone"}:
-        return LocalTime(now_local(ctx, fields.get("timezone"))[1])
-    source = fields.get("time", fields.get("datetime"))
-    base = _time_part(source) if source is not None else None
-    return LocalTime(_fields_time(fields, base))
-
-
-def time_from_map(fields: dict[str, Any], ctx: Any) -> Time:
-    _check_keys(fields, _TIME_KEYS | {"time", "timezone", "datetime"}, "time")
-    if set(fields) <= {"timezone"}:
-        _day, nanos, offset, _ = now_zoned(ctx, fields.get("timezone"))
-        return Time(nanos, offset)
-    source = fields.get("time", fields.get("datetime"))
-    base = _time_part(source) if source is not None else None
-    nanos = _fields_time(fields, base)
-    src_zone = _zone_part(source) if source is not None else None
-    if "timezone" in fields:
-        off, zone = _resolve_timezone(fields["timezone"])
-        if zone is not None:
-            off = offset_at_instant(zone, int(_time.time()))
-        if src_zone is not None:  # convert, keeping the instant
-            nanos = nanos - src_zone[0] * NANOS_PER_SECOND + off * NANOS_PER_SECOND  # type: ignore[operator]
-        return Time(nanos, off)  # type: ignore[arg-type]
-    return Time(nanos, src_zone[0] if src_zone else default_offset(ctx))
-
-
-def local_datetime_from_map(fields: dict[str, Any], ctx: Any) -> LocalDateTime:
-    _check_keys(fields, _DATE_KEYS | _TIME_KEYS | {"date", "time", "datetime", "timezone"}, "localdatetime")
-    if set(fields) <= {"timezone"}:
-        day, nanos = now_local(ctx, fields.get("timezone"))
-        return LocalDateTime(day, nanos)
-    dsrc = fields.get("date", fields.get("datetime"))
-    tsrc = fields.get("time", fields.get("datetime"))
-    day = _fields_date(fields, _date_part(dsrc) if dsrc is not None else None)
-    nanos = _fields_time(fields, _time_part(tsrc) if tsrc is not None else None)
-    return LocalDateTime(day, nanos)
-
-
-def datetime_from_map(fields: dict[str, Any], ctx: Any) -> DateTime:
-    _check_keys(fields, _DATE_KEYS | _TIME_KEYS | _SOURCE_KEYS, "datetime")
-    if set(fields) <= {"timezone"}:
-        day, nanos, offset, zone = now_zoned(ctx, fields.get("timezone"))
-        return DateTime(day, nanos, offset, zone)
-    if "epochSeconds" in fields or "epochMillis" in fields:
-        if "epochSeconds" in fields:
-            total = _int_field("epochSeconds", fields["epochSeconds"]) * NANOS_PER_SECOND
-        else:
-            total = _int_field("epochMillis", fields["epochMillis"]) * 1_000_000
-        total += _fields_time({k: v for k, v in fields.items()
-                               if k in ("millisecond", "microsecond", "nanosecond")}, 0)
-        off, zone = _resolve_timezone(fields["timezone"]) if "timezone" in fields else (0, None)
-        return DateTime.of_instant(total, zone, off or 0)
-    dsrc = fields.get("date", fields.get("datetime"))
-    tsrc = fields.get("time", fields.get("datetime"))
-    day = _fields_date(fields, _date_part(dsrc) if dsrc is not None else None)
-    nanos = _fields_time(fields, _time_part(tsrc) if tsrc is not None else None)
-    src_zone = _zone_part(tsrc) if tsrc is not None else None
-    if src_zone is not None:
-        here = DateTime.of_local(day, nanos, src_zone[1], src_zone[0], preferred=src_zone[0])
-        if "timezone" in fields:
-            off, zone = _resolve_timezone(fields["timezone"])
-            return DateTime.of_instant(here.epoch_nanos(), zone, off or 0)
-        return here
-    if "timezone" in fields:
-        off, zone = _resolve_timezone(fields["timezone"])
-        return DateTime.of_local(day, nanos, zone, off)
-    zone = default_zone(ctx)
-    return DateTime.of_local(day, nanos, zone, 0)
-
-
-def duration_from_map(fields: dict[str, Any]) -> Duration:
-    allowed = {"years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds",
-               "milliseconds", "microseconds", "nanoseconds"}
-    _check_keys(fields, allowed, "duration")
-    f = {}
-    for k, v in fields.items():
-        if v is None:
-            continue
-        f[k] = _exact(v)
-    g = f.get
-    z = Fraction(0)
-    return build_duration(
-        months=g("years", z) * 12 + g("quarters", z) * 3 + g("months", z),
-        days=g("weeks", z) * 7 + g("days", z),
-        seconds=g("hours", z) * 3600 + g("minutes", z) * 60 + g("seconds", z)
-        + g("milliseconds", z) / 1000 + g("microseconds", z) / 1_000_000
-        + g("nanoseconds", z) / NANOS_PER_SECOND)
-
-
-# --- the current time ------------------------------------------------------------------------
-
-
-def default_zone(ctx: Any) -> str | None:
-    return None  # UTC, as Neo4j's default db.temporal.timezone
-
-
-def default_offset(ctx: Any) -> int:
-    return 0
-
-
-def _now_nanos(ctx: Any) -> int:
-    """One clock reading per query, so every call to datetime() in a query agrees."""
-    if ctx is not None:
-        now = getattr(ctx, "_temporal_now", None)
-        if now is None:
-            now = _time.time_ns()
-            ctx._temporal_now = now
-        return now
-    return _time.time_ns()
-
-
-def now_zoned(ctx: Any, timezone: Any = None) -> tuple[int, int, int, str | None]:
-    off, zone = _resolve_timezone(timezone) if timezone is not None else (0, None)
-    dt = DateTime.of_instant(_now_nanos(ctx), zone, off or 0)
-    return dt.epoch_day, dt.nanos, dt.offset, dt.zone
-
-
-def now_local(ctx: Any, timezone: Any = None) -> tuple[int, int]:
-    day, nanos, _, _ = now_zoned(ctx, timezone)
-    return day, nanos
-
-
-# --- conversions between types ---------------------------------------------------------------
-
-
-def to_date(v: Any) -> Date:
-    day = _date_part(v)
-    if day is None:
-        raise CypherTypeError(f"cannot make a date from {v!r}", "InvalidArgumentType")
-    return Date(day)
-
-
-def to_local_time(v: Any) -> LocalTime:
-    nanos = _time_part(v)
-    if nanos is None:
-        raise CypherTypeError(f"cannot make a local time from {v!r}", "InvalidArgumentType")
-    return LocalTime(nanos)
-
-
-def to_time(v: Any, ctx: Any) -> Time:
-    nanos = _time_part(v)
-    if nanos is None:
-        raise CypherTypeError(f"cannot make a time from {v!r}", "InvalidArgumentType")
-    z = _zone_part(v)
-    return Time(nanos, z[0] if z else default_offset(ctx))
-
-
-def to_local_datetime(v: Any) -> LocalDateTime:
-    if isinstance(v, (LocalDateTime, DateTime)):
-        return LocalDateTime(v.epoch_day, v.nanos)
-    if isinstance(v, Date):
-        return LocalDateTime(v.epoch_day, 0)
-    raise CypherTypeError(f"cannot make a local date-time from {v!r}", "InvalidArgumentType")
-
-
-def to_datetime(v: Any, ctx: Any) -> DateTime:
-    if isinstance(v, DateTime):
-        return v
-    if isinstance(v, LocalDateTime):
-        return DateTime.of_local(v.epoch_day, v.nanos, default_zone(ctx), default_offset(ctx))
-    if isinstance(v, Date):
-        return DateTime.of_local(v.epoch_day, 0, default_zone(ctx), default_offset(ctx))
-    raise CypherTypeError(f"cannot make a date-time from {v!r}", "InvalidArgumentType")
-
-
-# --- truncation --------------------------------------------------------------------------------
-
-_DATE_UNITS = ("millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week", "day")
-_TIME_UNITS = ("day", "hour", "minute", "second", "millisecond", "microsecond")
-
-
-def _truncate_day(day: int, unit: str) -> int:
-    y, m, _ = civil_from_days(day)
-    if unit == "millennium":
-        return days_from_civil(y // 1000 * 1000, 1, 1)
-    if unit == "century":
-        return days_from_civil(y // 100 * 100, 1, 1)
-    if unit == "decade":
-        return days_from_civil(y // 10 * 10, 1, 1)
-    if unit == "year":
-        return days_from_civil(y, 1, 1)
-    if unit == "weekyear":
-        return week_date(week_fields(day)[0], 1, 1)
-    if unit == "quarter":
-        return days_from_civil(y, (m - 1) // 3 * 3 + 1, 1)
-    if unit == "month":
-        return days_from_civil(y, m, 1)
-    if unit == "week":
-        return day - weekday(day) + 1
-    return day
-
-
-def _truncate_nanos(nanos: int, unit: str) -> int:
-    sizes = {"day": NANOS_PER_DAY, "hour": 3600 * NANOS_PER_SECOND, "minute": 60 * NANOS_PER_SECOND,
-             "second": NANOS_PER_SECOND, "millisecond": 1_000_000, "microsecond": 1000}
-    if unit in sizes:
-        return nanos - nanos % sizes[unit]
-    return 0  # date units truncate the whole time of day
-
-
-def truncate(kind: str, unit: Any, value: Any, fields: Any, ctx: Any) -> Any:
-    if value is None:
-        return None
-    if not isinstance(unit, str):
-        raise CypherTypeError("truncate() expects a unit name", "InvalidArgumentType")
-    u = unit.lower()
-    fields = dict(fields or {})
-    if u not in _DATE_UNITS + _TIME_UNITS:
-        raise _arg_error(f"unknown truncation unit {unit!r}")
-    if kind in ("date",) and u not in _DATE_UNITS:
-        raise _arg_error(f"cannot truncate a date to {unit}")
-    if kind in ("time", "localtime") and u not in _TIME_UNITS:
-        raise _arg_error(f"cannot truncate a time to {unit}")
-    day = _date_part(value)
-    nanos = _time_part(value)
-    if kind in ("date", "datetime", "localdatetime") and day is None:
-        raise CypherTypeError(f"{kind}.truncate() needs a value with a date", "InvalidArgumentType")
-    tday = _truncate_day(day, u) if day is not None else None
-    tnanos = _truncate_nanos(nanos or 0, u) if u in _TIME_UNITS and u != "day" else 0
-    if kind == "date":
-        return Date(_fields_date(fields, tday))
-    if kind == "localtime":
-        return LocalTime(_fields_time(fields, tnanos))
-    if kind == "localdatetime":
-        return LocalDateTime(_fields_date(fields, tday), _fields_time(fields, tnanos))
-    src = _zone_part(value)
-    if kind == "time":
-        nanos2 = _fields_time(fields, tnanos)
-        if "timezone" in fields:
-            off, zone = _resolve_timezone(fields["timezone"])
-            if zone is not None:
-                off = offset_at_instant(zone, int(_time.time()))
-            return Time(nanos2, off)  # type: ignore[arg-type]
-        return Time(nanos2, src[0] if src else default_offset(ctx))
-    # datetime
-    day2 = _fields_date(fields, tday)
-    nanos2 = _fields_time(fields, tnanos)
-    if "timezone" in fields:
-        off, zone = _resolve_timezone(fields["timezone"])
-        return DateTime.of_local(day2, nanos2, zone, off)
-    if src is not None:
-        return DateTime.of_local(day2, nanos2, src[1], src[0], preferred=src[0])
-    return DateTime.of_local(day2, nanos2, default_zone(ctx), default_offset(ctx))
-
-
-# --- durations between values ------------------------------------------------------------------
-
-
-def _months_until(d1: int, n1: int, d2: int, n2: int) -> int:
-    """Java's LocalDateTime.until(end, MONTHS)."""
-    end = d2
-    if d2 > d1 and n2 < n1:
-        end -= 1
-    elif d2 < d1 and n2 > n1:
-        end += 1
-    y1, m1, dd1 = civil_from_days(d1)
-    y2, m2, dd2 = civil_from_days(end)
-    packed1 = (y1 * 12 + m1 - 1) * 32 + dd1
-    packed2 = (y2 * 12 + m2 - 1) * 32 + dd2
-    diff = packed2 - packed1
-    return diff // 32 if diff >= 0 else -((-diff) // 32)
-
-
-def _days_until(d1: int, n1: int, d2: int, n2: int) -> int:
-    end = d2
-    if d2 > d1 and n2 < n1:
-        end -= 1
-    elif d2 < d1 and n2 > n1:
-        end += 1
-    return end - d1
-
-
-class _Point:
-    """A temporal value seen as local (day, nanos) plus its zone, for between()."""
-
-    def __init__(self, v: Any):
-        self.day = _date_part(v)
-        self.nanos = _time_part(v)
-        z = _zone_part(v)
-        self.offset: int | None = z[0] if z else None
-        self.zone: str | None = z[1] if z else None
-        self.zoned = z is not None
-
-    def instant(self) -> int:
-        """Nanoseconds on a common time line (local time when no zone is known)."""
-        assert self.day is not None and self.nanos is not None
-        if self.zone is not None:
-            return DateTime.of_local(self.day, self.nanos, self.zone, self.offset,
-                                     preferred=self.offset).epoch_nanos()
-        local = self.day * NANOS_PER_DAY + self.nanos
-        return local - (self.offset or 0) * NANOS_PER_SECOND
-
-    def at(self, day: int, nanos: int) -> int:
-        """The instant of another local date-time read in this point's zone."""
-        p = _Point(None)
-        p.day, p.nanos, p.offset, p.zone = day, nanos, self.offset, self.zone
-        return p.instant()
-
-
-def _check_temporal(name: str, *vals: Any) -> None:
-    for v in vals:
-        if not isinstance(v, TemporalValue) or isinstance(v, Duration):
-            raise CypherTypeError(f"{name}() expects two temporal values", "InvalidArgumentType")
-
-
-def duration_between(a: Any, b: Any, unit: str | None = None) -> Duration | None:
-    """``duration.between`` (unit None) and ``inMonths`` / ``inDays`` / ``inSeconds``.
-
-    A value without a date borrows the other's date, a date without a time is
-    midnight, and a value without a zone is read in the other's zone; two zoned
-    values are compared as instants, with the second seen in the first's zone
-    for the calendar part (months, days).
-    """
-    if a is None or b is None:
-        return None
-    _check_temporal("duration.between", a, b)
-    pa, pb = _Point(a), _Point(b)
-    both_dates = pa.day is not None and pb.day is not None
-    if pa.day is None:
-        pa.day = pb.day if pb.day is not None else 0
-    if pb.day is None:
-        pb.day = pa.day
-    pa.nanos = pa.nanos or 0
-    pb.nanos = pb.nanos or 0
-    if pa.zoned and not pb.zoned:
-        pb.offset, pb.zone = pa.offset, pa.zone
-    elif pb.zoned and not pa.zoned:
-        pa.offset, pa.zone = pb.offset, pb.zone
-    ia, ib = pa.instant(), pb.instant()
-    if unit == "seconds" or not both_dates:
-        if unit in ("months", "days"):
-            return Duration(0, 0, 0)
-        return Duration(0, 0, 0, ib - ia)
-    d1, n1 = pa.day, pa.nanos
-    if pa.zoned and pb.zoned and (pa.offset, pa.zone) != (pb.offset, pb.zone):
-        moved = DateTime.of_instant(ib, pa.zone, pa.offset or 0)
-        d2, n2 = moved.epoch_day, moved.nanos
-    else:
-        d2, n2 = pb.day, pb.nanos
-    if unit == "days":
-        return Duration(0, _days_until(d1, n1, d2, n2), 0)
-    months = _months_until(d1, n1, d2, n2)
-    if unit == "months":
-        return Duration(months, 0, 0)
-    d1m = plus_months(d1, months)
-    days = _days_until(d1m, n1, d2, n2)
-    rest = ib - pa.at(d1m + days, n1)
-    return Duration(months, days, 0, rest)
-
-
-# --- the function table ------------------------------------------------------------------------
-
-
-def _constructor(kind: str) -> Callable[..., Any]:
-    def make(ctx: Any, *args: Any) -> Any:
-        if len(args) > 1:
-            raise CypherArgumentError(f"{kind}() takes at most one argument", "InvalidNumberOfArguments")
-        if not args:
-            return make(ctx, {})
-        v = args[0]
-        if v is None:
-            return None
-        if isinstance(v, str):
-            return {"date": parse_date, "localtime": parse_local_time,
-                    "time": lambda s: parse_time(s, default_offset(ctx)),
-                    "localdatetime": parse_local_datetime,
-                    "datetime": lambda s: parse_datetime(s, default_zone(ctx), default_offset(ctx)),
-                    "duration": parse_duration}[kind](v)
-        if isinstance(v, dict):
-            if kind == "duration":
-                return duration_from_map(v)
-            return {"date": date_from_map, "localtime": local_time_from_map, "time": time_from_map,
-                    "localdatetime": local_datetime_from_map,
-                    "datetime": datetime_from_map}[kind](v, ctx)
-        if isinstance(v, TemporalValue) and not isinstance(v, Duration):
-            if kind == "date":
-                return to_date(v)
-            if kind == "localtime":
-                return to_local_time(v)
-            if kind == "time":
-                return to_time(v, ctx)
-            if kind == "localdatetime":
-                return to_local_datetime(v)
-            if kind == "datetime":
-                return to_datetime(v, ctx)
-        if isinstance(v, Duration) and kind == "duration":
-            return v
-        raise CypherTypeError(f"{kind}() cannot take {type(v).__name__}", "InvalidArgumentType")
-
-    return make
-
-
-def _truncator(kind: str) -> Callable[..., Any]:
-    def trunc(ctx: Any, unit: Any, value: Any = None, fields: Any = None) -> Any:
-        if value is None and fields is None and unit is not None and not isinstance(unit, str):
-            raise CypherTypeError("truncate() expects a unit and a value", "InvalidArgumentType")
-        if fields is not None and not isinstance(fields, dict):
-            raise CypherTypeError("truncate() expects a map of fields", "InvalidArgumentType")
-        return truncate(kind, unit, value, fields, ctx)
-
-    return trunc
-
-
-def _between(unit: str | None) -> Callable[..., Any]:
-    def fn(ctx: Any, a: Any, b: Any) -> Any:
-        return duration_between(a, b, unit)
-
-    return fn
-
-
-def _from_epoch(ctx: Any, seconds: Any, nanos: Any = 0) -> Any:
-    if seconds is None or nanos is None:
-        return None
-    return DateTime.of_instant(_int_field("seconds", seconds) * NANOS_PER_SECOND + _int_field("nanos", nanos),
-                               None, 0)
-
-
-def _from_epoch_millis(ctx: Any, millis: Any) -> Any:
-    if millis is None:
-        return None
-    return DateTime.of_instant(_int_field("millis", millis) * 1_000_000, None, 0)
-
-
-_FUNCTIONS: dict[str, Callable[..., Any]] = {}
-for _kind in ("date", "localtime", "time", "localdatetime", "datetime"):
-    _FUNCTIONS[_kind] = _constructor(_kind)
-    _FUNCTIONS[f"{_kind}.truncate"] = _truncator(_kind)
-    for _clock in ("transaction", "statement", "realtime"):
-        _FUNCTIONS[f"{_kind}.{_clock}"] = _constructor(_kind)
-_FUNCTIONS["duration"] = _constructor("duration")
-_FUNCTIONS["duration.between"] = _between(None)
-_FUNCTIONS["duration.inmonths"] = _between("months")
-_FUNCTIONS["duration.indays"] = _between("days")
-_FUNCTIONS["duration.inseconds"] = _between("seconds")
-_FUNCTIONS["datetime.fromepoch"] = _from_epoch
-_FUNCTIONS["datetime.fromepochmillis"] = _from_epoch_millis
-
-
-def _with_clock_argument(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``date.realtime('Europe/Berlin')``: the argument of a clock function is a time zone."""
-
-    def wrapped(ctx: Any, *args: Any) -> Any:
-        if args and isinstance(args[0], str):
-            return fn(ctx, {"timezone": args[0]})
-        return fn(ctx, *args)
-
-    return wrapped
-
-
-for _name in list(_FUNCTIONS):
-    if _name.endswith((".transaction", ".statement", ".realtime")):
-        _FUNCTIONS[_name] = _with_clock_argument(_FUNCTIONS[_name])
-
-
-def temporal_function(name: str) -> Callable[..., Any] | None:
-    """The implementation of a temporal function by (case-insensitive) name, or None."""
-    return _FUNCTIONS.get(name.lower())
 
 
 def temporal_rank(v: TemporalValue) -> int:

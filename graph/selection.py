@@ -7,18 +7,14 @@ selection means the same thing on both backends.
 from __future__ import annotations
 
 import difflib
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .store import GraphStore
-from .subgraph import Subgraph
-from .types import Node, Path, Relationship
-
-
-class SelectionError(ValueError):
-    """The selection cannot be made (unknown or ambiguous entity, bad range)."""
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.errors import SelectionError
+from relgraph.graph.values.subgraph import Subgraph
 
 
 def resolve_entity(store: GraphStore, name: str) -> Node:
@@ -41,6 +37,11 @@ def resolve_entity(store: GraphStore, name: str) -> Node:
     close = difflib.get_close_matches(name.casefold(), list(names), n=5, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
     raise SelectionError(f"no entity is named {name!r}{hint}")
+
+
+def whole_graph(store: GraphStore) -> Subgraph:
+    """Every node and relationship of the store."""
+    return Subgraph(list(store.nodes()), list(store.relationships()))
 
 
 def ego_network(store: GraphStore, center: Node, depth: int,
@@ -143,21 +144,3 @@ def from_query(store: GraphStore, query: str, parameters: Mapping[str, Any] | No
                  if r.start_node.element_id in inside and r.end_node.element_id in inside]
         subgraph = Subgraph.of(subgraph.nodes, [*subgraph.relationships, *extra], subgraph.description)
     return subgraph
-
-
-def breadth_first(adjacency: Mapping[str, list[tuple[Relationship, str]]], start: Iterable[str],
-                  depth: int) -> tuple[set[str], dict[str, Relationship]]:
-    """Node ids within ``depth`` hops and the relationships used, from an adjacency map."""
-    seen = set(start)
-    used: dict[str, Relationship] = {}
-    frontier = deque((node_id, 0) for node_id in seen)
-    while frontier:
-        node_id, hops = frontier.popleft()
-        if hops == depth:
-            continue
-        for rel, other in adjacency.get(node_id, ()):
-            used[rel.element_id] = rel
-            if other not in seen:
-                seen.add(other)
-                frontier.append((other, hops + 1))
-    return seen, used

@@ -20,7 +20,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Scalar = str | int | float | bool  # or a Cypher temporal value (relgraph.graph.cypher.temporal)
+from relgraph.graph.values.errors import LoadError, ModelError
+from relgraph.graph.values.temporal import TemporalValue
+
+Scalar = str | int | float | bool | TemporalValue
 PropertyValue = Scalar | list
 Properties = dict[str, PropertyValue]
 
@@ -30,10 +33,6 @@ PROPERTY_RE = re.compile(r"^[a-z][A-Za-z0-9]*$")
 
 #: Neo4j stores integers as 64-bit; Python's are unbounded, so the model holds the line.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-
-
-class ModelError(ValueError):
-    """A record breaks the data model (bad name, bad value, missing key)."""
 
 
 def check_label(label: str) -> str:
@@ -72,7 +71,7 @@ def check_value(name: str, value: object) -> PropertyValue:
     the same reason a list mixing integers and floats becomes a list of
     floats, which is what Neo4j stores for it.
 
-    Temporal values are the embedded engine's (``relgraph.graph.cypher.temporal``:
+    Temporal values are Cypher's (:mod:`relgraph.graph.values.temporal`:
     Date, LocalTime, Time, LocalDateTime, DateTime, Duration), the type both backends
     return for them, so that a typed column of a neo4j-admin CSV export (``founded:date``)
     loads back as the date it was, not as its text.
@@ -103,9 +102,6 @@ def check_value(name: str, value: object) -> PropertyValue:
         return items
     if value is None:
         raise ModelError(f"property {name!r} is null; leave it out instead")
-    # Imported here: the engine's package imports the store, which imports this module.
-    from .cypher.temporal import TemporalValue
-
     if isinstance(value, TemporalValue):
         return value
     raise ModelError(f"property {name!r} has unsupported type {type(value).__name__}")
@@ -126,7 +122,7 @@ def check_properties(properties: Mapping[str, object]) -> Properties:
 
 
 @dataclass(frozen=True)
-class NodeRef:
+class NodeKey:
     """How a relationship names its endpoint: primary label plus key."""
 
     label: str
@@ -161,17 +157,17 @@ class NodeSpec:
         return str(self.properties["key"])
 
     @property
-    def ref(self) -> NodeRef:
-        return NodeRef(self.labels[0], self.key)
+    def node_key(self) -> NodeKey:
+        return NodeKey(self.labels[0], self.key)
 
 
 @dataclass
 class RelSpec:
-    """A relationship to merge between two nodes named by :class:`NodeRef`."""
+    """A relationship to merge between two nodes named by :class:`NodeKey`."""
 
     type: str
-    start: NodeRef
-    end: NodeRef
+    start: NodeKey
+    end: NodeKey
     properties: Properties
     origin: str = ""
 
@@ -189,11 +185,11 @@ class RelSpec:
         return str(self.properties["key"])
 
     @property
-    def identity(self) -> tuple[NodeRef, str, NodeRef, str]:
+    def identity(self) -> tuple[NodeKey, str, NodeKey, str]:
         return (self.start, self.type, self.end, self.key)
 
 
-def default_rel_key(start: NodeRef, rel_type: str, end: NodeRef, ordinal: int = 1) -> str:
+def default_rel_key(start: NodeKey, rel_type: str, end: NodeKey, ordinal: int = 1) -> str:
     """A readable, stable key for a relationship whose source gives none.
 
     The ordinal tells apart parallel relationships of one type between the same
@@ -212,9 +208,9 @@ class RelKeys:
     """
 
     def __init__(self) -> None:
-        self._seen: Counter[tuple[NodeRef, str, NodeRef]] = Counter()
+        self._seen: Counter[tuple[NodeKey, str, NodeKey]] = Counter()
 
-    def __call__(self, start: NodeRef, rel_type: str, end: NodeRef) -> str:
+    def __call__(self, start: NodeKey, rel_type: str, end: NodeKey) -> str:
         self._seen[(start, rel_type, end)] += 1
         return default_rel_key(start, rel_type, end, self._seen[(start, rel_type, end)])
 
@@ -248,19 +244,6 @@ def year_problems(properties: Properties, names: Iterable[str] = YEAR_PROPERTIES
     return problems
 
 
-class LoadError(Exception):
-    """Bad input: carries every problem found, each naming file and record or line."""
-
-    def __init__(self, problems: Iterable[str]):
-        self.problems = list(problems)
-        shown = self.problems[:20]
-        more = len(self.problems) - len(shown)
-        text = "\n".join(f"  {p}" for p in shown)
-        if more:
-            text += f"\n  ... and {more} more"
-        super().__init__(f"{len(self.problems)} problem(s); nothing was loaded:\n{text}")
-
-
 @dataclass
 class GraphBatch:
     """Everything one source contributes; stores apply it in one transaction."""
@@ -276,22 +259,22 @@ class GraphBatch:
         self.nodes.extend(other.nodes)
         self.relationships.extend(other.relationships)
 
-    def validate(self, known: Iterable[NodeRef] = ()) -> None:
+    def validate(self, known: Iterable[NodeKey] = ()) -> None:
         """Check references and duplicates across the batch; raise LoadError listing all.
 
         ``known`` names nodes already in the target store, so a batch of
         relationships may point at nodes loaded earlier.
         """
         problems: list[str] = []
-        seen: dict[NodeRef, str] = {}
+        seen: dict[NodeKey, str] = {}
         for node in self.nodes:
-            if node.ref in seen:
+            if node.node_key in seen:
                 problems.append(
                     f"{node.origin}: duplicate key {node.key!r} for label {node.labels[0]} "
-                    f"(first defined at {seen[node.ref]})"
+                    f"(first defined at {seen[node.node_key]})"
                 )
             else:
-                seen[node.ref] = node.origin
+                seen[node.node_key] = node.origin
         available = set(seen) | set(known)
         rel_seen: dict[tuple, str] = {}
         for item in (*self.nodes, *self.relationships):
@@ -310,7 +293,7 @@ class GraphBatch:
         if problems:
             raise LoadError(problems)
 
-    def iter_refs(self) -> Iterator[NodeRef]:
+    def iter_endpoints(self) -> Iterator[NodeKey]:
         for rel in self.relationships:
             yield rel.start
             yield rel.end
