@@ -1,11 +1,15 @@
-"""Loaders: turn sources (curated YAML, neo4j-admin CSV, node-link JSON, JSON lines,
-GraphML) into a GraphBatch.
+"""Loaders: sources become a GraphBatch, to be merged into a store all at once.
 
-Loaders never touch a backend: they return a batch, and ``GraphStore.load``
-merges it. ``read_sources`` is what ``relgraph load`` calls; each format lives
-in its own module with a ``read_<format>`` function, named like the exporter
-that writes it (graph/export/graphml.py writes what loaders/graphml.py reads).
-Cypher scripts are the exception: they are run, not read (loaders/cypher_script.py).
+A source is a curated article (``data/articles/*.yaml``, :mod:`.curated`: the
+human-reviewed graph of a text, every fact with its quote) or a file in one of the
+formats other tools write (:mod:`relgraph.graph.formats`: neo4j-admin CSV, node-link
+JSON, JSON lines, GraphML). Loaders never touch a backend: they return a batch, and
+``GraphStore.load`` merges it. :func:`read_sources` is what ``relgraph load`` and
+``Graph.load`` call; it picks each file's reader by its suffix, reads neo4j-admin CSV
+files together (relationship files refer to nodes in node files) and reads everything
+before anything is loaded, so several sources load (or fail) together.
+Cypher scripts are the exception: they are run, not read
+(:func:`relgraph.graph.formats.cypher_script.read_cypher_script`).
 """
 
 from __future__ import annotations
@@ -14,27 +18,22 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
+from relgraph.graph.formats import CYPHER_SUFFIXES, FORMATS
+from relgraph.graph.formats.admin_csv import read_admin_csv
 from relgraph.graph.values.errors import LoadError
 from relgraph.graph.values.model import GraphBatch
-from relgraph.loaders.admin_csv import read_admin_csv
 from relgraph.loaders.curated import read_curated
-from relgraph.loaders.cypher_script import SUFFIXES as CYPHER_SUFFIXES
-from relgraph.loaders.graphml import read_graphml
-from relgraph.loaders.jsonl import looks_like_jsonl, read_jsonl
-from relgraph.loaders.nodelink_json import read_nodelink_json
 
 Reader = Callable[[Path], GraphBatch]
 
-#: File suffix -> reader. CSV files, folders and .zip archives are grouped and read together
-#: because relationship files refer to nodes in node files.
+#: File suffix -> reader: the curated articles, then every readable file format.
 READERS: dict[str, Reader] = {
     ".yaml": read_curated,
     ".yml": read_curated,
-    ".json": lambda path: read_jsonl(path) if looks_like_jsonl(path) else read_nodelink_json(path),
-    ".jsonl": read_jsonl,
-    ".ndjson": read_jsonl,
-    ".graphml": read_graphml,
+    **{suffix: fmt.reader for fmt in FORMATS.values() if fmt.reader is not None and fmt.name != "csv"
+       for suffix in fmt.suffixes},
 }
+#: neo4j-admin CSV: files, folders and .zip archives, read together.
 CSV_SUFFIXES = {".csv", ".zip"}
 
 __all__ = ["CSV_SUFFIXES", "CYPHER_SUFFIXES", "READERS", "default_sources", "describe_formats",

@@ -1,3 +1,5 @@
 """relgraph: a graph database of relationships, with Neo4j and an embedded networkx backend."""
 
-__version__ = "0.1.0"
+from relgraph.graph.values.version import VERSION as __version__
+
+__all__ = ["__version__"]

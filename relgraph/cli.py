@@ -13,7 +13,12 @@ from typing import TextIO
 from relgraph import __version__
 from relgraph.connect import BACKENDS, StoreOptions, open_store
 from relgraph.graph.store import GraphStore
-from relgraph.graph.values.errors import ExportError, LoadError, ModelError, StoreError
+from relgraph.graph.values.errors import (
+    ExportError,
+    LoadError,
+    ModelError,
+    StoreError,
+)
 from relgraph.query_scripts import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.

@@ -20,7 +20,7 @@ import pytest
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
-from relgraph.graph.export.cypher_script import cypher_statements
+from relgraph.graph.formats.cypher_script import cypher_statements
 from relgraph.graph.selection import ego_network, resolve_entity, whole_graph
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources

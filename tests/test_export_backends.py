@@ -20,7 +20,7 @@ import pytest
 from relgraph.cli import main
 from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
-from relgraph.graph.export import EXPORTERS
+from relgraph.graph.export import EXPORT_FORMATS
 from relgraph.graph.values.model import GraphBatch
 
 from .export_samples import reversed_batch
@@ -50,7 +50,7 @@ CASES = [(data, selection) for data, chosen in SELECTIONS.items() for selection 
 
 
 def test_every_format_is_compared():
-    assert {name.removesuffix("-zip") for name in OUTPUTS} == set(EXPORTERS)
+    assert {name.removesuffix("-zip") for name in OUTPUTS} == set(EXPORT_FORMATS)
 
 
 class Backends:

@@ -14,10 +14,10 @@ import pytest
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.cypher.statements import is_schema_command, split_statements, unique_constraint
-from relgraph.graph.export import EXPORTERS, export
-from relgraph.graph.export.admin_csv import admin_csv_files
-from relgraph.graph.export.cypher_script import cypher_statements, literal, merge_labels
-from relgraph.graph.export.jsonl import jsonl_lines
+from relgraph.graph.export import EXPORT_FORMATS, export
+from relgraph.graph.formats.admin_csv import admin_csv_files
+from relgraph.graph.formats.cypher_script import cypher_statements, literal, merge_labels
+from relgraph.graph.formats.jsonl import jsonl_lines
 from relgraph.graph.selection import whole_graph
 from relgraph.graph.values import temporal
 from relgraph.graph.values.entities import Node, Relationship
@@ -40,7 +40,7 @@ def awkward(awkward_store: NetworkxStore) -> Subgraph:
 
 def written(subgraph: Subgraph, fmt: str) -> str:
     out = io.StringIO()
-    EXPORTERS[fmt].writer(subgraph, out)
+    EXPORT_FORMATS[fmt].writer(subgraph, out)
     return out.getvalue()
 
 
@@ -315,7 +315,7 @@ def test_csv_types_temporal_columns_as_neo4j_admin_does(awkward_store):
 
 def test_csv_cannot_go_to_standard_output(awkward):
     with pytest.raises(ExportError, match=r"folder or a \.zip"):
-        EXPORTERS["csv"].writer(awkward, io.StringIO())
+        EXPORT_FORMATS["csv"].writer(awkward, io.StringIO())
 
 
 # --- Cypher script ----------------------------------------------------------------------

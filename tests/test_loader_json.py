@@ -7,7 +7,7 @@ import json
 import networkx as nx
 import pytest
 
-from relgraph.graph.export import write_nodelink_json
+from relgraph.graph.formats import write_nodelink_json
 from relgraph.graph.selection import whole_graph
 from relgraph.graph.values.errors import LoadError
 from relgraph.loaders import read_sources

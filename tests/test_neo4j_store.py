@@ -23,7 +23,12 @@ from relgraph.graph.backends.neo4j_store import (
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values import temporal
 from relgraph.graph.values.entities import Node, Path, Relationship
-from relgraph.graph.values.errors import LoadError, QueryError, ReadOnlyError, StoreError
+from relgraph.graph.values.errors import (
+    LoadError,
+    QueryError,
+    ReadOnlyError,
+    StoreError,
+)
 from relgraph.graph.values.model import (
     GraphBatch,
     NodeKey,

@@ -20,6 +20,7 @@ import pytest
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
+from relgraph.graph.formats.cypher_script import read_cypher_scripts
 from relgraph.graph.selection import (
     by_labels,
     ego_network,
@@ -30,7 +31,6 @@ from relgraph.graph.store import GraphStore
 from relgraph.graph.values.model import NodeSpec
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources
-from relgraph.loaders.cypher_script import read_cypher_scripts
 
 from .export_samples import (
     TEMPORAL_NODE,

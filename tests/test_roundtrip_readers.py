@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from relgraph.graph.formats.admin_csv import parse_csv
+from relgraph.graph.formats.cypher_script import read_cypher_scripts
 from relgraph.graph.values.errors import LoadError
 from relgraph.loaders import read_sources
-from relgraph.loaders.admin_csv import parse_csv
-from relgraph.loaders.cypher_script import read_cypher_scripts
 
 GRAPHML_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n')

@@ -24,7 +24,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from relgraph.graph.export.atomic import atomic_writer
+from relgraph.graph.formats.writing import atomic_writer
+from relgraph.graph.values.version import VERSION
 from relgraph.graph.views import assets
 from relgraph.graph.views.data import ViewData
 
@@ -51,14 +52,12 @@ def content_security_policy(scripts: list[str]) -> str:
 
 def render_html(view: ViewData) -> str:
     """The whole page as text."""
-    from relgraph import __version__
-
     vis_js, vis_css = assets.vis_network()
     view_js = assets.own("view.js")
     env = Environment(autoescape=True, keep_trailing_newline=True)
     template = env.from_string(assets.own("template.html"))
     return template.render(
-        title=view.title, caption=view.caption, version=__version__,
+        title=view.title, caption=view.caption, version=VERSION,
         csp=content_security_policy([vis_js, view_js]),
         vis_css=Markup(vis_css), view_css=Markup(assets.own("view.css")),
         vis_js=Markup(vis_js), view_js=Markup(view_js),

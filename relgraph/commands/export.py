@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from relgraph.graph.export import EXPORTERS, export, format_for_path
+from relgraph.graph.export import EXPORT_FORMATS, export, format_for_path
 from relgraph.graph.values.errors import SelectionError
 from relgraph.selection import (
     SELECTION_HELP,
@@ -26,7 +26,7 @@ is kept unless --force. docs/export.md says what each format can and cannot hold
 """ + SELECTION_HELP + """
 
 Formats (chosen by --format, else by the output's suffix):
-""" + "\n".join(f"  {f.name:<8} {f.description}" for f in EXPORTERS.values())
+""" + "\n".join(f"  {f.name:<8} {f.description}" for f in EXPORT_FORMATS.values())
 EPILOG = """\
 examples:
   relgraph export -o graph.graphml                      whole graph, format from the suffix
@@ -43,8 +43,8 @@ examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="PATH",
                         help="file to write (a folder or .zip for csv), or - for standard output")
-    parser.add_argument("--format", choices=list(EXPORTERS), metavar="FORMAT",
-                        help=f"one of {', '.join(EXPORTERS)} (default: from the suffix of PATH; "
+    parser.add_argument("--format", choices=list(EXPORT_FORMATS), metavar="FORMAT",
+                        help=f"one of {', '.join(EXPORT_FORMATS)} (default: from the suffix of PATH; "
                              "json for -)")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
     add_selection_arguments(parser)
@@ -59,8 +59,8 @@ def choose_format(args: argparse.Namespace) -> str:
         fmt = "json" if args.output == "-" else format_for_path(Path(args.output))
         if fmt is None:
             raise UsageError(f"cannot tell the format from {args.output!r}; give --format "
-                             f"({', '.join(EXPORTERS)}) or a suffix such as .graphml")
-    if args.output == "-" and not EXPORTERS[fmt].stream:
+                             f"({', '.join(EXPORT_FORMATS)}) or a suffix such as .graphml")
+    if args.output == "-" and not EXPORT_FORMATS[fmt].stream:
         raise UsageError(f"{fmt} writes several files; give -o FOLDER or -o FILE.zip instead of -")
     if fmt == "csv" and Path(args.output).suffix.lower() == ".csv":
         raise UsageError("csv writes nodes.csv and relationships.csv: give -o FOLDER or -o FILE.zip")
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, ctx) -> int:
         return 1
     summary = f"{len(subgraph.nodes):,} nodes and {len(subgraph.relationships):,} relationships"
     if args.output == "-":
-        EXPORTERS[fmt].writer(subgraph, ctx.out)
+        EXPORT_FORMATS[fmt].writer(subgraph, ctx.out)
         ctx.note(f"Wrote {summary} ({subgraph.description}) as {fmt}")
         return 0
     path = Path(args.output)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from relgraph.graph.formats.cypher_script import read_cypher_scripts
 from relgraph.graph.values.errors import LoadError, StatementError
 from relgraph.loaders import (
     CYPHER_SUFFIXES,
@@ -12,7 +13,6 @@ from relgraph.loaders import (
     describe_formats,
     read_sources,
 )
-from relgraph.loaders.cypher_script import read_cypher_scripts
 from relgraph.progress import progress_printer
 
 HELP = "load sources into the graph (default: the South Korea–Uzbekistan article)"

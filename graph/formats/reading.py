@@ -1,16 +1,17 @@
-"""What every file reader does once it has labels and properties, written once.
+"""What every reader shares: reading the file, and what follows once it has labels and properties.
 
 Readers of exported formats (node-link JSON, JSON lines, GraphML, neo4j-admin
 CSV) differ in how they parse, not in what follows: a node's id becomes its key
 unless it has one, the model checks names and values, a repeated id is an error,
 relationships find their endpoints by id and get a derived key when they have
 none. Every problem is collected with its place in the file, so that nothing
-loads when anything is wrong.
+loads when anything is wrong (:class:`BatchBuilder`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from relgraph.graph.values.errors import LoadError, ModelError
@@ -21,6 +22,17 @@ from relgraph.graph.values.model import (
     RelKeys,
     RelSpec,
 )
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8 with line breaks as they are (a quoted CSV field may hold a
+    CRLF), a leading byte order mark dropped; LoadError says why it cannot be read."""
+    try:
+        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise LoadError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+    except OSError as exc:
+        raise LoadError([f"{path}: {exc.strerror}"]) from exc
 
 
 class BatchBuilder:

@@ -1,36 +1,64 @@
-"""What every exporter shares: the error type, value normalisation, property typing.
+"""The one type table every format reads and writes by: Neo4j's type names and their text.
 
-Exporters see :class:`~relgraph.graph.values.entities.Node` and ``Relationship`` values from
-either backend. Both hold what the data model allows (strings, integers, floats,
-booleans, temporal values and flat lists of them), and a Cypher ``SET`` may also have
-stored a tuple; :func:`plain_value` turns values into what a format can hold once, so
-that no writer has to guess and every format writes the same thing. Formats that have
-types for dates and times (the Cypher script, neo4j-admin CSV) ask it to keep temporal
-values (``temporal=True``); the others get their ISO text, as APOC writes them.
+GraphML's ``attr.type``, neo4j-admin's CSV headers, APOC's exports and Cypher's
+temporal functions all name types the way Neo4j does: ``boolean``, ``long``,
+``double``, ``string``, the temporal ``date``, ``localtime``, ``time``,
+``localdatetime``, ``datetime`` and ``duration``, and lists of them (``long[]``).
+Writers ask :func:`value_type` which name a value has and :func:`scalar_text` for its
+text; readers ask :func:`parse_typed` to turn text of a named type back into the
+value. Keeping both directions here is what makes every round trip exact.
 
-The type names here (``long``, ``double``, ``boolean``, ``string``, the temporal
-``date``, ``localtime``, ``time``, ``localdatetime``, ``datetime``, ``duration``, and
-lists of them) are Neo4j's, which GraphML (``attr.type``), neo4j-admin CSV headers and
-Cypher's temporal functions use too.
+Values reach the writers as both backends return them (strings, integers, floats,
+booleans, temporal values and flat lists of them; a Cypher ``SET`` may also have
+stored a tuple). :func:`plain_value` turns each into what a format can hold, once,
+so that no writer has to guess and every format writes the same thing. Formats that
+have types for dates and times (the Cypher script, neo4j-admin CSV) ask it to keep
+temporal values (``temporal=True``); the others get their ISO text, as APOC writes
+them.
+
+Temporal text is parsed as Cypher's functions of the same names parse it; a time or
+date-time without an offset is in UTC, neo4j-admin's default.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from relgraph.graph.values.entities import Entity, Node, Relationship
-from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values import temporal
+from relgraph.graph.values.entities import Entity
+from relgraph.graph.values.errors import CypherError, ExportError
+from relgraph.graph.values.jsonable import to_json
 from relgraph.graph.values.temporal import TemporalValue, from_python_temporal
 
 #: Neo4j's scalar type names, in the order used to sort columns and keys of one property.
 SCALAR_TYPES = ("boolean", "long", "double", "string")
 #: Neo4j's temporal type names: neo4j-admin's header types, and Cypher's functions that make them.
 TEMPORAL_TYPES = ("date", "localtime", "time", "localdatetime", "datetime", "duration")
+
+#: Names readers accept for each kind, beyond the ones above (GraphML says ``int`` and
+#: ``float``; neo4j-admin also takes ``short``, ``byte``, ``char`` and the old ``localdate``).
+INTEGER_NAMES = frozenset({"int", "long", "short", "byte"})
+FLOAT_NAMES = frozenset({"float", "double"})
+TEXT_NAMES = frozenset({"string", "char"})
+#: type name -> parser of its ISO text
+TEMPORAL_PARSERS: dict[str, Callable[[str], TemporalValue]] = {
+    "date": temporal.parse_date,
+    "localdate": temporal.parse_date,
+    "localtime": temporal.parse_local_time,
+    "time": temporal.parse_time,
+    "localdatetime": temporal.parse_local_datetime,
+    "datetime": temporal.parse_datetime,
+    "duration": temporal.parse_duration,
+}
+#: Python's type for the items of a list of each readable scalar type (GraphML's ``attr.list``).
+LIST_ITEM_TYPES: dict[str, type] = {
+    **dict.fromkeys(INTEGER_NAMES, int), **dict.fromkeys(FLOAT_NAMES, float),
+    "boolean": bool, **dict.fromkeys(TEXT_NAMES, str),
+}
 
 
 def plain_value(value: Any, where: str, *, temporal: bool = False) -> Any:
@@ -60,9 +88,8 @@ def plain_value(value: Any, where: str, *, temporal: bool = False) -> Any:
         kept = value if isinstance(value, TemporalValue) else from_python_temporal(value)
         if kept is not None:
             return kept
-    iso = getattr(value, "iso", None) or getattr(value, "isoformat", None)  # Cypher's, or Python's
-    if callable(iso):
-        return str(iso())
+    if isinstance(value, TemporalValue) or callable(getattr(value, "isoformat", None)):
+        return to_json(value)  # ISO 8601 text, as every JSON output writes it
     if value is None:
         raise ExportError(f"{where} is null")
     raise ExportError(f"{where} has a value of type {type(value).__name__}, which no export format "
@@ -191,36 +218,27 @@ def scalar_text(value: Any) -> str:
     return str(value)
 
 
-# XML 1.0 cannot hold these characters at all, not even as character references.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def check_xml_text(text: str, where: str) -> str:
-    if _XML_ILLEGAL.search(text):
-        bad = _XML_ILLEGAL.search(text).group()  # type: ignore[union-attr]
-        raise ExportError(f"{where} contains the control character {bad!r}, which XML cannot hold; "
-                          "export as JSON, JSON lines or CSV instead")
+def parse_typed(text: str, type_name: str) -> Any:
+    """``text`` as the named type (others stay text); ValueError says what does not fit."""
+    if type_name in INTEGER_NAMES:
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not an integer") from None
+    if type_name in FLOAT_NAMES:
+        try:
+            return float(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+    if type_name == "boolean":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(f"{text!r} is not true or false")
+        return lowered == "true"
+    parse = TEMPORAL_PARSERS.get(type_name)
+    if parse is not None:
+        try:
+            return parse(text)
+        except CypherError as exc:  # "cannot parse 'x' as a date", "invalid month 13"
+            raise ValueError(f"{text!r} is not a {type_name} in ISO 8601 ({exc})") from None
     return text
-
-
-def xml_text(text: str, where: str) -> str:
-    """Element content: &, <, > escaped; a carriage return kept (XML parsers would drop it)."""
-    check_xml_text(text, where)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;"))
-
-
-def xml_attr(text: str, where: str) -> str:
-    """Attribute value in double quotes: line breaks and tabs as references, or parsers turn
-    them into spaces."""
-    return (xml_text(text, where).replace('"', "&quot;").replace("\n", "&#10;")
-            .replace("\t", "&#9;"))
-
-
-def describe_node(node: Node, ids: Mapping[str, str]) -> str:
-    return f"node {ids[node.element_id]!r}"
-
-
-def describe_rel(rel: Relationship, ids: Mapping[str, str]) -> str:
-    return (f"relationship ({ids[rel.start_node.element_id]})-[:{rel.type}]->"
-            f"({ids[rel.end_node.element_id]})" + (f" key {rel['key']!r}" if "key" in rel else ""))

@@ -1,22 +1,74 @@
-"""Reader for JSON lines as ``relgraph export --format jsonl`` and ``apoc.export.json`` write them.
+"""JSON lines as ``apoc.export.json`` writes them, so that ``apoc.import.json`` reads them,
+and read back from relgraph's files and APOC's.
 
-Each line is one object: ``{"type": "node", "id", "labels", "properties"}`` or
-``{"type": "relationship", "id", "label", "properties", "start": {"id", ...},
-"end": {"id", ...}}``. Relationships refer to nodes by ``id``, wherever in the file
-the node is (APOC writes nodes first, but nothing depends on it). Node properties
-that APOC repeats inside ``start``/``end`` are ignored. The node's ``key``
-property, or else its ``id``, becomes its key. Blank lines are skipped.
+One object per line, nodes first, then relationships, in canonical order::
+
+    {"type":"node","id":"seoul","labels":["City"],"properties":{"key":"seoul",...}}
+    {"type":"relationship","id":"seoul-sister_city_of-tashkent","label":"SISTER_CITY_OF",
+     "properties":{...},"start":{"id":"seoul","labels":["City"]},"end":{"id":"tashkent","labels":["City"]}}
+
+That is APOC's shape with ``writeNodeProperties: false`` (endpoints by id and
+labels only; APOC's importer looks nodes up by those). Ids are the export ids
+(keys) rather than Neo4j's internal ids, so the file is the same from either
+backend. Unlike node-link JSON, properties are nested, so any property name
+(``id``, ``labels``, ``type``...) is fine. Values keep their JSON types; lists stay
+lists.
+
+APOC's importer needs a uniqueness constraint on ``neo4jImportId`` for every label
+in the file and stores each id in that property (see docs/export.md).
+
+The reader takes relationships' endpoints by ``id``, wherever in the file the node is
+(APOC writes nodes first, but nothing depends on it). Node properties that APOC
+repeats inside ``start``/``end`` are ignored. The node's ``key`` property, or else
+its ``id``, becomes its key. Blank lines are skipped.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from relgraph.graph.values.errors import LoadError
+from relgraph.graph.formats.reading import BatchBuilder, read_text
+from relgraph.graph.formats.types import plain_properties
+from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
 from relgraph.graph.values.model import GraphBatch, NodeKey
-from relgraph.loaders.builder import BatchBuilder
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def jsonl_lines(subgraph: Subgraph) -> list[str]:
+    """The lines of the export, each ending in a newline."""
+    nodes, rels, ids = subgraph.ordered()
+    rel_ids = subgraph.relationship_ids(rels, ids)
+    lines = []
+    for node in nodes:
+        lines.append(_line({"type": "node", "id": ids[node.element_id], "labels": sorted_labels(node),
+                            "properties": plain_properties(node, describe_node(node, ids))}))
+    for rel in rels:
+        start, end = rel.start_node, rel.end_node
+        lines.append(_line({
+            "type": "relationship", "id": rel_ids[rel.element_id], "label": rel.type,
+            "properties": plain_properties(rel, describe_rel(rel, ids)),
+            "start": {"id": ids[start.element_id], "labels": sorted_labels(start)},
+            "end": {"id": ids[end.element_id], "labels": sorted_labels(end)},
+        }))
+    return lines
+
+
+def write_jsonl(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
+    """Write ``subgraph`` as APOC-style JSON lines to a path (atomically) or a text stream."""
+    lines = jsonl_lines(subgraph)
+    with text_output(out) as fh:
+        fh.writelines(lines)
+
+
+# --- reading ----------------------------------------------------------------------------------
 
 
 def _id(value: Any) -> str | None:
@@ -29,16 +81,11 @@ def _id(value: Any) -> str | None:
 def read_jsonl(path: Path | str) -> GraphBatch:
     """Read a JSON lines file into a batch; LoadError names file and line of every problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError([f"{path}: not UTF-8 text ({exc.reason})"]) from exc
-    except OSError as exc:
-        raise LoadError([f"{path}: {exc.strerror}"]) from exc
+    text = read_text(path)
     problems: list[str] = []
     node_lines: list[tuple[str, dict[str, Any]]] = []
     rel_lines: list[tuple[str, dict[str, Any]]] = []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"

@@ -28,21 +28,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from relgraph.graph.export.atomic import text_output
-from relgraph.graph.export.common import (
+from relgraph.graph.formats.types import (
     PropertyColumn,
     by_name,
     column_for,
-    describe_node,
-    describe_rel,
     json_text,
     plain_properties,
     property_columns,
     scalar_text,
-    xml_attr,
 )
+from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
+from relgraph.graph.formats.xml_text import xml_attr
 from relgraph.graph.values.errors import ExportError
 from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+
+# --- writing ----------------------------------------------------------------------------------
+
 
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'

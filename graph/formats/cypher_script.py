@@ -41,22 +41,35 @@ Temporal values keep their type: they are written as calls of Cypher's temporal
 functions on their ISO text (``date('1394-10-28')``, ``datetime('2024-06-14T09:30+05:00')``,
 ``duration('P1Y2M')``...), lists of them as lists of calls. Both Neo4j and relgraph's
 engine parse that text back to the same value, named time zones and nanoseconds included.
+
+Reading Cypher scripts (``relgraph export --format cypher``, or hand-written) for loading.
+
+A script is not data but statements, so it does not become a GraphBatch: the store
+runs it (``GraphStore.run_script``), all data statements in one transaction. This
+module reads and splits the files and keeps where each statement starts, so that a
+failing statement is reported as ``file:line``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from relgraph.graph.export.atomic import text_output
-from relgraph.graph.export.common import describe_node, describe_rel, plain_properties
+from relgraph.graph.cypher.statements import ScriptSyntaxError, split_statements
+from relgraph.graph.formats.reading import read_text
+from relgraph.graph.formats.types import plain_properties
+from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
 from relgraph.graph.values.entities import Node
-from relgraph.graph.values.errors import ExportError
+from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.values.temporal import TemporalValue
+
+# --- writing ----------------------------------------------------------------------------------
+
 
 BATCH_SIZE = 500
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -186,3 +199,39 @@ def write_cypher_script(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     )
     with text_output(out) as fh:
         fh.write(header + "".join(f"{statement};\n" for statement in statements))
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScriptStatement:
+    text: str
+    origin: str  # "file:line"
+
+
+def read_cypher_script(path: Path | str) -> list[ScriptStatement]:
+    """The statements of one script, each with its file and line; LoadError when the file cannot
+    be read or split, or holds no statement."""
+    path = Path(path)
+    try:
+        found = split_statements(read_text(path))
+    except ScriptSyntaxError as exc:
+        raise LoadError([f"{path}: {exc}"]) from exc
+    if not found:
+        raise LoadError([f"{path}: no statements"])
+    return [ScriptStatement(s.text, f"{path}:{s.line}") for s in found]
+
+
+def read_cypher_scripts(paths: Iterable[Path | str]) -> list[ScriptStatement]:
+    """Every statement of every script, in order; one LoadError listing the problems of all."""
+    statements: list[ScriptStatement] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            statements.extend(read_cypher_script(path))
+        except LoadError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise LoadError(problems)
+    return statements

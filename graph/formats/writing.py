@@ -1,17 +1,25 @@
-"""Write an output file so that it appears whole or not at all.
+"""What every writer shares: output that appears whole or not at all, and how to name what
+could not be written.
 
-A failed export (bad data, full disk, Ctrl-C) must never leave a truncated file
-that another tool would then read as if it were complete.
+A failed export (bad data, full disk, Ctrl-C) must never leave a truncated file that
+another tool would then read as if it were complete, so paths are written through a
+temporary sibling that is renamed into place only on success. Writers accept a path
+or an open text stream (``relgraph export -o -``), and build their whole text before
+the first byte goes out, so a problem found late leaves nothing half-written either.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.errors import OutputExistsError
 
 
 def _default_mode(folder: bool = False) -> int:
@@ -26,12 +34,12 @@ def _default_mode(folder: bool = False) -> int:
 def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -> Iterator[IO]:
     """Yield a file handle on a temporary sibling of ``path``; rename it into place on success.
 
-    With ``overwrite=False`` an existing ``path`` raises FileExistsError before
+    With ``overwrite=False`` an existing ``path`` raises OutputExistsError before
     anything is written.
     """
     path = Path(path)
     if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists (use --force to replace it)")
+        raise OutputExistsError(f"{path} already exists (use --force to replace it)")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -70,13 +78,11 @@ def atomic_directory(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     any, is moved aside first and deleted only once the new one is in place, so a
     failure at any point leaves either the old folder or the new one, never a mix.
     """
-    import shutil
-
     path = Path(path)
     if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists (use --force to replace it)")
+        raise OutputExistsError(f"{path} already exists (use --force to replace it)")
     if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} exists and is not a folder")
+        raise OutputExistsError(f"{path} exists and is not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
     try:
@@ -99,3 +105,12 @@ def atomic_directory(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def describe_node(node: Node, ids: Mapping[str, str]) -> str:
+    return f"node {ids[node.element_id]!r}"
+
+
+def describe_rel(rel: Relationship, ids: Mapping[str, str]) -> str:
+    return (f"relationship ({ids[rel.start_node.element_id]})-[:{rel.type}]->"
+            f"({ids[rel.end_node.element_id]})" + (f" key {rel['key']!r}" if "key" in rel else ""))

@@ -1,0 +1,127 @@
+"""networkx node-link JSON: the format ``networkx.node_link_graph(data, edges="links")`` reads,
+written and read back.
+
+Each node is ``{"id", "labels", ...properties}``, each link ``{"source",
+"target", "type", ...properties}``; a relationship's ``key`` property doubles
+as the multigraph edge key, which is exactly what networkx expects there.
+Properties are flat, as networkx users expect, so a property named like one of
+the structural fields cannot be written: the writer says so instead of
+silently dropping it.
+
+The reader accepts both ``links`` and ``edges`` as the edge list name, since networkx
+changed its default between versions. Nodes need a ``labels`` list; a node's ``key``
+property, or else its ``id``, becomes its key.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from relgraph.graph.formats.reading import BatchBuilder, read_text
+from relgraph.graph.formats.types import plain_properties
+from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
+from relgraph.graph.values.errors import ExportError, LoadError
+from relgraph.graph.values.model import GraphBatch
+from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+__all__ = ["ExportError", "nodelink_data", "write_nodelink_json"]
+
+NODE_FIELDS = ("id", "labels")
+LINK_FIELDS = ("source", "target", "type")
+
+
+def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+    nodes, rels, ids = subgraph.ordered()
+    out_nodes = []
+    for node in nodes:
+        clash = [f for f in NODE_FIELDS if f in node]
+        if clash:
+            raise ExportError(
+                f"node {ids[node.element_id]!r} has a property named {clash[0]!r}, which node-link "
+                "JSON uses for structure; export it as JSON lines (--format jsonl) instead"
+            )
+        out_nodes.append({"id": ids[node.element_id], "labels": sorted_labels(node),
+                          **plain_properties(node, describe_node(node, ids))})
+    out_links = []
+    for rel in rels:
+        clash = [f for f in LINK_FIELDS if f in rel]
+        if clash:
+            raise ExportError(
+                f"relationship {rel.get('key', rel.element_id)!r} has a property named {clash[0]!r}, "
+                "which node-link JSON uses for structure; export it as JSON lines instead"
+            )
+        out_links.append({"source": ids[rel.start_node.element_id],
+                          "target": ids[rel.end_node.element_id],
+                          "type": rel.type, **plain_properties(rel, describe_rel(rel, ids))})
+    return {"directed": True, "multigraph": True, "graph": dict(graph_attrs or {}),
+            "nodes": out_nodes, "links": out_links}
+
+
+def write_nodelink_json(subgraph: Subgraph, out: IO[str] | Path | str,
+                        graph_attrs: dict[str, Any] | None = None) -> None:
+    """Write pretty, key-sorted UTF-8 JSON so that exports diff cleanly."""
+    data = nodelink_data(subgraph, graph_attrs)
+    with text_output(out) as fh:
+        _dump(data, fh)
+
+
+def _dump(data: dict[str, Any], fh: IO[str]) -> None:
+    json.dump(data, fh, ensure_ascii=False, indent=1, allow_nan=False)
+    fh.write("\n")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+NODE_STRUCTURE = {"id", "labels"}
+LINK_STRUCTURE = {"source", "target", "type"}
+
+
+def read_nodelink_json(path: Path | str) -> GraphBatch:
+    path = Path(path)
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError([f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise LoadError([f"{path}: not node-link JSON (expected an object with a 'nodes' list)"])
+    links = data.get("links", data.get("edges", []))
+    if not isinstance(links, list):
+        raise LoadError([f"{path}: 'links' must be a list"])
+    build = BatchBuilder(str(path))
+    for index, item in enumerate(data["nodes"]):
+        where = f"{path}: nodes[{index}]"
+        if not isinstance(item, dict) or "id" not in item:
+            build.problem(f"{where}: a node needs an 'id'")
+            continue
+        labels = item.get("labels")
+        if not isinstance(labels, list) or not labels:
+            build.problem(f"{where} (id {item['id']!r}): a node needs a non-empty 'labels' list")
+            continue
+        props = {k: v for k, v in item.items() if k not in NODE_STRUCTURE}
+        props.setdefault("key", str(item["id"]))
+        build.add_node(_hashable(item["id"]), [str(label) for label in labels], props, where,
+                       shown_id=f"node id {item['id']!r}")
+    for index, item in enumerate(links):
+        where = f"{path}: links[{index}]"
+        if not isinstance(item, dict) or not item.keys() >= LINK_STRUCTURE:
+            build.problem(f"{where}: a link needs 'source', 'target' and 'type'")
+            continue
+        start, end = (build.endpoint(_hashable(item[field]),
+                                     f"{where}: {field} {item[field]!r} is not the id of any node")
+                      for field in ("source", "target"))
+        props = {k: v for k, v in item.items() if k not in LINK_STRUCTURE}
+        if "key" in props and not isinstance(props["key"], str):
+            props["key"] = str(props["key"])
+        build.add_relationship(str(item["type"]), start, end, props, where)
+    return build.finish()
+
+
+def _hashable(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
