@@ -16,7 +16,13 @@ from relgraph.graph.formats import FORMATS, Format
 from relgraph.graph.formats.writing import atomic_writer
 from relgraph.graph.values.errors import ExportError, OutputExistsError
 from relgraph.graph.values.subgraph import Subgraph
-from relgraph.graph.views import Limits, ViewTooLarge, build_view, check_size, render_html
+from relgraph.graph.views import (
+    Limits,
+    ViewTooLarge,
+    build_view,
+    check_size,
+    render_html,
+)
 
 
 def write_html(subgraph: Subgraph, out: IO[str] | Path | str) -> None:

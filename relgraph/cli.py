@@ -11,15 +11,10 @@ from pathlib import Path
 from typing import TextIO
 
 from relgraph import __version__
-from relgraph.connect import BACKENDS, StoreOptions, open_store
-from relgraph.graph.store import GraphStore
-from relgraph.graph.values.errors import (
-    ExportError,
-    LoadError,
-    ModelError,
-    StoreError,
-)
-from relgraph.query_scripts import ScriptError
+from relgraph.commands.context import Command, Context, UsageError
+from relgraph.connect import BACKENDS
+from relgraph.graph.values.errors import RelgraphError
+from relgraph.queries.library import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.
 COMMANDS = ["load", "stats", "query", "queries", "export", "view", "neo4j"]
@@ -49,38 +44,6 @@ backends:
   auto (default) uses Neo4j when it answers within about a second and otherwise the
   embedded store, with one warning line; neo4j never falls back and says why it failed.
 """
-
-
-class Context:
-    """What a command needs besides its arguments: streams and a lazily opened store."""
-
-    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO):
-        self.args = args
-        self.out = out
-        self.err = err
-        self._store: GraphStore | None = None
-
-    def store(self) -> GraphStore:
-        if self._store is None:
-            args = self.args
-            self._store = open_store(
-                StoreOptions(args.backend, args.store, args.neo4j_uri, args.neo4j_username,
-                             args.neo4j_password, args.neo4j_database,
-                             warn=lambda message: print(message, file=self.err)))
-        return self._store
-
-    def note(self, message: str) -> None:
-        """A status line on stderr, unless --quiet."""
-        if not self.args.quiet:
-            print(message, file=self.err)
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-
-
-class UsageError(Exception):
-    """Bad arguments that argparse cannot catch by itself; exit status 2."""
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
@@ -133,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"relgraph.commands.{name}")
+        module: Command = importlib.import_module(f"relgraph.commands.{name}")  # type: ignore[assignment]
         sub = commands.add_parser(
             name, help=module.HELP, description=module.DESCRIPTION, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -144,8 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit status per error class; the nearest class in an error's ancestry wins, others exit 1.
+EXIT_STATUS: dict[type[BaseException], int] = {
+    RelgraphError: 1,
+    UsageError: 2,  # as argparse's own usage errors
+    ScriptError: 2,  # a script's parameters are part of the command line
+}
+
+
+def exit_status(exc: RelgraphError) -> int:
+    for klass in type(exc).__mro__:
+        if klass in EXIT_STATUS:
+            return EXIT_STATUS[klass]
+    return 1
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
+    """Run one command; every error relgraph raises becomes one message and an exit status here,
+    the only place that prints errors."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()
@@ -156,24 +136,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     ctx = Context(args, out, err)
     try:
         return int(args.run(args, ctx) or 0)
-    except UsageError as exc:
+    except RelgraphError as exc:
         print(f"relgraph {args.command}: error: {exc}", file=err)
-        return 2
-    except ScriptError as exc:
-        print(f"relgraph {args.command}: error: {exc}", file=err)
-        return 2
-    except (LoadError, ModelError, StoreError, ExportError, FileExistsError, NotImplementedError) as exc:
-        print(f"relgraph {args.command}: error: {exc}", file=err)
+        return exit_status(exc)
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # `relgraph stats | head`: the reader left
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"relgraph {args.command}: error: {exc.strerror or exc}{where}", file=err)
         return 1
-    except BrokenPipeError:  # `relgraph stats | head`: the reader left; that is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
     except KeyboardInterrupt:
         print("relgraph: interrupted; nothing half-written was kept", file=err)
         return 130
     finally:
         ctx.close()
-
 
 if __name__ == "__main__":
     sys.exit(main())

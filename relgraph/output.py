@@ -15,35 +15,12 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.jsonable import to_json
 from relgraph.graph.values.result import Result
 
 FORMATS = ("table", "json", "jsonl", "csv")
 MIN_COLUMN = 12
 ELLIPSIS = "…"
-
-
-def to_jsonable(value: Any) -> Any:
-    """Plain JSON data for any result value."""
-    if isinstance(value, Node):
-        return {"labels": sorted(value.labels), "properties": dict(sorted(value.items()))}
-    if isinstance(value, Relationship):
-        return {"type": value.type, "start": _ref(value.start_node), "end": _ref(value.end_node),
-                "properties": dict(sorted(value.items()))}
-    if isinstance(value, Path):
-        return {"nodes": [to_jsonable(n) for n in value.nodes],
-                "relationships": [to_jsonable(r) for r in value.relationships]}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)  # temporal values and anything else: their ISO/text form
-
-
-def _ref(node: Node) -> Any:
-    """How a relationship names its endpoints in JSON: the key when there is one."""
-    return node.get("key", node.element_id)
 
 
 def to_text(value: Any) -> str:
@@ -109,11 +86,11 @@ def write_result(result: Result, fmt: str, out: TextIO, *, truncate: bool = True
         width = shutil.get_terminal_size((120, 24)).columns if truncate and out.isatty() else None
         write_table(result, out, width=width)
     elif fmt == "json":
-        json.dump([to_jsonable(r.data()) for r in result], out, ensure_ascii=False, indent=2)
+        json.dump([to_json(r.data()) for r in result], out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "jsonl":
         for record in result:
-            out.write(json.dumps(to_jsonable(record.data()), ensure_ascii=False) + "\n")
+            out.write(json.dumps(to_json(record.data()), ensure_ascii=False) + "\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.keys())
@@ -128,7 +105,7 @@ def _csv_cell(value: Any) -> Any:
         return "" if value is None else value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(to_jsonable(value), ensure_ascii=False)
+    return json.dumps(to_json(value), ensure_ascii=False)
 
 
 def summary_line(result: Result, elapsed: float) -> str:

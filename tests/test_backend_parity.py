@@ -25,7 +25,7 @@ from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.errors import QueryError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.result import Result, Summary
-from relgraph.query_scripts import QueryScript, ScriptError
+from relgraph.queries.library import QueryScript, ScriptError
 
 ROOT = FilePath(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "queries").glob("*.cypher"))

@@ -7,7 +7,7 @@ and so on. ``query_store`` runs every test on each backend.
 
 from __future__ import annotations
 
-from relgraph.query_scripts import find_script
+from relgraph.queries.library import find_script
 
 from .conftest import ARTICLE_TEXT
 

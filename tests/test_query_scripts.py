@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relgraph.query_scripts import (
+from relgraph.queries.library import (
     Parameter,
     QueryScript,
     ScriptError,

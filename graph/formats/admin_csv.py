@@ -67,7 +67,12 @@ from relgraph.graph.formats.types import (
     scalar_text,
     value_type,
 )
-from relgraph.graph.formats.writing import atomic_directory, atomic_writer, describe_node, describe_rel
+from relgraph.graph.formats.writing import (
+    atomic_directory,
+    atomic_writer,
+    describe_node,
+    describe_rel,
+)
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph, sorted_labels

@@ -16,13 +16,15 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from relgraph.graph.values.errors import RelgraphError
+
 VIS_VERSION = "9.1.2"
 
 #: Text that would end or confuse an inline <script>/<style> element if an asset held it.
 _BREAKS_INLINE = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
 
 
-class AssetError(RuntimeError):
+class AssetError(RelgraphError):
     """A bundled asset is missing or cannot be inlined safely."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from relgraph.graph.values.jsonable import properties_json
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views.layout import compute_positions
 from relgraph.graph.views.limits import Limits, Trim
@@ -49,17 +50,6 @@ class ViewData:
             "years": list(self.years) if self.years else None, "sources": self.sources,
             "groups": self.groups, "types": self.types, "nodes": self.nodes, "edges": self.edges,
         }
-
-
-def jsonable(value: Any) -> Any:
-    """Property values as JSON: scalars and lists as they are; anything else (a Neo4j date) as text."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return str(value)
 
 
 def describe_sources(subgraph: Subgraph, source_names: Mapping[str, str]) -> str:
@@ -104,7 +94,7 @@ def build_view(subgraph: Subgraph, *, title: str | None = None,
         item: dict[str, Any] = {
             "id": i, "name": node_name(node), "group": group, "labels": sorted(node.labels),
             "size": node_size(degree[i], max_degree), "degree": degree[i],
-            "props": {k: jsonable(v) for k, v in sorted(node.items())},
+            "props": properties_json(node),
         }
         if is_year(node.get("year")):
             item["year"] = node.get("year")
@@ -116,7 +106,7 @@ def build_view(subgraph: Subgraph, *, title: str | None = None,
     for i, rel in enumerate(rels):
         start, end = index[rel.start_node.element_id], index[rel.end_node.element_id]
         item = {"id": i, "from": start, "to": end, "type": rel.type,
-                "props": {k: jsonable(v) for k, v in sorted(rel.items())}}
+                "props": properties_json(rel)}
         if is_year(rel.get("year")):
             item["year"] = rel.get("year")
         pair = frozenset((start, end))

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from relgraph.graph.values.errors import RelgraphError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views.style import group_label
 
@@ -22,7 +23,7 @@ DEFAULT_MAX_NODES = 5000
 RELATIONSHIPS_PER_NODE = 4
 
 
-class ViewTooLarge(Exception):
+class ViewTooLarge(RelgraphError):
     """The selection exceeds the limits; the message says what to drop and how."""
 
 

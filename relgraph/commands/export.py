@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from relgraph.graph.export import EXPORT_FORMATS, export, format_for_path
-from relgraph.graph.values.errors import SelectionError
-from relgraph.selection import (
+from relgraph.commands.context import Context, UsageError
+from relgraph.commands.selection_options import (
     SELECTION_HELP,
     add_selection_arguments,
     check_selection_arguments,
     select_subgraph,
 )
+from relgraph.graph.export import EXPORT_FORMATS, export, format_for_path
+from relgraph.graph.values.errors import SelectionError
 
 HELP = "write the graph or a part of it as GraphML, GEXF, JSON, JSON lines, CSV or Cypher"
 DESCRIPTION = """\
@@ -52,8 +53,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def choose_format(args: argparse.Namespace) -> str:
     """--format, else the one the output's suffix names."""
-    from relgraph.cli import UsageError
-
     fmt = args.format
     if fmt is None:
         fmt = "json" if args.output == "-" else format_for_path(Path(args.output))
@@ -67,9 +66,7 @@ def choose_format(args: argparse.Namespace) -> str:
     return fmt
 
 
-def run(args: argparse.Namespace, ctx) -> int:
-    from relgraph.cli import UsageError
-
+def run(args: argparse.Namespace, ctx: Context) -> int:
     problem = check_selection_arguments(args)
     if problem:
         raise UsageError(problem)
@@ -78,16 +75,14 @@ def run(args: argparse.Namespace, ctx) -> int:
     try:
         subgraph = select_subgraph(store, args)
     except SelectionError as exc:
-        print(f"relgraph export: error: {exc} (nothing was written)", file=ctx.err)
-        return 1
+        raise SelectionError(f"{exc} (nothing was written)") from exc
     if not subgraph.nodes:
         what = "the graph is empty (run 'relgraph load' first)" if subgraph.description == "whole graph" \
             else f"the selection ({subgraph.description}) is empty"
-        print(f"relgraph export: {what}; nothing was written", file=ctx.err)
-        return 1
+        raise SelectionError(f"{what}; nothing was written")
     summary = f"{len(subgraph.nodes):,} nodes and {len(subgraph.relationships):,} relationships"
     if args.output == "-":
-        EXPORT_FORMATS[fmt].writer(subgraph, ctx.out)
+        export(subgraph, fmt, ctx.out)
         ctx.note(f"Wrote {summary} ({subgraph.description}) as {fmt}")
         return 0
     path = Path(args.output)

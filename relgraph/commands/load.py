@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from relgraph.commands.context import Context
 from relgraph.graph.formats.cypher_script import read_cypher_scripts
 from relgraph.graph.values.errors import LoadError, StatementError
 from relgraph.loaders import (
@@ -49,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="empty the graph first (in the same transaction as the load)")
 
 
-def run(args: argparse.Namespace, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = args.sources or default_sources()
     scripts = [p for p in sources if p.suffix.lower() in CYPHER_SUFFIXES]
     if scripts:
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     return 0
 
 
-def run_scripts(scripts: list[Path], args: argparse.Namespace, ctx) -> int:
+def run_scripts(scripts: list[Path], args: argparse.Namespace, ctx: Context) -> int:
     """Run Cypher scripts in one transaction (``--replace`` empties the graph in it first)."""
     statements = read_cypher_scripts(scripts)
     texts = [s.text for s in statements]

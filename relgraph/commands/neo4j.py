@@ -13,6 +13,7 @@ import socket
 import subprocess
 from pathlib import Path
 
+from relgraph.commands.context import Context
 from relgraph.graph.values.errors import StoreError
 
 HELP = "start, stop or check a local Neo4j server (no Docker needed)"
@@ -106,7 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "tools/neo4j/run/); stop and status need the same one as start")
 
 
-def run(args: argparse.Namespace, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "start" and needs_first_build():
         print("relgraph neo4j: first start: fetching the Neo4j 5.26 and APOC jars with Maven "
               "(about 125 MB, once; needs Java 17 and Maven), then starting ...", file=ctx.err)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from relgraph.query_scripts import builtin_scripts, format_literal
+from relgraph.commands.context import Context
+from relgraph.queries.library import builtin_scripts, format_literal
 
 HELP = "list the Cypher scripts in queries/ with their parameters"
 DESCRIPTION = "List every script that 'relgraph query NAME' can run: title, description, parameters."
@@ -22,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def run(args: argparse.Namespace, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     scripts = builtin_scripts()
     if args.format == "json":
         data = [{"name": s.name, "title": s.title, "description": s.description,

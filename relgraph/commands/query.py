@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
+from relgraph.commands.context import Context
 from relgraph.output import FORMATS, summary_line, write_result
-from relgraph.query_scripts import (
-    ScriptError,
+from relgraph.queries.library import (
     find_script,
     infer_value,
     parse_assignments,
@@ -48,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show how the backend would run the query, without running it")
 
 
-def prepare(args: argparse.Namespace) -> tuple[str, dict]:
+def prepare(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     """The query text and its typed parameters, from a script or from -e."""
     given = parse_assignments(args.param)
     if args.execute is not None:
@@ -57,12 +58,8 @@ def prepare(args: argparse.Namespace) -> tuple[str, dict]:
     return script.text, script.bind(given)
 
 
-def run(args: argparse.Namespace, ctx) -> int:
-    try:
-        query, parameters = prepare(args)
-    except ScriptError as exc:
-        print(f"relgraph query: error: {exc}", file=ctx.err)
-        return 2
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    query, parameters = prepare(args)
     store = ctx.store()
     if args.explain:
         print(store.explain(query, parameters), file=ctx.out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from relgraph.commands.context import Context
+
 HELP = "counts per label and relationship type"
 DESCRIPTION = "Show how many nodes carry each label and how many relationships have each type."
 EPILOG = """\
@@ -19,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: table)")
 
 
-def run(args: argparse.Namespace, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     counts = store.counts()
     if args.format == "json":

@@ -5,29 +5,24 @@ from __future__ import annotations
 import argparse
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from relgraph.graph.values.errors import SelectionError
-from relgraph.graph.views import (
-    Limits,
-    ViewTooLarge,
-    build_view,
-    check_size,
-    keep_best_connected,
-    write_view,
-)
-from relgraph.graph.views.assets import AssetError
-from relgraph.graph.views.limits import DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, RELATIONSHIPS_PER_NODE
-from relgraph.selection import (
+from relgraph.commands.context import Context, UsageError
+from relgraph.commands.selection_options import (
     SELECTION_HELP,
     add_selection_arguments,
     argv_text,
     check_selection_arguments,
     select_subgraph,
 )
-
-if TYPE_CHECKING:
-    from relgraph.cli import Context
+from relgraph.graph.values.errors import OutputExistsError, SelectionError
+from relgraph.graph.views import (
+    Limits,
+    build_view,
+    check_size,
+    keep_best_connected,
+    write_view,
+)
+from relgraph.graph.views.limits import DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, RELATIONSHIPS_PER_NODE
 
 HELP = "write an interactive HTML view of the graph (offline, one file)"
 DESCRIPTION = f"""\
@@ -81,38 +76,29 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     args.title = argv_text(args.title)
     problem = check_selection_arguments(args)
     if problem:
-        return _fail(ctx, problem, 2)
+        raise UsageError(problem)
     if args.output.exists() and not args.force:
-        return _fail(ctx, f"{args.output} already exists (use --force to replace it)", 1)
+        raise OutputExistsError(f"{args.output} already exists (use --force to replace it)")
     store = ctx.store()
     counts = store.counts()
     if not counts.nodes:
-        return _fail(ctx, "the graph is empty: nothing to view (run 'relgraph load' first)", 1)
-    try:
-        subgraph = select_subgraph(store, args)
-    except SelectionError as exc:
-        return _fail(ctx, str(exc), 1)
+        raise SelectionError("the graph is empty: nothing to view (run 'relgraph load' first)")
+    subgraph = select_subgraph(store, args)
     if not subgraph.nodes:
-        return _fail(ctx, f"the selection ({subgraph.description}) is empty; nothing written", 1)
+        raise SelectionError(f"the selection ({subgraph.description}) is empty; nothing written")
 
     limits = Limits(max_nodes=args.max_nodes or DEFAULT_MAX_NODES)
     trim = None
-    try:
-        if args.max_nodes:
-            subgraph, trim = keep_best_connected(subgraph, args.max_nodes, counts.labels)
-        check_size(subgraph, limits, explicit=bool(args.max_nodes))
-    except ViewTooLarge as exc:
-        return _fail(ctx, str(exc), 1)
+    if args.max_nodes:
+        subgraph, trim = keep_best_connected(subgraph, args.max_nodes, counts.labels)
+    check_size(subgraph, limits, explicit=bool(args.max_nodes))
     if trim:
         ctx.note(f"--max-nodes {args.max_nodes}: left out {trim.describe()}")
 
     sources = {str(n.get("key")): str(n.get("name") or n.get("key")) for n in store.nodes(["Source"])}
     view = build_view(subgraph, title=args.title, label_counts=counts.labels, source_names=sources,
                       limits=limits, trim=trim, graph_size=(counts.nodes, counts.relationships))
-    try:
-        size = write_view(view, args.output, overwrite=args.force)
-    except AssetError as exc:
-        return _fail(ctx, str(exc), 1)
+    size = write_view(view, args.output, overwrite=args.force)
     layout = ("laid out in the browser" if view.physics
               else f"laid out in Python in {view.layout_seconds:.1f} s")
     ctx.note(f"Wrote {args.output}: {len(view.nodes):,} nodes and {len(view.edges):,} relationships, "
@@ -120,8 +106,3 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.open and not webbrowser.open(args.output.resolve().as_uri()):
         ctx.note(f"Could not start a web browser; open {args.output} yourself.")
     return 0
-
-
-def _fail(ctx: Context, message: str, code: int) -> int:
-    print(f"relgraph view: error: {message}", file=ctx.err)
-    return code

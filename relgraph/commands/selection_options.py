@@ -23,7 +23,7 @@ from relgraph.graph.selection import (
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.errors import SelectionError
 from relgraph.graph.values.subgraph import Subgraph
-from relgraph.query_scripts import find_script, infer_value, parse_assignments
+from relgraph.queries.library import find_script, infer_value, parse_assignments
 
 SELECTION_HELP = """\
 What to select (combine them: the result is what all of them select; default: everything):

@@ -28,6 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from relgraph.graph.values.errors import RelgraphError
+
 PARAM_RE = re.compile(
     r"^@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[a-z]+(?:<[a-z]+>)?)"
     r"\s*(?:=\s*(?P<default>.+?))?\s*$"
@@ -36,7 +38,7 @@ SCALAR_TYPES = ("string", "int", "float", "boolean")
 _MISSING = object()
 
 
-class ScriptError(ValueError):
+class ScriptError(RelgraphError, ValueError):
     """A script, its header or a parameter value is wrong; the message says where."""
 
 
