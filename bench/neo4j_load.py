@@ -41,12 +41,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from relgraph.commands.neo4j import start_server, stop_server
-from relgraph.graph.backends.neo4j_store import (
-    BATCH_ROWS,
-    Neo4jSettings,
-    Neo4jStore,
-    quote_name,
-)
+from relgraph.graph.backends.neo4j.connection import Neo4jSettings
+from relgraph.graph.backends.neo4j.statements import BATCH_ROWS, quote_name
+from relgraph.graph.backends.neo4j.store import Neo4jStore
 from relgraph.graph.values.model import (
     GraphBatch,
     NodeKey,

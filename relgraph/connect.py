@@ -74,7 +74,8 @@ def open_store(options: StoreOptions) -> GraphStore:
         return NetworkxStore(options.store_path or default_store_path())
 
     # The driver is imported only when Neo4j may be used, so networkx-only runs stay quick.
-    from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore, Neo4jUnavailable
+    from relgraph.graph.backends.neo4j.connection import Neo4jSettings, Neo4jUnavailable
+    from relgraph.graph.backends.neo4j.store import Neo4jStore
 
     settings = Neo4jSettings.from_env(uri=options.neo4j_uri, username=options.neo4j_username,
                                       password=options.neo4j_password,

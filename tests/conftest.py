@@ -15,7 +15,9 @@ import pytest
 
 from relgraph.cli import main
 from relgraph.commands.neo4j import start_server, stop_server
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore, quote_name
+from relgraph.graph.backends.neo4j.connection import Neo4jSettings
+from relgraph.graph.backends.neo4j.statements import quote_name
+from relgraph.graph.backends.neo4j.store import Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.errors import StoreError

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.backends.neo4j_store import native_value
+from relgraph.graph.backends.neo4j.conversion import native_value
 
 from .export_samples import typed_properties
 

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
+from relgraph.graph.backends.neo4j.connection import Neo4jSettings
+from relgraph.graph.backends.neo4j.store import Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.entities import Node, Path, Relationship

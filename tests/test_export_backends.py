@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from relgraph.cli import main
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
+from relgraph.graph.backends.neo4j.connection import Neo4jSettings
+from relgraph.graph.backends.neo4j.store import Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import EXPORT_FORMATS
 from relgraph.graph.values.model import GraphBatch

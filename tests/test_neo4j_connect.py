@@ -17,7 +17,8 @@ import yaml
 from relgraph.cli import main
 from relgraph.commands.neo4j import free_port, server_script
 from relgraph.connect import StoreOptions, open_store
-from relgraph.graph.backends.neo4j_store import Neo4jSettings, Neo4jStore
+from relgraph.graph.backends.neo4j.connection import Neo4jSettings
+from relgraph.graph.backends.neo4j.store import Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.values.errors import StoreError
 

@@ -13,13 +13,9 @@ import time
 import pytest
 
 from relgraph.commands.neo4j import free_port
-from relgraph.graph.backends.neo4j_store import (
-    BATCH_ROWS,
-    Neo4jSettings,
-    Neo4jStore,
-    Neo4jUnavailable,
-    supports_dynamic_names,
-)
+from relgraph.graph.backends.neo4j.connection import Neo4jSettings, Neo4jUnavailable
+from relgraph.graph.backends.neo4j.statements import BATCH_ROWS, supports_dynamic_names
+from relgraph.graph.backends.neo4j.store import Neo4jStore
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values import temporal
 from relgraph.graph.values.entities import Node, Path, Relationship

@@ -8,11 +8,7 @@ from typing import Any
 
 from relgraph.commands.context import Context
 from relgraph.output import FORMATS, summary_line, write_result
-from relgraph.queries.library import (
-    find_script,
-    infer_value,
-    parse_assignments,
-)
+from relgraph.queries.library import find_script, infer_value, parse_assignments
 
 HELP = "run a Cypher script or an inline query"
 DESCRIPTION = """\

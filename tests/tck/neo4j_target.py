@@ -14,7 +14,7 @@ the scenarios share the one database.
 * **execute** runs the query in an auto-commit transaction with its parameters
   and a server-side timeout (a runaway query must not outlive the runner's
   timeout and block the next reset); values come back through relgraph's own
-  conversion (:func:`relgraph.graph.backends.neo4j_store.from_driver`), so
+  conversion (:func:`relgraph.graph.backends.neo4j.conversion.from_driver`), so
   temporal values compare by the text Cypher gives them.
 * **errors**: the TCK's error types are named after Neo4j's status codes, so
   the type comes from the code, and stays Neo4j's own: where Neo4j files a
@@ -47,7 +47,8 @@ from typing import Any
 import neo4j
 import neo4j.exceptions as neo4j_errors
 
-from relgraph.graph.backends.neo4j_store import from_driver, quote_name
+from relgraph.graph.backends.neo4j.conversion import from_driver
+from relgraph.graph.backends.neo4j.statements import quote_name
 from relgraph.graph.cypher.statements import is_schema_command
 
 from .targets import ProcedureSpec, QueryResult, Target, TargetError, TargetUnsupported

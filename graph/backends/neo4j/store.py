@@ -1,0 +1,411 @@
+"""The Neo4j backend: the store interface over a real Neo4j server, through the official driver.
+
+This module is the store itself; the package splits what it stands on into modules of
+their own: :mod:`.connection` (settings, the fast probe, transactions and errors),
+:mod:`.conversion` (the driver's values as relgraph's and back) and :mod:`.statements`
+(the Cypher of a load, one transaction of batched MERGEs).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import neo4j
+
+from relgraph.graph.backends.neo4j.connection import (
+    Connection,
+    Neo4jSettings,
+    Neo4jUnavailable,
+    needs_implicit_transaction,
+)
+from relgraph.graph.backends.neo4j.conversion import ResultConverter, counters_of, driver_value
+from relgraph.graph.backends.neo4j.statements import (
+    BATCH_ROWS,
+    LOADER_PREFIX,
+    LoadStatements,
+    chunks,
+    quote_name,
+    rel_pattern,
+    replan_option,
+    run_merge,
+    supports_dynamic_names,
+)
+from relgraph.graph.cypher.statements import is_schema_command
+from relgraph.graph.store import GraphCounts, GraphStore, LoadSummary, Progress, names_match
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.errors import QueryError, StatementError, StoreError
+from relgraph.graph.values.model import GraphBatch, NodeKey, NodeSpec, RelSpec
+from relgraph.graph.values.result import Result, Summary
+
+T = TypeVar("T")
+
+__all__ = ["Neo4jStore", "Neo4jUnavailable"]
+
+
+def id_order(element_id: str) -> tuple[int, int, str]:
+    """Stable order for element ids ('4:<db>:17'): by the numeric id, i.e. creation order."""
+    tail = element_id.rsplit(":", 1)[-1]
+    return (0, int(tail), element_id) if tail.isdigit() else (1, 0, element_id)
+
+
+class Neo4jStore(GraphStore):
+    """A graph in a Neo4j database. Open it with :meth:`connect` to fail fast without a server."""
+
+    backend = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings | None = None, *, dynamic_names: bool | None = None,
+                 connection: Connection | None = None):
+        """``dynamic_names`` forces how loads name labels and types (None: by server version)."""
+        self._connection = connection or Connection(settings)
+        self.settings = self._connection.settings
+        self._dynamic_names = dynamic_names
+
+    @classmethod
+    def connect(cls, settings: Neo4jSettings | None = None, timeout: float = 10.0, *,
+                dynamic_names: bool | None = None) -> Neo4jStore:
+        """Open the store after checking, within ``timeout`` seconds, that the server answers,
+        accepts the credentials and has the database.
+
+        Raises :class:`Neo4jUnavailable` when nothing (or no Bolt server) answers, and
+        :class:`StoreError` when the server answers but refuses.
+        """
+        return cls(dynamic_names=dynamic_names, connection=Connection.open(settings, timeout))
+
+    def describe(self) -> str:
+        return f"neo4j {self.settings.describe()}"
+
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The underlying driver, for tools that must bypass the store (the benchmark's baseline)."""
+        return self._connection.driver
+
+    def server_agent(self) -> str:
+        """The server's product and version, e.g. "Neo4j/5.26.30"."""
+        return self._connection.server_agent()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        return self._connection.read(work)
+
+    def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        return self._connection.write(work)
+
+    # --- queries --------------------------------------------------------------------
+
+    def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
+            write: bool = False) -> Result:
+        params = dict(parameters or {})
+
+        def work(tx: Any) -> Result:
+            """``tx``: a managed transaction, or a session for an auto-commit query."""
+            return self._collect(tx, query, params)
+
+        if not write:
+            return self._read(work)
+        try:
+            return self._write(work)
+        except StoreError as exc:
+            if not needs_implicit_transaction(exc):
+                raise
+            # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
+            # inside a managed transaction before running anything: give it its own.
+            return self._connection.auto_commit(work)
+
+    def _collect(self, tx: Any, query: str, params: dict[str, Any], *, prefix: str = "") -> Result:
+        """Run one query in ``tx`` and read all of it into a :class:`Result` of shared types.
+
+        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported."""
+        result = tx.run(prefix + query, driver_value(params))
+        keys = list(result.keys())
+        raw = [list(record.values()) for record in result]
+        counters = counters_of(result.consume().counters)
+        converter = ResultConverter()
+        converter.scan(raw)
+        converter.fetch_missing(tx)
+        return Result(keys, [converter.convert(row) for row in raw],
+                      Summary(query, params, self.backend, counters))
+
+    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+        """Schema commands first, each in its own transaction; then every other statement in ONE.
+
+        Neo4j refuses schema commands (constraints, indexes) in a transaction that
+        writes data, so they cannot share the data's transaction; relgraph's exports
+        make them all ``IF NOT EXISTS``, so running them ahead is harmless and a rerun
+        does nothing. The data statements then run in order in one write transaction:
+        a failing statement rolls back all of them, and the error names it
+        (:class:`StatementError` with its index, which ``relgraph load`` turns into
+        file:line). An error found only at commit (Neo4j checks that a deleted node has
+        no relationships left then) is put on the last data statement, since the
+        server does not say which statement caused it. Without ``write`` everything
+        runs in one read transaction, where the server refuses any write, and schema
+        commands are refused before anything runs.
+
+        Data statements keep a cached plan even when the statistics have moved (as the
+        loader's do, see ``LOADER_PREFIX``): a script's statements are many and long
+        (an export of the article is 140 statements of inline data), each is planned at
+        about 80 ms, and the database a script fills changes its statistics enough that
+        running it again would replan every one.
+        """
+        schema = [i for i, text in enumerate(statements) if is_schema_command(text)]
+        data = [i for i, text in enumerate(statements) if not is_schema_command(text)]
+        results: dict[int, Result] = {}
+        if schema and not write:
+            raise StatementError(schema[0], "a schema command changes the database; run the script "
+                                            "with write=True (--write)")
+        for index in schema:
+            text = statements[index]
+            try:
+                results[index] = self._write(lambda tx, text=text: self._collect(tx, text, {}))
+            except QueryError as exc:
+                raise StatementError(index, str(exc)) from exc
+        if schema:  # MERGE plans its index seeks only once the constraints' indexes are online
+            self._write(lambda tx: tx.run("CALL db.awaitIndexes(300)").consume())
+        current = data[-1] if data else 0
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Result]:
+            nonlocal current
+            done = []
+            for index in data:
+                current = index
+                text = statements[index]
+                done.append(self._collect(tx, text, {}, prefix=replan_option(text)))
+            current = data[-1]  # from here on, a failure is the commit's
+            return done
+
+        if data:
+            try:
+                ran = self._write(work) if write else self._read(work)
+            except QueryError as exc:
+                raise StatementError(current, str(exc)) from exc
+            results.update(zip(data, ran))
+        return [results[i] for i in range(len(statements))]
+
+    def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
+        params = dict(parameters or {})
+        plan = self._read(lambda tx: tx.run(f"EXPLAIN {query}", params).consume().plan)
+        lines: list[str] = []
+
+        def walk(step: Mapping[str, Any], depth: int) -> None:
+            args = step.get("args", {})
+            name = str(step.get("operatorType", "?")).split("@", 1)[0]
+            details = f"  {args['Details']}" if args.get("Details") else ""
+            rows = f"  (~{args['EstimatedRows']:.0f} rows)" if "EstimatedRows" in args else ""
+            lines.append(f"{'  ' * depth}+{name}{details}{rows}")
+            for child in step.get("children", []):
+                walk(child, depth + 1)
+
+        walk(plan or {}, 0)
+        return "\n".join(lines)
+
+    def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
+        if labels is None:
+            query = "MATCH (n) RETURN n"
+        else:
+            wanted = sorted(set(labels))
+            if not wanted:
+                return iter(())
+            query = f"MATCH (n) WHERE {' OR '.join(f'n:{quote_name(x)}' for x in wanted)} RETURN n"
+        found = self._read(lambda tx: [ResultConverter().convert(r[0]) for r in tx.run(query)])
+        return iter(sorted(found, key=lambda n: id_order(n.element_id)))
+
+    def relationships(self, types: Iterable[str] | None = None) -> Iterator[Relationship]:
+        pattern = rel_pattern("r", types)
+        if pattern is None:
+            return iter(())
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Relationship]:
+            raw = [record[0] for record in tx.run(f"MATCH ()-{pattern}->() RETURN r")]
+            converter = ResultConverter()
+            converter.scan(raw)
+            converter.fetch_missing(tx)
+            return [converter.convert(r) for r in raw]
+
+        return iter(sorted(self._read(work), key=lambda r: id_order(r.element_id)))
+
+    def neighbourhood(self, element_ids: Iterable[str], depth: int,
+                      types: Iterable[str] | None = None) -> tuple[list[Node], list[Relationship]]:
+        """Breadth-first, one Cypher expansion per hop inside one read transaction.
+
+        A variable-length pattern (``-[*..depth]-``) would enumerate every path and
+        explode on hubs; expanding a frontier of distinct nodes per hop costs one
+        query per level and touches each relationship at most twice.
+        """
+        pattern = rel_pattern("r", types)
+        start = sorted({str(e) for e in element_ids})
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[Node], list[Relationship]]:
+            seen = {r[0] for r in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN elementId(n)",
+                                         ids=start)}
+            frontier = set(seen)
+            for _ in range(depth if pattern is not None else 0):
+                if not frontier:
+                    break
+                reached = {r[0] for r in tx.run(
+                    f"MATCH (n)-{pattern}-(m) WHERE elementId(n) IN $ids RETURN DISTINCT elementId(m)",
+                    ids=sorted(frontier))}
+                frontier = reached - seen
+                seen |= frontier
+            converter = ResultConverter()
+            members = sorted(seen)
+            converter.scan([r[0] for r in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n",
+                                                  ids=members)])
+            rels: list[Any] = []
+            if pattern is not None:
+                rels = [r[0] for r in tx.run(
+                    f"MATCH (a)-{pattern}->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids "
+                    "RETURN r", ids=members)]
+            return list(converter.nodes.values()), [converter.convert(r) for r in rels]
+
+        nodes, rels = self._read(work)
+        return (sorted(nodes, key=lambda n: id_order(n.element_id)),
+                sorted(rels, key=lambda r: id_order(r.element_id)))
+
+    def counts(self) -> GraphCounts:
+        """Totals and per-label / per-type counts from Neo4j's count store, not a scan."""
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphCounts:
+            totals = tx.run("CALL { MATCH (n) RETURN count(n) AS nodes } "
+                            "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
+                            "RETURN nodes, rels").single(strict=True)
+            labels = [r[0] for r in tx.run("CALL db.labels() YIELD label RETURN label")]
+            types = [r[0] for r in tx.run("CALL db.relationshipTypes() YIELD relationshipType "
+                                          "RETURN relationshipType")]
+            parts = [f"MATCH (n:{quote_name(x)}) RETURN 'label' AS kind, $names[{i}] AS name, "
+                     "count(n) AS total" for i, x in enumerate(labels)]
+            parts += [f"MATCH ()-[r:{quote_name(x)}]->() RETURN 'type' AS kind, "
+                      f"$names[{len(labels) + i}] AS name, count(r) AS total"
+                      for i, x in enumerate(types)]
+            per: dict[str, dict[str, int]] = {"label": {}, "type": {}}
+            if parts:
+                for kind, name, total in tx.run(" UNION ALL ".join(parts), names=labels + types):
+                    if total:
+                        per[kind][name] = total
+            return GraphCounts(totals["nodes"], totals["rels"], dict(sorted(per["label"].items())),
+                               dict(sorted(per["type"].items())))
+
+        return self._read(work)
+
+    def find(self, name_or_key: str) -> list[Node]:
+        """Match names in Python (casefold, as the generic find does) over a narrow projection,
+        then read only the matching nodes in full."""
+        wanted = name_or_key.casefold()
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Node]:
+            ids = [eid for eid, key, name, aliases in tx.run(
+                "MATCH (n) RETURN elementId(n), n.key, n.name, n.aliases")
+                if names_match(wanted, key, name, aliases)]
+            converter = ResultConverter()
+            converter.scan([r[0] for r in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n",
+                                                  ids=ids)])
+            return list(converter.nodes.values())
+
+        return sorted(self._read(work), key=lambda n: id_order(n.element_id))
+
+    # --- loading ----------------------------------------------------------------------
+
+    def _existing(self, refs: set[NodeKey]) -> set[NodeKey]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for ref in refs:
+            by_label[ref.label].append(ref.key)
+
+        def work(tx: neo4j.ManagedTransaction) -> set[NodeKey]:
+            found: set[NodeKey] = set()
+            for label, keys in by_label.items():
+                query = (f"{LOADER_PREFIX}UNWIND $keys AS k MATCH (n:{quote_name(label)} {{key: k}}) "
+                         "RETURN DISTINCT k")
+                found.update(NodeKey(label, r[0]) for r in tx.run(query, keys=sorted(keys)))
+            return found
+
+        return self._read(work)
+
+    def ensure_key_constraints(self, labels: Iterable[str]) -> list[str]:
+        """Create the uniqueness constraint on ``key`` for each label that lacks one; return those created.
+
+        Existing equivalent constraints (whatever their name) are left alone, so a
+        reload does no schema work. Each CREATE runs in its own transaction, as Neo4j
+        requires, and the load waits until their indexes are online so MERGE uses them.
+        """
+        wanted = set(labels)
+
+        def present(tx: neo4j.ManagedTransaction) -> set[str]:
+            rows = tx.run("SHOW CONSTRAINTS YIELD type, entityType, labelsOrTypes, properties "
+                          "WHERE entityType = 'NODE' AND properties = ['key'] "
+                          "AND (type CONTAINS 'UNIQUE' OR type CONTAINS 'KEY') "
+                          "RETURN labelsOrTypes")
+            return {labels[0] for (labels,) in rows if len(labels) == 1}
+
+        missing = sorted(wanted - self._read(present))
+        for label in missing:
+            statement = (f"CREATE CONSTRAINT {quote_name(f'relgraph_{label}_key')} IF NOT EXISTS "
+                         f"FOR (n:{quote_name(label)}) REQUIRE n.key IS UNIQUE")
+            try:
+                self._write(lambda tx, s=statement: tx.run(s).consume())
+            except StoreError as exc:
+                raise StoreError(f"cannot create the uniqueness constraint on :{label}(key), which "
+                                 f"relgraph's merges rely on: {exc}") from exc
+        if missing:
+            self._write(lambda tx: tx.run("CALL db.awaitIndexes(300)").consume())
+        return missing
+
+    def _statements(self) -> LoadStatements:
+        """Dynamic extra labels from Neo4j 5.26 on (fewer statements to plan), exact names before."""
+        if self._dynamic_names is None:
+            self._dynamic_names = supports_dynamic_names(self.server_agent())
+        return LoadStatements(self._dynamic_names)
+
+    def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
+        self.ensure_key_constraints({spec.labels[0] for spec in batch.nodes}
+                                    | {ref.label for ref in batch.iter_endpoints()})
+        statements = self._statements()
+        node_groups: dict[tuple[str, ...], list[NodeSpec]] = defaultdict(list)
+        for spec in batch.nodes:
+            node_groups[statements.node_group(spec)].append(spec)
+        rel_groups: dict[tuple[str, ...], list[RelSpec]] = defaultdict(list)
+        for rel in batch.relationships:
+            rel_groups[statements.rel_group(rel)].append(rel)
+        total = len(batch)
+
+        def work(tx: neo4j.ManagedTransaction) -> LoadSummary:
+            # Built inside: a retried transaction starts counting again from zero.
+            summary = LoadSummary(batch.source)
+            done = 0
+            if replace:
+                tx.run("MATCH (n) DETACH DELETE n").consume()
+            for group, specs in node_groups.items():
+                query = statements.node_statement(group)
+                for chunk in chunks(specs, BATCH_ROWS):
+                    created = run_merge(tx, query, [statements.node_row(s) for s in chunk], "node")
+                    summary.nodes_created += created
+                    summary.nodes_matched += len(chunk) - created
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total, "nodes")
+            for group, rels in rel_groups.items():
+                query = statements.rel_statement(group)
+                for chunk in chunks(rels, BATCH_ROWS):
+                    created = run_merge(tx, query, [statements.rel_row(r) for r in chunk],
+                                         "relationship")
+                    summary.relationships_created += created
+                    summary.relationships_matched += len(chunk) - created
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total, "relationships")
+            return summary
+
+        summary = self._write(work)
+        if progress:
+            progress(total, total, "done")
+        return summary
+
+    def clear(self) -> None:
+        """Delete everything in bounded transactions, so clearing a big graph needs little heap.
+
+        Schema (the key constraints) stays: it describes the data model, not the data.
+        """
+        while self._write(lambda tx: tx.run(
+                "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)").single(strict=True)[0]):
+            pass
