@@ -19,12 +19,14 @@ from relgraph.graph.backends.snapshot import (
     snapshot_token,
     write_snapshot,
 )
+from relgraph.graph.cypher import execute, explain
 from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
 from relgraph.graph.store import GraphStore, LoadSummary, Progress
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import QueryError, StatementError, StoreError
 from relgraph.graph.values.model import GraphBatch, NodeKey
-from relgraph.graph.values.result import Result
+from relgraph.graph.values.result import Result, Summary
 
 try:  # POSIX advisory locks; on platforms without fcntl the lock is skipped
     import fcntl
@@ -153,7 +155,6 @@ class NetworkxStore(GraphStore):
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
             write: bool = False) -> Result:
-        from relgraph.graph.cypher import execute  # the engine is only needed by callers that query
 
         if not write:
             return execute(self.graph, query, dict(parameters or {}), write=False)
@@ -169,9 +170,6 @@ class NetworkxStore(GraphStore):
         are accepted and do nothing, the store keeping its own indexes. Without
         ``write`` a schema command is refused, as Neo4j refuses it.
         """
-        from relgraph.graph.cypher import CypherError, execute
-        from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
-        from relgraph.graph.values.result import Summary
 
         results: list[Result] = []
         constraints: list[tuple[int, str, str]] = []
@@ -189,7 +187,7 @@ class NetworkxStore(GraphStore):
                     continue
                 try:
                     results.append(execute(graph, text, {}, write=write))
-                except (QueryError, CypherError) as exc:
+                except QueryError as exc:
                     raise StatementError(index, str(exc)) from exc
             for index, label, prop in constraints:
                 seen: dict[Any, int] = {}
@@ -211,7 +209,6 @@ class NetworkxStore(GraphStore):
         return results
 
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
-        from relgraph.graph.cypher import explain
 
         return explain(query, dict(parameters or {}))
 

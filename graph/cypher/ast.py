@@ -1,6 +1,6 @@
 """The syntax tree the parser produces and every later stage reads.
 
-Nodes are frozen dataclasses so that two structurally equal expressions compare
+Syntax nodes are frozen dataclasses so that two structurally equal expressions compare
 equal and hash alike: aggregation and ORDER BY need to recognise that
 ``count(n)`` in ORDER BY is the ``count(n)`` already projected by RETURN. The
 source offset (``pos``) is excluded from equality for that reason.
@@ -13,7 +13,7 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Node:
+class SyntaxNode:
     """Base of every syntax node; ``pos`` is the offset in the query (for errors)."""
 
     pos: int = field(default=-1, compare=False, kw_only=True, repr=False)
@@ -23,7 +23,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Expr(Node):
+class Expr(SyntaxNode):
     pass
 
 
@@ -89,7 +89,7 @@ class IsNull(Expr):
 
 
 @dataclass(frozen=True)
-class LabelExpr(Node):
+class LabelExpr(SyntaxNode):
     """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not" or "any" (%)."""
 
     op: str
@@ -218,7 +218,7 @@ class MapProjection(Expr):
 
 
 @dataclass(frozen=True)
-class NodePattern(Node):
+class NodePattern(SyntaxNode):
     variable: str | None
     labels: tuple[str, ...]  # labels the node must have (all of them)
     properties: Expr | None  # MapLiteral or Parameter
@@ -226,7 +226,7 @@ class NodePattern(Node):
 
 
 @dataclass(frozen=True)
-class RelPattern(Node):
+class RelPattern(SyntaxNode):
     variable: str | None
     types: tuple[str, ...]
     properties: Expr | None
@@ -237,7 +237,7 @@ class RelPattern(Node):
 
 
 @dataclass(frozen=True)
-class PatternPart(Node):
+class PatternPart(SyntaxNode):
     """``[p =] (a)-[r]->(b)...``: nodes[i] -rels[i]- nodes[i+1]."""
 
     variable: str | None
@@ -250,25 +250,25 @@ class PatternPart(Node):
 
 
 @dataclass(frozen=True)
-class Clause(Node):
+class Clause(SyntaxNode):
     pass
 
 
 @dataclass(frozen=True)
-class ReturnItem(Node):
+class ReturnItem(SyntaxNode):
     expr: Expr
     alias: str | None
     name: str  # the column name: the alias, or the expression's text
 
 
 @dataclass(frozen=True)
-class SortItem(Node):
+class SortItem(SyntaxNode):
     expr: Expr
     descending: bool
 
 
 @dataclass(frozen=True)
-class Projection(Node):
+class Projection(SyntaxNode):
     items: tuple[ReturnItem, ...]
     star: bool = False
     distinct: bool = False
@@ -307,13 +307,13 @@ class Create(Clause):
 
 
 @dataclass(frozen=True)
-class SetProperty(Node):
+class SetProperty(SyntaxNode):
     target: Property | Index
     value: Expr
 
 
 @dataclass(frozen=True)
-class SetVariable(Node):
+class SetVariable(SyntaxNode):
     """``n = {map}`` (replace) or ``n += {map}`` (merge)."""
 
     variable: str
@@ -322,18 +322,18 @@ class SetVariable(Node):
 
 
 @dataclass(frozen=True)
-class SetLabels(Node):
+class SetLabels(SyntaxNode):
     variable: str
     labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class RemoveProperty(Node):
+class RemoveProperty(SyntaxNode):
     target: Property | Index
 
 
 @dataclass(frozen=True)
-class RemoveLabels(Node):
+class RemoveLabels(SyntaxNode):
     variable: str
     labels: tuple[str, ...]
 
@@ -387,12 +387,12 @@ class Call(Clause):
 
 
 @dataclass(frozen=True)
-class SingleQuery(Node):
+class SingleQuery(SyntaxNode):
     clauses: tuple[Clause, ...]
 
 
 @dataclass(frozen=True)
-class Query(Node):
+class Query(SyntaxNode):
     """One or more single queries joined by UNION [ALL]; ``all_flags`` has len(parts)-1."""
 
     parts: tuple[SingleQuery, ...]

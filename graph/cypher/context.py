@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relgraph.graph.cypher.errors import CypherEntityNotFound
-from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.runtime import NodeRef, PathValue, RelRef
+from relgraph.graph.cypher.storage import GraphStorage
 from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.result import Counters
 
@@ -40,7 +40,7 @@ class Procedure:
 
 @dataclass
 class Context:
-    graph: PropertyGraph
+    graph: GraphStorage
     params: dict[str, Any]
     procedures: dict[str, Procedure] = field(default_factory=dict)
     counters: Counters = field(default_factory=Counters)

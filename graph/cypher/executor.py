@@ -23,6 +23,7 @@ from relgraph.graph.cypher.aggregates import CountStarAgg, make_aggregator
 from relgraph.graph.cypher.context import Context
 from relgraph.graph.cypher.errors import (
     CypherConstraintError,
+    CypherEntityNotFound,
     CypherParameterMissing,
     CypherRuntimeSemanticError,
     CypherSemanticError,
@@ -30,7 +31,6 @@ from relgraph.graph.cypher.errors import (
 from relgraph.graph.cypher.expressions import Compiler, find_aggregates
 from relgraph.graph.cypher.matcher import Matcher
 from relgraph.graph.cypher.planner import pattern_variables
-from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.runtime import (
     NodeRef,
     PathValue,
@@ -41,10 +41,13 @@ from relgraph.graph.cypher.runtime import (
     type_name,
 )
 from relgraph.graph.cypher.semantics import is_updating as is_updating_query
+from relgraph.graph.cypher.storage import GraphStorage
 from relgraph.graph.values.errors import CypherTypeError
 from relgraph.graph.values.temporal import TemporalValue
 
 Row = dict[str, Any]
+#: What a clause hands on: the rows, the variables bound after it, and the columns it returns.
+Step = tuple[Iterable[Row], set[str], list[str]]
 
 
 def check_property_value(v: Any) -> Any:
@@ -152,14 +155,7 @@ class Executor:
                 columns, rows = part_rows(part, row)
                 out.extend({c: r.get(c) for c in columns} if columns else r for r in rows)
             if len(query.parts) > 1 and not all(query.all_flags):
-                seen: set[Any] = set()
-                unique = []
-                for r in out:
-                    key = tuple(group_key(v) for v in r.values())
-                    if key not in seen:
-                        seen.add(key)
-                        unique.append(r)
-                out = unique
+                out = distinct_rows(out, columns)
             return out
 
         if kind == "count":
@@ -170,39 +166,51 @@ class Executor:
 
     # --- clause dispatch -----------------------------------------------------------------
 
-    def clause(self, c: ast.Clause, rows: Iterable[Row], bound: set[str]
-               ) -> tuple[Iterable[Row], set[str], list[str]]:
-        if isinstance(c, ast.Match):
-            new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
-            return self.match(c, rows, bound), new_bound, []
-        if isinstance(c, ast.Unwind):
-            return self.unwind(c, rows), bound | {c.variable}, []
-        if isinstance(c, ast.With):
-            out, names = self.project(c.projection, rows, bound, c.where)
-            return out, set(names), names
-        if isinstance(c, ast.Return):
-            out, names = self.project(c.projection, rows, bound, None)
-            return out, set(names), names
-        if isinstance(c, ast.Create):
-            new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
-            return self.create(c, rows), new_bound, []
-        if isinstance(c, ast.Merge):
-            return self.merge(c, rows, bound), bound | set(pattern_variables(c.pattern)), []
-        if isinstance(c, ast.SetClause):
-            return self.set_clause(c.items, rows), bound, []
-        if isinstance(c, ast.Remove):
-            return self.remove(c, rows), bound, []
-        if isinstance(c, ast.Delete):
-            return self.delete(c, rows), bound, []
-        if isinstance(c, ast.Call):
-            return self.call(c, rows, bound)
-        if isinstance(c, ast.Foreach):
-            return self.foreach(c, rows, bound), bound, []
-        if isinstance(c, ast.CallSubquery):
-            last = c.query.parts[0].clauses[-1]
-            names = [i.name for i in last.projection.items] if isinstance(last, ast.Return) else []
-            return self.call_subquery(c, rows), bound | set(names), []
-        raise AssertionError(c)
+    def clause(self, c: ast.Clause, rows: Iterable[Row], bound: set[str]) -> Step:
+        # one method per clause, named after its class, as the compiler does for expressions
+        return getattr(self, "clause_" + type(c).__name__)(c, rows, bound)
+
+    def clause_Match(self, c: ast.Match, rows: Iterable[Row], bound: set[str]) -> Step:
+        new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
+        return self.match(c, rows, bound), new_bound, []
+
+    def clause_Unwind(self, c: ast.Unwind, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.unwind(c, rows), bound | {c.variable}, []
+
+    def clause_With(self, c: ast.With, rows: Iterable[Row], bound: set[str]) -> Step:
+        out, names = self.project(c.projection, rows, bound, c.where)
+        return out, set(names), names
+
+    def clause_Return(self, c: ast.Return, rows: Iterable[Row], bound: set[str]) -> Step:
+        out, names = self.project(c.projection, rows, bound, None)
+        return out, set(names), names
+
+    def clause_Create(self, c: ast.Create, rows: Iterable[Row], bound: set[str]) -> Step:
+        new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
+        return self.create(c, rows), new_bound, []
+
+    def clause_Merge(self, c: ast.Merge, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.merge(c, rows, bound), bound | set(pattern_variables(c.pattern)), []
+
+    def clause_SetClause(self, c: ast.SetClause, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.set_clause(c.items, rows), bound, []
+
+    def clause_Remove(self, c: ast.Remove, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.remove(c, rows), bound, []
+
+    def clause_Delete(self, c: ast.Delete, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.delete(c, rows), bound, []
+
+    def clause_Call(self, c: ast.Call, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.call(c, rows, bound)
+
+    def clause_Foreach(self, c: ast.Foreach, rows: Iterable[Row], bound: set[str]) -> Step:
+        return self.foreach(c, rows, bound), bound, []
+
+    def clause_CallSubquery(self, c: ast.CallSubquery, rows: Iterable[Row], bound: set[str]) -> Step:
+        last = c.query.parts[0].clauses[-1]
+        names = [i.name for i in last.projection.items] if isinstance(last, ast.Return) else []
+        return self.call_subquery(c, rows), bound | set(names), []
 
     def call_subquery(self, c: ast.CallSubquery, rows: Iterable[Row]) -> Iterator[Row]:
         """``CALL { ... }``: the body runs once per row, in order, seeing what earlier rows
@@ -456,7 +464,6 @@ class Executor:
                     f"cannot create a relationship to a {type_name(endpoint)} (the node is missing)",
                     "InvalidArgumentType", phase="runtime")
             if endpoint.id in self.ctx.deleted_nodes:
-                from relgraph.graph.cypher.errors import CypherEntityNotFound
 
                 raise CypherEntityNotFound("cannot create a relationship to a deleted node",
                                            "DeletedEntityAccess")
@@ -684,8 +691,7 @@ class Executor:
 
     # --- procedures ------------------------------------------------------------------------
 
-    def call(self, c: ast.Call, rows: Iterable[Row], bound: set[str]
-             ) -> tuple[Iterable[Row], set[str], list[str]]:
+    def call(self, c: ast.Call, rows: Iterable[Row], bound: set[str]) -> Step:
         proc = self.ctx.procedures[c.name]
         outputs = [name for name, _ in proc.outputs]
         pairs = [(o, o) for o in outputs] if c.yields is None else list(c.yields)
@@ -739,7 +745,7 @@ def _directed(part: ast.PatternPart) -> ast.PatternPart:
     return dataclasses.replace(part, rels=rels)
 
 
-def run(graph: PropertyGraph, query: ast.Query, params: dict[str, Any],
+def run(graph: GraphStorage, query: ast.Query, params: dict[str, Any],
         procedures: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]], Context]:
     """Execute an analysed query; returns columns, output rows (driver values) and the context."""
     ctx = Context(graph, params, procedures or {})

@@ -26,13 +26,13 @@ from relgraph.graph.cypher.errors import CypherSemanticError
 from relgraph.graph.cypher.functions import check_int, lookup, to_string
 from relgraph.graph.cypher.runtime import (
     NodeRef,
-    PathValue,
     RelRef,
     compare,
     equals,
     is_number,
     type_name,
 )
+from relgraph.graph.cypher.temporal_functions import temporal_function
 from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
 from relgraph.graph.values.temporal import Duration, TemporalValue
 
@@ -655,7 +655,6 @@ class Compiler:
                                       "InvalidAggregation")
         fn = lookup(e.name)
         if fn is None:
-            from relgraph.graph.cypher.temporal_functions import temporal_function
 
             temporal = temporal_function(e.name)
             if temporal is None:
@@ -708,7 +707,7 @@ def find_aggregates(e: Any) -> list[ast.Expr]:
 def children(x: Any) -> list[Any]:
     """The direct sub-expressions of an expression node."""
     out: list[Any] = []
-    if not isinstance(x, ast.Node):
+    if not isinstance(x, ast.SyntaxNode):
         return out
     for name in x.__dataclass_fields__:
         if name == "pos":
@@ -723,7 +722,3 @@ def children(x: Any) -> list[Any]:
                 elif isinstance(item, tuple):
                     out.extend(i for i in item if isinstance(i, ast.Expr))
     return out
-
-
-def is_path(v: Any) -> bool:
-    return isinstance(v, PathValue)

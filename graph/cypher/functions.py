@@ -24,7 +24,8 @@ from relgraph.graph.cypher.runtime import (
     is_number,
     type_name,
 )
-from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
+from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
+from relgraph.graph.values.temporal import TemporalValue
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
@@ -66,7 +67,6 @@ def _type_error(fn: str, value: Any, expected: str) -> CypherTypeError:
 def check_int(v: Any) -> int:
     """Raise on a result outside Cypher's 64-bit integer range."""
     if v > INT_MAX or v < INT_MIN:
-        from relgraph.graph.values.errors import CypherArithmeticError
         raise CypherArithmeticError("integer overflow", "IntegerOverflow")
     return v
 
@@ -97,7 +97,6 @@ def format_float(f: float) -> str:
 
 def to_string(v: Any) -> str:
     """The text form used by toString() and string concatenation."""
-    from relgraph.graph.values.temporal import TemporalValue
 
     if isinstance(v, bool):
         return "true" if v else "false"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.errors import CypherUnsupportedError
 from relgraph.graph.cypher.semantics import free_variables, split_conjuncts
+from relgraph.graph.cypher.unparse import unparse
 
 INDEXED = ("key", "name")
 
@@ -350,7 +351,6 @@ def _rel_text(rel: ast.RelPattern) -> str:
 
 
 def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
-    from relgraph.graph.cypher.unparse import unparse
 
     if isinstance(step, NodeStep):
         node = parts[step.part].nodes[step.pos]

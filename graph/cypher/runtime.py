@@ -23,10 +23,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.errors import CypherArithmeticError
 from relgraph.graph.values.temporal import (
     DURATION_RANK,
     Duration,
     TemporalValue,
+    from_python_temporal,
     temporal_rank,
 )
 
@@ -248,12 +251,9 @@ def group_key(v: Any) -> Any:
 
 def from_python(v: Any) -> Any:
     """A parameter value from the caller -> engine value (tuples become lists...)."""
-    from relgraph.graph.values.entities import Node, Path, Relationship
-    from relgraph.graph.values.temporal import from_python_temporal
 
     if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
         # Neo4j's driver cannot even send such a value; refusing it here keeps the backends alike.
-        from relgraph.graph.values.errors import CypherArithmeticError
 
         raise CypherArithmeticError(f"parameter value {v} does not fit Cypher's 64-bit integers",
                                     "IntegerOverflow")

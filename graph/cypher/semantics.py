@@ -30,7 +30,9 @@ from relgraph.graph.cypher.errors import (
     CypherSyntaxError,
     CypherUnsupportedError,
 )
+from relgraph.graph.cypher.expressions import children, contains_aggregate
 from relgraph.graph.cypher.functions import lookup
+from relgraph.graph.cypher.temporal_functions import temporal_function
 from relgraph.graph.values.errors import CypherTypeError
 
 ANY, NODE, REL, PATH = "any", "node", "rel", "path"
@@ -115,7 +117,6 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
                     for clause in part.clauses:
                         _free_clause(clause, out, local)
         return
-    from relgraph.graph.cypher.expressions import children
 
     for child in children(e):
         _free(child, out, local, skip_aggs)
@@ -131,7 +132,7 @@ def _free_clause(clause: ast.Clause, out: set[str], local: frozenset[str]) -> No
         if isinstance(x, ast.PatternPart):
             _free(ast.PatternPredicate(x), out, local)
             return
-        if isinstance(x, ast.Node):
+        if isinstance(x, ast.SyntaxNode):
             for name in x.__dataclass_fields__:
                 if name != "pos":
                     walk(getattr(x, name))
@@ -159,7 +160,7 @@ def _updating_in(x: Any) -> ast.Clause | None:
         return x
     if isinstance(x, ast.Exists) and x.query is not None:
         return is_updating(x.query)
-    if isinstance(x, ast.Node):
+    if isinstance(x, ast.SyntaxNode):
         for name in x.__dataclass_fields__:
             if name != "pos":
                 found = _updating_in(getattr(x, name))
@@ -227,93 +228,107 @@ class Analyzer:
     # --- clauses ---------------------------------------------------------------------
 
     def check_clause(self, c: ast.Clause, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
-        if isinstance(c, ast.Match):
-            new = self.check_patterns(c.patterns, scope, "match")
-            if c.where is not None:
-                self.expr(c.where, new, where=True, expect_bool=True)
-            return new, []
-        if isinstance(c, ast.Unwind):
-            t = self.expr(c.expr, scope)
-            if c.variable in scope:
-                raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
-            new = dict(scope)
-            new[c.variable] = _element_type(t)
-            return new, []
-        if isinstance(c, ast.With):
-            new, cols = self.check_projection(c.projection, scope, is_with=True)
-            if c.where is not None:
-                if _narrowing(c.projection):
-                    # only projected columns, or expressions equal to projected ones
-                    _check_pattern_positions(c.where, True)
-                    if _has_aggregate(c.where):
-                        raise _err("aggregation is not allowed in WHERE", "InvalidAggregation")
-                    self._check_order_expr(c.where, [i.expr for i in c.projection.items], set(new),
-                                           scope, False)
-                else:
-                    self.expr(c.where, {**scope, **new}, where=True, expect_bool=True)
-            return new, cols
-        if isinstance(c, ast.Return):
-            new, cols = self.check_projection(c.projection, scope, is_with=False)
-            return new, cols
-        if isinstance(c, ast.Create):
-            return self.check_patterns(c.patterns, scope, "create"), []
-        if isinstance(c, ast.Merge):
-            new = self.check_patterns((c.pattern,), scope, "merge")
-            for item in (*c.on_create, *c.on_match):
-                self.check_set_item(item, new)
-            return new, []
-        if isinstance(c, ast.SetClause):
-            for item in c.items:
-                self.check_set_item(item, scope)
-            return scope, []
-        if isinstance(c, ast.Remove):
-            for item in c.items:
-                if isinstance(item, ast.RemoveLabels):
-                    self.var(item.variable, scope)
-                else:
-                    self.expr(item.target, scope)
-            return scope, []
-        if isinstance(c, ast.Delete):
-            for e in c.exprs:
-                if isinstance(e, ast.HasLabels):
-                    raise _err("DELETE removes nodes and relationships; use REMOVE for labels",
-                               "InvalidDelete")
-                t = self.expr(e, scope)
-                if t in (INT, FLOAT, STRING, BOOL, MAP) or (t.startswith("list<") and \
-                        t[5:-1] in (INT, FLOAT, STRING, BOOL, MAP)):
-                    raise _err(f"DELETE expects a node, relationship or path, got {t}", "InvalidArgumentType")
-            return scope, []
-        if isinstance(c, ast.Call):
-            return self.check_call(c, scope, standalone)
-        if isinstance(c, ast.CallSubquery):
-            inner = dict(scope) if c.import_all else {v: self.var(v, scope) for v in c.imports}
-            columns: list[str] | None = None
-            for part in c.query.parts:
-                last = part.clauses[-1]
-                if isinstance(last, ast.Return) and last.projection.star:
-                    raise CypherUnsupportedError("RETURN * inside CALL { }")
-                cols = self.check_single(part, inner, top_level=False)
-                if columns is not None and cols != columns:
-                    raise _err("all parts of a UNION must return the same columns",
-                               "DifferentColumnsInUnion")
-                columns = cols
-            new = dict(scope)
-            for col in columns or []:
-                if col in scope:
-                    raise _err(f"variable `{col}` is already bound", "VariableAlreadyBound")
-                new[col] = ANY
-            return new, []
-        if isinstance(c, ast.Foreach):
-            t = self.expr(c.source, scope)
-            if t in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
-                raise _err(f"FOREACH expects a list, got {t}", "InvalidArgumentType")
-            if c.variable in scope:
-                raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
-            inner = {**scope, c.variable: _element_type(t)}
-            for clause in c.clauses:
-                inner, _ = self.check_clause(clause, inner, standalone=False)
-            return scope, []  # variables made inside FOREACH do not leak out
-        raise AssertionError(c)
+        # one method per clause, named after its class
+        return getattr(self, "clause_" + type(c).__name__)(c, scope, standalone)
+
+    def clause_Match(self, c: ast.Match, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        new = self.check_patterns(c.patterns, scope, "match")
+        if c.where is not None:
+            self.expr(c.where, new, where=True, expect_bool=True)
+        return new, []
+
+    def clause_Unwind(self, c: ast.Unwind, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        t = self.expr(c.expr, scope)
+        if c.variable in scope:
+            raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
+        new = dict(scope)
+        new[c.variable] = _element_type(t)
+        return new, []
+
+    def clause_With(self, c: ast.With, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        new, cols = self.check_projection(c.projection, scope, is_with=True)
+        if c.where is not None:
+            if _narrowing(c.projection):
+                # only projected columns, or expressions equal to projected ones
+                _check_pattern_positions(c.where, True)
+                if _has_aggregate(c.where):
+                    raise _err("aggregation is not allowed in WHERE", "InvalidAggregation")
+                self._check_order_expr(c.where, [i.expr for i in c.projection.items], set(new),
+                                       scope, False)
+            else:
+                self.expr(c.where, {**scope, **new}, where=True, expect_bool=True)
+        return new, cols
+
+    def clause_Return(self, c: ast.Return, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        new, cols = self.check_projection(c.projection, scope, is_with=False)
+        return new, cols
+
+    def clause_Create(self, c: ast.Create, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        return self.check_patterns(c.patterns, scope, "create"), []
+
+    def clause_Merge(self, c: ast.Merge, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        new = self.check_patterns((c.pattern,), scope, "merge")
+        for item in (*c.on_create, *c.on_match):
+            self.check_set_item(item, new)
+        return new, []
+
+    def clause_SetClause(self, c: ast.SetClause, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        for item in c.items:
+            self.check_set_item(item, scope)
+        return scope, []
+
+    def clause_Remove(self, c: ast.Remove, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        for item in c.items:
+            if isinstance(item, ast.RemoveLabels):
+                self.var(item.variable, scope)
+            else:
+                self.expr(item.target, scope)
+        return scope, []
+
+    def clause_Delete(self, c: ast.Delete, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        for e in c.exprs:
+            if isinstance(e, ast.HasLabels):
+                raise _err("DELETE removes nodes and relationships; use REMOVE for labels",
+                           "InvalidDelete")
+            t = self.expr(e, scope)
+            if t in (INT, FLOAT, STRING, BOOL, MAP) or (t.startswith("list<") and \
+                    t[5:-1] in (INT, FLOAT, STRING, BOOL, MAP)):
+                raise _err(f"DELETE expects a node, relationship or path, got {t}", "InvalidArgumentType")
+        return scope, []
+
+    def clause_Call(self, c: ast.Call, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        return self.check_call(c, scope, standalone)
+
+    def clause_CallSubquery(self, c: ast.CallSubquery, scope: Scope, standalone: bool
+                           ) -> tuple[Scope, list[str]]:
+        inner = dict(scope) if c.import_all else {v: self.var(v, scope) for v in c.imports}
+        columns: list[str] | None = None
+        for part in c.query.parts:
+            last = part.clauses[-1]
+            if isinstance(last, ast.Return) and last.projection.star:
+                raise CypherUnsupportedError("RETURN * inside CALL { }")
+            cols = self.check_single(part, inner, top_level=False)
+            if columns is not None and cols != columns:
+                raise _err("all parts of a UNION must return the same columns",
+                           "DifferentColumnsInUnion")
+            columns = cols
+        new = dict(scope)
+        for col in columns or []:
+            if col in scope:
+                raise _err(f"variable `{col}` is already bound", "VariableAlreadyBound")
+            new[col] = ANY
+        return new, []
+
+    def clause_Foreach(self, c: ast.Foreach, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        t = self.expr(c.source, scope)
+        if t in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
+            raise _err(f"FOREACH expects a list, got {t}", "InvalidArgumentType")
+        if c.variable in scope:
+            raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
+        inner = {**scope, c.variable: _element_type(t)}
+        for clause in c.clauses:
+            inner, _ = self.check_clause(clause, inner, standalone=False)
+        return scope, []  # variables made inside FOREACH do not leak out
 
     def check_call(self, c: ast.Call, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         proc = self.procedures.get(c.name)
@@ -525,7 +540,6 @@ class Analyzer:
                     raise _err(f"`{v}` is neither aggregated nor a grouping key",
                                "AmbiguousAggregationExpression")
             return
-        from relgraph.graph.cypher.expressions import children
 
         for child in children(e):
             self._check_ambiguous(child, keys, key_vars)
@@ -550,7 +564,6 @@ class Analyzer:
                 raise _err("aggregation in ORDER BY after DISTINCT", "InvalidAggregation")
             self.expr(e, {n: ANY for n in names}, agg_allowed=True)
             return
-        from relgraph.graph.cypher.expressions import children
 
         if isinstance(e, (ast.ListComprehension, ast.Quantifier, ast.Reduce, ast.MapProjection,
                           ast.PatternComprehension, ast.PatternPredicate, ast.Exists)):
@@ -576,144 +589,184 @@ class Analyzer:
         return t
 
     def _expr(self, e: ast.Expr, scope: Scope, agg: bool, in_agg: bool) -> str:
+        # one method per kind of expression, named after its class
+        return getattr(self, "expr_" + type(e).__name__)(e, scope, agg, in_agg)
+
+    def expr_Literal(self, e: ast.Literal, scope: Scope, agg: bool, in_agg: bool) -> str:
+        return _literal_type(e.value)
+
+    def expr_Parameter(self, e: ast.Parameter, scope: Scope, agg: bool, in_agg: bool) -> str:
+        return ANY
+
+    def expr_Variable(self, e: ast.Variable, scope: Scope, agg: bool, in_agg: bool) -> str:
+        return self.var(e.name, scope)
+
+    def expr_Property(self, e: ast.Property, scope: Scope, agg: bool, in_agg: bool) -> str:
         rec = self._expr
-        if isinstance(e, ast.Literal):
-            return _literal_type(e.value)
-        if isinstance(e, ast.Parameter):
-            return ANY
-        if isinstance(e, ast.Variable):
-            return self.var(e.name, scope)
-        if isinstance(e, ast.Property):
-            t = rec(e.subject, scope, agg, in_agg)
-            if t == PATH:
-                raise _err(f"cannot read property {e.key!r} of a path", "InvalidArgumentType")
-            if t in (INT, FLOAT, STRING, BOOL) or t.startswith(LIST):
-                raise CypherTypeError(f"cannot read property {e.key!r} of a {t}", "InvalidArgumentType",
-                                      phase="compile time")
-            return ANY
-        if isinstance(e, ast.Index):
-            t = rec(e.subject, scope, agg, in_agg)
-            it = rec(e.index, scope, agg, in_agg)
-            if (t.startswith(LIST) and it in (STRING, FLOAT, BOOL, MAP)) or \
-                    (t == MAP and it in (INT, FLOAT, BOOL)):
-                raise CypherTypeError(f"cannot index a {t} with a {it}", "InvalidArgumentType",
-                                      phase="compile time")
-            if t in (INT, FLOAT, BOOL) and it != NULL:
-                raise CypherTypeError(f"cannot index a {t}", "InvalidArgumentType", phase="compile time")
-            return _element_type(t) if t.startswith(LIST) else ANY
-        if isinstance(e, ast.Slice):
-            t = rec(e.subject, scope, agg, in_agg)
-            for b in (e.start, e.stop):
-                if b is not None:
-                    rec(b, scope, agg, in_agg)
-            return t if t.startswith(LIST) else ANY
-        if isinstance(e, ast.Binary):
-            lt = rec(e.left, scope, agg, in_agg)
-            rt = rec(e.right, scope, agg, in_agg)
-            return self._binary_type(e.op, lt, rt)
-        if isinstance(e, ast.Unary):
-            t = rec(e.operand, scope, agg, in_agg)
-            if e.op == "NOT":
-                if t not in (BOOL, ANY, NULL):
-                    raise _err(f"NOT expects a boolean, got {t}", "InvalidArgumentType")
-                return BOOL
-            if t in (STRING, BOOL, MAP, NODE, REL, PATH) or t.startswith(LIST):
-                raise _err(f"unary {e.op} on a {t}", "InvalidArgumentType")
-            return t
-        if isinstance(e, ast.IsNull):
-            rec(e.operand, scope, agg, in_agg)
+        t = rec(e.subject, scope, agg, in_agg)
+        if t == PATH:
+            raise _err(f"cannot read property {e.key!r} of a path", "InvalidArgumentType")
+        if t in (INT, FLOAT, STRING, BOOL) or t.startswith(LIST):
+            raise CypherTypeError(f"cannot read property {e.key!r} of a {t}", "InvalidArgumentType",
+                                  phase="compile time")
+        return ANY
+
+    def expr_Index(self, e: ast.Index, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        t = rec(e.subject, scope, agg, in_agg)
+        it = rec(e.index, scope, agg, in_agg)
+        if (t.startswith(LIST) and it in (STRING, FLOAT, BOOL, MAP)) or \
+                (t == MAP and it in (INT, FLOAT, BOOL)):
+            raise CypherTypeError(f"cannot index a {t} with a {it}", "InvalidArgumentType",
+                                  phase="compile time")
+        if t in (INT, FLOAT, BOOL) and it != NULL:
+            raise CypherTypeError(f"cannot index a {t}", "InvalidArgumentType", phase="compile time")
+        return _element_type(t) if t.startswith(LIST) else ANY
+
+    def expr_Slice(self, e: ast.Slice, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        t = rec(e.subject, scope, agg, in_agg)
+        for b in (e.start, e.stop):
+            if b is not None:
+                rec(b, scope, agg, in_agg)
+        return t if t.startswith(LIST) else ANY
+
+    def expr_Binary(self, e: ast.Binary, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        lt = rec(e.left, scope, agg, in_agg)
+        rt = rec(e.right, scope, agg, in_agg)
+        return self._binary_type(e.op, lt, rt)
+
+    def expr_Unary(self, e: ast.Unary, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        t = rec(e.operand, scope, agg, in_agg)
+        if e.op == "NOT":
+            if t not in (BOOL, ANY, NULL):
+                raise _err(f"NOT expects a boolean, got {t}", "InvalidArgumentType")
             return BOOL
-        if isinstance(e, ast.HasLabels):
-            t = rec(e.subject, scope, agg, in_agg)
-            if t not in (NODE, ANY, NULL, REL):
-                raise _err(f"label predicate on a {t}", "InvalidArgumentType")
-            return BOOL
-        if isinstance(e, ast.ListLiteral):
-            types = {rec(x, scope, agg, in_agg) for x in e.items}
-            types.discard(NULL)
-            if len(types) == 1:
-                (only,) = types
-                return f"list<{only}>" if not only.startswith(LIST) else LIST
-            return LIST
-        if isinstance(e, ast.MapLiteral):
-            for _, x in e.items:
+        if t in (STRING, BOOL, MAP, NODE, REL, PATH) or t.startswith(LIST):
+            raise _err(f"unary {e.op} on a {t}", "InvalidArgumentType")
+        return t
+
+    def expr_IsNull(self, e: ast.IsNull, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        rec(e.operand, scope, agg, in_agg)
+        return BOOL
+
+    def expr_HasLabels(self, e: ast.HasLabels, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        t = rec(e.subject, scope, agg, in_agg)
+        if t not in (NODE, ANY, NULL, REL):
+            raise _err(f"label predicate on a {t}", "InvalidArgumentType")
+        return BOOL
+
+    def expr_ListLiteral(self, e: ast.ListLiteral, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        types = {rec(x, scope, agg, in_agg) for x in e.items}
+        types.discard(NULL)
+        if len(types) == 1:
+            (only,) = types
+            return f"list<{only}>" if not only.startswith(LIST) else LIST
+        return LIST
+
+    def expr_MapLiteral(self, e: ast.MapLiteral, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        for _, x in e.items:
+            rec(x, scope, agg, in_agg)
+        return MAP
+
+    def expr_CountStar(self, e: ast.CountStar, scope: Scope, agg: bool, in_agg: bool) -> str:
+        if not agg:
+            raise _err("count(*) is not allowed here", "InvalidAggregation")
+        if in_agg:
+            raise _err("aggregations cannot be nested", "NestedAggregation")
+        return INT
+
+    def expr_FunctionCall(self, e: ast.FunctionCall, scope: Scope, agg: bool, in_agg: bool) -> str:
+        return self._function(e, scope, agg, in_agg)
+
+    def expr_Case(self, e: ast.Case, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        if e.subject is not None:
+            rec(e.subject, scope, agg, in_agg)
+        results = set()
+        for c, r in e.whens:
+            rec(c, scope, agg, in_agg)
+            results.add(rec(r, scope, agg, in_agg))
+        if e.default is not None:
+            results.add(rec(e.default, scope, agg, in_agg))
+        return results.pop() if len(results) == 1 else ANY
+
+    def expr_ListComprehension(self, e: ast.ListComprehension | ast.Quantifier, scope: Scope, agg: bool,
+                               in_agg: bool) -> str:
+        rec = self._expr
+        st = rec(e.source, scope, agg, in_agg)
+        if st in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
+            raise _err(f"expected a list, got {st}", "InvalidArgumentType")
+        inner = dict(scope)
+        inner[e.variable] = _element_type(st)
+        if e.where is not None:
+            wt = rec(e.where, inner, False, in_agg)
+            if wt not in (BOOL, ANY, NULL):
+                raise _err(f"predicate must be a boolean, got {wt}", "InvalidArgumentType")
+        if isinstance(e, ast.ListComprehension):
+            if e.projection is not None:
+                pt = rec(e.projection, inner, False, in_agg)
+                return f"list<{pt}>" if pt != ANY and not pt.startswith(LIST) else LIST
+            return st if st.startswith(LIST) else LIST
+        return BOOL
+
+    expr_Quantifier = expr_ListComprehension
+
+    def expr_Reduce(self, e: ast.Reduce, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        rec(e.init, scope, agg, in_agg)
+        st = rec(e.source, scope, agg, in_agg)
+        inner = dict(scope)
+        inner[e.accumulator] = ANY
+        inner[e.variable] = _element_type(st)
+        rec(e.body, inner, False, in_agg)
+        return ANY
+
+    def expr_MapProjection(self, e: ast.MapProjection, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        t = self.var(e.variable, scope)
+        if t in (INT, FLOAT, STRING, BOOL, PATH) or t.startswith(LIST):
+            raise CypherTypeError(f"map projection of a {t}", "InvalidArgumentType", phase="compile time")
+        for _, _, x in e.items:
+            if x is not None:
                 rec(x, scope, agg, in_agg)
-            return MAP
-        if isinstance(e, ast.CountStar):
-            if not agg:
-                raise _err("count(*) is not allowed here", "InvalidAggregation")
-            if in_agg:
-                raise _err("aggregations cannot be nested", "NestedAggregation")
-            return INT
-        if isinstance(e, ast.FunctionCall):
-            return self._function(e, scope, agg, in_agg)
-        if isinstance(e, ast.Case):
-            if e.subject is not None:
-                rec(e.subject, scope, agg, in_agg)
-            results = set()
-            for c, r in e.whens:
-                rec(c, scope, agg, in_agg)
-                results.add(rec(r, scope, agg, in_agg))
-            if e.default is not None:
-                results.add(rec(e.default, scope, agg, in_agg))
-            return results.pop() if len(results) == 1 else ANY
-        if isinstance(e, (ast.ListComprehension, ast.Quantifier)):
-            st = rec(e.source, scope, agg, in_agg)
-            if st in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
-                raise _err(f"expected a list, got {st}", "InvalidArgumentType")
-            inner = dict(scope)
-            inner[e.variable] = _element_type(st)
-            if e.where is not None:
-                wt = rec(e.where, inner, False, in_agg)
-                if wt not in (BOOL, ANY, NULL):
-                    raise _err(f"predicate must be a boolean, got {wt}", "InvalidArgumentType")
-            if isinstance(e, ast.ListComprehension):
-                if e.projection is not None:
-                    pt = rec(e.projection, inner, False, in_agg)
-                    return f"list<{pt}>" if pt != ANY and not pt.startswith(LIST) else LIST
-                return st if st.startswith(LIST) else LIST
-            return BOOL
-        if isinstance(e, ast.Reduce):
-            rec(e.init, scope, agg, in_agg)
-            st = rec(e.source, scope, agg, in_agg)
-            inner = dict(scope)
-            inner[e.accumulator] = ANY
-            inner[e.variable] = _element_type(st)
-            rec(e.body, inner, False, in_agg)
-            return ANY
-        if isinstance(e, ast.MapProjection):
-            t = self.var(e.variable, scope)
-            if t in (INT, FLOAT, STRING, BOOL, PATH) or t.startswith(LIST):
-                raise CypherTypeError(f"map projection of a {t}", "InvalidArgumentType", phase="compile time")
-            for _, _, x in e.items:
-                if x is not None:
-                    rec(x, scope, agg, in_agg)
-            return MAP
-        if isinstance(e, ast.PatternPredicate):
-            self._pattern_expr((e.pattern,), scope, allow_new=False)
-            return BOOL
-        if isinstance(e, ast.PatternComprehension):
-            inner = self._pattern_expr((e.pattern,), scope, allow_new=True)
-            if e.where is not None:
-                rec(e.where, inner, False, in_agg)
-            rec(e.projection, inner, False, in_agg)
-            return LIST
-        if isinstance(e, ast.Exists):
-            result = {"exists": BOOL, "count": INT, "collect": LIST}[e.kind]
-            if e.query is not None:
-                for part in e.query.parts:
-                    cols = self.check_single(part, scope, top_level=False, in_subquery=True)
-                    if e.kind == "collect" and (len(cols) != 1 or not isinstance(part.clauses[-1],
-                                                                                   ast.Return)):
-                        raise _err("COLLECT { } must end with a RETURN of exactly one column",
-                                   "InvalidClauseComposition")
-                return result
-            assert e.patterns is not None
-            inner = self._pattern_expr(e.patterns, scope, allow_new=True)
-            if e.where is not None:
-                rec(e.where, inner, False, in_agg)
+        return MAP
+
+    def expr_PatternPredicate(self, e: ast.PatternPredicate, scope: Scope, agg: bool, in_agg: bool) -> str:
+        self._pattern_expr((e.pattern,), scope, allow_new=False)
+        return BOOL
+
+    def expr_PatternComprehension(self, e: ast.PatternComprehension, scope: Scope, agg: bool, in_agg: bool
+                                 ) -> str:
+        rec = self._expr
+        inner = self._pattern_expr((e.pattern,), scope, allow_new=True)
+        if e.where is not None:
+            rec(e.where, inner, False, in_agg)
+        rec(e.projection, inner, False, in_agg)
+        return LIST
+
+    def expr_Exists(self, e: ast.Exists, scope: Scope, agg: bool, in_agg: bool) -> str:
+        rec = self._expr
+        result = {"exists": BOOL, "count": INT, "collect": LIST}[e.kind]
+        if e.query is not None:
+            for part in e.query.parts:
+                cols = self.check_single(part, scope, top_level=False, in_subquery=True)
+                if e.kind == "collect" and (len(cols) != 1 or not isinstance(part.clauses[-1],
+                                                                               ast.Return)):
+                    raise _err("COLLECT { } must end with a RETURN of exactly one column",
+                               "InvalidClauseComposition")
             return result
-        raise AssertionError(e)
+        assert e.patterns is not None
+        inner = self._pattern_expr(e.patterns, scope, allow_new=True)
+        if e.where is not None:
+            rec(e.where, inner, False, in_agg)
+        return result
 
     def _pattern_expr(self, parts: tuple[ast.PatternPart, ...], scope: Scope, allow_new: bool) -> Scope:
         inner = dict(scope)
@@ -766,7 +819,6 @@ class Analyzer:
             return FLOAT if name != "percentiledisc" else ANY
         fn = lookup(name)
         if fn is None:
-            from relgraph.graph.cypher.temporal_functions import temporal_function
 
             if temporal_function(name) is None:
                 raise _err(f"unknown function {e.name}()", "UnknownFunction")
@@ -885,7 +937,6 @@ def _type_accepts(declared: str, t: str) -> bool:
 
 
 def _has_aggregate(e: ast.Expr) -> bool:
-    from relgraph.graph.cypher.expressions import contains_aggregate
 
     return contains_aggregate(e)
 
@@ -897,7 +948,6 @@ def _simple_key(e: ast.Expr) -> bool:
 
 
 def _nondeterministic(e: Any) -> bool:
-    from relgraph.graph.cypher.expressions import children
 
     if isinstance(e, ast.FunctionCall):
         fn = lookup(e.name)
@@ -910,7 +960,6 @@ def _check_pattern_positions(e: Any, boolean_context: bool) -> None:
     """A bare pattern like ``(a)-->(b)`` is only a predicate: it may stand where a boolean
     is expected (WHERE, AND/OR/XOR/NOT operands, exists(), CASE WHEN, comprehension
     WHERE), not as a value, as in Neo4j 5."""
-    from relgraph.graph.cypher.expressions import children
 
     if isinstance(e, ast.PatternPredicate):
         if not boolean_context:

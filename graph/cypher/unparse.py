@@ -2,94 +2,161 @@
 
 from __future__ import annotations
 
+from functools import singledispatch
 from typing import Any
 
 from relgraph.graph.cypher import ast
 
 
+@singledispatch
 def unparse(e: Any) -> str:
-    """Readable Cypher for an expression (not necessarily the text as written)."""
-    if e is None:
-        return ""
-    if isinstance(e, ast.Literal):
-        v = e.value
-        if v is None:
-            return "null"
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, str):
-            return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
-        return repr(v)
-    if isinstance(e, ast.Parameter):
-        return f"${e.name}"
-    if isinstance(e, ast.Variable):
-        return e.name
-    if isinstance(e, ast.Property):
-        return f"{unparse(e.subject)}.{e.key}"
-    if isinstance(e, ast.Index):
-        return f"{unparse(e.subject)}[{unparse(e.index)}]"
-    if isinstance(e, ast.Slice):
-        return f"{unparse(e.subject)}[{unparse(e.start)}..{unparse(e.stop)}]"
-    if isinstance(e, ast.Binary):
-        return f"({unparse(e.left)} {e.op} {unparse(e.right)})"
-    if isinstance(e, ast.Unary):
-        return f"{e.op} {unparse(e.operand)}" if e.op == "NOT" else f"{e.op}{unparse(e.operand)}"
-    if isinstance(e, ast.IsNull):
-        return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}NULL"
-    if isinstance(e, ast.HasLabels):
-        if e.label_expr is not None:
-            return unparse(e.subject) + ":" + e.label_expr.text()
-        return unparse(e.subject) + "".join(f":{label}" for label in e.labels)
-    if isinstance(e, ast.ListLiteral):
-        return "[" + ", ".join(unparse(x) for x in e.items) + "]"
-    if isinstance(e, ast.MapLiteral):
-        return "{" + ", ".join(f"{k}: {unparse(x)}" for k, x in e.items) + "}"
-    if isinstance(e, ast.FunctionCall):
-        inner = ", ".join(unparse(a) for a in e.args)
-        return f"{e.name}({'DISTINCT ' if e.distinct else ''}{inner})"
-    if isinstance(e, ast.CountStar):
-        return "count(*)"
-    if isinstance(e, ast.Case):
-        parts = ["CASE"]
-        if e.subject is not None:
-            parts.append(unparse(e.subject))
-        for c, r in e.whens:
-            parts.append(f"WHEN {unparse(c)} THEN {unparse(r)}")
-        if e.default is not None:
-            parts.append(f"ELSE {unparse(e.default)}")
-        parts.append("END")
-        return " ".join(parts)
-    if isinstance(e, ast.ListComprehension):
-        text = f"[{e.variable} IN {unparse(e.source)}"
-        if e.where is not None:
-            text += f" WHERE {unparse(e.where)}"
-        if e.projection is not None:
-            text += f" | {unparse(e.projection)}"
-        return text + "]"
-    if isinstance(e, ast.Quantifier):
-        where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
-        return f"{e.kind}({e.variable} IN {unparse(e.source)}{where})"
-    if isinstance(e, ast.Reduce):
-        return (f"reduce({e.accumulator} = {unparse(e.init)}, {e.variable} IN {unparse(e.source)} | "
-                f"{unparse(e.body)})")
-    if isinstance(e, ast.PatternPredicate):
-        return unparse_pattern(e.pattern)
-    if isinstance(e, ast.PatternComprehension):
-        where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
-        return f"[{unparse_pattern(e.pattern)}{where} | {unparse(e.projection)}]"
-    if isinstance(e, ast.Exists):
-        head = e.kind.upper()
-        if e.patterns is None:
-            return f"{head} {{ ... }}"
-        where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
-        return f"{head} {{ " + ", ".join(unparse_pattern(p) for p in e.patterns) + where + " }"
-    if isinstance(e, ast.MapProjection):
-        items = []
-        for kind, key, x in e.items:
-            items.append(".*" if kind == "all" else f".{key}" if kind == "prop" else
-                         key if kind == "var" else f"{key}: {unparse(x)}")
-        return f"{e.variable} {{{', '.join(str(i) for i in items)}}}"
-    return type(e).__name__
+    """Readable Cypher for an expression (not necessarily the text as written); one function
+    per kind of syntax node, registered below."""
+    return "" if e is None else type(e).__name__
+
+
+@unparse.register
+def _literal(e: ast.Literal) -> str:
+    v = e.value
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return repr(v)
+
+
+@unparse.register
+def _parameter(e: ast.Parameter) -> str:
+    return f"${e.name}"
+
+
+@unparse.register
+def _variable(e: ast.Variable) -> str:
+    return e.name
+
+
+@unparse.register
+def _property(e: ast.Property) -> str:
+    return f"{unparse(e.subject)}.{e.key}"
+
+
+@unparse.register
+def _index(e: ast.Index) -> str:
+    return f"{unparse(e.subject)}[{unparse(e.index)}]"
+
+
+@unparse.register
+def _slice(e: ast.Slice) -> str:
+    return f"{unparse(e.subject)}[{unparse(e.start)}..{unparse(e.stop)}]"
+
+
+@unparse.register
+def _binary(e: ast.Binary) -> str:
+    return f"({unparse(e.left)} {e.op} {unparse(e.right)})"
+
+
+@unparse.register
+def _unary(e: ast.Unary) -> str:
+    return f"{e.op} {unparse(e.operand)}" if e.op == "NOT" else f"{e.op}{unparse(e.operand)}"
+
+
+@unparse.register
+def _is_null(e: ast.IsNull) -> str:
+    return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}NULL"
+
+
+@unparse.register
+def _has_labels(e: ast.HasLabels) -> str:
+    if e.label_expr is not None:
+        return unparse(e.subject) + ":" + e.label_expr.text()
+    return unparse(e.subject) + "".join(f":{label}" for label in e.labels)
+
+
+@unparse.register
+def _list_literal(e: ast.ListLiteral) -> str:
+    return "[" + ", ".join(unparse(x) for x in e.items) + "]"
+
+
+@unparse.register
+def _map_literal(e: ast.MapLiteral) -> str:
+    return "{" + ", ".join(f"{k}: {unparse(x)}" for k, x in e.items) + "}"
+
+
+@unparse.register
+def _function_call(e: ast.FunctionCall) -> str:
+    inner = ", ".join(unparse(a) for a in e.args)
+    return f"{e.name}({'DISTINCT ' if e.distinct else ''}{inner})"
+
+
+@unparse.register
+def _count_star(e: ast.CountStar) -> str:
+    return "count(*)"
+
+
+@unparse.register
+def _case(e: ast.Case) -> str:
+    parts = ["CASE"]
+    if e.subject is not None:
+        parts.append(unparse(e.subject))
+    for c, r in e.whens:
+        parts.append(f"WHEN {unparse(c)} THEN {unparse(r)}")
+    if e.default is not None:
+        parts.append(f"ELSE {unparse(e.default)}")
+    parts.append("END")
+    return " ".join(parts)
+
+
+@unparse.register
+def _list_comprehension(e: ast.ListComprehension) -> str:
+    text = f"[{e.variable} IN {unparse(e.source)}"
+    if e.where is not None:
+        text += f" WHERE {unparse(e.where)}"
+    if e.projection is not None:
+        text += f" | {unparse(e.projection)}"
+    return text + "]"
+
+
+@unparse.register
+def _quantifier(e: ast.Quantifier) -> str:
+    where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
+    return f"{e.kind}({e.variable} IN {unparse(e.source)}{where})"
+
+
+@unparse.register
+def _reduce(e: ast.Reduce) -> str:
+    return (f"reduce({e.accumulator} = {unparse(e.init)}, {e.variable} IN {unparse(e.source)} | "
+            f"{unparse(e.body)})")
+
+
+@unparse.register
+def _pattern_predicate(e: ast.PatternPredicate) -> str:
+    return unparse_pattern(e.pattern)
+
+
+@unparse.register
+def _pattern_comprehension(e: ast.PatternComprehension) -> str:
+    where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
+    return f"[{unparse_pattern(e.pattern)}{where} | {unparse(e.projection)}]"
+
+
+@unparse.register
+def _exists(e: ast.Exists) -> str:
+    head = e.kind.upper()
+    if e.patterns is None:
+        return f"{head} {{ ... }}"
+    where = f" WHERE {unparse(e.where)}" if e.where is not None else ""
+    return f"{head} {{ " + ", ".join(unparse_pattern(p) for p in e.patterns) + where + " }"
+
+
+@unparse.register
+def _map_projection(e: ast.MapProjection) -> str:
+    items = []
+    for kind, key, x in e.items:
+        items.append(".*" if kind == "all" else f".{key}" if kind == "prop" else
+                     key if kind == "var" else f"{key}: {unparse(x)}")
+    return f"{e.variable} {{{', '.join(str(i) for i in items)}}}"
 
 
 def unparse_pattern(p: ast.PatternPart) -> str:
