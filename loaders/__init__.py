@@ -53,13 +53,13 @@ def describe_formats() -> str:
 
 def read_sources(paths: Iterable[Path | str]) -> GraphBatch:
     """Read every source into one batch, so that they load (or fail) together."""
-    paths = [Path(p) for p in paths]
-    missing = [str(p) for p in paths if not p.exists()]
+    sources = [Path(p) for p in paths]
+    missing = [str(p) for p in sources if not p.exists()]
     if missing:
         raise LoadError([f"{p}: no such file or folder" for p in missing])
-    batch = GraphBatch(source=", ".join(str(p) for p in paths))
-    csv_like = [p for p in paths if p.is_dir() or p.suffix.lower() in CSV_SUFFIXES]
-    for path in paths:
+    batch = GraphBatch(source=", ".join(str(p) for p in sources))
+    csv_like = [p for p in sources if p.is_dir() or p.suffix.lower() in CSV_SUFFIXES]
+    for path in sources:
         if path in csv_like:
             continue
         reader = READERS.get(path.suffix.lower())

@@ -157,7 +157,7 @@ class CuratedReader:
 
     # --- provenance -----------------------------------------------------------------
 
-    def provenance(self, entry: Mapping, inherited: Mapping[str, Any], what: str) -> dict[str, Any]:
+    def provenance(self, entry: Mapping[str, Any], inherited: Mapping[str, Any], what: str) -> dict[str, Any]:
         """sourceId/section/quote (+ otherQuotes/otherSections) checked against the text."""
         section = entry.get("section", inherited.get("section"))
         quote = entry.get("quote", inherited.get("quote"))
@@ -202,7 +202,7 @@ class CuratedReader:
             if not isinstance(entry.get(required), str) or not entry.get(required):
                 self.problem(entry, f"{what}: '{required}' must be a non-empty string")
                 return
-        if not KEY_RE.match(key):
+        if not KEY_RE.match(str(key)):
             self.problem(entry, f"{what}: key must be lower-case kebab-case (e.g. 'islam-karimov')")
         label = entry["label"]
         labels = [label]
@@ -239,7 +239,7 @@ class CuratedReader:
                 start, end = (key, other) if direction == "out" else (other, key)
                 self.read_rel(rel, start, end, f"{what} {direction}[{position}]", inherited)
 
-    def properties(self, entry: Mapping, reserved: set[str], what: str) -> dict[str, Any]:
+    def properties(self, entry: Mapping[str, Any], reserved: set[str], what: str) -> dict[str, Any]:
         """The entry's free-form properties, with dates normalised and years checked."""
         props: dict[str, Any] = {}
         for name, value in entry.items():
@@ -273,7 +273,7 @@ class CuratedReader:
         except ModelError as exc:
             self.problem(where, f"{what}: {exc}")
 
-    def read_rel(self, rel: Mapping, start: Any, end: Any, what: str,
+    def read_rel(self, rel: Mapping[str, Any], start: Any, end: Any, what: str,
                  inherited: Mapping[str, Any]) -> None:
         rel_type = rel.get("type")
         if not isinstance(rel_type, str):

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 
-class LineDict(dict):
+class LineDict(dict[Hashable, Any]):
     """A mapping from YAML that knows the line (1-based) it started on."""
 
     line: int = 0
 
 
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         own = [k.value for k, _ in node.value
                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge"]
         duplicates = sorted({k for k in own if own.count(k) > 1})

@@ -35,6 +35,9 @@ PARAM_RE = re.compile(
     r"\s*(?:=\s*(?P<default>.+?))?\s*$"
 )
 SCALAR_TYPES = ("string", "int", "float", "boolean")
+#: What Python value each declared type takes (an int is a float too).
+SCALAR_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str, "int": int, "float": (int, float), "boolean": bool}
 _MISSING = object()
 
 
@@ -75,7 +78,7 @@ class Parameter:
         """Refuse a value (e.g. a default) that does not have the declared type."""
         if value is None:
             return None
-        expected = {"string": str, "int": int, "float": (int, float), "boolean": bool}.get(self.type)
+        expected = SCALAR_PYTHON_TYPES.get(self.type)
         if self.type.startswith("list<"):
             if not isinstance(value, list):
                 raise ScriptError(f"parameter {self.name}: {value!r} is not a list")
@@ -86,7 +89,7 @@ class Parameter:
                               f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
         if (isinstance(value, bool) and self.type != "boolean") or not isinstance(value, expected):
             raise ScriptError(f"parameter {self.name}: {value!r} is not {article(self.type)}")
-        return float(value) if self.type == "float" else value
+        return float(value) if self.type == "float" and isinstance(value, (int, float)) else value
 
 
 def article(type_name: str) -> str:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from relgraph import __version__
 from relgraph.commands.context import Command, Context, UsageError
@@ -54,9 +54,10 @@ def add_global_options(parser: argparse.ArgumentParser, *, after_command: bool =
     so the value given before the command (or the top-level default) stays.
     """
 
-    def default(value):
+    def default(value: Any) -> Any:
         return argparse.SUPPRESS if after_command else value
 
+    shared: argparse.ArgumentParser | argparse._ArgumentGroup
     if after_command:
         shared = parser.add_argument_group(
             "global options (accepted before or after the command; after it wins)")
@@ -96,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module: Command = importlib.import_module(f"relgraph.commands.{name}")  # type: ignore[assignment]
+        module: Command = importlib.import_module(f"relgraph.commands.{name}")
         sub = commands.add_parser(
             name, help=module.HELP, description=module.DESCRIPTION, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,

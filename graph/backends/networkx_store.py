@@ -96,6 +96,12 @@ class NetworkxStore(GraphStore):
                 return nid
         return None
 
+    def _existing_id(self, ref: NodeKey) -> int:
+        """The id of a node that validation found in the store."""
+        nid = self._find(ref)
+        assert nid is not None, ref
+        return nid
+
     def _existing(self, refs: set[NodeKey]) -> set[NodeKey]:
         return {ref for ref in refs if self._find(ref) is not None}
 
@@ -126,10 +132,10 @@ class NetworkxStore(GraphStore):
             for rel in batch.relationships:
                 start = ids.get(rel.start)
                 if start is None:
-                    start = ids[rel.start] = self._find(rel.start)  # type: ignore[assignment]
+                    start = ids[rel.start] = self._existing_id(rel.start)
                 end = ids.get(rel.end)
                 if end is None:
-                    end = ids[rel.end] = self._find(rel.end)  # type: ignore[assignment]
+                    end = ids[rel.end] = self._existing_id(rel.end)
                 rid = self._find_rel(start, rel.type, end, rel.key)
                 if rid is None:
                     graph.create_rel(start, end, rel.type, rel.properties)

@@ -20,6 +20,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 
@@ -32,12 +33,12 @@ class SnapshotError(Exception):
     pass
 
 
-def read_snapshot(path: Path) -> nx.MultiDiGraph:
+def read_snapshot(path: Path) -> nx.MultiDiGraph[int]:
     """The graph stored at ``path``; an empty graph when the file does not exist."""
     return load_snapshot(path)[0]
 
 
-def load_snapshot(path: Path) -> tuple[nx.MultiDiGraph, bytes | None]:
+def load_snapshot(path: Path) -> tuple[nx.MultiDiGraph[int], bytes | None]:
     """The graph and the token of the write that produced it (None: no file yet)."""
     try:
         with open(path, "rb") as fh:
@@ -63,7 +64,7 @@ def snapshot_token(path: Path) -> bytes | None:
         return None
 
 
-def _read_header(fh, path: Path) -> bytes:
+def _read_header(fh: BinaryIO, path: Path) -> bytes:
     if fh.read(len(MAGIC)) != MAGIC:
         raise SnapshotError(f"{path} is not a relgraph snapshot (wrong header)")
     version = int.from_bytes(fh.read(2), "big")
@@ -78,7 +79,7 @@ def _read_header(fh, path: Path) -> bytes:
     return token
 
 
-def write_snapshot(graph: nx.MultiDiGraph, path: Path) -> bytes:
+def write_snapshot(graph: nx.MultiDiGraph[int], path: Path) -> bytes:
     """Replace ``path`` with ``graph`` so that readers see the old or the new file, never half.
 
     Returns the new token."""

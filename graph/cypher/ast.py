@@ -112,7 +112,7 @@ class LabelExpr(SyntaxNode):
         if self.op == "any":
             return "%"
         if self.op == "not":
-            return "!" + self.args[0].text()
+            return "!" + str(self.args[0].text())
         sep = "&" if self.op == "and" else "|"
         return "(" + sep.join(a.text() for a in self.args) + ")"
 

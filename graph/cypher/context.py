@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.errors import CypherEntityNotFound
 from relgraph.graph.cypher.runtime import NodeRef, PathValue, RelRef
 from relgraph.graph.cypher.storage import GraphStorage
@@ -38,6 +39,25 @@ class Procedure:
     fn: Callable[[Any, list[Any]], list[dict[str, Any]]]
 
 
+RowFunction = Callable[[dict[str, Any]], Any]
+
+
+class PatternCompiler(Protocol):
+    """What expressions need from the matcher (which itself needs expressions, so the
+    executor hands it over at run time instead of either module importing the other)."""
+
+    def compile_exists(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None,
+                       compiler: Any, kind: str = "exists") -> RowFunction: ...
+
+    def compile_comprehension(self, e: ast.PatternComprehension, compiler: Any) -> RowFunction: ...
+
+
+class SubqueryCompiler(Protocol):
+    """What expressions need from the executor: full subqueries inside EXISTS, COUNT and COLLECT."""
+
+    def compile_exists_query(self, query: ast.Query, compiler: Any, kind: str = "exists") -> RowFunction: ...
+
+
 @dataclass
 class Context:
     graph: GraphStorage
@@ -47,8 +67,10 @@ class Context:
     stats: Stats = field(default_factory=Stats)
     deleted_nodes: dict[int, tuple[list[str], dict[str, Any]]] = field(default_factory=dict)
     deleted_rels: dict[int, tuple[str, int, int, dict[str, Any]]] = field(default_factory=dict)
-    matcher: Any = None  # set by the executor: pattern predicates and comprehensions
-    executor: Any = None  # set by the executor: EXISTS { full query }
+    #: set by the executor: pattern predicates and comprehensions
+    matcher: PatternCompiler | None = None
+    #: set by the executor: EXISTS { full query }, COUNT { }, COLLECT { }
+    executor: SubqueryCompiler | None = None
 
     # --- entity reads ---------------------------------------------------------------
 

@@ -39,9 +39,11 @@ class CypherSyntaxError(CypherError):
                  code: str | None = "UnexpectedSyntax"):
         self.query = query
         self.offset = offset
-        self.line, self.column = _line_col(query, offset) if offset is not None else (None, None)
+        self.line: int | None = None
+        self.column: int | None = None
         text = message
         if offset is not None:
+            self.line, self.column = _line_col(query, offset)
             line_text = query.splitlines()[self.line - 1] if query.splitlines() else ""
             text = (f"{message} (line {self.line}, column {self.column})\n"
                     f"{line_text}\n{' ' * (self.column - 1)}^")

@@ -15,7 +15,8 @@ the relationship goes too before the query commits.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from relgraph.graph.cypher import ast
@@ -130,7 +131,8 @@ class Executor:
                 graph.delete_node(nid)
         self.pending_deletes.clear()
 
-    def compile_exists_query(self, query: ast.Query, compiler: Compiler, kind: str = "exists"):
+    def compile_exists_query(self, query: ast.Query, compiler: Compiler,
+                             kind: str = "exists") -> Callable[[Row], Any]:
         """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row;
         ``COUNT { ... }`` counts its rows, ``COLLECT { ... RETURN x }`` lists x."""
 
@@ -168,7 +170,9 @@ class Executor:
 
     def clause(self, c: ast.Clause, rows: Iterable[Row], bound: set[str]) -> Step:
         # one method per clause, named after its class, as the compiler does for expressions
-        return getattr(self, "clause_" + type(c).__name__)(c, rows, bound)
+        method: Callable[[ast.Clause, Iterable[Row], set[str]], Step]
+        method = getattr(self, "clause_" + type(c).__name__)
+        return method(c, rows, bound)
 
     def clause_Match(self, c: ast.Match, rows: Iterable[Row], bound: set[str]) -> Step:
         new_bound = bound | {v for p in c.patterns for v in pattern_variables(p)}
@@ -335,7 +339,7 @@ class Executor:
             keys = [(order_compiler.compile(s.expr), s.descending) for s in proj.order]
             materialised = list(scoped)
             for fn, desc in reversed(keys):
-                materialised.sort(key=lambda p, fn=fn: sort_key(fn(p[0])), reverse=desc)
+                materialised.sort(key=partial(_order_key, fn), reverse=desc)
             scoped = materialised
         skip = self._count(proj.skip, "SKIP")
         limit = self._count(proj.limit, "LIMIT")
@@ -375,7 +379,7 @@ class Executor:
         key_items = [(n, e) for n, e in items if not find_aggregates(e)]
         agg_items = [(n, e) for n, e in items if find_aggregates(e)]
         key_fns = [(n, self.compiler.compile(e)) for n, e in key_items]
-        arg_fns = []
+        arg_fns: list[list[Callable[[Row], Any]] | None] = []
         for a in aggs:
             if isinstance(a, ast.CountStar):
                 arg_fns.append(None)
@@ -395,7 +399,7 @@ class Executor:
 
         groups: dict[Any, tuple[Row, Row, list[Any]]] = {}
         if not key_items:  # one group: skip computing keys per row
-            accs = None
+            accs: list[Any] | None = None
             for row in rows:
                 if accs is None:
                     accs = new_accs()
@@ -534,7 +538,8 @@ class Executor:
         return iter(out)
 
     def _check_merge_nulls(self, part: ast.PatternPart, row: Row) -> None:
-        for elem in (*part.nodes, *part.rels):
+        elements: tuple[ast.NodePattern | ast.RelPattern, ...] = (*part.nodes, *part.rels)
+        for elem in elements:
             if isinstance(elem.properties, ast.MapLiteral):
                 for key, e in elem.properties.items:
                     if self.compiler.compile(e)(row) is None:
@@ -725,6 +730,11 @@ class Executor:
 
         names = [alias for _, alias in pairs]
         return gen(), bound | set(names), names
+
+
+def _order_key(fn: Callable[[Row], Any], pair: tuple[Row, Row]) -> tuple[Any, ...]:
+    """ORDER BY's sort key of one row (scope row, output row)."""
+    return sort_key(fn(pair[0]))
 
 
 def _coerce_argument(value: Any, declared: str) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.aggregates import is_aggregate
-from relgraph.graph.cypher.context import Context
+from relgraph.graph.cypher.context import Context, PatternCompiler
 from relgraph.graph.cypher.errors import CypherSemanticError
 from relgraph.graph.cypher.functions import check_int, lookup, to_string
 from relgraph.graph.cypher.runtime import (
@@ -341,7 +341,7 @@ class Compiler:
             key = self.replacements.get(e)
             if key is not None:
                 return lambda row: row[key]
-        method = getattr(self, "c_" + type(e).__name__)
+        method: Callable[[ast.Expr], Fn] = getattr(self, "c_" + type(e).__name__)
         return method(e)
 
     def compile_predicate(self, e: ast.Expr | None) -> Callable[[dict[str, Any]], bool]:
@@ -623,9 +623,11 @@ class Compiler:
                 if kind == "all":
                     out.update(props)
                 elif kind == "prop":
-                    out[key] = props.get(key)  # type: ignore[index]
+                    assert key is not None
+                    out[key] = props.get(key)
                 else:
-                    out[key] = fn(row)  # type: ignore[index,misc]
+                    assert key is not None and fn is not None
+                    out[key] = fn(row)
             return out
 
         return f
@@ -633,16 +635,21 @@ class Compiler:
     # patterns as expressions (delegated to the matcher)
 
     def c_PatternPredicate(self, e: ast.PatternPredicate) -> Fn:
-        return self.ctx.matcher.compile_exists((e.pattern,), None, self)
+        return self._matcher().compile_exists((e.pattern,), None, self)
 
     def c_Exists(self, e: ast.Exists) -> Fn:
         if e.query is not None:
+            assert self.ctx.executor is not None
             return self.ctx.executor.compile_exists_query(e.query, self, e.kind)
         assert e.patterns is not None
-        return self.ctx.matcher.compile_exists(e.patterns, e.where, self, e.kind)
+        return self._matcher().compile_exists(e.patterns, e.where, self, e.kind)
 
     def c_PatternComprehension(self, e: ast.PatternComprehension) -> Fn:
-        return self.ctx.matcher.compile_comprehension(e, self)
+        return self._matcher().compile_comprehension(e, self)
+
+    def _matcher(self) -> PatternCompiler:
+        assert self.ctx.matcher is not None, "the executor sets the matcher before compiling"
+        return self.ctx.matcher
 
     # functions
 

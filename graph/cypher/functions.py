@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from relgraph.graph.cypher.context import Context
 from relgraph.graph.cypher.runtime import (
     NodeRef,
     PathValue,
@@ -45,7 +46,7 @@ FUNCTIONS: dict[str, Function] = {}
 
 
 def register(name: str, min_args: int, max_args: int | None = -1, *, null_propagating: bool = True,
-             deterministic: bool = True):
+             deterministic: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: add a function under ``name`` (case-insensitive)."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,7 +65,7 @@ def _type_error(fn: str, value: Any, expected: str) -> CypherTypeError:
     return CypherTypeError(f"{fn}() expects {expected}, got {type_name(value)}", "InvalidArgumentValue")
 
 
-def check_int(v: Any) -> int:
+def check_int(v: int) -> int:
     """Raise on a result outside Cypher's 64-bit integer range."""
     if v > INT_MAX or v < INT_MIN:
         raise CypherArithmeticError("integer overflow", "IntegerOverflow")
@@ -115,35 +116,35 @@ def to_string(v: Any) -> str:
 
 
 @register("labels", 1)
-def _labels(ctx, v):
+def _labels(ctx: Context, v: Any) -> Any:
     if isinstance(v, NodeRef):
         return list(ctx.node_labels(v))
     raise _type_error("labels", v, "a node")
 
 
 @register("type", 1)
-def _type(ctx, v):
+def _type(ctx: Context, v: Any) -> Any:
     if isinstance(v, RelRef):
         return ctx.rel_type(v)
     raise _type_error("type", v, "a relationship")
 
 
 @register("id", 1)
-def _id(ctx, v):
+def _id(ctx: Context, v: Any) -> Any:
     if isinstance(v, (NodeRef, RelRef)):
         return v.id
     raise _type_error("id", v, "a node or relationship")
 
 
 @register("elementId", 1)
-def _element_id(ctx, v):
+def _element_id(ctx: Context, v: Any) -> Any:
     if isinstance(v, (NodeRef, RelRef)):
         return str(v.id)
     raise _type_error("elementId", v, "a node or relationship")
 
 
 @register("keys", 1)
-def _keys(ctx, v):
+def _keys(ctx: Context, v: Any) -> Any:
     if isinstance(v, (NodeRef, RelRef)):
         return list(ctx.entity_props(v))
     if isinstance(v, dict):
@@ -152,7 +153,7 @@ def _keys(ctx, v):
 
 
 @register("properties", 1)
-def _properties(ctx, v):
+def _properties(ctx: Context, v: Any) -> Any:
     if isinstance(v, (NodeRef, RelRef)):
         return dict(ctx.entity_props(v))
     if isinstance(v, dict):
@@ -161,47 +162,47 @@ def _properties(ctx, v):
 
 
 @register("startNode", 1)
-def _start_node(ctx, v):
+def _start_node(ctx: Context, v: Any) -> Any:
     if isinstance(v, RelRef):
         return NodeRef(ctx.rel_ends(v.id)[0])
     raise _type_error("startNode", v, "a relationship")
 
 
 @register("endNode", 1)
-def _end_node(ctx, v):
+def _end_node(ctx: Context, v: Any) -> Any:
     if isinstance(v, RelRef):
         return NodeRef(ctx.rel_ends(v.id)[1])
     raise _type_error("endNode", v, "a relationship")
 
 
 @register("nodes", 1)
-def _nodes(ctx, v):
+def _nodes(ctx: Context, v: Any) -> Any:
     if isinstance(v, PathValue):
         return [NodeRef(n) for n in v.nodes]
     raise _type_error("nodes", v, "a path")
 
 
 @register("relationships", 1)
-def _relationships(ctx, v):
+def _relationships(ctx: Context, v: Any) -> Any:
     if isinstance(v, PathValue):
         return [RelRef(r) for r in v.rels]
     raise _type_error("relationships", v, "a path")
 
 
 @register("rels", 1)
-def _rels(ctx, v):
+def _rels(ctx: Context, v: Any) -> Any:
     return _relationships(ctx, v)
 
 
 @register("length", 1)
-def _length(ctx, v):
+def _length(ctx: Context, v: Any) -> Any:
     if isinstance(v, PathValue):
         return len(v.rels)
     raise _type_error("length", v, "a path")
 
 
 @register("exists", 1)
-def _exists(ctx, v):
+def _exists(ctx: Context, v: Any) -> Any:
     return v is not None
 
 
@@ -209,42 +210,42 @@ def _exists(ctx, v):
 
 
 @register("size", 1)
-def _size(ctx, v):
+def _size(ctx: Context, v: Any) -> Any:
     if isinstance(v, (list, str)):
         return len(v)
     raise _type_error("size", v, "a list or string")
 
 
 @register("head", 1)
-def _head(ctx, v):
+def _head(ctx: Context, v: Any) -> Any:
     if isinstance(v, list):
         return v[0] if v else None
     raise _type_error("head", v, "a list")
 
 
 @register("last", 1)
-def _last(ctx, v):
+def _last(ctx: Context, v: Any) -> Any:
     if isinstance(v, list):
         return v[-1] if v else None
     raise _type_error("last", v, "a list")
 
 
 @register("tail", 1)
-def _tail(ctx, v):
+def _tail(ctx: Context, v: Any) -> Any:
     if isinstance(v, list):
         return v[1:]
     raise _type_error("tail", v, "a list")
 
 
 @register("isEmpty", 1)
-def _is_empty(ctx, v):
+def _is_empty(ctx: Context, v: Any) -> Any:
     if isinstance(v, (list, str, dict)):
         return len(v) == 0
     raise _type_error("isEmpty", v, "a list, string or map")
 
 
 @register("range", 2, 3, null_propagating=False)
-def _range(ctx, start, end, step=1):
+def _range(ctx: Context, start: Any, end: Any, step: Any = 1) -> Any:
     for x in (start, end, step):
         if not isinstance(x, int) or isinstance(x, bool):
             raise CypherArgumentError(f"range() expects integers, got {type_name(x)}", "InvalidArgumentType")
@@ -254,14 +255,14 @@ def _range(ctx, start, end, step=1):
 
 
 @register("reverse", 1)
-def _reverse(ctx, v):
+def _reverse(ctx: Context, v: Any) -> Any:
     if isinstance(v, (list, str)):
         return v[::-1]
     raise _type_error("reverse", v, "a list or string")
 
 
 @register("coalesce", 1, None, null_propagating=False)
-def _coalesce(ctx, *args):
+def _coalesce(ctx: Context, *args: Any) -> Any:
     for a in args:
         if a is not None:
             return a
@@ -269,28 +270,28 @@ def _coalesce(ctx, *args):
 
 
 @register("toIntegerList", 1)
-def _to_integer_list(ctx, v):
+def _to_integer_list(ctx: Context, v: Any) -> Any:
     if not isinstance(v, list):
         raise _type_error("toIntegerList", v, "a list")
     return [_to_integer_or_null(ctx, x) for x in v]
 
 
 @register("toFloatList", 1)
-def _to_float_list(ctx, v):
+def _to_float_list(ctx: Context, v: Any) -> Any:
     if not isinstance(v, list):
         raise _type_error("toFloatList", v, "a list")
     return [_to_float_or_null(ctx, x) for x in v]
 
 
 @register("toStringList", 1)
-def _to_string_list(ctx, v):
+def _to_string_list(ctx: Context, v: Any) -> Any:
     if not isinstance(v, list):
         raise _type_error("toStringList", v, "a list")
     return [_to_string_or_null(ctx, x) for x in v]
 
 
 @register("toBooleanList", 1)
-def _to_boolean_list(ctx, v):
+def _to_boolean_list(ctx: Context, v: Any) -> Any:
     if not isinstance(v, list):
         raise _type_error("toBooleanList", v, "a list")
     return [_to_boolean_or_null(ctx, x) for x in v]
@@ -318,7 +319,7 @@ def _parse_number(s: str) -> int | float | None:
 
 
 @register("toInteger", 1)
-def _to_integer(ctx, v):
+def _to_integer(ctx: Context, v: Any) -> Any:
     if isinstance(v, bool):
         return 1 if v else 0
     if isinstance(v, int):
@@ -340,7 +341,7 @@ def _to_integer(ctx, v):
 
 
 @register("toIntegerOrNull", 1)
-def _to_integer_or_null(ctx, v):
+def _to_integer_or_null(ctx: Context, v: Any) -> Any:
     try:
         return _to_integer(ctx, v) if v is not None else None
     except CypherTypeError:
@@ -348,7 +349,7 @@ def _to_integer_or_null(ctx, v):
 
 
 @register("toFloat", 1)
-def _to_float(ctx, v):
+def _to_float(ctx: Context, v: Any) -> Any:
     if isinstance(v, bool):
         raise _type_error("toFloat", v, "a string or number")
     if isinstance(v, (int, float)):
@@ -360,7 +361,7 @@ def _to_float(ctx, v):
 
 
 @register("toFloatOrNull", 1)
-def _to_float_or_null(ctx, v):
+def _to_float_or_null(ctx: Context, v: Any) -> Any:
     try:
         return _to_float(ctx, v) if v is not None else None
     except CypherTypeError:
@@ -368,7 +369,7 @@ def _to_float_or_null(ctx, v):
 
 
 @register("toBoolean", 1)
-def _to_boolean(ctx, v):
+def _to_boolean(ctx: Context, v: Any) -> Any:
     if isinstance(v, bool):
         return v
     if isinstance(v, str):
@@ -380,7 +381,7 @@ def _to_boolean(ctx, v):
 
 
 @register("toBooleanOrNull", 1)
-def _to_boolean_or_null(ctx, v):
+def _to_boolean_or_null(ctx: Context, v: Any) -> Any:
     try:
         return _to_boolean(ctx, v) if v is not None else None
     except CypherTypeError:
@@ -388,12 +389,12 @@ def _to_boolean_or_null(ctx, v):
 
 
 @register("toString", 1)
-def _to_string(ctx, v):
+def _to_string(ctx: Context, v: Any) -> Any:
     return to_string(v)
 
 
 @register("toStringOrNull", 1)
-def _to_string_or_null(ctx, v):
+def _to_string_or_null(ctx: Context, v: Any) -> Any:
     try:
         return to_string(v) if v is not None else None
     except CypherTypeError:
@@ -416,42 +417,42 @@ def _int_arg(fn: str, v: Any) -> int:
 
 
 @register("toLower", 1)
-def _to_lower(ctx, v):
+def _to_lower(ctx: Context, v: Any) -> Any:
     return _str_arg("toLower", v).lower()
 
 
 @register("toUpper", 1)
-def _to_upper(ctx, v):
+def _to_upper(ctx: Context, v: Any) -> Any:
     return _str_arg("toUpper", v).upper()
 
 
 @register("lower", 1)
-def _lower(ctx, v):
+def _lower(ctx: Context, v: Any) -> Any:
     return _str_arg("lower", v).lower()
 
 
 @register("upper", 1)
-def _upper(ctx, v):
+def _upper(ctx: Context, v: Any) -> Any:
     return _str_arg("upper", v).upper()
 
 
 @register("trim", 1)
-def _trim(ctx, v):
+def _trim(ctx: Context, v: Any) -> Any:
     return _str_arg("trim", v).strip(" \t\n\r\f\v")
 
 
 @register("ltrim", 1)
-def _ltrim(ctx, v):
+def _ltrim(ctx: Context, v: Any) -> Any:
     return _str_arg("ltrim", v).lstrip(" \t\n\r\f\v")
 
 
 @register("rtrim", 1)
-def _rtrim(ctx, v):
+def _rtrim(ctx: Context, v: Any) -> Any:
     return _str_arg("rtrim", v).rstrip(" \t\n\r\f\v")
 
 
 @register("split", 2, null_propagating=False)
-def _split(ctx, s, delim):
+def _split(ctx: Context, s: Any, delim: Any) -> Any:
     if s is None or delim is None:
         return None
     s = _str_arg("split", s)
@@ -467,7 +468,7 @@ def _split(ctx, s, delim):
 
 
 @register("substring", 2, 3, null_propagating=False)
-def _substring(ctx, s, start, length=None):
+def _substring(ctx: Context, s: Any, start: Any, length: Any = None) -> Any:
     if s is None:
         return None
     s = _str_arg("substring", s)
@@ -483,7 +484,7 @@ def _substring(ctx, s, start, length=None):
 
 
 @register("left", 2, null_propagating=False)
-def _left(ctx, s, n):
+def _left(ctx: Context, s: Any, n: Any) -> Any:
     if s is None:
         return None
     if n is None:
@@ -495,7 +496,7 @@ def _left(ctx, s, n):
 
 
 @register("right", 2, null_propagating=False)
-def _right(ctx, s, n):
+def _right(ctx: Context, s: Any, n: Any) -> Any:
     if s is None:
         return None
     if n is None:
@@ -508,19 +509,19 @@ def _right(ctx, s, n):
 
 
 @register("replace", 3, null_propagating=False)
-def _replace(ctx, s, find, repl):
+def _replace(ctx: Context, s: Any, find: Any, repl: Any) -> Any:
     if s is None or find is None or repl is None:
         return None
     return _str_arg("replace", s).replace(_str_arg("replace", find), _str_arg("replace", repl))
 
 
 @register("char_length", 1)
-def _char_length(ctx, v):
+def _char_length(ctx: Context, v: Any) -> Any:
     return len(_str_arg("char_length", v))
 
 
 @register("character_length", 1)
-def _character_length(ctx, v):
+def _character_length(ctx: Context, v: Any) -> Any:
     return len(_str_arg("character_length", v))
 
 
@@ -530,22 +531,24 @@ def _character_length(ctx, v):
 def _num_arg(fn: str, v: Any) -> int | float:
     if not is_number(v):
         raise _type_error(fn, v, "a number")
-    return v
+    number: int | float = v
+    return number
 
 
 @register("abs", 1)
-def _abs(ctx, v):
-    return check_int(abs(_num_arg("abs", v))) if isinstance(v, int) else abs(_num_arg("abs", v))
+def _abs(ctx: Context, v: Any) -> Any:
+    number = _num_arg("abs", v)
+    return check_int(abs(number)) if isinstance(number, int) else abs(number)
 
 
 @register("ceil", 1)
-def _ceil(ctx, v):
+def _ceil(ctx: Context, v: Any) -> Any:
     v = _num_arg("ceil", v)
     return float(math.ceil(v)) if not (isinstance(v, float) and (math.isnan(v) or math.isinf(v))) else v
 
 
 @register("floor", 1)
-def _floor(ctx, v):
+def _floor(ctx: Context, v: Any) -> Any:
     v = _num_arg("floor", v)
     return float(math.floor(v)) if not (isinstance(v, float) and (math.isnan(v) or math.isinf(v))) else v
 
@@ -554,7 +557,7 @@ _ROUNDING_MODES = ("UP", "DOWN", "CEILING", "FLOOR", "HALF_UP", "HALF_DOWN", "HA
 
 
 @register("round", 1, 3, null_propagating=False)
-def _round(ctx, v, precision=0, mode=None):
+def _round(ctx: Context, v: Any, precision: Any = 0, mode: Any = None) -> Any:
     if v is None or precision is None:
         return None
     v = _num_arg("round", v)
@@ -587,7 +590,7 @@ def _round(ctx, v, precision=0, mode=None):
 
 
 @register("sign", 1)
-def _sign(ctx, v):
+def _sign(ctx: Context, v: Any) -> Any:
     v = _num_arg("sign", v)
     if isinstance(v, float) and math.isnan(v):
         return 0
@@ -595,7 +598,7 @@ def _sign(ctx, v):
 
 
 def _float_fn(name: str, f: Callable[[float], float]) -> None:
-    def impl(ctx, v):
+    def impl(ctx: Context, v: Any) -> Any:
         v = float(_num_arg(name, v))
         try:
             return f(v)
@@ -625,37 +628,37 @@ _float_fn("tanh", math.tanh)
 
 
 @register("atan2", 2)
-def _atan2(ctx, y, x):
+def _atan2(ctx: Context, y: Any, x: Any) -> Any:
     if x is None:
         return None
     return math.atan2(float(_num_arg("atan2", y)), float(_num_arg("atan2", x)))
 
 
 @register("isNaN", 1)
-def _is_nan(ctx, v):
+def _is_nan(ctx: Context, v: Any) -> Any:
     return isinstance(_num_arg("isNaN", v), float) and math.isnan(v)
 
 
 @register("e", 0)
-def _e(ctx):
+def _e(ctx: Context) -> Any:
     return math.e
 
 
 @register("pi", 0)
-def _pi(ctx):
+def _pi(ctx: Context) -> Any:
     return math.pi
 
 
 @register("rand", 0, deterministic=False)
-def _rand(ctx):
+def _rand(ctx: Context) -> Any:
     return random.random()
 
 
 @register("randomUUID", 0, deterministic=False)
-def _random_uuid(ctx):
+def _random_uuid(ctx: Context) -> Any:
     return str(uuid.uuid4())
 
 
 @register("timestamp", 0, deterministic=False)
-def _timestamp(ctx):
+def _timestamp(ctx: Context) -> Any:
     return int(time.time() * 1000)

@@ -202,6 +202,7 @@ class CompiledMatch:
         if step.kind == INDEX:
             value_fn = compiler.compile(step.value)
             prop = step.prop
+            assert prop is not None
             label = node.labels[0] if node.labels else None
 
             many = step.many
@@ -210,7 +211,7 @@ class CompiledMatch:
                 if value is None:
                     return []
                 stats.index_lookups += 1
-                found = graph.nodes_with_property(prop, value)  # type: ignore[arg-type]
+                found = graph.nodes_with_property(prop, value)
                 if found is None:  # not indexable (a list, a map...): filter a scan
                     ids = graph.nodes_with_label(label) if label else list(graph.node_ids())
                     stats.nodes_scanned += len(ids)
@@ -252,19 +253,22 @@ class CompiledMatch:
         if fast:
             # The label index already answered every check on this node: bind
             # without re-reading its labels (the common `MATCH (p:Person) WHERE ...`).
+            assert var is not None
+            name: str = var
+
             def label_scan(st: _State) -> Iterator[None]:
-                if var in st.row:  # bound under another name in this pattern: check it
+                if name in st.row:  # bound under another name in this pattern: check it
                     yield from scan(st)
                     return
                 row, slots, deleted = st.row, st.nodes[part], self.deleted
                 for nid in candidates(st):
                     if deleted and nid in deleted:
                         continue
-                    row[var] = NodeRef(nid)
+                    row[name] = NodeRef(nid)
                     slots[pos] = nid
                     yield None
                 slots[pos] = None
-                row.pop(var, None)
+                row.pop(name, None)
 
         def scan(st: _State) -> Iterator[None]:
             for nid in candidates(st):
@@ -427,7 +431,7 @@ class CompiledMatch:
                 current = st.row[var]
                 if not isinstance(current, list) or [getattr(r, "id", None) for r in current] != ordered_rels:
                     return
-            if new_var:
+            if var is not None and new_var:
                 st.row[var] = [RelRef(r) for r in ordered_rels]
             was_new = self._bind_node(st, part, dst, end)
             if was_new is not None:
@@ -510,10 +514,9 @@ class CompiledMatch:
         var = rel.variable
         path_var = self.parts[part].variable
         lo = 1 if rel.min_hops is None else rel.min_hops
+        hi: int | None = rel.max_hops
         if not rel.var_length:
             lo = hi = 1
-        else:
-            hi = rel.max_hops
         preds = [compiler.compile_predicate(p) for p in step.predicates]
 
         def accepts(st: _State, rels: list[int], nodes: list[int]) -> bool:
@@ -535,7 +538,7 @@ class CompiledMatch:
                 new_var = var is not None and var not in st.row
                 if var is not None and not new_var:
                     continue
-                if new_var:
+                if var is not None and new_var:
                     st.row[var] = [RelRef(r) for r in rels] if rel.var_length else RelRef(rels[0])
                 st.rels[part][0] = rels if rel.var_length else rels[0]
                 st.mids[part][0] = nodes[1:-1]
@@ -559,8 +562,9 @@ class CompiledMatch:
             rels: list[int] = []
             nodes = [a]
 
-            def dfs(cur: int, depth: int, length: int = length, found: list = found,
-                    rels: list = rels, nodes: list = nodes) -> bool:
+            def dfs(cur: int, depth: int, length: int = length,
+                    found: list[tuple[list[int], list[int]]] = found, rels: list[int] = rels,
+                    nodes: list[int] = nodes) -> bool:
                 if depth == length:
                     if cur == b and accepts(st, rels, nodes):
                         found.append((list(rels), list(nodes)))

@@ -16,6 +16,9 @@ comprehension. The parser tries the preferred reading first and backtracks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
+
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.errors import CypherSyntaxError, CypherUnsupportedError
 from relgraph.graph.cypher.tokens import (
@@ -57,6 +60,15 @@ def _importing(w: ast.With) -> bool:
     return (not p.star and not p.distinct and not p.order and p.skip is None and p.limit is None
             and w.where is None and bool(p.items)
             and all(isinstance(i.expr, ast.Variable) and i.name == i.expr.name for i in p.items))
+
+
+T = TypeVar("T")
+
+
+def _integer(token: Token) -> int:
+    """The value of an INTEGER token (the tokenizer decodes decimal, hex and octal)."""
+    assert isinstance(token.value, int)
+    return token.value
 
 
 class _Backtrack(Exception):
@@ -122,7 +134,7 @@ class Parser:
             self.error("expected '-'")
         self.advance()
 
-    def error(self, message: str, token: Token | None = None, code: str = "UnexpectedSyntax"):
+    def error(self, message: str, token: Token | None = None, code: str = "UnexpectedSyntax") -> NoReturn:
         t = token or self.tok
         if t.kind == OP and t.value == UNICODE_DASH:
             code = "InvalidUnicodeCharacter"
@@ -501,9 +513,9 @@ class Parser:
     def parse_pattern_element(self) -> tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]]:
         if self.at_op("(") and self.at_op("(", k=1):
             self.advance()
-            nodes, rels = self.parse_pattern_element()
+            inner = self.parse_pattern_element()
             self.expect_op(")")
-            return nodes, rels
+            return inner
         nodes = [self.parse_node_pattern()]
         rels: list[ast.RelPattern] = []
         while self.at_op("-", "<", UNICODE_DASH):
@@ -559,12 +571,12 @@ class Parser:
                     raise CypherSyntaxError("a relationship length cannot be negative", self.query,
                                             self.tok.start, code="InvalidRelationshipPattern")
                 if self.tok.kind == INTEGER:
-                    lo = int(self.advance().value)  # type: ignore[arg-type]
+                    lo = _integer(self.advance())
                     hi = lo
                 if self.accept_op(".."):
                     hi = None
                     if self.tok.kind == INTEGER:
-                        hi = int(self.advance().value)  # type: ignore[arg-type]
+                        hi = _integer(self.advance())
                 elif lo is None:
                     hi = None
             props = self.parse_pattern_properties()
@@ -579,7 +591,7 @@ class Parser:
     def parse_expression(self) -> ast.Expr:
         return self.parse_or()
 
-    def _binary_chain(self, words: tuple[str, ...], sub) -> ast.Expr:
+    def _binary_chain(self, words: tuple[str, ...], sub: Callable[[], ast.Expr]) -> ast.Expr:
         left = sub()
         while self.tok.upper in words:
             t = self.advance()
@@ -678,14 +690,15 @@ class Parser:
             nxt = self.tok
             if t.value == "-" and nxt.kind in (INTEGER, FLOAT) and not self._postfix_follows(1):
                 self.advance()
-                value = nxt.value
+                value: int | float
                 if nxt.kind == INTEGER:
-                    value = -int(value)  # type: ignore[arg-type]
+                    value = -_integer(nxt)
                     if value < INT_MIN:
                         raise CypherSyntaxError("integer literal is too large", self.query, t.start,
                                                 code="IntegerOverflow")
                 else:
-                    value = -float(value)  # type: ignore[arg-type]
+                    assert isinstance(nxt.value, float)
+                    value = -nxt.value
                 return ast.Literal(value, pos=t.start)
             operand = self.parse_unary()
             return ast.Unary(str(t.value), operand, pos=t.start)
@@ -729,7 +742,7 @@ class Parser:
             self.error("invalid number literal", code="InvalidNumberLiteral")
         if t.kind == INTEGER:
             self.advance()
-            if int(t.value) > INT_MAX:  # type: ignore[arg-type]
+            if _integer(t) > INT_MAX:
                 raise CypherSyntaxError("integer literal is too large", self.query, t.start,
                                         code="IntegerOverflow")
             return ast.Literal(t.value, pos=t.start)
@@ -827,7 +840,7 @@ class Parser:
             raise _Backtrack
         return ast.PatternPart(None, nodes, rels, pos=st)
 
-    def _try(self, fn):
+    def _try(self, fn: Callable[[], T]) -> T:
         """Run ``fn``; on a syntax error restore the position and raise _Backtrack."""
         start = self.i
         try:

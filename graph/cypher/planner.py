@@ -98,6 +98,10 @@ class FilterStep:
 
 
 Step = NodeStep | RelStep | ExpandStep | ShortestStep | PathStep | FilterStep
+#: How many nodes carry a label (or relationships a type): the storage's counts, for costs.
+LabelCount = Callable[[str], int]
+#: A WHERE conjunct and the new variables it waits for.
+Pending = tuple[ast.Expr, set[str]]
 
 
 @dataclass
@@ -157,7 +161,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
     flush()
     remaining = list(range(len(parts)))
     while remaining:
-        best = None
+        best: tuple[float, int, NodeStep | RelStep] | None = None
         # shortest paths go last, once the parts that find their end nodes are planned
         ordinary = [pi for pi in remaining if parts[pi].shortest is None]
         for pi in ordinary or remaining:
@@ -206,7 +210,8 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
 
 
 def _plan_shortest(plan: MatchPlan, part: ast.PatternPart, pi: int, known: set[str], bound: set[str],
-                   conjuncts: list[ast.Expr], label_count, flush, pending) -> None:
+                   conjuncts: list[ast.Expr], label_count: LabelCount | None, flush: Callable[[], None],
+                   pending: Callable[[], list[Pending]]) -> None:
     if len(part.rels) != 1:
         raise CypherUnsupportedError("shortestPath over a pattern with more than one relationship")
     for pos in (0, 1):
@@ -240,7 +245,9 @@ def _bind_rel(part: ast.PatternPart, i: int, known: set[str]) -> None:
         known.add(v)
 
 
-def _best_anchor(part, pi, known, bound, conjuncts, label_count, node_count):
+def _best_anchor(part: ast.PatternPart, pi: int, known: set[str], bound: set[str], conjuncts: list[ast.Expr],
+                 label_count: LabelCount | None,
+                 node_count: int | None) -> tuple[float, int, NodeStep | RelStep]:
     best = None
     positions = range(len(part.nodes)) if part.shortest is None else (0,)
     for pos in positions:
@@ -251,7 +258,8 @@ def _best_anchor(part, pi, known, bound, conjuncts, label_count, node_count):
     return best[0], pi, best[1]
 
 
-def _rel_anchor(part, pi, i, known, type_count):
+def _rel_anchor(part: ast.PatternPart, pi: int, i: int, known: set[str],
+                type_count: LabelCount | None) -> tuple[float, RelStep] | None:
     """(cost, RelStep) for starting part ``pi`` at relationship ``i``, or None."""
     rel = part.rels[i]
     if rel.var_length:
@@ -265,7 +273,9 @@ def _rel_anchor(part, pi, i, known, type_count):
     return (2 + count * (2 if rel.direction == "both" else 1), RelStep(pi, i, TYPE))
 
 
-def _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count):
+def _node_anchor(part: ast.PatternPart, pi: int, pos: int, known: set[str], bound: set[str],
+                 conjuncts: list[ast.Expr], label_count: LabelCount | None,
+                 node_count: int | None) -> tuple[float, NodeStep]:
     """(cost, NodeStep) for starting part ``pi`` at node ``pos``."""
     node = part.nodes[pos]
     if node.variable and node.variable in known:

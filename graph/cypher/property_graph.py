@@ -32,6 +32,9 @@ from relgraph.graph.values.entities import Node, Relationship
 
 INDEXED_PROPERTIES = ("key", "name")
 
+#: networkx's adjacency of a MultiDiGraph: node -> neighbour -> edge key -> edge data.
+AdjacencyDict = dict[int, dict[int, dict[int, dict[str, Any]]]]
+
 
 def _index_value(value: Any) -> Hashable | None:
     """The index key for a property value, or None for values the index skips.
@@ -50,8 +53,8 @@ def _index_value(value: Any) -> Hashable | None:
 class PropertyGraph:
     """Nodes and relationships with labels, types and properties, over networkx."""
 
-    def __init__(self, g: nx.MultiDiGraph | None = None):
-        self.g: nx.MultiDiGraph = g if g is not None else nx.MultiDiGraph()
+    def __init__(self, g: nx.MultiDiGraph[int] | None = None):
+        self.g: nx.MultiDiGraph[int] = g if g is not None else nx.MultiDiGraph()
         self.g.graph.setdefault("next_node_id", 0)
         self.g.graph.setdefault("next_rel_id", 0)
         self._journal: list[Callable[[], None]] | None = None
@@ -60,6 +63,12 @@ class PropertyGraph:
     # --- indexes --------------------------------------------------------------------
 
     def _rebuild_indexes(self) -> None:
+        # The readers in the matcher's inner loops use networkx's own dicts: its NodeView and
+        # EdgeView cost more per call than the lookup itself. They are taken again whenever
+        # self.g is replaced (clear() and its undo), which always ends here.
+        self._node_data: dict[int, dict[str, Any]] = self.g._node  # type: ignore[attr-defined]
+        self._succ: AdjacencyDict = self.g._succ  # type: ignore[attr-defined]
+        self._pred: AdjacencyDict = self.g._pred  # type: ignore[attr-defined]
         self._by_label: dict[str, dict[int, None]] = defaultdict(dict)
         self._by_type: dict[str, dict[int, None]] = defaultdict(dict)
         self._rel_ends: dict[int, tuple[int, int]] = {}
@@ -156,15 +165,15 @@ class PropertyGraph:
             return None
         return list(index.get(k, ()))
 
-    # The readers below sit in the matcher's inner loops: they read networkx's own
-    # dicts (``_node``, ``_adj``) because its NodeView/EdgeView cost more per call than
-    # the lookup itself.
+    # The readers below sit in the matcher's inner loops (see _rebuild_indexes).
 
     def labels(self, nid: int) -> list[str]:
-        return self.g._node[nid]["labels"]
+        labels: list[str] = self._node_data[nid]["labels"]
+        return labels
 
     def node_properties(self, nid: int) -> dict[str, Any]:
-        return self.g._node[nid]["properties"]
+        properties: dict[str, Any] = self._node_data[nid]["properties"]
+        return properties
 
     def rel_ids(self) -> Iterator[int]:
         return iter(list(self._rel_ends))
@@ -187,19 +196,21 @@ class PropertyGraph:
 
     def rel_type(self, rid: int) -> str:
         u, v = self._rel_ends[rid]
-        return self.g._adj[u][v][rid]["type"]
+        rel_type: str = self._succ[u][v][rid]["type"]
+        return rel_type
 
     def rel_properties(self, rid: int) -> dict[str, Any]:
         u, v = self._rel_ends[rid]
-        return self.g._adj[u][v][rid]["properties"]
+        properties: dict[str, Any] = self._succ[u][v][rid]["properties"]
+        return properties
 
     def out_rels(self, nid: int, types: Iterable[str] | None = None) -> list[tuple[int, int]]:
         """``(rel_id, other_node)`` for relationships leaving ``nid``."""
         wanted = set(types) if types is not None else None
         return [
             (rid, v)
-            for _, v, rid, t in self.g.out_edges(nid, keys=True, data="type")
-            if wanted is None or t in wanted
+            for v, rels in self._succ[nid].items() for rid, data in rels.items()
+            if wanted is None or data["type"] in wanted
         ]
 
     def in_rels(self, nid: int, types: Iterable[str] | None = None) -> list[tuple[int, int]]:
@@ -207,8 +218,8 @@ class PropertyGraph:
         wanted = set(types) if types is not None else None
         return [
             (rid, u)
-            for u, _, rid, t in self.g.in_edges(nid, keys=True, data="type")
-            if wanted is None or t in wanted
+            for u, rels in self._pred[nid].items() for rid, data in rels.items()
+            if wanted is None or data["type"] in wanted
         ]
 
     def adjacent_rels(self, nid: int, direction: str,
@@ -222,12 +233,12 @@ class PropertyGraph:
         wanted = types if types is None or isinstance(types, (set, frozenset)) else set(types)
         out: list[tuple[int, int]] = []
         if direction in ("out", "both"):
-            for other, rels in self.g._succ[nid].items():
+            for other, rels in self._succ[nid].items():
                 for rid, data in rels.items():
                     if wanted is None or data["type"] in wanted:
                         out.append((rid, other))
         if direction in ("in", "both"):
-            for other, rels in self.g._pred[nid].items():
+            for other, rels in self._pred[nid].items():
                 if direction == "both" and other == nid:
                     continue
                 for rid, data in rels.items():
@@ -255,7 +266,7 @@ class PropertyGraph:
     # --- writes (journalled) --------------------------------------------------------
 
     def create_node(self, labels: Iterable[str], properties: dict[str, Any]) -> int:
-        nid = self.g.graph["next_node_id"]
+        nid: int = self.g.graph["next_node_id"]
         self.g.graph["next_node_id"] = nid + 1
         labels = list(dict.fromkeys(labels))
         props = dict(properties)
@@ -300,7 +311,7 @@ class PropertyGraph:
     def create_rel(self, start: int, end: int, rel_type: str, properties: dict[str, Any]) -> int:
         if start not in self.g or end not in self.g:
             raise ValueError("both endpoints must exist")
-        rid = self.g.graph["next_rel_id"]
+        rid: int = self.g.graph["next_rel_id"]
         self.g.graph["next_rel_id"] = rid + 1
         self.g.add_edge(start, end, key=rid, type=rel_type, properties=dict(properties))
         self._rel_ends[rid] = (start, end)

@@ -157,7 +157,7 @@ def equals(a: Any, b: Any) -> bool | None:
         return None if unknown else True
     if isinstance(a, TemporalValue):
         return a.equals(b)
-    return a == b
+    return bool(a == b)
 
 
 # --- comparison (<, >, <=, >=) ----------------------------------------------------
@@ -174,7 +174,7 @@ def compare(a: Any, b: Any) -> int | None:
     if is_number(a) and is_number(b):
         if (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
             return 2
-        return (a > b) - (a < b)
+        return int(a > b) - int(a < b)
     if isinstance(a, str) and isinstance(b, str):
         return (a > b) - (a < b)
     if isinstance(a, bool) and isinstance(b, bool):
@@ -198,7 +198,7 @@ _RANK_MAP, _RANK_NODE, _RANK_REL, _RANK_LIST, _RANK_PATH = 0, 1, 2, 3, 4
 _RANK_STRING, _RANK_BOOL, _RANK_NUMBER, _RANK_NULL = 20, 21, 22, 23
 
 
-def sort_key(v: Any) -> tuple:
+def sort_key(v: Any) -> tuple[Any, ...]:
     """A key giving Cypher's total order of values (ascending; null sorts last)."""
     if v is None:
         return (_RANK_NULL,)

@@ -20,6 +20,7 @@ the graph untouched: nothing executes until the whole query has been checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from relgraph.graph.cypher import ast
@@ -206,8 +207,7 @@ class Analyzer:
         columns: list[str] = []
         scope = dict(scope)
         for i, clause in enumerate(clauses):
-            last = i == len(clauses) - 1
-            if isinstance(clause, ast.Return) and not last:
+            if isinstance(clause, ast.Return) and i < len(clauses) - 1:
                 raise CypherSyntaxError("RETURN must be the last clause", self.text,
                                         clauses[i + 1].pos, code="UnexpectedSyntax")
             if in_subquery and isinstance(clause, ast.UPDATING_CLAUSES):
@@ -229,7 +229,9 @@ class Analyzer:
 
     def check_clause(self, c: ast.Clause, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         # one method per clause, named after its class
-        return getattr(self, "clause_" + type(c).__name__)(c, scope, standalone)
+        method: Callable[[ast.Clause, Scope, bool], tuple[Scope, list[str]]]
+        method = getattr(self, "clause_" + type(c).__name__)
+        return method(c, scope, standalone)
 
     def clause_Match(self, c: ast.Match, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         new = self.check_patterns(c.patterns, scope, "match")
@@ -387,7 +389,8 @@ class Analyzer:
         new = dict(scope)
         rels_here: set[str] = set()
         for part in parts:
-            element_vars = {e.variable for e in (*part.nodes, *part.rels) if e.variable}
+            elements: tuple[ast.NodePattern | ast.RelPattern, ...] = (*part.nodes, *part.rels)
+            element_vars = {e.variable for e in elements if e.variable}
             if part.variable is not None and (part.variable in new or part.variable in element_vars):
                 raise _err(f"variable `{part.variable}` is already bound", "VariableAlreadyBound")
             if mode == "create" and part.shortest:
@@ -590,7 +593,8 @@ class Analyzer:
 
     def _expr(self, e: ast.Expr, scope: Scope, agg: bool, in_agg: bool) -> str:
         # one method per kind of expression, named after its class
-        return getattr(self, "expr_" + type(e).__name__)(e, scope, agg, in_agg)
+        method: Callable[[ast.Expr, Scope, bool, bool], str] = getattr(self, "expr_" + type(e).__name__)
+        return method(e, scope, agg, in_agg)
 
     def expr_Literal(self, e: ast.Literal, scope: Scope, agg: bool, in_agg: bool) -> str:
         return _literal_type(e.value)

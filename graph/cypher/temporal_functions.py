@@ -107,11 +107,11 @@ def _fields_date(fields: dict[str, Any], base: int | None) -> int:
             dow = f.get("dayOfWeek", weekday(base))
         else:
             wy, ww, dow = 0, 1, f.get("dayOfWeek", 1)
-        year = f.get("year", wy)
-        return week_date(year, f.get("week", ww), dow)
-    year = f.get("year", by if base is not None else None)
-    if year is None:
+        return week_date(f.get("year", wy), f.get("week", ww), dow)
+    given = f.get("year", by if base is not None else None)
+    if given is None:
         raise argument_error("a date needs at least a year")
+    year: int = given
     if "ordinalDay" in f:
         ordinal = f["ordinalDay"]
         if not 1 <= ordinal <= (366 if is_leap(year) else 365):

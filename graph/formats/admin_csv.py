@@ -428,7 +428,7 @@ def _properties(csv_file: CsvFile, line: int, header: list[Column], row: list[st
     return props
 
 
-def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
+def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str | None]]],
                 build: BatchBuilder) -> None:
     problems = build.problems
     id_col = next(i for i, c in enumerate(header) if c.kind == "ID")
@@ -451,7 +451,7 @@ def _read_nodes(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, l
         build.add_node((space, node_id), labels, props, f"{csv_file.name}:{line}", shown_id=shown)
 
 
-def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str]]],
+def _read_rels(csv_file: CsvFile, header: list[Column], rows: list[tuple[int, list[str | None]]],
                build: BatchBuilder) -> None:
     problems = build.problems
     start_col = next(i for i, c in enumerate(header) if c.kind == "START_ID")

@@ -335,13 +335,11 @@ def read_graphml(path: Path | str) -> GraphBatch:
         for kid, text in element.data.items():
             if kid == skip:
                 continue
-            key = key_for(element.kind, kid)
-            if key is None:
-                # APOC does not declare a key for a property whose values have several types
-                # (text on one node, a list on another) but writes the data all the same; its
-                # importer then reads the key id as the name and the text as a string. So do we.
-                key = Key(kid, element.kind, kid, "string", None)
-            texts[key.name] = (key, text)
+            # APOC does not declare a key for a property whose values have several types
+            # (text on one node, a list on another) but writes the data all the same; its
+            # importer then reads the key id as the name and the text as a string. So do we.
+            declared = key_for(element.kind, kid) or Key(kid, element.kind, kid, "string", None)
+            texts[declared.name] = (declared, text)
         for prop, (key, text) in texts.items():
             try:
                 props[prop] = convert(text, key)

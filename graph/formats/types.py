@@ -179,7 +179,7 @@ def property_columns(entities: Iterable[Mapping[str, Any]]) -> list[PropertyColu
     for properties in entities:
         for name, value in properties.items():
             seen.setdefault(name, set()).add(value_type(value))
-    columns = []
+    columns: list[PropertyColumn] = []
     for name in sorted(seen):
         types = merge_list_types(seen[name])
         columns.extend(PropertyColumn(name, t, len(types) > 1) for t in types)

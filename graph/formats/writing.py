@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import OutputExistsError
@@ -31,7 +31,7 @@ def _default_mode(folder: bool = False) -> int:
 
 
 @contextmanager
-def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -> Iterator[IO]:
+def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -> Iterator[IO[Any]]:
     """Yield a file handle on a temporary sibling of ``path``; rename it into place on success.
 
     With ``overwrite=False`` an existing ``path`` raises OutputExistsError before
@@ -43,9 +43,8 @@ def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        mode = "wb" if binary else "w"
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, mode, **kwargs) as fh:
+        fh: IO[Any]
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

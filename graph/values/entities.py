@@ -45,7 +45,8 @@ class Entity(Mapping[str, Any]):
         return hash((type(self).__name__, self._element_id))
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._element_id == self._element_id  # type: ignore[attr-defined]
+        return isinstance(other, Entity) and type(other) is type(self) \
+            and other._element_id == self._element_id
 
     def __ne__(self, other: object) -> bool:
         return not self == other

@@ -24,7 +24,7 @@ from relgraph.graph.values.errors import LoadError, ModelError
 from relgraph.graph.values.temporal import TemporalValue
 
 Scalar = str | int | float | bool | TemporalValue
-PropertyValue = Scalar | list
+PropertyValue = Scalar | list[Scalar]
 Properties = dict[str, PropertyValue]
 
 LABEL_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -88,9 +88,12 @@ def check_value(name: str, value: object) -> PropertyValue:
             raise ModelError(f"property {name!r} is {value!r}, which no export format can hold")
         return value
     if isinstance(value, (list, tuple)):
-        items = [check_value(name, item) for item in value]
-        if any(isinstance(item, list) for item in items):
-            raise ModelError(f"property {name!r} holds a nested list; Neo4j stores flat lists only")
+        items: list[Scalar] = []
+        for element in value:
+            checked = check_value(name, element)
+            if isinstance(checked, list):
+                raise ModelError(f"property {name!r} holds a nested list; Neo4j stores flat lists only")
+            items.append(checked)
         kinds = {_list_kind(item) for item in items}
         if len(kinds) > 1:
             raise ModelError(
@@ -98,7 +101,7 @@ def check_value(name: str, value: object) -> PropertyValue:
                 "Neo4j lists hold one type"
             )
         if any(isinstance(item, float) for item in items):
-            return [float(item) for item in items]
+            return [float(item) for item in items if isinstance(item, (int, float))]
         return items
     if value is None:
         raise ModelError(f"property {name!r} is null; leave it out instead")
@@ -114,7 +117,8 @@ def _list_kind(item: object) -> str:
         return "numbers"
     if isinstance(item, str):
         return "strings"
-    return f"{item.type_name.lower()} values"  # a temporal value: DATE -> "date values"
+    assert isinstance(item, TemporalValue)
+    return f"{item.type_name.lower()} values"  # DATE -> "date values"
 
 
 def check_properties(properties: Mapping[str, object]) -> Properties:
@@ -276,8 +280,9 @@ class GraphBatch:
             else:
                 seen[node.node_key] = node.origin
         available = set(seen) | set(known)
-        rel_seen: dict[tuple, str] = {}
-        for item in (*self.nodes, *self.relationships):
+        rel_seen: dict[tuple[NodeKey, str, NodeKey, str], str] = {}
+        specs: list[NodeSpec | RelSpec] = [*self.nodes, *self.relationships]
+        for item in specs:
             problems.extend(f"{item.origin}: {p}" for p in year_problems(item.properties))
         for rel in self.relationships:
             for end_name, ref in (("start", rel.start), ("end", rel.end)):

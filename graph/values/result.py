@@ -37,7 +37,7 @@ class Record(Sequence[Any]):
     def data(self) -> dict[str, Any]:
         return dict(zip(self._keys, self._values))
 
-    def index(self, key: Any, *args: Any) -> int:  # type: ignore[override]
+    def index(self, key: Any, *args: Any) -> int:
         if isinstance(key, int):
             if 0 <= key < len(self._values):
                 return key
@@ -56,7 +56,7 @@ class Record(Sequence[Any]):
         except (KeyError, IndexError):
             return default
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, slice):
             return Record(self._keys[key], self._values[key])
         return self._values[self.index(key)]

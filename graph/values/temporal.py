@@ -27,6 +27,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Callable
+from datetime import tzinfo
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -155,7 +156,7 @@ def parse_offset(text: str) -> int | None:
 
 
 @lru_cache(maxsize=256)
-def zone_info(name: str):
+def zone_info(name: str) -> tzinfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -243,11 +244,11 @@ class TemporalValue:
     def __repr__(self) -> str:
         return f"{type(self).__name__}('{self.iso()}')"
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._key() == self._key()  # type: ignore[attr-defined]
+        return isinstance(other, TemporalValue) and type(other) is type(self) and other._key() == self._key()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._key()))
@@ -261,7 +262,7 @@ class TemporalValue:
         a, b = self._key(), other._key()
         return (a > b) - (a < b)
 
-    def sort_tuple(self) -> tuple:
+    def sort_tuple(self) -> tuple[Any, ...]:
         return self._key()
 
     def group_key(self) -> Any:
@@ -316,7 +317,7 @@ class Date(TemporalValue):
     def __init__(self, epoch_day: int):
         self.epoch_day = epoch_day
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.epoch_day,)
 
     def iso(self) -> str:
@@ -342,7 +343,7 @@ class LocalTime(TemporalValue):
     def __init__(self, nanos: int):
         self.nanos = nanos % NANOS_PER_DAY
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.nanos,)
 
     def iso(self) -> str:
@@ -363,7 +364,7 @@ class Time(TemporalValue):
         self.nanos = nanos % NANOS_PER_DAY
         self.offset = offset
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         # compared by the instant of the day in UTC, then by offset
         return ((self.nanos - self.offset * NANOS_PER_SECOND), self.offset)
 
@@ -402,7 +403,7 @@ class LocalDateTime(TemporalValue):
         extra, self.nanos = divmod(nanos, NANOS_PER_DAY)
         self.epoch_day = epoch_day + extra
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.epoch_day, self.nanos)
 
     def iso(self) -> str:
@@ -454,7 +455,7 @@ class DateTime(TemporalValue):
     def epoch_nanos(self) -> int:
         return self.epoch_day * NANOS_PER_DAY + self.nanos - self.offset * NANOS_PER_SECOND
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.epoch_nanos(),)
 
     def group_key(self) -> Any:
@@ -503,10 +504,10 @@ class Duration(TemporalValue):
         self.seconds = seconds + extra
         self.nanos = nanos
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.months, self.days, self.seconds, self.nanos)
 
-    def sort_tuple(self) -> tuple:
+    def sort_tuple(self) -> tuple[Any, ...]:
         # an approximate length first, so that ordering durations looks sensible
         approx = (self.months * AVG_SECONDS_PER_MONTH + self.days * SECONDS_PER_DAY + self.seconds)
         return (approx, self.nanos, *self._key())
@@ -649,7 +650,7 @@ _TIME_FULL = re.compile(_TIME_RE + _ZONE_RE)
 _DATETIME_FULL = re.compile(_DATE_RE + r"(?:T" + _TIME_RE + _ZONE_RE + ")?")
 
 
-def _parse_date_match(m: re.Match) -> int:
+def _parse_date_match(m: re.Match[str]) -> int:
     year = int(m["year"])
     if m["week"]:
         return week_date(year, int(m["week"]), int(m["dow"] or 1))
@@ -661,7 +662,7 @@ def _parse_date_match(m: re.Match) -> int:
     return check_date(year, int(m["month"] or 1), int(m["day"] or 1))
 
 
-def _parse_time_match(m: re.Match) -> int:
+def _parse_time_match(m: re.Match[str]) -> int:
     hour, minute, second = int(m["hour"]), int(m["minute"] or 0), int(m["second"] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise argument_error("invalid time of day")
@@ -670,7 +671,7 @@ def _parse_time_match(m: re.Match) -> int:
     return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nanos
 
 
-def _zone_of(m: re.Match) -> tuple[int | None, str | None]:
+def _zone_of(m: re.Match[str]) -> tuple[int | None, str | None]:
     offset = parse_offset(m["offset"]) if m["offset"] else None
     zone = m["zone"]
     if zone is not None:

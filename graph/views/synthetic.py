@@ -14,6 +14,7 @@ from relgraph.graph.values.model import (
     GraphBatch,
     NodeKey,
     NodeSpec,
+    Properties,
     RelSpec,
 )
 
@@ -42,7 +43,7 @@ def synthetic_batch(nodes: int, relationships: int, *, seed: int = 1,
     refs = []
     for i in range(nodes - 1):
         label, kind = LABELS[rng.randrange(len(LABELS))] if i else LABELS[1]
-        props: dict[str, object] = {
+        props: Properties = {
             "key": f"n{i}", "name": _name(rng, i), "sourceId": SOURCE, "section": "History",
             "quote": f"Sentence {i} says that {_name(rng, i)} met \u201cthe other side\u201d.",
         }
@@ -66,9 +67,10 @@ def synthetic_batch(nodes: int, relationships: int, *, seed: int = 1,
         if a == b or (a, b, rel_type) in seen:
             continue
         seen.add((a, b, rel_type))
-        props = {"key": f"r{len(batch.relationships)}", "sourceId": SOURCE, "section": "History",
-                 "quote": f"Sentence about relationship {len(batch.relationships)}."}
+        rel_props: Properties = {
+            "key": f"r{len(batch.relationships)}", "sourceId": SOURCE, "section": "History",
+            "quote": f"Sentence about relationship {len(batch.relationships)}."}
         if rng.random() < 0.1:
-            props["year"] = rng.randint(1991, 2025)
-        batch.relationships.append(RelSpec(rel_type, refs[a], refs[b], props))
+            rel_props["year"] = rng.randint(1991, 2025)
+        batch.relationships.append(RelSpec(rel_type, refs[a], refs[b], rel_props))
     return batch

@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def choose_format(args: argparse.Namespace) -> str:
     """--format, else the one the output's suffix names."""
-    fmt = args.format
+    fmt: str | None = args.format
     if fmt is None:
         fmt = "json" if args.output == "-" else format_for_path(Path(args.output))
         if fmt is None:

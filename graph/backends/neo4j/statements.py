@@ -68,7 +68,7 @@ def supports_dynamic_names(agent: str) -> bool:
     """Whether the server (agent "Neo4j/5.26.30", "Neo4j/2025.01.0") has dynamic labels
     (``SET n:$(...)``), which arrived in Neo4j 5.26."""
     match = re.match(r"Neo4j/(\d+)\.(\d+)", agent or "")
-    return bool(match) and (int(match[1]), int(match[2])) >= (5, 26)
+    return match is not None and (int(match[1]), int(match[2])) >= (5, 26)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import neo4j
@@ -48,6 +49,10 @@ def id_order(element_id: str) -> tuple[int, int, str]:
     """Stable order for element ids ('4:<db>:17'): by the numeric id, i.e. creation order."""
     tail = element_id.rsplit(":", 1)[-1]
     return (0, int(tail), element_id) if tail.isdigit() else (1, 0, element_id)
+
+
+def _consume(tx: neo4j.ManagedTransaction, statement: str) -> None:
+    tx.run(statement).consume()
 
 
 class Neo4jStore(GraphStore):
@@ -159,7 +164,7 @@ class Neo4jStore(GraphStore):
         for index in schema:
             text = statements[index]
             try:
-                results[index] = self._write(lambda tx, text=text: self._collect(tx, text, {}))
+                results[index] = self._write(partial(self._collect, query=text, params={}))
             except QueryError as exc:
                 raise StatementError(index, str(exc)) from exc
         if schema:  # MERGE plans its index seeks only once the constraints' indexes are online
@@ -343,7 +348,7 @@ class Neo4jStore(GraphStore):
             statement = (f"CREATE CONSTRAINT {quote_name(f'relgraph_{label}_key')} IF NOT EXISTS "
                          f"FOR (n:{quote_name(label)}) REQUIRE n.key IS UNIQUE")
             try:
-                self._write(lambda tx, s=statement: tx.run(s).consume())
+                self._write(partial(_consume, statement=statement))
             except StoreError as exc:
                 raise StoreError(f"cannot create the uniqueness constraint on :{label}(key), which "
                                  f"relgraph's merges rely on: {exc}") from exc
@@ -386,12 +391,12 @@ class Neo4jStore(GraphStore):
                         progress(done, total, "nodes")
             for group, rels in rel_groups.items():
                 query = statements.rel_statement(group)
-                for chunk in chunks(rels, BATCH_ROWS):
-                    created = run_merge(tx, query, [statements.rel_row(r) for r in chunk],
+                for rel_chunk in chunks(rels, BATCH_ROWS):
+                    created = run_merge(tx, query, [statements.rel_row(r) for r in rel_chunk],
                                          "relationship")
                     summary.relationships_created += created
-                    summary.relationships_matched += len(chunk) - created
-                    done += len(chunk)
+                    summary.relationships_matched += len(rel_chunk) - created
+                    done += len(rel_chunk)
                     if progress:
                         progress(done, total, "relationships")
             return summary
