@@ -109,8 +109,9 @@ def generate(nodes: int, rels: int, seed: int = 7) -> GraphBatch:
         rel_type, start_label, end_label, _ = REL_MIX[kind]
         start = NodeKey(start_label, rng.choice(keys[start_label]))
         end = NodeKey(end_label, rng.choice(keys[end_label]))
-        ordinals[(start.key, rel_type, end.key)] += 1
-        props = {"key": default_rel_key(start, rel_type, end, ordinals[(start.key, rel_type, end.key)]),
+        ends = (start.key, rel_type, end.key)
+        ordinals[ends] += 1
+        props = {"key": default_rel_key(*ends, ordinals[ends]),
                  "sourceId": "bench", "section": rng.choice(SECTIONS),
                  "quote": f"{start.key} {rel_type.lower()} {end.key}, as this sentence says."}
         if rel_type in ("HELD_OFFICE",):

@@ -111,5 +111,5 @@ def test_batch_may_refer_to_nodes_already_in_the_store():
 
 def test_default_relationship_keys_are_readable_and_tell_parallel_edges_apart():
     a, b = NodeKey("Person", "a"), NodeKey("City", "b")
-    assert default_rel_key(a, "LIVES_IN", b) == "a-lives_in-b"
-    assert default_rel_key(a, "LIVES_IN", b, 2) == "a-lives_in-b-2"
+    assert default_rel_key(a.key, "LIVES_IN", b.key) == "a-lives_in-b"
+    assert default_rel_key(a.key, "LIVES_IN", b.key, 2) == "a-lives_in-b-2"

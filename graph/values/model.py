@@ -193,14 +193,14 @@ class RelSpec:
         return (self.start, self.type, self.end, self.key)
 
 
-def default_rel_key(start: NodeKey, rel_type: str, end: NodeKey, ordinal: int = 1) -> str:
+def default_rel_key(start: str, rel_type: str, end: str, ordinal: int = 1) -> str:
     """A readable, stable key for a relationship whose source gives none.
 
     The ordinal tells apart parallel relationships of one type between the same
     two nodes, counted in source order; reloading the same source therefore
     yields the same keys, which is what makes loading idempotent.
     """
-    base = f"{start.key}-{rel_type.lower()}-{end.key}"
+    base = f"{start}-{rel_type.lower()}-{end}"
     return base if ordinal == 1 else f"{base}-{ordinal}"
 
 
@@ -216,7 +216,7 @@ class RelKeys:
 
     def __call__(self, start: NodeKey, rel_type: str, end: NodeKey) -> str:
         self._seen[(start, rel_type, end)] += 1
-        return default_rel_key(start, rel_type, end, self._seen[(start, rel_type, end)])
+        return default_rel_key(start.key, rel_type, end.key, self._seen[(start, rel_type, end)])
 
 
 # `year` is the schema's calendar year (docs/schema.md): timelines sort on it, `export

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.model import default_rel_key
 
 
 def sorted_labels(node: Node) -> list[str]:
@@ -93,8 +94,7 @@ class Subgraph:
             else:
                 ends = (ids[rel.start_node.element_id], rel.type, ids[rel.end_node.element_id])
                 ordinals[ends] += 1
-                base = f"{ends[0]}-{rel.type.lower()}-{ends[2]}"
-                derived[rel.element_id] = base if ordinals[ends] == 1 else f"{base}-{ordinals[ends]}"
+                derived[rel.element_id] = default_rel_key(ends[0], rel.type, ends[2], ordinals[ends])
         if len(set(derived.values())) == len(derived):
             return derived
         composed: dict[str, str] = {}
