@@ -1,7 +1,11 @@
 """Choosing a subgraph: around an entity, by label, by year, or from a query's results.
 
-Views and exports select the same way, through the store interface only, so a
-selection means the same thing on both backends.
+Views, exports, the explorer and the Python API select the same way, through the
+store interface only, so a selection means the same thing on both backends. A
+:class:`Selection` says what to take; :func:`select` takes it, and several criteria
+together give what all of them select. Names of labels and relationship types are
+checked against the graph, with suggestions, because a typo would otherwise quietly
+select less than was meant.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relgraph.graph.store import GraphStore
-from relgraph.graph.values.entities import Node, Path, Relationship
+from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import SelectionError
 from relgraph.graph.values.subgraph import Subgraph
 
@@ -108,27 +112,6 @@ def by_years(store: GraphStore, years: YearRange) -> Subgraph:
     return Subgraph.of(nodes, rels, f"years {years}")
 
 
-def from_values(values: Iterable[Any], description: str = "query results") -> Subgraph:
-    """Collect nodes, relationships and paths from query values, however nested."""
-    nodes: list[Node] = []
-    rels: list[Relationship] = []
-    stack = list(values)
-    while stack:
-        value = stack.pop()
-        if isinstance(value, Node):
-            nodes.append(value)
-        elif isinstance(value, Relationship):
-            rels.append(value)
-        elif isinstance(value, Path):
-            nodes.extend(value.nodes)
-            rels.extend(value.relationships)
-        elif isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, (list, tuple)):
-            stack.extend(value)
-    return Subgraph.of(nodes, rels, description)
-
-
 def from_query(store: GraphStore, query: str, parameters: Mapping[str, Any] | None = None, *,
                connect: bool = False) -> Subgraph:
     """The nodes, relationships and paths a read-only query returns.
@@ -137,10 +120,99 @@ def from_query(store: GraphStore, query: str, parameters: Mapping[str, Any] | No
     query that returns only nodes still draws as a network.
     """
     result = store.run(query, parameters)
-    subgraph = from_values((v for record in result for v in record), "query results")
+    subgraph = Subgraph.from_values((v for record in result for v in record), "query results")
     if connect and subgraph.nodes:
         inside = {n.element_id for n in subgraph.nodes}
         extra = [r for r in store.relationships()
                  if r.start_node.element_id in inside and r.end_node.element_id in inside]
         subgraph = Subgraph.of(subgraph.nodes, [*subgraph.relationships, *extra], subgraph.description)
     return subgraph
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to select; every criterion left at None takes everything."""
+
+    around: str | None = None  # an entity's key, name or alias
+    depth: int = 1  # hops around it, in either direction
+    types: tuple[str, ...] | None = None  # with ``around``: follow only these relationship types
+    labels: tuple[str, ...] | None = None  # nodes with any of these labels
+    years: YearRange | None = None  # dated nodes in the range and what is directly connected
+    query: str | None = None  # the nodes, relationships and paths a read-only query returns
+    parameters: Mapping[str, Any] | None = None
+    connect: bool = False  # with ``query``: add the relationships among the returned nodes
+    query_name: str | None = None  # how to name the query in descriptions (a script's name)
+
+    @property
+    def everything(self) -> bool:
+        return self.around is None and self.labels is None and self.years is None and self.query is None
+
+
+def select(store: GraphStore, selection: Selection) -> Subgraph:
+    """The subgraph ``selection`` describes; SelectionError when it cannot be made."""
+    if selection.everything:
+        return whole_graph(store)
+    parts = []
+    counts = store.counts() if selection.labels is not None or selection.types is not None else None
+    if selection.around is not None:
+        center = resolve_entity(store, selection.around)
+        types = None
+        if selection.types is not None and counts is not None:
+            types = check_names(selection.types, counts.types, "relationship has the type",
+                                "LOCATED_IN,HOSTED_BY")
+        parts.append(ego_network(store, center, selection.depth, types))
+    if selection.labels is not None and counts is not None:
+        labels = check_names(selection.labels, counts.labels, "node has the label", "Person,Country")
+        parts.append(by_labels(store, labels))
+    if selection.years is not None:
+        parts.append(by_years(store, selection.years))
+    if selection.query is not None:
+        parts.append(_query_part(store, selection))
+    return intersection(parts) if len(parts) > 1 else parts[0]
+
+
+def _query_part(store: GraphStore, selection: Selection) -> Subgraph:
+    assert selection.query is not None
+    if selection.query_name:
+        what = f"query {selection.query_name}"
+    else:
+        short = " ".join(selection.query.split())
+        what = f"query {short if len(short) <= 60 else short[:59] + '…'!r}"
+    params = dict(selection.parameters or {})
+    if params:
+        what += " with " + ", ".join(f"{name}={value!r}" for name, value in params.items())
+    subgraph = from_query(store, selection.query, params, connect=selection.connect)
+    if not subgraph.nodes:
+        raise SelectionError(f"the {what} returned no nodes, relationships or paths; "
+                             "return graph values (RETURN n, r, p) rather than their properties")
+    subgraph.description = what + (" and the relationships among its nodes" if selection.connect else "")
+    return subgraph
+
+
+def check_names(wanted: Iterable[str], known: Iterable[str], what: str, example: str) -> list[str]:
+    """``wanted`` when every name is in ``known``; else SelectionError naming the closest ones.
+
+    ``what`` reads "node has the label" or "relationship has the type".
+    """
+    names = [name.strip() for name in wanted if name.strip()]
+    if not names:
+        raise SelectionError(f"give at least one name, like {example}")
+    present = list(known)
+    for name in names:
+        if name not in present:
+            close = difflib.get_close_matches(name, present, n=3, cutoff=0.6)
+            hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
+                    else f"; the graph has {', '.join(present) or 'none'}")
+            raise SelectionError(f"no {what} {name!r}{hint}")
+    return names
+
+
+def intersection(parts: list[Subgraph]) -> Subgraph:
+    """What every part selects: the nodes in all of them, and their relationships in all of them."""
+    nodes = set.intersection(*({n.element_id for n in part.nodes} for part in parts))
+    rels = set.intersection(*({r.element_id for r in part.relationships} for part in parts))
+    first = parts[0]
+    return Subgraph.of([n for n in first.nodes if n.element_id in nodes],
+                       [r for r in first.relationships
+                        if r.element_id in rels and {e.element_id for e in r.nodes} <= nodes],
+                       "; ".join(part.description for part in parts))

@@ -1,9 +1,9 @@
 """The one interface both backends implement; loaders, exporters and views use only this.
 
-A backend provides five primitives (apply a validated batch atomically, run a
-Cypher query, stream nodes, stream relationships, clear). Everything generic
-(validation before loading, counts, lookups by key) lives here once, so the
-networkx and Neo4j stores cannot drift apart.
+A backend provides the primitives (apply a validated batch atomically, run a
+Cypher query or a script, explain a query, stream nodes, stream relationships,
+clear). Everything generic (validation before loading, counts, lookups by key)
+lives here once, so the networkx and Neo4j stores cannot drift apart.
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ class GraphStore(ABC):
     def clear(self) -> None:
         """Remove every node and relationship."""
 
+    @abstractmethod
     def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
         """Run a script's statements (no parameters) as one unit: all of it or none of it.
 
@@ -104,11 +105,10 @@ class GraphStore(ABC):
         that what each uniqueness constraint asserts holds. Returns one result per
         statement (empty for schema commands).
         """
-        raise NotImplementedError(f"the {self.backend} backend cannot run Cypher scripts yet")
 
+    @abstractmethod
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
         """How the backend would run ``query``, as readable text (nothing is executed)."""
-        raise NotImplementedError(f"the {self.backend} backend cannot explain queries")
 
     def close(self) -> None:
         """Release connections or locks; the default has none."""

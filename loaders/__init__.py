@@ -15,13 +15,17 @@ Cypher scripts are the exception: they are run, not read
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from relgraph.graph.formats import CYPHER_SUFFIXES, FORMATS
 from relgraph.graph.formats.admin_csv import read_admin_csv
-from relgraph.graph.values.errors import LoadError
+from relgraph.graph.formats.cypher_script import read_cypher_scripts
+from relgraph.graph.store import GraphStore, LoadSummary, Progress
+from relgraph.graph.values.errors import LoadError, StatementError
 from relgraph.graph.values.model import GraphBatch
+from relgraph.graph.values.result import Counters
 from relgraph.loaders.curated import read_curated
 
 Reader = Callable[[Path], GraphBatch]
@@ -36,8 +40,8 @@ READERS: dict[str, Reader] = {
 #: neo4j-admin CSV: files, folders and .zip archives, read together.
 CSV_SUFFIXES = {".csv", ".zip"}
 
-__all__ = ["CSV_SUFFIXES", "CYPHER_SUFFIXES", "READERS", "default_sources", "describe_formats",
-           "read_sources"]
+__all__ = ["CSV_SUFFIXES", "CYPHER_SUFFIXES", "READERS", "LoadReport", "default_sources", "describe_formats",
+           "load_into", "read_sources"]
 
 
 def default_sources() -> list[Path]:
@@ -73,3 +77,70 @@ def read_sources(paths: Iterable[Path | str]) -> GraphBatch:
     if csv_like:
         batch.extend(read_admin_csv(csv_like))
     return batch
+
+
+@dataclass
+class LoadReport:
+    """What one load did: the summary of merged data, or the totals of a run script."""
+
+    sources: list[Path]
+    summary: LoadSummary | None = None  # data sources
+    statements: int = 0  # Cypher scripts: how many statements ran
+    counters: Counters = field(default_factory=Counters)  # Cypher scripts: what they changed
+
+    def __repr__(self) -> str:
+        return f"<LoadReport {self}>"
+
+    def __str__(self) -> str:
+        names = ", ".join(p.name for p in self.sources)
+        if self.summary is not None:
+            s = self.summary
+            return (f"{names}: {s.nodes_created:,} nodes created, {s.nodes_matched:,} already present; "
+                    f"{s.relationships_created:,} relationships created, "
+                    f"{s.relationships_matched:,} already present")
+        c = self.counters
+        return (f"{names} ({self.statements:,} statements): {c.nodes_created:,} nodes and "
+                f"{c.relationships_created:,} relationships created, {c.properties_set:,} properties set")
+
+
+def load_into(store: GraphStore, paths: Iterable[Path | str] | None = None, *, replace: bool = False,
+              progress: Progress | None = None, note: Callable[[str], None] | None = None) -> LoadReport:
+    """Load sources (default: the curated articles) into ``store``, all or nothing.
+
+    Data sources are read first, every one of them, then merged in one transaction.
+    Cypher scripts are run instead, every statement in one transaction; they cannot be
+    mixed with data sources. ``replace`` empties the store in the same transaction.
+    ``note`` hears one line before the work starts ("Loading 144 nodes ...").
+    """
+    sources = [Path(p) for p in paths] if paths else default_sources()
+    scripts = [p for p in sources if p.suffix.lower() in CYPHER_SUFFIXES]
+    if scripts and len(scripts) != len(sources):
+        raise LoadError([f"{p}: load Cypher scripts on their own: they run as statements, "
+                         "other sources are read as data" for p in scripts])
+    if scripts:
+        return _run_scripts(store, scripts, replace=replace, note=note)
+    batch = read_sources(sources)
+    if note:
+        note(f"Loading {len(batch.nodes):,} nodes and {len(batch.relationships):,} relationships "
+             f"into {store.describe()}")
+    return LoadReport(sources, summary=store.load(batch, progress=progress, replace=replace))
+
+
+def _run_scripts(store: GraphStore, scripts: list[Path], *, replace: bool,
+                 note: Callable[[str], None] | None) -> LoadReport:
+    statements = read_cypher_scripts(scripts)
+    texts = [s.text for s in statements]
+    if replace:
+        texts.insert(0, "MATCH (n) DETACH DELETE n")
+    if note:
+        note(f"Running {len(statements):,} statements on {store.describe()}")
+    try:
+        results = store.run_script(texts, write=True)
+    except StatementError as exc:
+        index = exc.index - (1 if replace else 0)
+        where = statements[index].origin if 0 <= index < len(statements) else "--replace"
+        raise LoadError([f"{where}: {exc}"]) from exc
+    report = LoadReport(scripts, statements=len(statements))
+    for result in results:
+        report.counters.add(result.summary.counters)
+    return report

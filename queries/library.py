@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -182,8 +182,20 @@ class QueryScript:
         script.description = " ".join(" ".join(description).split())
         return script
 
+    def bind_values(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed parameter values from Python (the API): defaults, overridden by ``given``,
+        each checked against its declared type."""
+        return self._bind(given, lambda param, value: param.check(value),
+                          f"pass them as keywords: script({self.name!r}, name=value)")
+
     def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
-        """Typed parameter values: defaults, overridden by ``given`` (text from the CLI)."""
+        """Typed parameter values from the command line's text: defaults, overridden by
+        ``given``, each converted to its declared type."""
+        return self._bind(given, lambda param, value: param.convert(value),
+                          "give them with --param name=value")
+
+    def _bind(self, given: Mapping[str, Any], convert: Callable[[Parameter, Any], Any],
+              hint: str) -> dict[str, Any]:
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(given) - set(declared))
         if unknown:
@@ -194,14 +206,13 @@ class QueryScript:
         missing = []
         for name, param in declared.items():
             if name in given:
-                values[name] = param.convert(given[name])
+                values[name] = convert(param, given[name])
             elif param.required:
                 missing.append(param.describe())
             else:
                 values[name] = param.default
         if missing:
-            raise ScriptError(f"{self.name}: missing parameter(s): {'; '.join(missing)} "
-                              f"(give them with --param name=value)")
+            raise ScriptError(f"{self.name}: missing parameter(s): {'; '.join(missing)} ({hint})")
         return values
 
 

@@ -9,11 +9,11 @@ from relgraph.graph.selection import (
     by_labels,
     by_years,
     ego_network,
-    from_values,
     resolve_entity,
 )
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.errors import SelectionError
+from relgraph.graph.values.subgraph import Subgraph
 
 
 def keys(subgraph):
@@ -86,6 +86,6 @@ def test_by_years_keeps_participants_of_dated_events(article_store):
 def test_from_values_collects_nested_graph_values(article_store):
     nodes = list(article_store.nodes(["City"]))
     rel = next(iter(article_store.relationships(["SISTER_CITY_OF"])))
-    sub = from_values([nodes[0], {"r": [rel]}, [[nodes[1]]], 3, "text"])
+    sub = Subgraph.from_values([nodes[0], {"r": [rel]}, [[nodes[1]]], 3, "text"])
     assert {"seoul", "tashkent", nodes[0]["key"], nodes[1]["key"]} <= set(keys(sub))
     assert len(sub.relationships) == 1

@@ -20,6 +20,7 @@ from typing import ClassVar
 import pytest
 
 import relgraph.commands.view as view_command
+import relgraph.graph.views.of_store as of_store
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.selection import ego_network, resolve_entity, whole_graph
 from relgraph.graph.values.model import (
@@ -396,7 +397,7 @@ def test_empty_graph(cli, tmp_path):
 
 
 def test_hard_limit_and_max_nodes(loaded, tmp_path, monkeypatch):
-    monkeypatch.setattr(view_command, "DEFAULT_MAX_NODES", 100)
+    monkeypatch.setattr(of_store, "DEFAULT_MAX_NODES", 100)
     out = tmp_path / "x.html"
     refused = loaded("view", "-o", str(out))
     assert refused.code == 1 and not out.exists()

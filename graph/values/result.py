@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from relgraph.graph.values.errors import RelgraphError
+from relgraph.graph.values.subgraph import Subgraph
+
+if TYPE_CHECKING:  # an optional dependency, imported when used
+    import pandas
 
 
 class Record(Sequence[Any]):
@@ -166,5 +174,32 @@ class Result:
     def summary(self) -> Summary:
         return self._summary
 
+    # --- beyond the driver: the result as other tools take it ------------------------
+
+    def graph(self) -> Subgraph:
+        """The nodes, relationships and paths anywhere in the result, as one subgraph
+        (what ``relgraph view --query`` draws)."""
+        return Subgraph.from_values((v for record in self._records for v in record),
+                                    f"results of {_short(self._summary.query)}")
+
+    def to_networkx(self) -> nx.MultiDiGraph[str]:
+        """:meth:`graph` as a networkx MultiDiGraph (see :meth:`Subgraph.to_networkx`)."""
+        return self.graph().to_networkx()
+
+    def to_df(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, one column per key, values as they are (nodes stay
+        Node objects, dates temporal values). pandas is an optional dependency:
+        ``pip install 'relgraph[pandas]'``."""
+        try:
+            import pandas
+        except ImportError:
+            raise RelgraphError("Result.to_df() needs pandas: pip install 'relgraph[pandas]'") from None
+        return pandas.DataFrame([list(r) for r in self._records], columns=self._keys)
+
     def __repr__(self) -> str:
         return f"<Result keys={self._keys} records={len(self._records)} backend={self._summary.backend}>"
+
+
+def _short(query: str) -> str:
+    text = " ".join(query.split())
+    return repr(text if len(text) <= 60 else text[:59] + "…")

@@ -9,11 +9,13 @@ relationships by (start, type, end, key).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from relgraph.graph.values.entities import Node, Relationship
+import networkx as nx
+
+from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.model import default_rel_key
 
 
@@ -45,6 +47,51 @@ class Subgraph:
         """Deduplicate by element id; relationships bring their endpoints along."""
         rels = {rel.element_id: rel for rel in relationships}
         return cls(list(nodes), list(rels.values()), description)
+
+    @classmethod
+    def from_values(cls, values: Iterable[Any], description: str = "query results") -> Subgraph:
+        """The nodes, relationships and paths among query values, however nested in lists and maps."""
+        nodes: list[Node] = []
+        rels: list[Relationship] = []
+        stack = list(values)
+        while stack:
+            value = stack.pop()
+            if isinstance(value, Node):
+                nodes.append(value)
+            elif isinstance(value, Relationship):
+                rels.append(value)
+            elif isinstance(value, Path):
+                nodes.extend(value.nodes)
+                rels.extend(value.relationships)
+            elif isinstance(value, Mapping):
+                stack.extend(value.values())
+            elif isinstance(value, (list, tuple)):
+                stack.extend(value)
+        return cls.of(reversed(nodes), reversed(rels), description)
+
+    def to_networkx(self) -> nx.MultiDiGraph[str]:
+        """A networkx MultiDiGraph of this subgraph, the way node-link JSON lays it out.
+
+        Nodes are keyed by their export ids (their keys, see :meth:`export_ids`) with a
+        ``labels`` attribute and the properties beside it; each relationship is an edge
+        keyed by its export id, with ``type`` and the properties. Values stay as they are
+        (dates as :mod:`~relgraph.graph.values.temporal` values). A property that is itself
+        called ``labels`` (on a node) or ``type`` (on a relationship) is kept as
+        ``property:labels`` / ``property:type``, so nothing is lost or overwritten.
+        """
+        nodes, rels, ids = self.ordered()
+        rel_ids = self.relationship_ids(rels, ids)
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(description=self.description)
+        # Attribute dicts, not keywords: a property may be called "key" (every relationship's is).
+        graph.add_nodes_from(
+            (ids[node.element_id], {"labels": sorted_labels(node), **_attributes(node, "labels")})
+            for node in nodes)
+        for rel in rels:
+            start, end = ids[rel.start_node.element_id], ids[rel.end_node.element_id]
+            key = rel_ids[rel.element_id]
+            graph.add_edge(start, end, key)
+            graph[start][end][key].update({"type": rel.type, **_attributes(rel, "type")})
+        return graph
 
     def export_ids(self) -> dict[str, str]:
         """element id -> id written to files: the key when keys are unique, else 'Label:key'.
@@ -105,3 +152,7 @@ class Subgraph:
             used[text] += 1  # only ad hoc data without identity can repeat all four parts
             composed[rel.element_id] = text if used[text] == 1 else f"{text}#{used[text]}"
         return composed
+
+
+def _attributes(entity: Node | Relationship, structural: str) -> dict[str, Any]:
+    return {(f"property:{name}" if name == structural else name): value for name, value in entity.items()}

@@ -10,7 +10,7 @@ is built, so a view is never silently cut.
 from __future__ import annotations
 
 from relgraph.graph.views.data import ViewData, build_view
-from relgraph.graph.views.html import render_html, write_view
+from relgraph.graph.views.html import embedded_html, render_html, write_view
 from relgraph.graph.views.limits import (
     Limits,
     ViewTooLarge,
@@ -19,6 +19,6 @@ from relgraph.graph.views.limits import (
 )
 
 __all__ = [
-    "Limits", "ViewData", "ViewTooLarge", "build_view", "check_size", "keep_best_connected",
+    "Limits", "ViewData", "ViewTooLarge", "build_view", "check_size", "embedded_html", "keep_best_connected",
     "render_html", "write_view",
 ]

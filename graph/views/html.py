@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import re
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,17 @@ def write_view(view: ViewData, path: Path, *, overwrite: bool = False) -> int:
     with atomic_writer(path, binary=True, overwrite=overwrite) as fh:
         fh.write(page)
     return len(page)
+
+
+def embedded_html(page: str, *, height: int = 620, title: str = "relgraph view") -> str:
+    """The page inside a sandboxed ``<iframe srcdoc>``: how a notebook shows a view.
+
+    Each view gets a document of its own, so several views in one notebook never share
+    element ids, scripts or styles, and the page's Content-Security-Policy applies inside
+    it as in a file. ``sandbox="allow-scripts"`` without ``allow-same-origin`` gives the
+    frame an opaque origin: its scripts cannot reach the notebook, its cookies or its
+    kernel. The page is escaped into the attribute whole, quotes and ampersands included.
+    """
+    return (f'<iframe sandbox="allow-scripts" title="{html_escape(title)}" '
+            f'style="width: 100%; height: {int(height)}px; border: 1px solid #dde3ea;" '
+            f'srcdoc="{html_escape(page, quote=True)}"></iframe>')

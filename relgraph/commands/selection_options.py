@@ -8,20 +8,10 @@ selections, the result is what all of them contain.
 from __future__ import annotations
 
 import argparse
-import difflib
-from collections.abc import Iterable
+from typing import Any
 
-from relgraph.graph.selection import (
-    YearRange,
-    by_labels,
-    by_years,
-    ego_network,
-    from_query,
-    resolve_entity,
-    whole_graph,
-)
+from relgraph.graph.selection import Selection, YearRange, select
 from relgraph.graph.store import GraphStore
-from relgraph.graph.values.errors import SelectionError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.queries.library import find_script, infer_value, parse_assignments
 
@@ -86,70 +76,26 @@ def check_selection_arguments(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _names(text: str, known: Iterable[str], what: str, example: str) -> list[str]:
-    # ``what`` reads "node has the label" or "relationship has the type"
-    """Split 'A,B' and check every name exists, suggesting close ones: a typo would
-    otherwise quietly select less than was meant."""
-    wanted = [part.strip() for part in text.split(",") if part.strip()]
-    if not wanted:
-        raise SelectionError(f"give at least one name, like {example}")
-    known = list(known)
-    for name in wanted:
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-            hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
-                    else f"; the graph has {', '.join(known) or 'none'}")
-            raise SelectionError(f"no {what} {name!r}{hint}")
-    return wanted
-
-
-def _query(store: GraphStore, args: argparse.Namespace) -> Subgraph:
-    given = parse_assignments(args.param)
-    if args.execute is not None:
-        text, params = args.execute, {name: infer_value(value) for name, value in given.items()}
-        short = " ".join(text.split())
-        what = f"query {short if len(short) <= 60 else short[:59] + '…'!r}"
-    else:
-        script = find_script(args.query)
-        text, params = script.text, script.bind(given)
-        what = f"query {script.name}"
-    if params:
-        what += " with " + ", ".join(f"{name}={value!r}" for name, value in params.items())
-    subgraph = from_query(store, text, params, connect=args.connect)
-    if not subgraph.nodes:
-        raise SelectionError(f"the {what} returned no nodes, relationships or paths; "
-                             "return graph values (RETURN n, r, p) rather than their properties")
-    subgraph.description = what + (" and the relationships among its nodes" if args.connect else "")
-    return subgraph
-
-
-def _intersection(parts: list[Subgraph]) -> Subgraph:
-    nodes = set.intersection(*({n.element_id for n in part.nodes} for part in parts))
-    rels = set.intersection(*({r.element_id for r in part.relationships} for part in parts))
-    first = parts[0]
-    return Subgraph.of([n for n in first.nodes if n.element_id in nodes],
-                       [r for r in first.relationships
-                        if r.element_id in rels and {e.element_id for e in r.nodes} <= nodes],
-                       "; ".join(part.description for part in parts))
+def selection_from(args: argparse.Namespace) -> Selection:
+    """The options as a library Selection: scripts found and their parameters typed."""
+    query: str | None = None
+    query_name: str | None = None
+    params: dict[str, Any] = {}
+    if args.execute is not None or args.query is not None:
+        given = parse_assignments(args.param)
+        if args.execute is not None:
+            query, params = args.execute, {name: infer_value(value) for name, value in given.items()}
+        else:
+            script = find_script(args.query)
+            query, params, query_name = script.text, script.bind(given), script.name
+    return Selection(
+        around=args.around, depth=1 if args.depth is None else args.depth,
+        types=None if args.types is None else tuple(args.types.split(",")),
+        labels=None if args.labels is None else tuple(args.labels.split(",")),
+        years=None if args.years is None else YearRange.parse(args.years),
+        query=query, parameters=params, connect=args.connect, query_name=query_name)
 
 
 def select_subgraph(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     """The subgraph the options ask for; raises SelectionError when it cannot be made."""
-    parts = []
-    counts = store.counts() if args.labels is not None or args.types is not None else None
-    if args.around is not None:
-        center = resolve_entity(store, args.around)
-        types = None
-        if args.types is not None and counts:
-            types = _names(args.types, counts.types, "relationship has the type", "LOCATED_IN,HOSTED_BY")
-        parts.append(ego_network(store, center, 1 if args.depth is None else args.depth, types))
-    if args.labels is not None and counts:
-        labels = _names(args.labels, counts.labels, "node has the label", "Person,Country")
-        parts.append(by_labels(store, labels))
-    if args.years is not None:
-        parts.append(by_years(store, YearRange.parse(args.years)))
-    if args.query is not None or args.execute is not None:
-        parts.append(_query(store, args))
-    if not parts:
-        return whole_graph(store)
-    return _intersection(parts) if len(parts) > 1 else parts[0]
+    return select(store, selection_from(args))

@@ -16,13 +16,10 @@ from relgraph.commands.selection_options import (
 )
 from relgraph.graph.values.errors import OutputExistsError, SelectionError
 from relgraph.graph.views import (
-    Limits,
-    build_view,
-    check_size,
-    keep_best_connected,
     write_view,
 )
 from relgraph.graph.views.limits import DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, RELATIONSHIPS_PER_NODE
+from relgraph.graph.views.of_store import view_of_store
 
 HELP = "write an interactive HTML view of the graph (offline, one file)"
 DESCRIPTION = f"""\
@@ -80,24 +77,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.output.exists() and not args.force:
         raise OutputExistsError(f"{args.output} already exists (use --force to replace it)")
     store = ctx.store()
-    counts = store.counts()
-    if not counts.nodes:
+    if not store.counts().nodes:
         raise SelectionError("the graph is empty: nothing to view (run 'relgraph load' first)")
     subgraph = select_subgraph(store, args)
     if not subgraph.nodes:
         raise SelectionError(f"the selection ({subgraph.description}) is empty; nothing written")
 
-    limits = Limits(max_nodes=args.max_nodes or DEFAULT_MAX_NODES)
-    trim = None
-    if args.max_nodes:
-        subgraph, trim = keep_best_connected(subgraph, args.max_nodes, counts.labels)
-    check_size(subgraph, limits, explicit=bool(args.max_nodes))
+    view, trim = view_of_store(store, subgraph, title=args.title, max_nodes=args.max_nodes)
     if trim:
         ctx.note(f"--max-nodes {args.max_nodes}: left out {trim.describe()}")
-
-    sources = {str(n.get("key")): str(n.get("name") or n.get("key")) for n in store.nodes(["Source"])}
-    view = build_view(subgraph, title=args.title, label_counts=counts.labels, source_names=sources,
-                      limits=limits, trim=trim, graph_size=(counts.nodes, counts.relationships))
     size = write_view(view, args.output, overwrite=args.force)
     layout = ("laid out in the browser" if view.physics
               else f"laid out in Python in {view.layout_seconds:.1f} s")
