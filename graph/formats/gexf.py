@@ -37,9 +37,8 @@ from relgraph.graph.formats.types import (
     property_columns,
     scalar_text,
 )
-from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
+from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.formats.xml_text import xml_attr
-from relgraph.graph.values.errors import ExportError
 from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 # --- writing ----------------------------------------------------------------------------------
@@ -94,13 +93,8 @@ def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     """Write ``subgraph`` as GEXF 1.3 to a path (atomically) or a text stream."""
     nodes, rels, ids = subgraph.ordered()
     rel_ids = subgraph.relationship_ids(rels, ids)
-    node_props = []
-    for node in nodes:
-        props = plain_properties(node, describe_node(node, ids))
-        if LABELS in props:
-            raise ExportError(f"{describe_node(node, ids)} has a property named 'labels', which the GEXF "
-                              "export uses for the node labels; export it as JSON lines instead")
-        node_props.append(props)
+    node_props = [reserved_free(describe_node(node, ids), plain_properties(node, describe_node(node, ids)),
+                                (LABELS,), "GEXF") for node in nodes]
     rel_props = [plain_properties(rel, describe_rel(rel, ids)) for rel in rels]
     node_columns = property_columns(node_props)
     edge_columns = property_columns(rel_props)

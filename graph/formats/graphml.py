@@ -58,9 +58,9 @@ from relgraph.graph.formats.types import (
     property_columns,
     scalar_text,
 )
-from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
+from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.formats.xml_text import xml_attr, xml_text
-from relgraph.graph.values.errors import ExportError, LoadError
+from relgraph.graph.values.errors import LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
@@ -103,20 +103,10 @@ def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     """Write ``subgraph`` as GraphML to a path (atomically) or a text stream."""
     nodes, rels, ids = subgraph.ordered()
     rel_ids = subgraph.relationship_ids(rels, ids)
-    node_props = []
-    for node in nodes:
-        props = plain_properties(node, describe_node(node, ids))
-        if LABELS_KEY in props:
-            raise ExportError(f"{describe_node(node, ids)} has a property named 'labels', which GraphML "
-                              "uses for the node labels; export it as JSON lines (--format jsonl) instead")
-        node_props.append(props)
-    rel_props = []
-    for rel in rels:
-        props = plain_properties(rel, describe_rel(rel, ids))
-        if TYPE_KEY in props:
-            raise ExportError(f"{describe_rel(rel, ids)} has a property named 'label', which GraphML "
-                              "uses for the relationship type; export it as JSON lines instead")
-        rel_props.append(props)
+    node_props = [reserved_free(describe_node(node, ids), plain_properties(node, describe_node(node, ids)),
+                                (LABELS_KEY,), "GraphML") for node in nodes]
+    rel_props = [reserved_free(describe_rel(rel, ids), plain_properties(rel, describe_rel(rel, ids)),
+                               (TYPE_KEY,), "GraphML") for rel in rels]
     node_columns = property_columns(node_props)
     edge_columns = property_columns(rel_props)
 

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from relgraph.graph.formats.reading import BatchBuilder, read_text
 from relgraph.graph.formats.types import plain_properties
-from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
+from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph, sorted_labels
@@ -39,25 +39,15 @@ def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None)
     nodes, rels, ids = subgraph.ordered()
     out_nodes = []
     for node in nodes:
-        clash = [f for f in NODE_FIELDS if f in node]
-        if clash:
-            raise ExportError(
-                f"node {ids[node.element_id]!r} has a property named {clash[0]!r}, which node-link "
-                "JSON uses for structure; export it as JSON lines (--format jsonl) instead"
-            )
-        out_nodes.append({"id": ids[node.element_id], "labels": sorted_labels(node),
-                          **plain_properties(node, describe_node(node, ids))})
+        where = describe_node(node, ids)
+        props = reserved_free(where, plain_properties(node, where), NODE_FIELDS, "node-link JSON")
+        out_nodes.append({"id": ids[node.element_id], "labels": sorted_labels(node), **props})
     out_links = []
     for rel in rels:
-        clash = [f for f in LINK_FIELDS if f in rel]
-        if clash:
-            raise ExportError(
-                f"relationship {rel.get('key', rel.element_id)!r} has a property named {clash[0]!r}, "
-                "which node-link JSON uses for structure; export it as JSON lines instead"
-            )
+        where = describe_rel(rel, ids)
+        props = reserved_free(where, plain_properties(rel, where), LINK_FIELDS, "node-link JSON")
         out_links.append({"source": ids[rel.start_node.element_id],
-                          "target": ids[rel.end_node.element_id],
-                          "type": rel.type, **plain_properties(rel, describe_rel(rel, ids))})
+                          "target": ids[rel.end_node.element_id], "type": rel.type, **props})
     return {"directed": True, "multigraph": True, "graph": dict(graph_attrs or {}),
             "nodes": out_nodes, "links": out_links}
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from relgraph.graph.values.entities import Node, Relationship
-from relgraph.graph.values.errors import OutputExistsError
+from relgraph.graph.values.errors import ExportError, OutputExistsError
 
 
 def _default_mode(folder: bool = False) -> int:
@@ -113,3 +113,15 @@ def describe_node(node: Node, ids: Mapping[str, str]) -> str:
 def describe_rel(rel: Relationship, ids: Mapping[str, str]) -> str:
     return (f"relationship ({ids[rel.start_node.element_id]})-[:{rel.type}]->"
             f"({ids[rel.end_node.element_id]})" + (f" key {rel['key']!r}" if "key" in rel else ""))
+
+
+def reserved_free(where: str, properties: dict[str, Any], reserved: Iterable[str],
+                  fmt: str) -> dict[str, Any]:
+    """``properties``, unless one is named like something ``fmt`` writes structure under
+    (GraphML's ``labels``, node-link JSON's ``source``...): then an ExportError that names
+    the entity and the property and points to JSON lines, which nests properties."""
+    for name in reserved:
+        if name in properties:
+            raise ExportError(f"{where} has a property named {name!r}, which {fmt} uses for its own "
+                              "structure; export it as JSON lines (--format jsonl) instead")
+    return properties
