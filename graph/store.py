@@ -76,9 +76,18 @@ class GraphStore(ABC):
 
     @abstractmethod
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
-            write: bool = False) -> Result:
+            write: bool = False, timeout: float | None = None, query_id: str | None = None) -> Result:
         """Run one Cypher query. Without ``write=True`` a query that writes raises
-        :class:`ReadOnlyError` and changes nothing."""
+        :class:`ReadOnlyError` and changes nothing.
+
+        ``timeout`` (seconds) stops a query that runs longer with
+        :class:`~relgraph.graph.values.errors.QueryTimeout`; ``query_id`` names it so that
+        :meth:`cancel` can stop it from another thread (``QueryCancelled``). Either way
+        nothing the query did is kept."""
+
+    @abstractmethod
+    def cancel(self, query_id: str) -> bool:
+        """Stop the query that runs under ``query_id``; False when none does (any more)."""
 
     @abstractmethod
     def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:

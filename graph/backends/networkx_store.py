@@ -8,6 +8,7 @@ other's writes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from relgraph.graph.backends.snapshot import (
     snapshot_token,
     write_snapshot,
 )
-from relgraph.graph.cypher import execute, explain
+from relgraph.graph.cypher import Stop, execute, explain
 from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
 from relgraph.graph.store import GraphStore, LoadSummary, Progress
@@ -42,6 +43,8 @@ class NetworkxStore(GraphStore):
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else None
         self._token: bytes | None = None  # which write of the snapshot self.graph reflects
+        self._running: dict[str, threading.Event] = {}  # query id -> its cancel switch
+        self._running_lock = threading.Lock()
         self.graph = self._read()
 
     # --- snapshot handling ----------------------------------------------------------
@@ -160,12 +163,29 @@ class NetworkxStore(GraphStore):
         return None
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
-            write: bool = False) -> Result:
+            write: bool = False, timeout: float | None = None, query_id: str | None = None) -> Result:
+        cancel = threading.Event()
+        if query_id is not None:
+            with self._running_lock:
+                self._running[query_id] = cancel
+        stop = Stop(timeout, cancel)
+        try:
+            if not write:
+                return execute(self.graph, query, dict(parameters or {}), write=False, stop=stop)
+            with self._writing() as graph:
+                return execute(graph, query, dict(parameters or {}), write=True, stop=stop)
+        finally:
+            if query_id is not None:
+                with self._running_lock:
+                    self._running.pop(query_id, None)
 
-        if not write:
-            return execute(self.graph, query, dict(parameters or {}), write=False)
-        with self._writing() as graph:
-            return execute(graph, query, dict(parameters or {}), write=True)
+    def cancel(self, query_id: str) -> bool:
+        with self._running_lock:
+            event = self._running.get(query_id)
+        if event is None:
+            return False
+        event.set()
+        return True
 
     def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
         """Every statement in one transaction; the snapshot is written once, at the end.

@@ -29,6 +29,7 @@ from relgraph.graph.cypher.errors import (
 )
 from relgraph.graph.cypher.executor import run
 from relgraph.graph.cypher.explain import explain
+from relgraph.graph.cypher.limits import Stop
 from relgraph.graph.cypher.prepare import check_parameters, prepare
 from relgraph.graph.cypher.procedures import with_builtins
 from relgraph.graph.cypher.semantics import is_updating
@@ -55,6 +56,7 @@ __all__ = [
     "CypherUnsupportedError",
     "GraphStorage",
     "Procedure",
+    "Stop",
     "execute",
     "explain",
     "prepare",
@@ -66,13 +68,15 @@ def _line_of(query: str, offset: int) -> int:
 
 
 def execute(graph: GraphStorage, query: str, parameters: dict[str, Any] | None = None, *,
-            write: bool = False, procedures: dict[str, Procedure] | None = None) -> Result:
+            write: bool = False, procedures: dict[str, Procedure] | None = None,
+            stop: Stop | None = None) -> Result:
     """Run ``query`` against ``graph`` and return a driver-shaped :class:`Result`.
 
     With ``write=False`` a query containing CREATE, MERGE, SET, REMOVE or DELETE
     is refused with :class:`relgraph.graph.store.ReadOnlyError` before anything
     runs. Writes are not wrapped in a transaction here: the caller (the store,
     the TCK runner) opens ``graph.transaction()`` so that an error rolls back.
+    ``stop`` gives a time limit and a cancel switch (:mod:`.limits`).
     """
     parameters = dict(parameters or {})
     tree, _ = prepare(query, procedures)
@@ -87,7 +91,7 @@ def execute(graph: GraphStorage, query: str, parameters: dict[str, Any] | None =
             raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "
                                 "run it with --write")
     params = check_parameters(tree, parameters)
-    columns, rows, ctx = run(graph, tree, params, with_builtins(procedures))
+    columns, rows, ctx = run(graph, tree, params, with_builtins(procedures), stop)
     summary = Summary(query=query, parameters=parameters, backend="networkx", counters=ctx.counters)
     return Result(columns, rows, summary)
 

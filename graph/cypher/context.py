@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.errors import CypherEntityNotFound
+from relgraph.graph.cypher.limits import Stop
 from relgraph.graph.cypher.runtime import NodeRef, PathValue, RelRef
 from relgraph.graph.cypher.storage import GraphStorage
 from relgraph.graph.values.entities import Node, Path, Relationship
@@ -71,6 +72,8 @@ class Context:
     matcher: PatternCompiler | None = None
     #: set by the executor: EXISTS { full query }, COUNT { }, COLLECT { }
     executor: SubqueryCompiler | None = None
+    #: when to stop: loops that can run long call ``stop.tick()``
+    stop: Stop = field(default_factory=Stop)
 
     # --- entity reads ---------------------------------------------------------------
 

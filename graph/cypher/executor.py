@@ -30,6 +30,7 @@ from relgraph.graph.cypher.errors import (
     CypherSemanticError,
 )
 from relgraph.graph.cypher.expressions import Compiler, find_aggregates
+from relgraph.graph.cypher.limits import Stop
 from relgraph.graph.cypher.matcher import Matcher
 from relgraph.graph.cypher.planner import pattern_variables
 from relgraph.graph.cypher.runtime import (
@@ -280,12 +281,14 @@ class Executor:
     def unwind(self, c: ast.Unwind, rows: Iterable[Row]) -> Iterator[Row]:
         fn = self.compiler.compile(c.expr)
         var = c.variable
+        tick = self.ctx.stop.tick
         for row in rows:
             v = fn(row)
             if v is None:
                 continue
             items = v if isinstance(v, list) else [v]
             for x in items:
+                tick()
                 out = dict(row)
                 out[var] = x
                 yield out
@@ -320,8 +323,11 @@ class Executor:
         else:
             fns = [(n, self.compiler.compile(e)) for n, e in items]
 
+            tick = self.ctx.stop.tick
+
             def projected() -> Iterator[tuple[Row, Row]]:
                 for row in rows:
+                    tick()
                     yield row, {n: f(row) for n, f in fns}
 
             pairs = projected()
@@ -401,6 +407,7 @@ class Executor:
         if not key_items:  # one group: skip computing keys per row
             accs: list[Any] | None = None
             for row in rows:
+                self.ctx.stop.tick()
                 if accs is None:
                     accs = new_accs()
                     groups[()] = (row, {}, accs)
@@ -411,6 +418,7 @@ class Executor:
                         acc.add(*[f(row) for f in fns])
             rows = ()
         for row in rows:
+            self.ctx.stop.tick()
             values = {n: f(row) for n, f in key_fns}
             key = tuple(group_key(v) for v in values.values())
             group = groups.get(key)
@@ -756,9 +764,10 @@ def _directed(part: ast.PatternPart) -> ast.PatternPart:
 
 
 def run(graph: GraphStorage, query: ast.Query, params: dict[str, Any],
-        procedures: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]], Context]:
+        procedures: dict[str, Any] | None = None,
+        stop: Stop | None = None) -> tuple[list[str], list[list[Any]], Context]:
     """Execute an analysed query; returns columns, output rows (driver values) and the context."""
-    ctx = Context(graph, params, procedures or {})
+    ctx = Context(graph, params, procedures or {}, stop=stop or Stop())
     executor = Executor(ctx)
     columns, rows = executor.run_query(query)
     cache: dict[int, Any] = {}

@@ -523,6 +523,7 @@ class Compiler:
         where = self.compile_predicate(e.where) if e.where is not None else None
         proj = self.compile(e.projection) if e.projection is not None else None
         var = e.variable
+        tick = self.ctx.stop.tick
 
         def f(row: dict[str, Any]) -> Any:
             items = source(row)
@@ -531,6 +532,7 @@ class Compiler:
             out = []
             inner = dict(row)
             for x in items:
+                tick()
                 inner[var] = x
                 if where is not None and not where(inner):
                     continue
@@ -544,6 +546,7 @@ class Compiler:
         cond = self.compile(e.where) if e.where is not None else (lambda row: True)
         var = e.variable
         kind = e.kind
+        tick = self.ctx.stop.tick
 
         def f(row: dict[str, Any]) -> Any:
             items = source(row)
@@ -552,6 +555,7 @@ class Compiler:
             inner = dict(row)
             trues = nulls = 0
             for x in items:
+                tick()
                 inner[var] = x
                 r = cond(inner)
                 if r is True:
@@ -587,6 +591,7 @@ class Compiler:
         source = self._list_source(self.compile(e.source), "reduce()")
         body = self.compile(e.body)
         acc, var = e.accumulator, e.variable
+        tick = self.ctx.stop.tick
 
         def f(row: dict[str, Any]) -> Any:
             items = source(row)
@@ -595,6 +600,7 @@ class Compiler:
             inner = dict(row)
             inner[acc] = init(row)
             for x in items:
+                tick()
                 inner[var] = x
                 inner[acc] = body(inner)
             return inner[acc]

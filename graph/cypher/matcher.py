@@ -66,6 +66,7 @@ class CompiledMatch:
         self.ctx: Context = matcher.ctx
         self.graph = matcher.ctx.graph
         self.deleted = matcher.ctx.deleted_nodes
+        self.tick = matcher.ctx.stop.tick  # long loops call it: a time limit or a cancel stops them
         parts = plan.parts
         self.parts = parts
         self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
@@ -95,11 +96,14 @@ class CompiledMatch:
         execs = self.execs
         n = len(execs)
 
+        tick = self.tick
+
         def rec(i: int) -> Iterator[Row]:
             if i == n:
                 yield dict(st.row)
                 return
             for _ in execs[i](st):
+                tick()
                 yield from rec(i + 1)
 
         return rec(0)
@@ -272,6 +276,7 @@ class CompiledMatch:
 
         def scan(st: _State) -> Iterator[None]:
             for nid in candidates(st):
+                self.tick()
                 was_new = self._bind_node(st, part, pos, nid)
                 if was_new is None:
                     continue
@@ -305,6 +310,7 @@ class CompiledMatch:
             ctx.stats.rels_expanded += len(rids)
             used = st.used
             for rid in rids:
+                self.tick()
                 if rid in used or rid in ctx.deleted_rels or not self._rel_ok(rid, part, i, st.row):
                     continue
                 u, w = graph.rel_ends(rid)
@@ -392,6 +398,7 @@ class CompiledMatch:
                     used.discard(rid)
                 return
             for rid, other in options:
+                self.tick()
                 if rid in used or not self._rel_ok(rid, part, i, st.row):
                     continue
                 if new_var:
@@ -461,6 +468,7 @@ class CompiledMatch:
                 if hi is not None and depth >= hi:
                     return
                 for rid, other in self._neighbours(cur, rel, forward):
+                    self.tick()
                     if rid in used or not self._rel_ok(rid, part, i, st.row):
                         continue
                     used.add(rid)
@@ -571,6 +579,7 @@ class CompiledMatch:
                         return not all_paths
                     return False
                 for rid, other in self._neighbours(cur, rel, True):
+                    self.tick()
                     if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
                         continue
                     rels.append(rid)
@@ -600,6 +609,7 @@ class CompiledMatch:
             nxt: dict[int, list[tuple[int, int]]] = {}
             for cur in frontier:
                 for rid, other in self._neighbours(cur, rel, True):
+                    self.tick()
                     if rid in st.used or other in parents or not self._rel_ok(rid, part, 0, st.row):
                         continue
                     nxt.setdefault(other, []).append((rid, cur))

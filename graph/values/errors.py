@@ -112,6 +112,29 @@ class CypherArithmeticError(CypherError):
     tck_type = "ArithmeticError"
 
 
+class QueryStopped(QueryError):
+    """A query was stopped before it finished: it ran past its time limit, or it was cancelled.
+
+    Nothing it did is kept: a write is rolled back like any failed transaction.
+    """
+
+
+class QueryTimeout(QueryStopped):
+    """A query ran longer than its time limit."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; nothing was changed "
+                         "(a more selective pattern, a LIMIT, or a longer timeout may help)")
+        self.seconds = seconds
+
+
+class QueryCancelled(QueryStopped):
+    """A query was cancelled while it ran (the explorer's Cancel button)."""
+
+    def __init__(self) -> None:
+        super().__init__("the query was cancelled; nothing was changed")
+
+
 class ExportError(RelgraphError):
     """The subgraph cannot be written in the chosen format; the message says what and where."""
 

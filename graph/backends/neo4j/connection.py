@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import neo4j
 import neo4j.exceptions as neo4j_errors
 
-from relgraph.graph.values.errors import QueryError, ReadOnlyError, StoreError
+from relgraph.graph.values.errors import QueryCancelled, QueryError, QueryTimeout, ReadOnlyError, StoreError
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
@@ -189,8 +189,9 @@ class Connection:
         self._driver.close()
 
     @contextmanager
-    def errors(self) -> Iterator[None]:
-        """Driver errors as relgraph's: QueryError for what the query did, StoreError for the rest."""
+    def errors(self, timeout: float | None = None) -> Iterator[None]:
+        """Driver errors as relgraph's: QueryError for what the query did, StoreError for the rest;
+        a transaction that ran past ``timeout`` or was terminated, as QueryTimeout/QueryCancelled."""
         try:
             yield
         except neo4j_errors.AuthError as exc:
@@ -204,6 +205,10 @@ class Connection:
             if code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreError(f"Neo4j at {self.settings.uri} has no database "
                                  f"{self.settings.database!r}") from exc
+            if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") and timeout is not None:
+                raise QueryTimeout(timeout) from exc
+            if code.endswith("Transaction.Terminated"):
+                raise QueryCancelled() from exc
             if code.startswith("Neo.ClientError."):
                 kind = code.rsplit(".", 1)[-1]
                 raise QueryError(f"{exc.message} (Neo4j {kind})") from exc
@@ -225,6 +230,28 @@ class Connection:
         with self.errors(), self._driver.session(database=self.settings.database,
                                                   default_access_mode=neo4j.WRITE_ACCESS) as session:
             return session.execute_write(work)
+
+    def once(self, work: Callable[[Any], T], *, write: bool, timeout: float | None,
+             metadata: dict[str, str] | None) -> T:
+        """``work`` in one explicit transaction with a server-side time limit and metadata, and no
+        retry: a query that timed out or was cancelled must not quietly run again."""
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        with (self.errors(timeout),
+              self._driver.session(database=self.settings.database, default_access_mode=mode) as session,
+              session.begin_transaction(timeout=timeout, metadata=metadata) as tx):
+            done = work(tx)
+            tx.commit()
+            return done
+
+    def terminate(self, metadata_key: str, value: str) -> bool:
+        """Terminate this user's transactions whose metadata has ``metadata_key: value``."""
+        with self.errors(), self._driver.session(database=self.settings.database) as session:
+            ids = [row[0] for row in session.run(
+                "SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData[$key] = $value "
+                "RETURN transactionId", key=metadata_key, value=value)]
+            if ids:
+                session.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+            return bool(ids)
 
     def auto_commit(self, work: Callable[[Any], T]) -> T:
         """``work`` on a session of its own, outside any managed transaction (what

@@ -42,6 +42,9 @@ from relgraph.graph.values.result import Result, Summary
 
 T = TypeVar("T")
 
+#: The transaction metadata key that names a query, so that cancel() can find it on the server.
+QUERY_ID_KEY = "relgraphQuery"
+
 __all__ = ["Neo4jStore", "Neo4jUnavailable"]
 
 
@@ -102,13 +105,17 @@ class Neo4jStore(GraphStore):
     # --- queries --------------------------------------------------------------------
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
-            write: bool = False) -> Result:
+            write: bool = False, timeout: float | None = None, query_id: str | None = None) -> Result:
         params = dict(parameters or {})
 
         def work(tx: Any) -> Result:
             """``tx``: a managed transaction, or a session for an auto-commit query."""
             return self._collect(tx, query, params)
 
+        if timeout is not None or query_id is not None:
+            # The server stops the transaction at the limit, or when cancel() terminates it.
+            metadata = {QUERY_ID_KEY: query_id} if query_id is not None else None
+            return self._connection.once(work, write=write, timeout=timeout, metadata=metadata)
         if not write:
             return self._read(work)
         try:
@@ -133,6 +140,10 @@ class Neo4jStore(GraphStore):
         converter.fetch_missing(tx)
         return Result(keys, [converter.convert(row) for row in raw],
                       Summary(query, params, self.backend, counters))
+
+    def cancel(self, query_id: str) -> bool:
+        """Terminate the transaction that runs under ``query_id`` (its metadata says so)."""
+        return self._connection.terminate(QUERY_ID_KEY, query_id)
 
     def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
         """Schema commands first, each in its own transaction; then every other statement in ONE.
