@@ -21,26 +21,37 @@ from relgraph.graph.values.errors import SelectionError
 from relgraph.graph.values.subgraph import Subgraph
 
 
-def resolve_entity(store: GraphStore, name: str) -> Node:
-    """The one node whose key, name or alias is ``name`` (case-insensitive).
+def resolve_entity(store: GraphStore, name: str, label: str | None = None) -> Node:
+    """The one node whose key, name or alias is ``name`` (case-insensitive), with ``label`` if given.
 
     An unknown name suggests the closest names; an ambiguous one lists the candidates.
     """
-    found = store.find(name)
+    found = [n for n in store.find(name.strip()) if label is None or label in n.labels]
     if len(found) == 1:
         return found[0]
+    what = f"{label} " if label else "entity "
     if len(found) > 1:
         listed = ", ".join(f"{n.get('name')} ({n.get('key')}, {'/'.join(sorted(n.labels))})"
                            for n in found[:10])
-        raise SelectionError(f"{name!r} matches {len(found)} entities: {listed}; use a key")
-    names: dict[str, str] = {}
-    for node in store.nodes():
+        raise SelectionError(f"{name!r} matches {len(found)} {what.strip()}s: {listed}; use a key")
+    names: dict[str, str] = {}  # any name of a node, folded -> the name it is shown by
+    for node in store.nodes([label] if label else None):
+        shown = node.get("name") if isinstance(node.get("name"), str) else node.get("key")
         for candidate in (node.get("name"), node.get("key"), *(node.get("aliases") or [])):
             if isinstance(candidate, str):
-                names.setdefault(candidate.casefold(), candidate)
-    close = difflib.get_close_matches(name.casefold(), list(names), n=5, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
-    raise SelectionError(f"no entity is named {name!r}{hint}")
+                names.setdefault(candidate.casefold(), str(shown))
+    close = difflib.get_close_matches(name.casefold(), list(names), n=8, cutoff=0.6)
+    suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
+    hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    raise SelectionError(f"no {what}is named {name!r}{hint}")
+
+
+def entity_name(store: GraphStore, text: str, label: str | None = None) -> str:
+    """The name of the one entity ``text`` names (see :func:`resolve_entity`): how a script's
+    ``entity`` parameter reaches the script."""
+    node = resolve_entity(store, text, label)
+    name = node.get("name")
+    return name if isinstance(name, str) else str(node.get("key"))
 
 
 def whole_graph(store: GraphStore) -> Subgraph:

@@ -19,6 +19,8 @@ from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result
 
 Progress = Callable[[int, int, str], None]
+#: A relationship of a node and the node at its other end.
+Adjacent = tuple[Relationship, Node]
 """``progress(done, total, what)``: called as a load advances, for progress bars."""
 
 
@@ -172,6 +174,36 @@ class GraphStore(ABC):
         nodes = {n.element_id: n for n in self.nodes() if n.element_id in seen}
         inside = [r for r in rels if r.start_node.element_id in seen and r.end_node.element_id in seen]
         return list(nodes.values()), inside
+
+    def nodes_by_id(self, element_ids: Iterable[str]) -> list[Node]:
+        """The nodes with these element ids that exist, in the order asked for."""
+        wanted = [str(e) for e in element_ids]
+        found = {n.element_id: n for n in self.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n",
+                                                    {"ids": wanted}).value()}
+        return [found[e] for e in wanted if e in found]
+
+    def relationships_by_id(self, element_ids: Iterable[str]) -> list[Relationship]:
+        """The relationships with these element ids that exist, in the order asked for."""
+        wanted = [str(e) for e in element_ids]
+        found = {r.element_id: r for r in self.run("MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN r",
+                                                    {"ids": wanted}).value()}
+        return [found[e] for e in wanted if e in found]
+
+    def adjacent(self, element_id: str, types: Iterable[str] | None = None) -> list[Adjacent]:
+        """Every relationship of a node (of ``types`` if given), with the node at its other end;
+        a self-loop once. What the explorer's expand follows."""
+        rows = self.run("MATCH (n)-[r]-(m) WHERE elementId(n) = $id "
+                        "AND ($types IS NULL OR type(r) IN $types) RETURN r, m",
+                        {"id": str(element_id), "types": None if types is None else list(types)})
+        seen: dict[str, tuple[Relationship, Node]] = {}
+        for rel, other in rows:
+            seen.setdefault(rel.element_id, (rel, other))
+        return list(seen.values())
+
+    def refresh(self) -> bool:
+        """Take up changes another process made to where the data lives; True if there were any.
+        A server-backed store always reads the current data, so by default there is nothing to do."""
+        return False
 
     def find(self, name_or_key: str) -> list[Node]:
         """Nodes whose key, name or alias equals the text (case-insensitive)."""

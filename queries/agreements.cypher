@@ -4,7 +4,7 @@
 // ones last), with its value in US dollars as a number and in the article's
 // words, the parties, the people who signed it and the contractor it was awarded to.
 //
-// @param party: string = ''
+// @param party: entity = ''
 MATCH (agreement:Agreement)
 WHERE $party = '' OR EXISTS {
   MATCH (p)-[:PARTY_TO]->(agreement) WHERE p.name = $party OR p.key = $party

@@ -3,7 +3,7 @@
 // The institutions and places located in the city (directly or inside another
 // place there), and the events that took place in the city or at one of them.
 //
-// @param city: string = 'Tashkent'
+// @param city: entity<City> = 'Tashkent'
 MATCH (city:City)
 WHERE city.name = $city OR city.key = $city OR $city IN coalesce(city.aliases, [])
 OPTIONAL MATCH (thing)-[:LOCATED_IN*1..2]->(city)

@@ -4,8 +4,8 @@
 // together with someone from the other country, ranked by the number of such
 // occasions, with the counterparts they met.
 //
-// @param countryA: string = 'South Korea'
-// @param countryB: string = 'Uzbekistan'
+// @param countryA: entity<Country> = 'South Korea'
+// @param countryB: entity<Country> = 'Uzbekistan'
 MATCH (p:Person)-[:ATTENDED|CONFERRED|RECEIVED|SIGNED]->(occasion)<-[:ATTENDED|CONFERRED|RECEIVED|SIGNED]-(q:Person)
 MATCH (p)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->()-[:LOCATED_IN*0..1]->(pc:Country)
 MATCH (q)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->()-[:LOCATED_IN*0..1]->(qc:Country)

@@ -4,7 +4,7 @@
 // relationship among them, one row per relationship, with the nodes and the
 // relationship as graph values for `relgraph view --query ego-network`.
 //
-// @param name: string = 'Islam Karimov'
+// @param name: entity = 'Islam Karimov'
 // @param depth: int = 1
 MATCH (center)
 WHERE center.name = $name OR center.key = $name OR $name IN coalesce(center.aliases, [])

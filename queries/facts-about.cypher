@@ -4,7 +4,7 @@
 // in, each with the article section and the exact quote (relationships the
 // article implies from context are flagged as inferred).
 //
-// @param name: string = 'Navoi'
+// @param name: entity = 'Navoi'
 MATCH (x)
 WHERE x.name = $name OR x.key = $name OR $name IN coalesce(x.aliases, [])
 OPTIONAL MATCH (x)-[r]-(other)

@@ -9,8 +9,8 @@
 // country (the Korean Cultural Centers in Samarkand, Bukhara and Nukus: the
 // article does not say who runs them) is not listed.
 //
-// @param home: string = 'South Korea'
-// @param host: string = 'Uzbekistan'
+// @param home: entity<Country> = 'South Korea'
+// @param host: entity<Country> = 'Uzbekistan'
 MATCH (home:Country {name: $home}), (host:Country {name: $host})
 MATCH (thing:Institution)-[:LOCATED_IN*1..3]->(host)
 MATCH (thing)-[link:MANAGES|OPENED|FOUNDED|BRANCH_OF|CONCERNS]-(via)

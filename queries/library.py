@@ -11,9 +11,13 @@ ones (up to the parameters) its description, then one line per parameter::
     // @param depth: int = 2
     // @param names: list<string>          (no default: required)
 
-Types are string, int, float, boolean and list<...> of those. Values given on
-the command line as text are converted to the declared type, so a script gets
-``2`` and not ``'2'``; an unknown or missing parameter is an error before
+Types are string, int, float, boolean and list<...> of those, and ``entity`` or
+``entity<Label>``: text naming an entity by its key, name or an alias, in any case,
+which is resolved to the entity's name before the script runs (``moon jae-in`` is
+passed as ``Moon Jae-in``; an unknown name suggests close ones, an ambiguous one lists
+them; the empty string is passed as it is, for scripts where it means "any").
+Values given on the command line as text are converted to the declared type, so a
+script gets ``2`` and not ``'2'``; an unknown or missing parameter is an error before
 anything runs.
 """
 
@@ -31,7 +35,7 @@ from typing import Any
 from relgraph.graph.values.errors import RelgraphError
 
 PARAM_RE = re.compile(
-    r"^@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[a-z]+(?:<[a-z]+>)?)"
+    r"^@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[a-z]+(?:<[A-Za-z]+>)?)"
     r"\s*(?:=\s*(?P<default>.+?))?\s*$"
 )
 SCALAR_TYPES = ("string", "int", "float", "boolean")
@@ -39,6 +43,9 @@ SCALAR_TYPES = ("string", "int", "float", "boolean")
 SCALAR_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str, "int": int, "float": (int, float), "boolean": bool}
 _MISSING = object()
+
+#: ``resolve(text, label)``: the name of the one entity ``text`` names (see ``entity`` above).
+Resolver = Callable[[str, str | None], str]
 
 
 class ScriptError(RelgraphError, ValueError):
@@ -54,6 +61,29 @@ class Parameter:
     @property
     def required(self) -> bool:
         return self.default is _MISSING
+
+    @property
+    def is_entity(self) -> bool:
+        """Whether the value names an entity (type ``entity`` or ``entity<Label>``)."""
+        return self.type == "entity" or (self.type.startswith("entity<") and self.type.endswith(">"))
+
+    @property
+    def entity_label(self) -> str | None:
+        """The label an ``entity<Label>`` parameter's entity has."""
+        return self.type[7:-1] if self.type.startswith("entity<") else None
+
+    @property
+    def placeholder(self) -> str:
+        """How usage text names the value: ``int``, ``list<string>``, ``Country`` for an
+        ``entity<Country>``, ``entity`` for any entity."""
+        return self.entity_label or self.type
+
+    @property
+    def wanted(self) -> str:
+        """What a value must be, for messages: 'an int', 'the name of a Country'."""
+        if self.is_entity:
+            return f"the name of {article(self.entity_label or 'entity')}"
+        return article(self.type)
 
     def describe(self) -> str:
         default = "" if self.required else f" = {format_literal(self.default)}"
@@ -72,13 +102,15 @@ class Parameter:
                 items = [item.strip() for item in text.split(",")] if stripped else []
             item = Parameter(self.name, item_type)
             return [item.convert(v) if isinstance(v, str) else item.check(v) for v in items]
+        if self.is_entity:
+            return text
         return self.check(_convert_scalar(self.name, self.type, text))
 
     def check(self, value: Any) -> Any:
         """Refuse a value (e.g. a default) that does not have the declared type."""
         if value is None:
             return None
-        expected = SCALAR_PYTHON_TYPES.get(self.type)
+        expected = str if self.is_entity else SCALAR_PYTHON_TYPES.get(self.type)
         if self.type.startswith("list<"):
             if not isinstance(value, list):
                 raise ScriptError(f"parameter {self.name}: {value!r} is not a list")
@@ -88,7 +120,7 @@ class Parameter:
             raise ScriptError(f"parameter {self.name}: unknown type {self.type!r} "
                               f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
         if (isinstance(value, bool) and self.type != "boolean") or not isinstance(value, expected):
-            raise ScriptError(f"parameter {self.name}: {value!r} is not {article(self.type)}")
+            raise ScriptError(f"parameter {self.name}: {value!r} is not {self.wanted}")
         return float(value) if self.type == "float" and isinstance(value, (int, float)) else value
 
 
@@ -170,7 +202,8 @@ class QueryScript:
                     param.default = param.check(parse_literal(match["default"], f"{where}:{number}"))
                 else:
                     param.check(None)  # validates the type name
-                    if param.type not in SCALAR_TYPES and not param.type.startswith("list<"):
+                    if param.type not in SCALAR_TYPES and not param.type.startswith("list<") \
+                            and not param.is_entity:
                         raise ScriptError(f"{where}:{number}: unknown type {param.type!r}")
                 if any(p.name == param.name for p in script.parameters):
                     raise ScriptError(f"{where}:{number}: parameter {param.name!r} declared twice")
@@ -182,20 +215,21 @@ class QueryScript:
         script.description = " ".join(" ".join(description).split())
         return script
 
-    def bind_values(self, given: Mapping[str, Any]) -> dict[str, Any]:
+    def bind_values(self, given: Mapping[str, Any], resolve: Resolver | None = None) -> dict[str, Any]:
         """Typed parameter values from Python (the API): defaults, overridden by ``given``,
-        each checked against its declared type."""
+        each checked against its declared type; entities resolved with ``resolve``."""
         return self._bind(given, lambda param, value: param.check(value),
-                          f"pass them as keywords: script({self.name!r}, name=value)")
+                          f"pass them as keywords: script({self.name!r}, name=value)", resolve)
 
-    def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
-        """Typed parameter values from the command line's text: defaults, overridden by
-        ``given``, each converted to its declared type."""
+    def bind(self, given: Mapping[str, str], resolve: Resolver | None = None) -> dict[str, Any]:
+        """Typed parameter values from text (the command line, the explorer's form): defaults,
+        overridden by ``given``, each converted to its declared type; entities resolved with
+        ``resolve``."""
         return self._bind(given, lambda param, value: param.convert(value),
-                          "give them with --param name=value")
+                          "give them with --param name=value", resolve)
 
     def _bind(self, given: Mapping[str, Any], convert: Callable[[Parameter, Any], Any],
-              hint: str) -> dict[str, Any]:
+              hint: str, resolve: Resolver | None) -> dict[str, Any]:
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(given) - set(declared))
         if unknown:
@@ -207,6 +241,9 @@ class QueryScript:
         for name, param in declared.items():
             if name in given:
                 values[name] = convert(param, given[name])
+                if resolve is not None and param.is_entity and isinstance(values[name], str) \
+                        and values[name].strip():
+                    values[name] = resolve(values[name], param.entity_label)
             elif param.required:
                 missing.append(param.describe())
             else:

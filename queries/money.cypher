@@ -11,8 +11,8 @@
 //
 // @param from: int = null
 // @param to: int = null
-// @param countryA: string = ''
-// @param countryB: string = ''
+// @param countryA: entity<Country> = ''
+// @param countryB: entity<Country> = ''
 MATCH (deal)
 WHERE (deal:Agreement AND deal.valueUsd IS NOT NULL) OR (deal:Institution AND deal.costUsd IS NOT NULL)
 OPTIONAL MATCH (event:Event)-[:CONCERNS]->(deal)

@@ -4,7 +4,7 @@
 // article shows each holder in office, and the predecessor or successor the
 // article names.
 //
-// @param country: string = ''
+// @param country: entity<Country> = ''
 MATCH (holder:Person)-[held:HELD_OFFICE]->(office:Office)-[:OFFICE_OF]->(place)
 WHERE $country = '' OR place.name = $country
    OR EXISTS { MATCH (place)-[:LOCATED_IN]->(c:Country) WHERE c.name = $country }

@@ -4,7 +4,7 @@
 // honoured them during the visit, the agreements signed during it, and the
 // events that took place as part of it.
 //
-// @param person: string = 'Moon Jae-in'
+// @param person: entity<Person> = 'Moon Jae-in'
 MATCH (p:Person)
 WHERE p.name = $person OR p.key = $person OR $person IN coalesce(p.aliases, [])
 MATCH (p)-[:MADE_VISIT]->(visit:Visit)-[:HOSTED_BY]->(host:Country)

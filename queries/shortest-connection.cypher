@@ -4,8 +4,8 @@
 // alias), step by step with the direction and the sentence behind each step.
 // Among equally short chains, the first by the keys along it is shown.
 //
-// @param source: string = 'Islam Karimov'
-// @param target: string = 'Incheon International Airport Corporation'
+// @param source: entity = 'Islam Karimov'
+// @param target: entity = 'Incheon International Airport Corporation'
 MATCH (a)
 WHERE a.name = $source OR a.key = $source OR $source IN coalesce(a.aliases, [])
 MATCH (b)

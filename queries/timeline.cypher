@@ -10,8 +10,8 @@
 //
 // @param from: int = null
 // @param to: int = null
-// @param countryA: string = ''
-// @param countryB: string = ''
+// @param countryA: entity<Country> = ''
+// @param countryB: entity<Country> = ''
 MATCH (event)
 WHERE (event:Event OR event:Agreement) AND event.year IS NOT NULL
   AND ($from IS NULL OR event.year >= $from) AND ($to IS NULL OR event.year <= $to)

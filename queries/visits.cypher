@@ -4,8 +4,8 @@
 // who went, the office they held that year, where they came from, the host
 // country, the city where the article names one, and the sentence that states it.
 //
-// @param countryA: string = 'South Korea'
-// @param countryB: string = 'Uzbekistan'
+// @param countryA: entity<Country> = 'South Korea'
+// @param countryB: entity<Country> = 'Uzbekistan'
 MATCH (visitor:Person)-[:MADE_VISIT]->(visit:Visit)-[:HOSTED_BY]->(host:Country)
 WHERE host.name IN [$countryA, $countryB]
 OPTIONAL MATCH (visitor)-[held:HELD_OFFICE]->(office:Office)-[:OFFICE_OF]->(home:Country)

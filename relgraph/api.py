@@ -36,7 +36,7 @@ from relgraph.connect import StoreOptions, open_store
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import EXPORT_FORMATS, export, format_for_path
 from relgraph.graph.formats.writing import atomic_writer
-from relgraph.graph.selection import Selection, YearRange, resolve_entity, select
+from relgraph.graph.selection import Selection, YearRange, entity_name, resolve_entity, select
 from relgraph.graph.store import GraphCounts, GraphStore, Progress
 from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import ExportError, RelgraphError
@@ -127,7 +127,10 @@ class Graph:
         """Run a script from ``queries/`` by name (see :meth:`scripts`), or a ``.cypher`` file,
         with its declared parameters as keywords (checked against their types)."""
         found = find_script(name_or_path)
-        return Result(self.store.run(found.text, found.bind_values(params)), self)
+        return Result(self.store.run(found.text, found.bind_values(params, self._resolve)), self)
+
+    def _resolve(self, text: str, label: str | None) -> str:
+        return entity_name(self.store, text, label)
 
     def scripts(self) -> dict[str, QueryScript]:
         """The scripts shipped in ``queries/``: name -> title, description and parameters."""
@@ -163,7 +166,7 @@ class Graph:
         params = dict(parameters or {})
         if query is not None and _is_script_name(query):
             script = find_script(query)
-            query, params, query_name = script.text, script.bind_values(params), script.name
+            query, params, query_name = script.text, script.bind_values(params, self._resolve), script.name
         year_range = None
         if years is not None:
             year_range = YearRange.parse(years) if isinstance(years, str) else YearRange(*years)

@@ -18,10 +18,27 @@ def loaded(cli):
 def test_queries_lists_scripts_with_parameters(cli):
     result = cli("queries")
     assert result.code == 0
-    assert "visits" in result.out and "--param countryA=<string>  (default 'South Korea')" in result.out
+    assert "visits" in result.out and "--param countryA=<Country>  (default 'South Korea')" in result.out
+    assert "--param depth=<int>  (default 1)" in result.out
     listed = json.loads(cli("queries", "--format", "json").out)
     visits = next(s for s in listed if s["name"] == "visits")
-    assert visits["parameters"][0] == {"name": "countryA", "type": "string", "default": "South Korea"}
+    assert visits["parameters"][0] == {"name": "countryA", "type": "entity<Country>",
+                                       "default": "South Korea"}
+
+
+def test_entity_parameters_take_any_case_key_or_alias_and_suggest(loaded):
+    exact = loaded("query", "person-visits", "--param", "person=Moon Jae-in", "--format", "json")
+    folded = loaded("query", "person-visits", "--param", "person=moon jae-in", "--format", "json")
+    by_key = loaded("query", "person-visits", "--param", "person=moon-jae-in", "--format", "json")
+    assert exact.code == folded.code == by_key.code == 0, folded.err
+    assert json.loads(exact.out) == json.loads(folded.out) == json.loads(by_key.out) != []
+    typo = loaded("query", "city", "--param", "city=Tashkemt")
+    assert typo.code == 1 and "no City is named 'Tashkemt'; did you mean 'Tashkent'?" in typo.err
+    wrong_kind = loaded("query", "visits", "--param", "countryA=Tashkent")
+    assert wrong_kind.code == 1 and "no Country is named 'Tashkent'" in wrong_kind.err
+    anything = loaded("query", "timeline", "--param", "countryA=", "--param", "from=2019",
+                      "--param", "to=2019")
+    assert anything.code == 0, anything.err
 
 
 def test_table_output(loaded):

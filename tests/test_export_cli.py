@@ -62,7 +62,7 @@ def test_around_an_entity(loaded, tmp_path):
 def test_unknown_entity_suggests_names_and_writes_nothing(loaded, tmp_path):
     result = loaded("export", "--around", "Karimova", "-o", str(tmp_path / "k.json"))
     assert result.code == 1
-    assert "no entity is named 'Karimova'; did you mean" in result.err and "'Karimov'" in result.err
+    assert "no entity is named 'Karimova'; did you mean" in result.err and "'Islam Karimov'" in result.err
     assert not list(tmp_path.glob("k.json*"))
 
 

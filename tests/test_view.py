@@ -363,7 +363,7 @@ def test_view_around_an_entity_along_some_types(loaded, tmp_path):
 def test_view_refuses_unknown_names_and_labels_with_suggestions(loaded, tmp_path):
     out = tmp_path / "x.html"
     unknown = loaded("view", "-o", str(out), "--around", "Karimova")
-    assert unknown.code == 1 and "no entity is named 'Karimova'; did you mean 'Karimov'" in unknown.err
+    assert unknown.code == 1 and "no entity is named 'Karimova'; did you mean 'Islam Karimov'" in unknown.err
     label = loaded("view", "-o", str(out), "--labels", "Persn")
     assert label.code == 1 and "no node has the label 'Persn'; did you mean 'Person'?" in label.err
     depth = loaded("view", "-o", str(out), "--depth", "2")

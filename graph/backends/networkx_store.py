@@ -23,7 +23,7 @@ from relgraph.graph.backends.snapshot import (
 from relgraph.graph.cypher import Stop, execute, explain
 from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
-from relgraph.graph.store import GraphStore, LoadSummary, Progress
+from relgraph.graph.store import Adjacent, GraphStore, LoadSummary, Progress
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import QueryError, StatementError, StoreError
 from relgraph.graph.values.model import GraphBatch, NodeKey
@@ -279,6 +279,43 @@ class NetworkxStore(GraphStore):
         rels = sorted({rid for nid in seen for rid, other in graph.out_rels(nid, wanted)
                        if other in seen})
         return list(cache.values()), [graph.rel_value(rid, cache) for rid in rels]
+
+    def nodes_by_id(self, element_ids: Iterable[str]) -> list[Node]:
+        graph = self.graph
+        ids = [int(e) for e in element_ids if str(e).isdigit()]
+        return [graph.node_value(nid) for nid in ids if graph.has_node(nid)]
+
+    def relationships_by_id(self, element_ids: Iterable[str]) -> list[Relationship]:
+        graph = self.graph
+        ids = [int(e) for e in element_ids if str(e).isdigit()]
+        return [graph.rel_value(rid) for rid in ids if graph.has_rel(rid)]
+
+    def adjacent(self, element_id: str, types: Iterable[str] | None = None) -> list[Adjacent]:
+        graph = self.graph
+        if not str(element_id).isdigit() or not graph.has_node(int(element_id)):
+            return []
+        nid = int(element_id)
+        wanted = None if types is None else frozenset(types)
+        cache = {nid: graph.node_value(nid)}
+        out = []
+        for rid, other in graph.adjacent_rels(nid, "both", wanted):
+            if other not in cache:
+                cache[other] = graph.node_value(other)
+            out.append((graph.rel_value(rid, cache), cache[other]))
+        return out
+
+    def refresh(self) -> bool:
+        """Read the snapshot again if another process replaced it since this store read it."""
+        if self.path is None:
+            return False
+        try:
+            current = snapshot_token(self.path)
+        except SnapshotError as exc:
+            raise StoreError(str(exc)) from exc
+        if current == self._token:
+            return False
+        self.graph = self._read()
+        return True
 
     def clear(self) -> None:
         with self._writing() as graph:

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         print(f"{script.name:<{width}}  {script.title}", file=ctx.out)
         for param in script.parameters:
             default = "required" if param.required else f"default {format_literal(param.default)}"
-            print(f"{'':<{width}}    --param {param.name}=<{param.type}>  ({default})", file=ctx.out)
+            print(f"{'':<{width}}    --param {param.name}=<{param.placeholder}>  ({default})", file=ctx.out)
         if args.verbose and script.description:
             print(f"{'':<{width}}    {script.description}", file=ctx.out)
     return 0

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 from typing import Any
 
 from relgraph.commands.context import Context
+from relgraph.graph.selection import entity_name
+from relgraph.graph.store import GraphStore
 from relgraph.output import FORMATS, summary_line, write_result
 from relgraph.queries.library import find_script, infer_value, parse_assignments
 
@@ -45,18 +48,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show how the backend would run the query, without running it")
 
 
-def prepare(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
-    """The query text and its typed parameters, from a script or from -e."""
+def prepare(args: argparse.Namespace, store: GraphStore) -> tuple[str, dict[str, Any]]:
+    """The query text and its typed parameters, from a script (its entities resolved in
+    ``store``) or from -e."""
     given = parse_assignments(args.param)
     if args.execute is not None:
         return args.execute, {name: infer_value(text) for name, text in given.items()}
     script = find_script(args.script)
-    return script.text, script.bind(given)
+    return script.text, script.bind(given, partial(entity_name, store))
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    query, parameters = prepare(args)
+    if args.execute is None:
+        find_script(args.script)  # an unknown script is an error before a store is opened
     store = ctx.store()
+    query, parameters = prepare(args, store)
     if args.explain:
         print(store.explain(query, parameters), file=ctx.out)
         return 0

@@ -8,9 +8,10 @@ selections, the result is what all of them contain.
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import Any
 
-from relgraph.graph.selection import Selection, YearRange, select
+from relgraph.graph.selection import Selection, YearRange, entity_name, select
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.queries.library import find_script, infer_value, parse_assignments
@@ -76,8 +77,9 @@ def check_selection_arguments(args: argparse.Namespace) -> str | None:
     return None
 
 
-def selection_from(args: argparse.Namespace) -> Selection:
-    """The options as a library Selection: scripts found and their parameters typed."""
+def selection_from(args: argparse.Namespace, store: GraphStore) -> Selection:
+    """The options as a library Selection: scripts found and their parameters typed, their
+    entities resolved in ``store``."""
     query: str | None = None
     query_name: str | None = None
     params: dict[str, Any] = {}
@@ -87,7 +89,8 @@ def selection_from(args: argparse.Namespace) -> Selection:
             query, params = args.execute, {name: infer_value(value) for name, value in given.items()}
         else:
             script = find_script(args.query)
-            query, params, query_name = script.text, script.bind(given), script.name
+            query, query_name = script.text, script.name
+            params = script.bind(given, partial(entity_name, store))
     return Selection(
         around=args.around, depth=1 if args.depth is None else args.depth,
         types=None if args.types is None else tuple(args.types.split(",")),
@@ -98,4 +101,4 @@ def selection_from(args: argparse.Namespace) -> Selection:
 
 def select_subgraph(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     """The subgraph the options ask for; raises SelectionError when it cannot be made."""
-    return select(store, selection_from(args))
+    return select(store, selection_from(args, store))
