@@ -228,6 +228,12 @@ class QueryScript:
         return self._bind(given, lambda param, value: param.convert(value),
                           "give them with --param name=value", resolve)
 
+    def bind_mixed(self, given: Mapping[str, Any], resolve: Resolver | None = None) -> dict[str, Any]:
+        """Parameter values as a form sends them (the explorer): text is converted as on the
+        command line, other JSON values are checked as from Python."""
+        return self._bind(given, lambda param, value: param.convert(value) if isinstance(value, str)
+                          else param.check(value), "fill them in", resolve)
+
     def _bind(self, given: Mapping[str, Any], convert: Callable[[Parameter, Any], Any],
               hint: str, resolve: Resolver | None) -> dict[str, Any]:
         declared = {p.name: p for p in self.parameters}

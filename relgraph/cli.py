@@ -17,7 +17,7 @@ from relgraph.graph.values.errors import RelgraphError
 from relgraph.queries.library import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.
-COMMANDS = ["load", "stats", "query", "queries", "export", "view", "neo4j"]
+COMMANDS = ["load", "stats", "query", "queries", "export", "view", "serve", "neo4j"]
 
 EPILOG = """\
 examples:
@@ -27,6 +27,7 @@ examples:
   relgraph queries                       list the scripts and their parameters
   relgraph export --format json -o g.json
   relgraph view -o graph.html --open     an interactive view that works offline
+  relgraph serve --open                  explore the graph in a local web page
   relgraph --store /tmp/g.snapshot load my-data/   a separate graph from CSV files
   relgraph neo4j start                   a local Neo4j server (no Docker needed)
   relgraph --backend neo4j --neo4j-uri bolt://db:7687 stats

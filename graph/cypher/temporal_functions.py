@@ -638,6 +638,11 @@ for _name in list(_FUNCTIONS):
         _FUNCTIONS[_name] = _with_clock_argument(_FUNCTIONS[_name])
 
 
+def temporal_function_names() -> list[str]:
+    """The temporal functions, by their lower-case names (``date.truncate``, ``duration.between``)."""
+    return sorted(_FUNCTIONS)
+
+
 def temporal_function(name: str) -> Callable[..., Any] | None:
     """The implementation of a temporal function by (case-insensitive) name, or None."""
     return _FUNCTIONS.get(name.lower())

@@ -95,6 +95,7 @@ function create(parent, options = {}) {
           { key: "Shift-Enter", run },
         ]),
         basicSetup,
+        EditorView.lineWrapping,
         StreamLanguage.define(cypher),
         autocompletion({ override: [completionSource(() => schema)], activateOnTyping: true }),
         lintGutter(),

@@ -1,0 +1,370 @@
+"""What the explorer does, without HTTP: run queries and scripts, grow the drawing, search, export.
+
+:class:`Explorer` holds one open store for the life of the server (the embedded store
+keeps its graph in memory; a snapshot that another process replaced is read again
+before the next request) and answers each request of the page with plain data. The
+web layer (:mod:`.app`) only turns HTTP into these calls and their results into JSON,
+so every behaviour here is testable, and usable, without a browser.
+
+Reads run side by side; on the embedded store a query that writes (only with
+``--write``) waits for running reads and holds the others back until it is done, since
+the in-memory graph cannot be read while it changes. Every query has a time limit and
+can be cancelled (:meth:`GraphStore.cancel`); a runaway query never holds the server.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.cypher import prepare
+from relgraph.graph.cypher.catalogue import function_names, procedure_names
+from relgraph.graph.cypher.semantics import is_updating
+from relgraph.graph.explorer.payload import Styler, cell
+from relgraph.graph.export import EXPORT_FORMATS, export
+from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
+from relgraph.graph.selection import entity_name
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.errors import ExportError, RelgraphError, SelectionError
+from relgraph.graph.values.result import Result
+from relgraph.graph.values.subgraph import Subgraph
+from relgraph.graph.values.version import VERSION
+from relgraph.graph.views.of_store import source_names
+from relgraph.queries.library import QueryScript, builtin_scripts
+
+
+class RequestError(RelgraphError):
+    """A request the explorer cannot take as it is (a missing field, a limit out of range)."""
+
+
+@dataclass(frozen=True)
+class ExplorerOptions:
+    """How the explorer behaves; the command line's options of ``relgraph serve``."""
+
+    write: bool = False  # queries may change the graph
+    timeout: float = 10.0  # seconds a query may run
+    row_limit: int = 1000  # rows a result sends unless the page asks for more
+    node_limit: int = 500  # nodes a result draws unless the page asks for more
+    max_row_limit: int = 100_000
+    max_node_limit: int = 5_000
+    expand_limit: int = 25  # new neighbours one expansion adds unless asked otherwise
+    path_hops: int = 15  # how far "how are these connected?" looks
+    #: how long cached counts and the search index of a server-backed store stay fresh
+    cache_seconds: float = 10.0
+
+
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer holds new readers back."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting_writers += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting_writers -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: any case, accents and apostrophes optional (Oʻzbekiston)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "'ʻʼ’‘`")
+    return " ".join(kept.split())
+
+
+@dataclass
+class _Entry:
+    node: Node
+    names: list[str]  # folded: name, key, aliases
+
+
+class Explorer:
+    """The explorer's behaviour over one store; methods return JSON-ready data."""
+
+    def __init__(self, store: GraphStore, options: ExplorerOptions | None = None):
+        self.store = store
+        self.options = options or ExplorerOptions()
+        self.lock = ReadWriteLock()
+        self._cache_lock = threading.Lock()
+        self._styler: Styler | None = None
+        self._index: list[_Entry] | None = None
+        self._cached_at = 0.0
+
+    # --- freshness --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Take up another process's snapshot, and let cached counts and names expire."""
+        with self.lock.writing():
+            changed = self.store.refresh()
+        with self._cache_lock:
+            stale = not isinstance(self.store, NetworkxStore) and \
+                time.monotonic() - self._cached_at > self.options.cache_seconds
+            if changed or stale:
+                self._styler = self._index = None
+
+    def _forget(self) -> None:
+        with self._cache_lock:
+            self._styler = self._index = None
+
+    def styler(self) -> Styler:
+        with self._cache_lock:
+            if self._styler is None:
+                self._styler = Styler(self.store.counts().labels)
+                self._cached_at = time.monotonic()
+            return self._styler
+
+    def _entries(self) -> list[_Entry]:
+        with self._cache_lock:
+            if self._index is None:
+                entries = []
+                for node in self.store.nodes():
+                    names = [node.get("name"), node.get("key"), *(node.get("aliases") or [])]
+                    entries.append(_Entry(node, [fold(n) for n in names if isinstance(n, str) and n]))
+                self._index = entries
+                self._cached_at = time.monotonic()
+            return self._index
+
+    # --- what the page asks once --------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        return {
+            "version": VERSION, "backend": self.store.backend, "store": self.store.describe(),
+            "write": self.options.write, "timeout": self.options.timeout,
+            "nodes": counts.nodes, "relationships": counts.relationships,
+            "limits": {"rows": self.options.row_limit, "nodes": self.options.node_limit,
+                       "maxRows": self.options.max_row_limit, "maxNodes": self.options.max_node_limit,
+                       "expand": self.options.expand_limit},
+            "sources": source_names(self.store),
+            "formats": [{"name": f.name, "description": f.description, "suffix": f.suffixes[0]}
+                        for f in EXPORT_FORMATS.values()],
+        }
+
+    def schema(self) -> dict[str, Any]:
+        """What the editor completes: labels and types (with counts), property keys, functions."""
+        counts = self.store.counts()
+        keys = self.store.run("CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey").value()
+        return {"labels": counts.labels, "types": counts.types, "propertyKeys": sorted(keys),
+                "functions": function_names(), "procedures": procedure_names(),
+                "legend": self.styler().legend()}
+
+    def scripts(self) -> list[dict[str, Any]]:
+        return [describe_script(s) for s in builtin_scripts().values()]
+
+    # --- running ------------------------------------------------------------------------
+
+    def query(self, cypher: str, parameters: Mapping[str, Any] | None = None, *,
+              rows: int | None = None, nodes: int | None = None, connect: bool = False,
+              query_id: str | None = None, name: str | None = None) -> dict[str, Any]:
+        """Run Cypher; the rows (up to ``rows``) and the graph in them (up to ``nodes``)."""
+        row_limit = self._limit(rows, self.options.row_limit, self.options.max_row_limit, "rows")
+        node_limit = self._limit(nodes, self.options.node_limit, self.options.max_node_limit, "nodes")
+        query_id = query_id or uuid.uuid4().hex
+        started = time.perf_counter()
+        writes = self.options.write and self._writes(cypher)
+        with self.lock.writing() if writes else self.lock.reading():
+            result = self.store.run(cypher, dict(parameters or {}), write=self.options.write,
+                                    timeout=self.options.timeout, query_id=query_id)
+        elapsed = time.perf_counter() - started
+        if result.summary.counters.contains_updates:
+            self._forget()
+        payload = self._result_payload(result, row_limit, node_limit, connect)
+        payload.update(id=query_id, elapsedMs=round(elapsed * 1000, 1), backend=self.store.backend,
+                       name=name, query=cypher,
+                       parameters={k: cell(v) for k, v in (parameters or {}).items()})
+        return payload
+
+    def script(self, name: str, given: Mapping[str, Any] | None = None, **options: Any) -> dict[str, Any]:
+        """Run a script from ``queries/``; parameters as the form sends them (text, or typed JSON)."""
+        script = find_script_by_name(name)
+        values = script.bind_mixed(dict(given or {}), partial(entity_name, self.store))
+        return self.query(script.text, values, name=script.name, **options)
+
+    def cancel(self, query_id: str) -> bool:
+        return self.store.cancel(query_id)
+
+    def _writes(self, cypher: str) -> bool:
+        """Whether a query changes the graph (so it needs the embedded store to itself)."""
+        if not isinstance(self.store, NetworkxStore):
+            return False  # the server keeps its own transactions apart
+        try:
+            tree, _ = prepare(cypher)
+        except RelgraphError:
+            return False  # it will fail the same way when it runs, reading nothing
+        return is_updating(tree) is not None
+
+    def _limit(self, given: int | None, default: int, most: int, what: str) -> int:
+        if given is None:
+            return default
+        if not isinstance(given, int) or isinstance(given, bool) or not 1 <= given <= most:
+            raise RequestError(f"{what} must be a whole number from 1 to {most:,}, not {given!r}")
+        return given
+
+    def _result_payload(self, result: Result, row_limit: int, node_limit: int,
+                        connect: bool) -> dict[str, Any]:
+        records = result.records
+        sub = result.graph()
+        if connect and sub.nodes:
+            sub = Subgraph.of(sub.nodes, [*sub.relationships,
+                                          *self._among([n.element_id for n in sub.nodes[:node_limit]])])
+        shown_nodes = sub.nodes[:node_limit]
+        kept = {n.element_id for n in shown_nodes}
+        shown_rels = [r for r in sub.relationships
+                      if r.start_node.element_id in kept and r.end_node.element_id in kept]
+        counters = {name: value for name, value in vars(result.summary.counters).items() if value}
+        return {
+            "columns": result.keys(),
+            "rows": [[cell(v) for v in record] for record in records[:row_limit]],
+            "rowCount": len(records),
+            "graph": {**self.styler().graph(shown_nodes, shown_rels),
+                      "nodeCount": len(sub.nodes), "edgeCount": len(sub.relationships)},
+            "counters": counters,
+        }
+
+    def _among(self, element_ids: list[str]) -> list[Relationship]:
+        """The relationships between any two of these nodes."""
+        inside = set(element_ids)
+        found: dict[str, Relationship] = {}
+        for eid in element_ids:
+            for rel, other in self.store.adjacent(eid):
+                if other.element_id in inside:
+                    found[rel.element_id] = rel
+        return list(found.values())
+
+    # --- growing the drawing --------------------------------------------------------------
+
+    def expand(self, element_id: str, *, types: list[str] | None = None, limit: int | None = None,
+               present: list[str] | None = None) -> dict[str, Any]:
+        """A node's neighbours: every relationship to nodes already drawn (``present``), and up to
+        ``limit`` new neighbours (the best connected first) with theirs; says how many it left out."""
+        cap = self._limit(limit, self.options.expand_limit, self.options.max_node_limit, "limit")
+        drawn = set(present or ()) | {element_id}
+        with self.lock.reading():
+            adjacent = self.store.adjacent(element_id, types)
+        if not adjacent and not self.store.nodes_by_id([element_id]):
+            raise SelectionError(f"there is no node {element_id!r} (any more)")
+        new: dict[str, Node] = {}
+        degree: dict[str, int] = {}
+        for _, other in adjacent:
+            if other.element_id not in drawn:
+                new.setdefault(other.element_id, other)
+                degree[other.element_id] = degree.get(other.element_id, 0) + 1
+        chosen = sorted(new, key=lambda eid: (-degree[eid], str(new[eid].get("name", "")), eid))[:cap]
+        keep = drawn | set(chosen)
+        rels = [rel for rel, other in adjacent if other.element_id in keep]
+        styler = self.styler()
+        return {"nodes": [styler.node(new[eid]) for eid in chosen],
+                "edges": [styler.relationship(r) for r in rels],
+                "neighbours": len(new), "omitted": len(new) - len(chosen)}
+
+    def path(self, start: str, end: str) -> dict[str, Any]:
+        """How two nodes are connected: a shortest path between them, either direction."""
+        hops = self.options.path_hops
+        query = (f"MATCH (a) WHERE elementId(a) = $start MATCH (b) WHERE elementId(b) = $end "
+                 f"MATCH p = shortestPath((a)-[*..{hops}]-(b)) RETURN p")
+        with self.lock.reading():
+            found = self.store.run(query, {"start": start, "end": end}, timeout=self.options.timeout).value()
+        if not found:
+            return {"nodes": [], "edges": [], "length": None,
+                    "message": f"no connection within {hops} steps"}
+        path = found[0]
+        graph = self.styler().graph(path.nodes, path.relationships)
+        return {**graph, "length": len(path)}
+
+    def nodes(self, element_ids: list[str]) -> dict[str, Any]:
+        """The nodes with these ids, drawn as every graph draws them (adding a search hit)."""
+        styler = self.styler()
+        return {"nodes": [styler.node(n) for n in self.store.nodes_by_id(element_ids)], "edges": []}
+
+    # --- finding --------------------------------------------------------------------------
+
+    def search(self, text: str, *, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Entities whose name, key or alias contains ``text`` (any case, accents and apostrophes
+        optional), exact matches first, then names that start with it, then the rest."""
+        wanted = fold(text)
+        if not wanted:
+            return []
+        ranked: list[tuple[int, str, Node]] = []
+        for entry in self._entries():
+            if label is not None and label not in entry.node.labels:
+                continue
+            rank = min((0 if name == wanted else 1 if name.startswith(wanted) else
+                        2 if f" {wanted}" in f" {name}" else 3 if wanted in name else 9)
+                       for name in entry.names) if entry.names else 9
+            if rank < 9:
+                ranked.append((rank, entry.names[0], entry.node))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        styler = self.styler()
+        return [styler.node(node) for _, _, node in ranked[:limit]]
+
+    # --- exporting ------------------------------------------------------------------------
+
+    def export(self, fmt: str, node_ids: list[str], rel_ids: list[str]) -> tuple[bytes, str, str]:
+        """The drawn nodes and relationships in any export format: (bytes, media type, file name).
+        The same selection gives the same bytes as ``relgraph export``."""
+        chosen = EXPORT_FORMATS.get(fmt)
+        if chosen is None:
+            raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        with self.lock.reading():
+            sub = Subgraph(self.store.nodes_by_id(node_ids), self.store.relationships_by_id(rel_ids),
+                           "the explorer's drawing")
+        if not sub.nodes:
+            raise SelectionError("nothing to export: the drawing is empty")
+        if fmt == "csv":
+            data = zip_bytes(admin_csv_files(sub))
+            return data, chosen.media_type, "relgraph-export.zip"
+        buffer = io.StringIO()
+        export(sub, fmt, buffer)
+        return buffer.getvalue().encode("utf-8"), chosen.media_type, f"relgraph-export{chosen.suffixes[0]}"
+
+
+def find_script_by_name(name: str) -> QueryScript:
+    """A script shipped in queries/, by name only: the explorer never reads files a request names."""
+    scripts = builtin_scripts()
+    if name not in scripts:
+        raise SelectionError(f"no query script named {name!r}; the library has {', '.join(scripts)}")
+    return scripts[name]
+
+
+def describe_script(script: QueryScript) -> dict[str, Any]:
+    return {"name": script.name, "title": script.title, "description": script.description,
+            "parameters": [{"name": p.name, "type": p.type, "required": p.required,
+                            "default": None if p.required else cell(p.default),
+                            "entity": p.is_entity, "label": p.entity_label}
+                           for p in script.parameters]}
