@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
@@ -25,6 +26,7 @@ from relgraph.graph.values.model import GraphBatch
 from relgraph.loaders import default_sources, read_sources
 
 from . import export_samples
+from .browser import CHROMIUM_ARGS, chromium_executable
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_YAML = ROOT / "data" / "articles" / "south-korea-uzbekistan.yaml"
@@ -94,6 +96,23 @@ def query_store(request, tmp_path_factory):
         store = NetworkxStore(tmp_path_factory.mktemp("queries") / "graph.snapshot")
     store.load(read_sources(default_sources()))
     return store
+
+
+# --- one headless Chromium for the whole run -----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser tests need Playwright for Python: pip install -e '.[test]'", pytrace=False)
+    executable = chromium_executable()
+    with sync_playwright() as playwright:
+        # Playwright starts each browser with a fresh, temporary --user-data-dir
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 # --- a real Neo4j server, for the tests that need one -------------------------------------

@@ -18,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 import relgraph
-from tests.test_view_browser import READY_TIMEOUT, browser  # noqa: F401 (the fixture)
+from tests.browser import READY_TIMEOUT
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "examples" / "tour.ipynb"
 
@@ -81,7 +81,7 @@ def test_results_and_subgraphs_display_as_sandboxed_views(executed):
 
 
 def test_two_views_in_one_page_each_draw_their_own_graph_and_stay_inside_their_frame(
-        executed, browser, tmp_path):  # noqa: F811 (the fixture)
+        executed, browser, tmp_path):
     notebook, _ = executed
     frames = [html_of(cell_with(notebook, "MADE_VISIT")), html_of(cell_with(notebook, "tashkent = g.select"))]
     page_file = tmp_path / "notebook.html"

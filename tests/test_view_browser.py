@@ -12,9 +12,7 @@ without a browser cannot pass silently.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,38 +25,10 @@ from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.selection import whole_graph
 from relgraph.graph.views import build_view, write_view
 from relgraph.graph.views.synthetic import synthetic_batch
+from tests.browser import READY_TIMEOUT
 from tests.test_view import HOSTILE, hostile_store, page_data
 
-#: The flags the project uses for headless Chromium: no sandbox (we run as root in CI), no GPU,
-#: and none of the background traffic (updates, sync, safe browsing) a fresh profile would start.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-default-apps", "--disable-extensions"]
-READY_TIMEOUT = 60.0  # generous for a loaded CI machine; bench/view_scale.py reports real times
 SOURCES = {"south-korea-uzbekistan-relations": "South Korea–Uzbekistan relations"}
-
-
-def chromium_executable() -> str:
-    path = os.environ.get("RELGRAPH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.fail("the view tests need headless Chromium: apt-get install chromium "
-                    "(tools/run-tests installs it when it is missing)", pytrace=False)
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the view tests need Playwright for Python: pip install -e '.[test]'", pytrace=False)
-    executable = chromium_executable()
-    with sync_playwright() as playwright:
-        # Playwright starts each browser with a fresh, temporary --user-data-dir
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
 
 @dataclass
 class Opened:
