@@ -200,9 +200,14 @@ class GraphStore(ABC):
             seen.setdefault(rel.element_id, (rel, other))
         return list(seen.values())
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another process changed where the data lives since this store read it (cheap:
+        a long-running user such as the explorer asks before every request). A server-backed
+        store always reads the current data, so by default nothing ever is."""
+        return False
+
     def refresh(self) -> bool:
-        """Take up changes another process made to where the data lives; True if there were any.
-        A server-backed store always reads the current data, so by default there is nothing to do."""
+        """Take up changes another process made to where the data lives; True if there were any."""
         return False
 
     def find(self, name_or_key: str) -> list[Node]:

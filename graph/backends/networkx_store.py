@@ -304,15 +304,18 @@ class NetworkxStore(GraphStore):
             out.append((graph.rel_value(rid, cache), cache[other]))
         return out
 
-    def refresh(self) -> bool:
-        """Read the snapshot again if another process replaced it since this store read it."""
+    def changed_elsewhere(self) -> bool:
+        """Whether the snapshot was replaced since this store read it (reads its header only)."""
         if self.path is None:
             return False
         try:
-            current = snapshot_token(self.path)
+            return snapshot_token(self.path) != self._token
         except SnapshotError as exc:
             raise StoreError(str(exc)) from exc
-        if current == self._token:
+
+    def refresh(self) -> bool:
+        """Read the snapshot again if another process replaced it since this store read it."""
+        if not self.changed_elsewhere():
             return False
         self.graph = self._read()
         return True

@@ -129,9 +129,14 @@ class Explorer:
     # --- freshness --------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Take up another process's snapshot, and let cached counts and names expire."""
-        with self.lock.writing():
-            changed = self.store.refresh()
+        """Take up another process's snapshot, and let cached counts and names expire.
+
+        Only a snapshot that did change waits for running queries (they read the old graph
+        to the end); the usual request only reads the snapshot's header."""
+        changed = False
+        if self.store.changed_elsewhere():
+            with self.lock.writing():
+                changed = self.store.refresh()
         with self._cache_lock:
             stale = not isinstance(self.store, NetworkxStore) and \
                 time.monotonic() - self._cached_at > self.options.cache_seconds

@@ -60,6 +60,10 @@ class QueryError(StoreError):
 
     tck_type = "Error"
     default_phase = RUNTIME
+    #: where in the query text the problem is, when the backend says (1-based line and column)
+    line: int | None = None
+    column: int | None = None
+    offset: int | None = None
 
     def __init__(self, message: str, code: str | None = None, *, phase: str | None = None):
         super().__init__(message)

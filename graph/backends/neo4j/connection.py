@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ START_HINT = ("start one with 'relgraph neo4j start' (a local Neo4j 5.26, no Doc
               "'docker compose up -d', or point NEO4J_URI / --neo4j-uri at your server")
 
 T = TypeVar("T")
+
+_POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,11 @@ class Connection:
                 raise QueryCancelled() from exc
             if code.startswith("Neo.ClientError."):
                 kind = code.rsplit(".", 1)[-1]
-                raise QueryError(f"{exc.message} (Neo4j {kind})") from exc
+                error = QueryError(f"{exc.message} (Neo4j {kind})", kind)
+                where = _POSITION.search(exc.message or "")
+                if where:  # Neo4j says "(line 1, column 15 (offset: 14))"
+                    error.line, error.column, error.offset = (int(g) for g in where.groups())
+                raise error from exc
             raise StoreError(f"Neo4j at {self.settings.uri} failed: {exc.message} ({code})") from exc
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
             raise Neo4jUnavailable(self.settings.uri, unavailable_reason(exc)) from exc
