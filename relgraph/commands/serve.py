@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import webbrowser
 
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.note("Open that address in a browser; Ctrl-C stops the explorer.")
     if args.open and not webbrowser.open(server.url):
         ctx.note("Could not start a web browser; open the address yourself.")
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it ends: uvicorn shut down, then
+        server.run()                                # passed the interrupt on
     ctx.note("The explorer stopped.")
     return 0
