@@ -277,3 +277,59 @@ def test_hostile_names_from_the_data_stay_text(browser: Any, tmp_path: Path):
     finally:
         page.page.context.close()
         server.stop()
+
+
+def test_the_editor_completes_labels_types_properties_functions_and_parameters(explorer: Page):
+    page = explorer.page
+    page.fill("#params", '{"city": "Seoul"}')
+    page.dispatch_event("#params", "input")
+    page.click("#editor .cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+
+    def offered(text: str) -> list[str]:
+        page.keyboard.insert_text(text)
+        page.keyboard.press("Control+Space")
+        page.wait_for_selector(".cm-tooltip-autocomplete li")
+        labels = page.locator(".cm-tooltip-autocomplete li .cm-completionLabel")
+        options = [str(o) for o in labels.all_text_contents()]
+        page.keyboard.press("Escape")
+        return options
+
+    assert "Person" in offered("MATCH (p:Pers")
+    assert "MADE_VISIT" in offered(")-[:MADE_V")
+    assert "quote" in offered("]->(v) WHERE v.quo")
+    assert "toUpper" in offered(" = toUpp")
+    assert "city" in offered("($ci")
+
+
+def test_history_survives_a_reload(explorer: Page):
+    explorer.run_query("MATCH (c:Country) RETURN c.name AS name")
+    explorer.page.reload()
+    explorer.wait_until("() => Boolean(window.relgraphExplorer && relgraphExplorer.state.ready)")
+    options = explorer.page.locator("#history option").all_text_contents()
+    assert "MATCH (c:Country) RETURN c.name AS name" in options
+
+
+def test_legend_hide_and_how_two_nodes_are_connected(explorer: Page):
+    explorer.run_query("MATCH (p:Person {name: 'Islam Karimov'}), (c:City {name: 'Seoul'}) RETURN p, c")
+    explorer.wait_until("() => relgraphExplorer.drawnCounts().nodes === 2")
+    explorer.page.click("#legend li button:has-text('City')")
+    assert explorer.drawn()["nodes"] == 1
+    explorer.page.click("#legend li button:has-text('City')")
+    assert explorer.drawn()["nodes"] == 2
+    explorer.settle()
+    explorer.page.keyboard.down("Control")
+    for name in ("Islam Karimov", "Seoul"):
+        x, y = explorer.point(explorer.node_id(name))
+        explorer.page.mouse.click(x, y)
+    explorer.page.keyboard.up("Control")
+    explorer.page.click("#connect-two")
+    explorer.wait_until("() => document.getElementById('notice').textContent.startsWith('connected in')")
+    assert explorer.drawn()["edges"] >= 1  # Karimov is an honorary citizen of Seoul: one step
+    before = explorer.drawn()["nodes"]
+    explorer.page.wait_for_timeout(700)  # or the next click on Seoul makes a double-click: an expansion
+    x, y = explorer.point(explorer.node_id("Seoul"))
+    explorer.page.mouse.click(x, y)
+    explorer.page.click("#detail-hide")
+    assert explorer.drawn()["nodes"] == before - 1

@@ -665,6 +665,12 @@
     });
   }
   $("#run").addEventListener("click", runQuery);
+  $("#params").addEventListener("input", () => {  // $name completes the parameters given here
+    try {
+      const given = JSON.parse($("#params").value || "{}");
+      if (given && typeof given === "object" && !Array.isArray(given)) editor.setSchema({ parameters: Object.keys(given) });
+    } catch (e) { /* not JSON yet: keep the names we had */ }
+  });
   $("#cancel").addEventListener("click", cancel);
   $("#undo").addEventListener("click", undo);
   $("#redo").addEventListener("click", redo);
