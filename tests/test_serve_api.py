@@ -7,6 +7,7 @@ port of 127.0.0.1; the client is httpx.
 from __future__ import annotations
 
 import io
+import socket
 import threading
 import time
 import zipfile
@@ -354,3 +355,9 @@ def test_unknown_routes_and_methods_answer_json(api):
     assert wrong.status_code == 405 and wrong.json()["error"]["type"] == "MethodNotAllowed"
     assert api.get("/static/../../etc/passwd").status_code == 404
     assert api.get("/static/editor.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_the_listening_socket_says_it_is_tcp_so_answers_are_not_held_back(server):
+    """asyncio turns Nagle's algorithm off only on sockets created as IPPROTO_TCP; without it every
+    answer with a body waited ~40 ms for the client's delayed ACK (bench/serve.py found it)."""
+    assert server._socket.proto == socket.IPPROTO_TCP

@@ -15,11 +15,12 @@ from typing import Any
 
 import anyio
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relgraph.graph.explorer import security
 from relgraph.graph.explorer.service import Explorer, RequestError
@@ -89,31 +90,53 @@ def error_response(exc: BaseException) -> JSONResponse:
     return JSONResponse(error_body(exc), status)
 
 
-class Guard(BaseHTTPMiddleware):
-    """Refuses foreign hosts, cross-site requests and API calls without the token; adds the
-    security headers to every answer."""
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
-    def __init__(self, app: Any, token: str, hosts: set[str]):
-        super().__init__(app)
+
+class Guard:
+    """Refuses foreign hosts, cross-site requests and API calls without the token; adds the
+    security headers to every answer. A plain ASGI middleware: it passes the answer on as the
+    route sends it (headers and body together), so nothing waits on the network."""
+
+    def __init__(self, app: ASGIApp, token: str, hosts: set[str]):
+        self.app = app
         self.token = token
         self.hosts = hosts
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        refused = security.refusal(request, self.token, self.hosts)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_secured(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        refused = security.refusal(Request(scope), self.token, self.hosts)
         if refused is not None:
             status, reason = refused
-            response: Response = JSONResponse({"error": {"type": "Forbidden", "message": reason}}, status)
-        else:
-            try:
-                response = await call_next(request)
-            except Exception as exc:
-                response = error_response(exc)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+            await JSONResponse({"error": {"type": "Forbidden", "message": reason}}, status)(
+                scope, receive, send_secured)
+            return
+        try:
+            await self.app(scope, receive, send_secured)
+        except Exception as exc:
+            if started:
+                raise
+            await error_response(exc)(scope, receive, send_secured)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
