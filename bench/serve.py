@@ -43,8 +43,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIRST_QUERY = "MATCH (n) RETURN n LIMIT 100"
 MIX = [
-    {"path": "/api/query", "json": {"query": "MATCH p = (:Person)-[:MADE_VISIT]->(:Visit)-[:HOSTED_BY]->(:Country) "
-                                             "RETURN p"}},
+    {"path": "/api/query",
+     "json": {"query": "MATCH p = (:Person)-[:MADE_VISIT]->(:Visit)-[:HOSTED_BY]->(:Country) RETURN p"}},
     {"path": "/api/script", "json": {"name": "person-visits", "parameters": {"person": "moon jae-in"}}},
     {"path": "/api/query", "json": {"query": "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n "
                                              "ORDER BY n DESC"}},
@@ -113,8 +113,8 @@ def expansion(snapshot: Path, repeat: int) -> dict[str, float]:
     proc, base, token = start_server(snapshot)
     try:
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-            hub = client.post("/api/query", json={"query": "MATCH (n)--() RETURN elementId(n) AS id, count(*) AS d "
-                                                           "ORDER BY d DESC LIMIT 1"}).json()["rows"][0]
+            hub_query = "MATCH (n)--() RETURN elementId(n) AS id, count(*) AS d ORDER BY d DESC LIMIT 1"
+            hub = client.post("/api/query", json={"query": hub_query}).json()["rows"][0]
         calls = [{"path": "/api/expand", "json": {"id": hub[0], "limit": 25}}] * repeat
         times = timed_calls(base, token, calls[:1])  # the first one builds the styles' cache
         times = timed_calls(base, token, calls)
@@ -153,7 +153,8 @@ def concurrency(snapshot: Path, clients: int, requests: int) -> dict[str, float]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nodes", type=int, default=100_000, help="nodes of the synthetic store")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="requests per client")
