@@ -333,6 +333,35 @@ def test_a_write_explorer_writes_and_says_so(empty_store):
         server.stop()
 
 
+class HeldStore(NetworkxStore):
+    """An embedded store whose full node scan waits for a signal: a search index being built."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scanning = threading.Event()
+        self.release = threading.Event()
+
+    def nodes(self, labels=None):  # type: ignore[no-untyped-def]
+        scanned = list(super().nodes(labels))
+        if labels is None:
+            self.scanning.set()
+            assert self.release.wait(10)
+        return iter(scanned)
+
+
+def test_a_search_index_built_before_a_write_is_not_kept():
+    store = HeldStore()
+    store.run("CREATE (:Note {key: 'old', name: 'old note'})", write=True)
+    explorer = Explorer(store, ExplorerOptions(write=True))
+    warming = threading.Thread(target=explorer.warm)
+    warming.start()
+    assert store.scanning.wait(10)  # the index is being built from the graph as it was
+    explorer.query("CREATE (:Note {key: 'new', name: 'new note'})")
+    store.release.set()
+    warming.join(10)
+    assert [r["name"] for r in explorer.search("note")] == ["new note", "old note"]
+
+
 def test_a_snapshot_replaced_by_another_process_is_read_again(tmp_path: Path):
     path = tmp_path / "shared.snapshot"
     NetworkxStore(path).load(read_sources(default_sources()))

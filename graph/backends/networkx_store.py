@@ -23,7 +23,7 @@ from relgraph.graph.backends.snapshot import (
 from relgraph.graph.cypher import Stop, execute, explain
 from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
-from relgraph.graph.store import Adjacent, GraphStore, LoadSummary, Progress
+from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import QueryError, StatementError, StoreError
 from relgraph.graph.values.model import GraphBatch, NodeKey
@@ -235,8 +235,14 @@ class NetworkxStore(GraphStore):
         return results
 
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
-
         return explain(query, dict(parameters or {}))
+
+    def counts(self) -> GraphCounts:
+        """From the label and type indexes: the explorer asks on every page load, and the
+        generic count would build a value for each of a large store's entities."""
+        graph = self.graph
+        return GraphCounts(graph.node_count(), graph.rel_count(), dict(sorted(graph.label_counts().items())),
+                           dict(sorted(graph.type_counts().items())))
 
     def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
         graph = self.graph

@@ -70,7 +70,11 @@ class ExplorerServer:
         return f"{self.base}/?token={self.token}"
 
     def run(self) -> None:
-        """Serve in this thread until Ctrl-C (or :meth:`stop` from another)."""
+        """Serve in this thread until Ctrl-C (or :meth:`stop` from another).
+
+        The search index is built meanwhile in a daemon thread, so that the first search
+        of a large store does not wait for it."""
+        threading.Thread(target=self.explorer.warm, name="relgraph-search-index", daemon=True).start()
         self._server.run(sockets=[self._socket])
 
     def start(self, timeout: float = 10.0) -> ExplorerServer:

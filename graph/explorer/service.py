@@ -20,7 +20,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -124,6 +124,8 @@ class Explorer:
         self._cache_lock = threading.Lock()
         self._styler: Styler | None = None
         self._index: list[_Entry] | None = None
+        self._index_lock = threading.Lock()
+        self._generation = 0  # counts forgettings, so that a slow index build cannot outlive one
         self._cached_at = 0.0
 
     # --- freshness --------------------------------------------------------------------
@@ -142,10 +144,12 @@ class Explorer:
                 time.monotonic() - self._cached_at > self.options.cache_seconds
             if changed or stale:
                 self._styler = self._index = None
+                self._generation += 1
 
     def _forget(self) -> None:
         with self._cache_lock:
             self._styler = self._index = None
+            self._generation += 1
 
     def styler(self) -> Styler:
         with self._cache_lock:
@@ -155,15 +159,32 @@ class Explorer:
             return self._styler
 
     def _entries(self) -> list[_Entry]:
-        with self._cache_lock:
-            if self._index is None:
-                entries = []
-                for node in self.store.nodes():
-                    names = [node.get("name"), node.get("key"), *(node.get("aliases") or [])]
-                    entries.append(_Entry(node, [fold(n) for n in names if isinstance(n, str) and n]))
-                self._index = entries
-                self._cached_at = time.monotonic()
-            return self._index
+        """The search index, built on first use (or by :meth:`warm`) from every node's names.
+
+        Built outside the cache lock, so that a large store's index (seconds for 100,000
+        nodes) does not hold up the schema and legend the page asks for meanwhile; one
+        builder at a time, and an index built from a graph since refreshed is not kept."""
+        with self._index_lock:
+            with self._cache_lock:
+                if self._index is not None:
+                    return self._index
+                generation = self._generation
+            entries = []
+            for node in self.store.nodes():
+                names = [node.get("name"), node.get("key"), *(node.get("aliases") or [])]
+                entries.append(_Entry(node, [fold(n) for n in names if isinstance(n, str) and n]))
+            with self._cache_lock:
+                if generation == self._generation:
+                    self._index = entries
+                    self._cached_at = time.monotonic()
+            return entries
+
+    def warm(self) -> None:
+        """Build the search index ahead of the first search (the server does, in a thread).
+
+        A failure here (a Neo4j server gone, say) is left for that search to report."""
+        with suppress(RelgraphError):
+            self._entries()
 
     # --- what the page asks once --------------------------------------------------------
 
