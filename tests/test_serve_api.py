@@ -20,6 +20,7 @@ import pytest
 from relgraph.graph.backends.neo4j import Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.explorer import Explorer, ExplorerOptions, ExplorerServer
+from relgraph.graph.explorer.service import fold
 from relgraph.graph.store import GraphStore
 from relgraph.loaders import default_sources, read_sources
 
@@ -251,6 +252,16 @@ def test_search_finds_names_keys_and_aliases_in_any_case(api):
 
 
 # --- exporting -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("ozbekiston", "Oʻzbekiston"), ("o'zbekiston", "O‘ZBEKISTON"), ("ecole", "École"),
+    ("strasse", "Straße"), ("tashkent", "Ｔａｓｈｋｅｎｔ"), ("ташкент", "Ташкент"),
+    ("moon jae-in", "  Moon\tJae-in "),
+])
+def test_search_folds_case_accents_apostrophes_widths_and_spaces(typed, stored):
+    assert fold(typed) == fold(stored)
+    assert fold("tashkent") != fold("ташкент") and fold("seoul") != fold("seo ul")
 
 
 def test_the_drawing_exports_the_bytes_relgraph_export_writes(api, server, tmp_path, cli):

@@ -16,7 +16,7 @@ import uvicorn
 
 from relgraph.graph.explorer import security
 from relgraph.graph.explorer.app import create_app
-from relgraph.graph.explorer.service import Explorer
+from relgraph.graph.explorer.service import Explorer, settle_heap
 from relgraph.graph.values.errors import RelgraphError
 
 
@@ -51,6 +51,7 @@ class ExplorerServer:
     token: str = field(default_factory=security.new_token)
 
     def __post_init__(self) -> None:
+        settle_heap()  # before the address is printed: what follows is served at full speed
         self._socket = listening_socket(self.host, self.port)
         self.port = self._socket.getsockname()[1]
         app = create_app(self.explorer, token=self.token, host=self.host, port=self.port)

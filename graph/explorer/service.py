@@ -14,6 +14,7 @@ can be cancelled (:meth:`GraphStore.cancel`); a runaway query never holds the se
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
 import time
@@ -101,11 +102,44 @@ class ReadWriteLock:
                 self._cond.notify_all()
 
 
+def settle_heap() -> None:
+    """Take what is alive now (the store's graph, above all) out of the garbage collector's
+    rounds, after one full collection.
+
+    A 100,000-node graph is millions of objects that live as long as the server; each
+    full collection walked them all, and those triggered by building the search index
+    took three quarters of its time (2.2 s, against 0.6 s without). Called again after a
+    snapshot is read anew, when the old graph becomes garbage."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+_APOSTROPHES = "'ʻʼ’‘`"
+
+
+class _Dropped(dict[int, int | None]):
+    """A str.translate table, filled as characters are met, that drops apostrophes and
+    combining marks (the accents NFKD splits off) and keeps every other character."""
+
+    def __missing__(self, code: int) -> int | None:
+        char = chr(code)
+        kept = None if char in _APOSTROPHES or unicodedata.combining(char) else code
+        self[code] = kept
+        return kept
+
+
+_DROPPED = _Dropped()
+
+
 def fold(text: str) -> str:
-    """Text as search compares it: any case, accents and apostrophes optional (Oʻzbekiston)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "'ʻʼ’‘`")
-    return " ".join(kept.split())
+    """Text as search compares it: any case, accents and apostrophes optional (Oʻzbekiston).
+
+    A translate table, not a loop over characters: indexing 100,000 nodes went from
+    over two seconds to a fraction of one, time the page's first requests waited."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(text.lower().translate(_DROPPED).split())
 
 
 @dataclass
@@ -145,6 +179,8 @@ class Explorer:
             if changed or stale:
                 self._styler = self._index = None
                 self._generation += 1
+        if changed:
+            settle_heap()
 
     def _forget(self) -> None:
         with self._cache_lock:
