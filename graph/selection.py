@@ -124,13 +124,14 @@ def by_years(store: GraphStore, years: YearRange) -> Subgraph:
 
 
 def from_query(store: GraphStore, query: str, parameters: Mapping[str, Any] | None = None, *,
-               connect: bool = False) -> Subgraph:
+               connect: bool = False, timeout: float | None = None) -> Subgraph:
     """The nodes, relationships and paths a read-only query returns.
 
     With ``connect`` the relationships among the returned nodes are added, so a
-    query that returns only nodes still draws as a network.
+    query that returns only nodes still draws as a network. ``timeout`` (seconds) is for
+    callers that must not wait on a runaway query: the explorer.
     """
-    result = store.run(query, parameters)
+    result = store.run(query, parameters, timeout=timeout)
     subgraph = Subgraph.from_values((v for record in result for v in record), "query results")
     if connect and subgraph.nodes:
         inside = {n.element_id for n in subgraph.nodes}
@@ -159,8 +160,9 @@ class Selection:
         return self.around is None and self.labels is None and self.years is None and self.query is None
 
 
-def select(store: GraphStore, selection: Selection) -> Subgraph:
-    """The subgraph ``selection`` describes; SelectionError when it cannot be made."""
+def select(store: GraphStore, selection: Selection, *, timeout: float | None = None) -> Subgraph:
+    """The subgraph ``selection`` describes; SelectionError when it cannot be made.
+    ``timeout`` limits the selection's query, if it has one."""
     if selection.everything:
         return whole_graph(store)
     parts = []
@@ -178,11 +180,11 @@ def select(store: GraphStore, selection: Selection) -> Subgraph:
     if selection.years is not None:
         parts.append(by_years(store, selection.years))
     if selection.query is not None:
-        parts.append(_query_part(store, selection))
+        parts.append(_query_part(store, selection, timeout))
     return intersection(parts) if len(parts) > 1 else parts[0]
 
 
-def _query_part(store: GraphStore, selection: Selection) -> Subgraph:
+def _query_part(store: GraphStore, selection: Selection, timeout: float | None) -> Subgraph:
     assert selection.query is not None
     if selection.query_name:
         what = f"query {selection.query_name}"
@@ -192,7 +194,7 @@ def _query_part(store: GraphStore, selection: Selection) -> Subgraph:
     params = dict(selection.parameters or {})
     if params:
         what += " with " + ", ".join(f"{name}={value!r}" for name, value in params.items())
-    subgraph = from_query(store, selection.query, params, connect=selection.connect)
+    subgraph = from_query(store, selection.query, params, connect=selection.connect, timeout=timeout)
     if not subgraph.nodes:
         raise SelectionError(f"the {what} returned no nodes, relationships or paths; "
                              "return graph values (RETURN n, r, p) rather than their properties")

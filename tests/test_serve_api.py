@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from relgraph.graph.backends.neo4j import Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.explorer import Explorer, ExplorerOptions, ExplorerServer
 from relgraph.graph.explorer.service import fold
@@ -37,18 +36,12 @@ def client(server: ExplorerServer, *, token: bool = True) -> httpx.Client:
     return httpx.Client(base_url=server.base, headers=headers, timeout=60)
 
 
-@pytest.fixture(scope="module", params=["networkx", "neo4j"])
-def server(request: pytest.FixtureRequest) -> Iterator[ExplorerServer]:
-    if request.param == "neo4j":
-        store: GraphStore = Neo4jStore.connect(request.getfixturevalue("neo4j_settings"))
-        store.clear()
-    else:
-        store = NetworkxStore()
-    store.load(read_sources(default_sources()))
-    running = serve(store, timeout=20)
+@pytest.fixture(scope="module")
+def server(query_store: GraphStore) -> Iterator[ExplorerServer]:
+    """The explorer over the article, on each backend in turn (``query_store``)."""
+    running = serve(query_store, timeout=20)
     yield running
     running.stop()
-    store.close()
 
 
 @pytest.fixture
@@ -285,6 +278,49 @@ def test_the_drawing_exports_the_bytes_relgraph_export_writes(api, server, tmp_p
     assert empty.status_code == 422
 
 
+def test_the_last_result_exports_in_full_as_relgraph_export_would(api, server, tmp_path, cli):
+    # a script whose entity parameter is given by an alias in another case, with --connect
+    args = {"name": "KARIMOV", "depth": "1"}
+    run = api.post("/api/script", json={"name": "ego-network", "parameters": args,
+                                        "nodes": 2, "connect": True}).json()
+    assert run["graph"]["nodeCount"] > 2 == len(run["graph"]["nodes"])  # the drawing is capped
+    downloaded = api.post("/api/export", json={"format": "graphml", "script": "ego-network",
+                                               "parameters": args, "connect": True})
+    assert downloaded.status_code == 200, downloaded.text
+    assert cli("load").code == 0
+    written = tmp_path / "cli.graphml"
+    assert cli("export", "--query", "ego-network", "--param", "name=KARIMOV", "--param", "depth=1",
+               "--connect", "-o", str(written)).code == 0
+    assert downloaded.content == written.read_bytes()
+    assert downloaded.content.count(b"<node ") == run["graph"]["nodeCount"]
+
+    query = "MATCH (c:City) RETURN c"
+    as_json = api.post("/api/export", json={"format": "json", "query": query})
+    assert cli("export", "-e", query, "-o", str(tmp_path / "cities.json")).code == 0
+    assert as_json.content == (tmp_path / "cities.json").read_bytes()
+
+
+def test_exporting_a_result_is_checked_and_never_writes(empty_store):
+    empty_store.run("CREATE (:Note {key: 'n1', name: 'first'})", write=True)
+    server = serve(empty_store, write=True)
+    try:
+        with client(server) as c:
+            writing = c.post("/api/export", json={"format": "json", "query": "CREATE (n:Note) RETURN n"})
+            assert writing.status_code == 403, writing.text
+            assert c.post("/api/query", json={"query": "MATCH (n) RETURN count(n)"}).json()["rows"] == [[1]]
+            both = c.post("/api/export", json={"format": "json", "query": "MATCH (n) RETURN n",
+                                               "script": "person-visits"})
+            assert both.status_code == 400 and "either" in both.json()["error"]["message"]
+            unknown = c.post("/api/export", json={"format": "json", "script": "nothing-like-it"})
+            assert unknown.status_code == 422
+            nothing = c.post("/api/export", json={"format": "json", "query": "MATCH (n) RETURN n.name"})
+            assert nothing.status_code == 422 and "returned no nodes" in nothing.json()["error"]["message"]
+            pdf = c.post("/api/export", json={"format": "pdf", "query": "MATCH (n) RETURN n"})
+            assert pdf.status_code == 422
+    finally:
+        server.stop()
+
+
 # --- time limits and cancelling --------------------------------------------------------------------
 
 
@@ -322,8 +358,10 @@ def test_a_runaway_query_is_stopped_by_the_timeout_without_holding_other_request
                 quick = other.post("/api/query", json={"query": "MATCH (c:Country) RETURN count(c) AS n"})
             answered_after = time.monotonic() - started
             worker.join(timeout=30)
+            exporting = c.post("/api/export", json={"format": "json", "query": RUNAWAY})  # run again
         assert quick.json()["rows"] == [[10]] and answered_after < 1.0
         assert slow[0].status_code == 504 and "longer than 1 s" in slow[0].json()["error"]["message"]
+        assert exporting.status_code == 504
     finally:
         server.stop()
 

@@ -18,11 +18,8 @@ from typing import Any
 
 import pytest
 
-from relgraph.graph.backends.neo4j import Neo4jStore
-from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.explorer import Explorer, ExplorerOptions, ExplorerServer
 from relgraph.graph.store import GraphStore
-from relgraph.loaders import default_sources, read_sources
 from tests.browser import READY_TIMEOUT
 from tests.test_view import HOSTILE, hostile_store
 
@@ -105,18 +102,12 @@ def open_explorer(browser: Any, server: ExplorerServer, hash_part: str = "") -> 
     return opened
 
 
-@pytest.fixture(scope="module", params=["networkx", "neo4j"])
-def server(request: pytest.FixtureRequest) -> Iterator[ExplorerServer]:
-    if request.param == "neo4j":
-        store: GraphStore = Neo4jStore.connect(request.getfixturevalue("neo4j_settings"))
-        store.clear()
-    else:
-        store = NetworkxStore()
-    store.load(read_sources(default_sources()))
-    running = ExplorerServer(Explorer(store, ExplorerOptions(timeout=1.5)), port=0).start()
+@pytest.fixture(scope="module")
+def server(query_store: GraphStore) -> Iterator[ExplorerServer]:
+    """The explorer over the article, on each backend in turn (``query_store``)."""
+    running = ExplorerServer(Explorer(query_store, ExplorerOptions(timeout=1.5)), port=0).start()
     yield running
     running.stop()
-    store.close()
 
 
 @pytest.fixture
@@ -204,6 +195,26 @@ def test_the_drawing_downloads_as_graphml_that_loads_back(explorer: Page, tmp_pa
     stats = json.loads(cli("stats", "--format", "json").out)
     assert (stats["nodes"], stats["relationships"]) == (drawn["nodes"], drawn["edges"])
     assert stats["types"] == {"SISTER_CITY_OF": 2}
+
+
+def test_the_last_result_downloads_in_full_whatever_the_drawing_became(explorer: Page, tmp_path: Path):
+    assert explorer.js("() => document.querySelector('#export-what option[value=result]').disabled")
+    explorer.run_query("MATCH (c:City {name: 'Tashkent'}) RETURN c")
+    explorer.page.fill("#expand-limit", "4")
+    explorer.js("(id) => relgraphExplorer.expand(id)", explorer.node_id("Tashkent"))
+    explorer.wait_until("() => relgraphExplorer.drawnCounts().nodes === 5")
+    explorer.page.select_option("#export-what", "result")
+    explorer.page.select_option("#export-format", "json")
+    with explorer.page.expect_download() as info:
+        explorer.page.click("#export")
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    exported = json.loads(saved.read_text(encoding="utf-8"))
+    assert [n["name"] for n in exported["nodes"]] == ["Tashkent"]  # the query's, not the drawing's
+    explorer.page.select_option("#export-format", "png")
+    explorer.page.click("#export")
+    explorer.wait_until("() => !document.getElementById('error').hidden")
+    assert "picture shows the drawing" in str(explorer.page.text_content("#error"))
 
 
 def test_the_drawing_downloads_as_a_png_and_an_svg(explorer: Page, tmp_path: Path):

@@ -251,7 +251,13 @@ def _search(e: Explorer, b: dict[str, Any]) -> Any:
 
 def _export(e: Explorer, b: dict[str, Any]) -> Any:
     fmt = text(b, "format") or ""
-    data, media, name = e.export(fmt, texts(b, "nodes") or [], texts(b, "relationships") or [])
+    if "query" in b or "script" in b:
+        data, media, name = e.export_result(fmt, query=text(b, "query", required=False),
+                                            script=text(b, "script", required=False),
+                                            parameters=mapping(b, "parameters"),
+                                            connect=bool(b.get("connect", False)))
+    else:
+        data, media, name = e.export(fmt, texts(b, "nodes") or [], texts(b, "relationships") or [])
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

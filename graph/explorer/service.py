@@ -32,8 +32,9 @@ from relgraph.graph.cypher.catalogue import function_names, procedure_names
 from relgraph.graph.cypher.semantics import is_updating
 from relgraph.graph.explorer.payload import Styler, cell
 from relgraph.graph.export import EXPORT_FORMATS, export
+from relgraph.graph.formats import Format
 from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
-from relgraph.graph.selection import entity_name
+from relgraph.graph.selection import Selection, entity_name, select
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, RelgraphError, SelectionError
@@ -400,17 +401,48 @@ class Explorer:
     def export(self, fmt: str, node_ids: list[str], rel_ids: list[str]) -> tuple[bytes, str, str]:
         """The drawn nodes and relationships in any export format: (bytes, media type, file name).
         The same selection gives the same bytes as ``relgraph export``."""
-        chosen = EXPORT_FORMATS.get(fmt)
-        if chosen is None:
-            raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        self._format(fmt)
         with self.lock.reading():
             sub = Subgraph(self.store.nodes_by_id(node_ids), self.store.relationships_by_id(rel_ids),
                            "the explorer's drawing")
         if not sub.nodes:
             raise SelectionError("nothing to export: the drawing is empty")
+        return self._encode(sub, fmt)
+
+    def export_result(self, fmt: str, *, query: str | None = None, script: str | None = None,
+                      parameters: Mapping[str, Any] | None = None,
+                      connect: bool = False) -> tuple[bytes, str, str]:
+        """Everything a query or script returns, not only what the drawing's cap let through:
+        the bytes of ``relgraph export -e QUERY`` (or ``--query SCRIPT``) with the same
+        parameters and ``--connect``.
+
+        It runs again, read-only whatever ``--write`` says (a download must not repeat a
+        change), within the time limit."""
+        self._format(fmt)
+        if (query is None) == (script is None):
+            raise RequestError("export either the drawing (nodes and relationships), a query or a script")
+        if script is not None:
+            found = find_script_by_name(script)
+            values = found.bind_mixed(dict(parameters or {}), partial(entity_name, self.store))
+            selection = Selection(query=found.text, query_name=found.name, parameters=values, connect=connect)
+        else:
+            selection = Selection(query=query, parameters=dict(parameters or {}), connect=connect)
+        with self.lock.reading():
+            sub = select(self.store, selection, timeout=self.options.timeout)
+        return self._encode(sub, fmt)
+
+    @staticmethod
+    def _format(fmt: str) -> Format:
+        chosen = EXPORT_FORMATS.get(fmt)
+        if chosen is None:
+            raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        return chosen
+
+    @staticmethod
+    def _encode(sub: Subgraph, fmt: str) -> tuple[bytes, str, str]:
+        chosen = EXPORT_FORMATS[fmt]
         if fmt == "csv":
-            data = zip_bytes(admin_csv_files(sub))
-            return data, chosen.media_type, "relgraph-export.zip"
+            return zip_bytes(admin_csv_files(sub)), chosen.media_type, "relgraph-export.zip"
         buffer = io.StringIO()
         export(sub, fmt, buffer)
         return buffer.getvalue().encode("utf-8"), chosen.media_type, f"relgraph-export{chosen.suffixes[0]}"

@@ -345,7 +345,8 @@
     const body = { ...request, id, connect: $("#connect").checked, ...(limits || {}) };
     try {
       const result = await postJSON(kind === "script" ? "/api/script" : "/api/query", body);
-      state.lastRun = { kind, request, limits };
+      state.lastRun = { kind, request, limits, connect: body.connect };
+      $("#export-what option[value=result]").disabled = false;
       showResult(result);
       saveLocation(kind, request);
     } catch (err) {
@@ -594,17 +595,30 @@
     setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   }
 
+  /** What the download asks the server for: the drawing (what is shown), or the last run again
+   *  in full (every node it returns, past the drawing's cap), as `relgraph export` would. */
+  function exportRequest(format) {
+    if ($("#export-what").value !== "result" || !state.lastRun) return { format, ...visibleIds() };
+    const { kind, request, connect } = state.lastRun;
+    return kind === "script"
+      ? { format, script: request.name, parameters: request.parameters, connect }
+      : { format, query: request.query, parameters: request.parameters, connect };
+  }
+
   async function exportDrawing() {
     const format = $("#export-format").value;
     showError(null);
-    if (format === "png") {
-      const canvas = $("#graph canvas");
-      canvas.toBlob((blob) => download(blob, "relgraph-drawing.png"), "image/png");
+    if (format === "png" || format === "svg") {
+      if ($("#export-what").value === "result") {
+        showError({ error: { type: "ExportError", message: "a picture shows the drawing: choose the drawing, or a data format for the last result" } });
+        return;
+      }
+      if (format === "png") $("#graph canvas").toBlob((blob) => download(blob, "relgraph-drawing.png"), "image/png");
+      else download(new Blob([svg()], { type: "image/svg+xml" }), "relgraph-drawing.svg");
       return;
     }
-    if (format === "svg") { download(new Blob([svg()], { type: "image/svg+xml" }), "relgraph-drawing.svg"); return; }
     try {
-      const response = await api("/api/export", { format, ...visibleIds() });
+      const response = await api("/api/export", exportRequest(format));
       const disposition = response.headers.get("Content-Disposition") || "";
       const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || `relgraph-export.${format}`;
       download(await response.blob(), name);
