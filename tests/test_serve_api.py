@@ -6,6 +6,7 @@ port of 127.0.0.1; the client is httpx.
 
 from __future__ import annotations
 
+import gc
 import io
 import socket
 import threading
@@ -409,6 +410,18 @@ def test_a_search_index_built_before_a_write_is_not_kept():
     store.release.set()
     warming.join(10)
     assert [r["name"] for r in explorer.search("note")] == ["new note", "old note"]
+
+
+def test_the_heap_is_frozen_only_in_a_process_of_the_explorers_own():
+    gc.unfreeze()
+    store = NetworkxStore()
+    try:
+        serve(store).stop()  # as in a notebook or these tests: the process's objects untouched
+        assert gc.get_freeze_count() == 0
+        serve(store, owns_process=True).stop()  # as relgraph serve
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_a_snapshot_replaced_by_another_process_is_read_again(tmp_path: Path):

@@ -51,7 +51,8 @@ class ExplorerServer:
     token: str = field(default_factory=security.new_token)
 
     def __post_init__(self) -> None:
-        settle_heap()  # before the address is printed: what follows is served at full speed
+        if self.explorer.options.owns_process:
+            settle_heap()  # before the address is printed: what follows is served at full speed
         self._socket = listening_socket(self.host, self.port)
         self.port = self._socket.getsockname()[1]
         app = create_app(self.explorer, token=self.token, host=self.host, port=self.port)

@@ -63,6 +63,9 @@ class ExplorerOptions:
     path_hops: int = 15  # how far "how are these connected?" looks
     #: how long cached counts and the search index of a server-backed store stay fresh
     cache_seconds: float = 10.0
+    #: the process is the explorer's alone (``relgraph serve``), so the graph it loaded may be
+    #: taken out of the garbage collector's rounds (settle_heap); never in a notebook's process
+    owns_process: bool = False
 
 
 class ReadWriteLock:
@@ -110,7 +113,9 @@ def settle_heap() -> None:
     A 100,000-node graph is millions of objects that live as long as the server; each
     full collection walked them all, and those triggered by building the search index
     took three quarters of its time (2.2 s, against 0.6 s without). Called again after a
-    snapshot is read anew, when the old graph becomes garbage."""
+    snapshot is read anew, when the old graph becomes garbage. Only in a process that is the
+    explorer's alone (ExplorerOptions.owns_process): anything else alive in the process
+    would be frozen too."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -180,7 +185,7 @@ class Explorer:
             if changed or stale:
                 self._styler = self._index = None
                 self._generation += 1
-        if changed:
+        if changed and self.options.owns_process:
             settle_heap()
 
     def _forget(self) -> None:

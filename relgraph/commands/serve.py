@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not args.host.strip():
         raise UsageError("--host needs an address")
     store = ctx.store()
-    explorer = Explorer(store, ExplorerOptions(write=args.write, timeout=args.timeout))
+    explorer = Explorer(store, ExplorerOptions(write=args.write, timeout=args.timeout, owns_process=True))
     server = ExplorerServer(explorer, host=args.host, port=args.port)
     if not is_loopback(args.host):
         print(f"relgraph serve: warning: listening on {args.host}, not only this machine: anyone who "
