@@ -10,7 +10,8 @@
                   neighbours: median and 95th percentile of --repeat calls.
   concurrency     POST /api/query from 20 clients at once on the article graph, a mix of a
                   pattern query, a script with an entity to resolve, and an aggregation:
-                  median and 95th percentile latency, and requests per second.
+                  median and 95th percentile latency, and requests per second; and the
+                  same mix from one client alone, the baseline.
 
 Every number is measured in this run; nothing is estimated. The embedded backend, on
 one machine: the clients, the server and the browser share its cores.
@@ -130,6 +131,7 @@ def concurrency(snapshot: Path, clients: int, requests: int) -> dict[str, float]
         timed_calls(base, token, MIX)  # warm: caches, the parse cache
         results: list[list[float]] = [[] for _ in range(clients)]
         plans = [[MIX[(c + i) % len(MIX)] for i in range(requests)] for c in range(clients)]
+        alone = timed_calls(base, token, plans[0])  # the same mix, one client: the baseline
         barrier = threading.Barrier(clients + 1)
 
         def client(index: int) -> None:
@@ -146,7 +148,8 @@ def concurrency(snapshot: Path, clients: int, requests: int) -> dict[str, float]
         elapsed = time.perf_counter() - started
         times = [t for per in results for t in per]
         return {"clients": clients, "requests": len(times), "p50": statistics.median(times),
-                "p95": percentile(times, 0.95), "per_second": len(times) / elapsed}
+                "p95": percentile(times, 0.95), "per_second": len(times) / elapsed,
+                "alone_p50": statistics.median(alone), "alone_per_second": len(alone) / sum(alone)}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -196,6 +199,8 @@ def main() -> None:
     c = report["concurrency"]
     print(f"\n{c['clients']} clients, {c['requests']} queries on the article: p50 {c['p50'] * 1000:.1f} ms, "
           f"p95 {c['p95'] * 1000:.1f} ms, {c['per_second']:.0f} queries/s")
+    print(f"one client, the same mix: p50 {c['alone_p50'] * 1000:.1f} ms, "
+          f"{c['alone_per_second']:.0f} queries/s")
 
 
 if __name__ == "__main__":
