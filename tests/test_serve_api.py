@@ -383,6 +383,26 @@ def test_a_write_explorer_writes_and_says_so(empty_store):
         server.stop()
 
 
+def test_a_write_explorer_runs_reads_side_by_side():
+    store = NetworkxStore()  # in memory, where reads run as writes would collide
+    store.load(read_sources(default_sources()))
+    explorer = Explorer(store, ExplorerOptions(write=True))
+    answers: list[object] = []
+
+    def read() -> None:
+        try:
+            answers.append(explorer.query("UNWIND range(1, 300000) AS i RETURN count(i) AS n")["rows"])
+        except Exception as exc:  # what went wrong becomes the assertion's message
+            answers.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(30)
+    assert answers == [[[300000]]] * 4
+
+
 class HeldStore(NetworkxStore):
     """An embedded store whose full node scan waits for a signal: a search index being built."""
 

@@ -265,9 +265,10 @@ class Explorer:
         node_limit = self._limit(nodes, self.options.node_limit, self.options.max_node_limit, "nodes")
         query_id = query_id or uuid.uuid4().hex
         started = time.perf_counter()
-        writes = self.options.write and self._writes(cypher)
-        with self.lock.writing() if writes else self.lock.reading():
-            result = self.store.run(cypher, dict(parameters or {}), write=self.options.write,
+        write = self._write_mode(cypher)
+        embedded = isinstance(self.store, NetworkxStore)
+        with self.lock.writing() if write and embedded else self.lock.reading():
+            result = self.store.run(cypher, dict(parameters or {}), write=write,
                                     timeout=self.options.timeout, query_id=query_id)
         elapsed = time.perf_counter() - started
         if result.summary.counters.contains_updates:
@@ -287,10 +288,15 @@ class Explorer:
     def cancel(self, query_id: str) -> bool:
         return self.store.cancel(query_id)
 
-    def _writes(self, cypher: str) -> bool:
-        """Whether a query changes the graph (so it needs the embedded store to itself)."""
+    def _write_mode(self, cypher: str) -> bool:
+        """Whether to run a query as a write: never on a read-only explorer; on Neo4j always
+        with --write (the server keeps transactions apart); on the embedded store only when
+        the query changes the graph, since a write there has the graph, and the snapshot
+        file, to itself while reads share them."""
+        if not self.options.write:
+            return False
         if not isinstance(self.store, NetworkxStore):
-            return False  # the server keeps its own transactions apart
+            return True
         try:
             tree, _ = prepare(cypher)
         except RelgraphError:
