@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from relgraph.graph.backends.neo4j import Neo4jSettings, Neo4jStore
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.explorer import Explorer, ExplorerOptions, ExplorerServer
 from relgraph.graph.explorer.service import fold
@@ -403,11 +404,14 @@ def test_a_write_explorer_runs_reads_side_by_side():
     assert answers == [[[300000]]] * 4
 
 
-class HeldStore(NetworkxStore):
-    """An embedded store whose full node scan waits for a signal: a search index being built."""
+class HeldStore(Neo4jStore):
+    """A Neo4j store whose full node scan waits for a signal: a search index being built.
 
-    def __init__(self) -> None:
-        super().__init__()
+    Neo4j, because there the explorer's writes do not wait for readers (the server keeps
+    transactions apart); on the embedded store a write waits for the index to be built."""
+
+    def __init__(self, settings: Neo4jSettings) -> None:
+        super().__init__(settings)
         self.scanning = threading.Event()
         self.release = threading.Event()
 
@@ -419,8 +423,8 @@ class HeldStore(NetworkxStore):
         return iter(scanned)
 
 
-def test_a_search_index_built_before_a_write_is_not_kept():
-    store = HeldStore()
+def test_a_search_index_built_before_a_write_is_not_kept(empty_neo4j, neo4j_settings):
+    store = HeldStore(neo4j_settings)
     store.run("CREATE (:Note {key: 'old', name: 'old note'})", write=True)
     explorer = Explorer(store, ExplorerOptions(write=True))
     warming = threading.Thread(target=explorer.warm)
@@ -430,6 +434,7 @@ def test_a_search_index_built_before_a_write_is_not_kept():
     store.release.set()
     warming.join(10)
     assert [r["name"] for r in explorer.search("note")] == ["new note", "old note"]
+    store.close()
 
 
 def test_the_heap_is_frozen_only_in_a_process_of_the_explorers_own():

@@ -36,7 +36,7 @@ from relgraph.graph.formats import Format
 from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
 from relgraph.graph.selection import Selection, entity_name, select
 from relgraph.graph.store import GraphStore
-from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import ExportError, RelgraphError, SelectionError
 from relgraph.graph.values.result import Result
 from relgraph.graph.values.subgraph import Subgraph
@@ -61,7 +61,7 @@ class ExplorerOptions:
     max_node_limit: int = 5_000
     expand_limit: int = 25  # new neighbours one expansion adds unless asked otherwise
     path_hops: int = 15  # how far "how are these connected?" looks
-    #: how long cached counts and the search index of a server-backed store stay fresh
+    #: how long the legend's counts and the search index of a server-backed store stay fresh
     cache_seconds: float = 10.0
     #: the process is the explorer's alone (``relgraph serve``), so the graph it loaded may be
     #: taken out of the garbage collector's rounds (settle_heap); never in a notebook's process
@@ -155,7 +155,11 @@ class _Entry:
 
 
 class Explorer:
-    """The explorer's behaviour over one store; methods return JSON-ready data."""
+    """The explorer's behaviour over one store; methods return JSON-ready data.
+
+    Every public method reads the store under ``lock`` (a write on the embedded store, and
+    reading another process's snapshot, take it alone), once and never nested: a reader
+    that asked again while a writer waits would wait for itself."""
 
     def __init__(self, store: GraphStore, options: ExplorerOptions | None = None):
         self.store = store
@@ -182,9 +186,8 @@ class Explorer:
         with self._cache_lock:
             stale = not isinstance(self.store, NetworkxStore) and \
                 time.monotonic() - self._cached_at > self.options.cache_seconds
-            if changed or stale:
-                self._styler = self._index = None
-                self._generation += 1
+        if changed or stale:
+            self._forget()
         if changed and self.options.owns_process:
             settle_heap()
 
@@ -225,13 +228,15 @@ class Explorer:
         """Build the search index ahead of the first search (the server does, in a thread).
 
         A failure here (a Neo4j server gone, say) is left for that search to report."""
-        with suppress(RelgraphError):
+        with suppress(RelgraphError), self.lock.reading():
             self._entries()
 
     # --- what the page asks once --------------------------------------------------------
 
     def info(self) -> dict[str, Any]:
-        counts = self.store.counts()
+        with self.lock.reading():
+            counts = self.store.counts()
+            sources = source_names(self.store)
         return {
             "version": VERSION, "backend": self.store.backend, "store": self.store.describe(),
             "write": self.options.write, "timeout": self.options.timeout,
@@ -239,18 +244,19 @@ class Explorer:
             "limits": {"rows": self.options.row_limit, "nodes": self.options.node_limit,
                        "maxRows": self.options.max_row_limit, "maxNodes": self.options.max_node_limit,
                        "expand": self.options.expand_limit},
-            "sources": source_names(self.store),
+            "sources": sources,
             "formats": [{"name": f.name, "description": f.description, "suffix": f.suffixes[0]}
                         for f in EXPORT_FORMATS.values()],
         }
 
     def schema(self) -> dict[str, Any]:
         """What the editor completes: labels and types (with counts), property keys, functions."""
-        counts = self.store.counts()
-        keys = self.store.run("CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey").value()
+        with self.lock.reading():
+            counts = self.store.counts()
+            keys = self.store.run("CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey").value()
+            legend = self.styler().legend()
         return {"labels": counts.labels, "types": counts.types, "propertyKeys": sorted(keys),
-                "functions": function_names(), "procedures": procedure_names(),
-                "legend": self.styler().legend()}
+                "functions": function_names(), "procedures": procedure_names(), "legend": legend}
 
     def scripts(self) -> list[dict[str, Any]]:
         return [describe_script(s) for s in builtin_scripts().values()]
@@ -273,7 +279,8 @@ class Explorer:
         elapsed = time.perf_counter() - started
         if result.summary.counters.contains_updates:
             self._forget()
-        payload = self._result_payload(result, row_limit, node_limit, connect)
+        with self.lock.reading():
+            payload = self._result_payload(result, row_limit, node_limit, connect)
         payload.update(id=query_id, elapsedMs=round(elapsed * 1000, 1), backend=self.store.backend,
                        name=name, query=cypher,
                        parameters={k: cell(v) for k, v in (parameters or {}).items()})
@@ -282,7 +289,8 @@ class Explorer:
     def script(self, name: str, given: Mapping[str, Any] | None = None, **options: Any) -> dict[str, Any]:
         """Run a script from ``queries/``; parameters as the form sends them (text, or typed JSON)."""
         script = find_script_by_name(name)
-        values = script.bind_mixed(dict(given or {}), partial(entity_name, self.store))
+        with self.lock.reading():
+            values = script.bind_mixed(dict(given or {}), partial(entity_name, self.store))
         return self.query(script.text, values, name=script.name, **options)
 
     def cancel(self, query_id: str) -> bool:
@@ -315,8 +323,8 @@ class Explorer:
         records = result.records
         sub = result.graph()
         if connect and sub.nodes:
-            sub = Subgraph.of(sub.nodes, [*sub.relationships,
-                                          *self._among([n.element_id for n in sub.nodes[:node_limit]])])
+            _, among = self.store.neighbourhood([n.element_id for n in sub.nodes[:node_limit]], 0)
+            sub = Subgraph.of(sub.nodes, [*sub.relationships, *among])
         shown_nodes = sub.nodes[:node_limit]
         kept = {n.element_id for n in shown_nodes}
         shown_rels = [r for r in sub.relationships
@@ -331,15 +339,6 @@ class Explorer:
             "counters": counters,
         }
 
-    def _among(self, element_ids: list[str]) -> list[Relationship]:
-        """The relationships between any two of these nodes."""
-        inside = set(element_ids)
-        found: dict[str, Relationship] = {}
-        for eid in element_ids:
-            for rel, other in self.store.adjacent(eid):
-                if other.element_id in inside:
-                    found[rel.element_id] = rel
-        return list(found.values())
 
     # --- growing the drawing --------------------------------------------------------------
 
@@ -351,8 +350,9 @@ class Explorer:
         drawn = set(present or ()) | {element_id}
         with self.lock.reading():
             adjacent = self.store.adjacent(element_id, types)
-        if not adjacent and not self.store.nodes_by_id([element_id]):
-            raise SelectionError(f"there is no node {element_id!r} (any more)")
+            if not adjacent and not self.store.nodes_by_id([element_id]):
+                raise SelectionError(f"there is no node {element_id!r} (any more)")
+            styler = self.styler()
         new: dict[str, Node] = {}
         degree: dict[str, int] = {}
         for _, other in adjacent:
@@ -362,7 +362,6 @@ class Explorer:
         chosen = sorted(new, key=lambda eid: (-degree[eid], str(new[eid].get("name", "")), eid))[:cap]
         keep = drawn | set(chosen)
         rels = [rel for rel, other in adjacent if other.element_id in keep]
-        styler = self.styler()
         return {"nodes": [styler.node(new[eid]) for eid in chosen],
                 "edges": [styler.relationship(r) for r in rels],
                 "neighbours": len(new), "omitted": len(new) - len(chosen)}
@@ -374,17 +373,20 @@ class Explorer:
                  f"MATCH p = shortestPath((a)-[*..{hops}]-(b)) RETURN p")
         with self.lock.reading():
             found = self.store.run(query, {"start": start, "end": end}, timeout=self.options.timeout).value()
+            styler = self.styler()
         if not found:
             return {"nodes": [], "edges": [], "length": None,
                     "message": f"no connection within {hops} steps"}
         path = found[0]
-        graph = self.styler().graph(path.nodes, path.relationships)
+        graph = styler.graph(path.nodes, path.relationships)
         return {**graph, "length": len(path)}
 
     def nodes(self, element_ids: list[str]) -> dict[str, Any]:
         """The nodes with these ids, drawn as every graph draws them (adding a search hit)."""
-        styler = self.styler()
-        return {"nodes": [styler.node(n) for n in self.store.nodes_by_id(element_ids)], "edges": []}
+        with self.lock.reading():
+            styler = self.styler()
+            found = self.store.nodes_by_id(element_ids)
+        return {"nodes": [styler.node(n) for n in found], "edges": []}
 
     # --- finding --------------------------------------------------------------------------
 
@@ -395,7 +397,10 @@ class Explorer:
         if not wanted:
             return []
         ranked: list[tuple[int, str, Node]] = []
-        for entry in self._entries():
+        with self.lock.reading():
+            entries = self._entries()
+            styler = self.styler()
+        for entry in entries:
             if label is not None and label not in entry.node.labels:
                 continue
             rank = min((0 if name == wanted else 1 if name.startswith(wanted) else
@@ -404,7 +409,6 @@ class Explorer:
             if rank < 9:
                 ranked.append((rank, entry.names[0], entry.node))
         ranked.sort(key=lambda item: (item[0], item[1]))
-        styler = self.styler()
         return [styler.node(node) for _, _, node in ranked[:limit]]
 
     # --- exporting ------------------------------------------------------------------------
@@ -432,13 +436,14 @@ class Explorer:
         self._format(fmt)
         if (query is None) == (script is None):
             raise RequestError("export either the drawing (nodes and relationships), a query or a script")
-        if script is not None:
-            found = find_script_by_name(script)
-            values = found.bind_mixed(dict(parameters or {}), partial(entity_name, self.store))
-            selection = Selection(query=found.text, query_name=found.name, parameters=values, connect=connect)
-        else:
-            selection = Selection(query=query, parameters=dict(parameters or {}), connect=connect)
         with self.lock.reading():
+            if script is not None:
+                found = find_script_by_name(script)
+                values = found.bind_mixed(dict(parameters or {}), partial(entity_name, self.store))
+                selection = Selection(query=found.text, query_name=found.name, parameters=values,
+                                      connect=connect)
+            else:
+                selection = Selection(query=query, parameters=dict(parameters or {}), connect=connect)
             sub = select(self.store, selection, timeout=self.options.timeout)
         return self._encode(sub, fmt)
 
