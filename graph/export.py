@@ -9,11 +9,13 @@ own, chooses a format from a file name, and refuses to replace a file unless ask
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import IO
 
 from relgraph.graph.formats import FORMATS, Format
-from relgraph.graph.formats.writing import atomic_writer
+from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
+from relgraph.graph.formats.writing import text_output
 from relgraph.graph.values.errors import ExportError, OutputExistsError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views import (
@@ -32,11 +34,8 @@ def write_html(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     except ViewTooLarge as exc:
         raise ExportError(f"{exc} (use 'relgraph view --max-nodes N' to draw part of it)") from exc
     page = render_html(build_view(subgraph))
-    if isinstance(out, (str, Path)):
-        with atomic_writer(Path(out)) as fh:
-            fh.write(page)
-    else:
-        out.write(page)
+    with text_output(out) as fh:
+        fh.write(page)
 
 
 #: --format name -> format: the file formats, then the HTML view.
@@ -62,12 +61,18 @@ def format_for_path(path: Path) -> str | None:
     return None
 
 
-def export(subgraph: Subgraph, fmt: str, out: IO[str] | Path | str, *, overwrite: bool = False) -> None:
-    """Write ``subgraph`` as ``fmt`` to a path (atomically; an existing one only with
-    ``overwrite``) or to a text stream."""
+def export_format(fmt: str) -> Format:
+    """The export format named ``fmt``; ExportError listing them all when there is none."""
     chosen = EXPORT_FORMATS.get(fmt)
     if chosen is None:
         raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    return chosen
+
+
+def export(subgraph: Subgraph, fmt: str, out: IO[str] | Path | str, *, overwrite: bool = False) -> None:
+    """Write ``subgraph`` as ``fmt`` to a path (atomically; an existing one only with
+    ``overwrite``) or to a text stream."""
+    chosen = export_format(fmt)
     if isinstance(out, (str, Path)):
         path = Path(out)
         if not overwrite and path.exists():
@@ -77,3 +82,16 @@ def export(subgraph: Subgraph, fmt: str, out: IO[str] | Path | str, *, overwrite
         raise ExportError(f"{fmt} writes several files: give a folder or a .zip path, not a stream")
     else:
         chosen.writer(subgraph, out)
+
+
+def export_bytes(subgraph: Subgraph, fmt: str) -> tuple[bytes, str]:
+    """``subgraph`` as ``fmt`` in memory, for a download: the bytes and the file suffix.
+
+    The same bytes :func:`export` writes to a file; neo4j-admin CSV, several files, comes
+    as the zip it writes for a ``.zip`` path."""
+    chosen = export_format(fmt)
+    if not chosen.stream:
+        return zip_bytes(admin_csv_files(subgraph)), ".zip"
+    buffer = io.StringIO()
+    chosen.writer(subgraph, buffer)
+    return buffer.getvalue().encode("utf-8"), chosen.suffixes[0]

@@ -18,6 +18,7 @@ from typing import Any
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import SelectionError
+from relgraph.graph.values.result import short_query
 from relgraph.graph.values.subgraph import Subgraph
 
 
@@ -73,10 +74,8 @@ def by_labels(store: GraphStore, labels: Iterable[str]) -> Subgraph:
     """Nodes having any of ``labels`` and the relationships among them."""
     wanted = list(labels)
     nodes = list(store.nodes(wanted))
-    inside = {n.element_id for n in nodes}
-    rels = [r for r in store.relationships()
-            if r.start_node.element_id in inside and r.end_node.element_id in inside]
-    return Subgraph.of(nodes, rels, f"labels {', '.join(wanted)}")
+    _, among = store.neighbourhood([n.element_id for n in nodes], 0)
+    return Subgraph.of(nodes, among, f"labels {', '.join(wanted)}")
 
 
 @dataclass(frozen=True)
@@ -113,13 +112,13 @@ def by_years(store: GraphStore, years: YearRange) -> Subgraph:
     A visit in 2009 keeps its visitor and host country, which have no year of
     their own; a relationship with its own ``year`` outside the range is left out.
     """
-    dated = {n.element_id for n in store.nodes() if n.get("year") in years}
+    nodes = [n for n in store.nodes() if n.get("year") in years]
+    dated = {n.element_id for n in nodes}
     rels = []
     for rel in store.relationships():
         ends = {rel.start_node.element_id, rel.end_node.element_id}
         if ends & dated and ("year" not in rel or rel.get("year") in years):
             rels.append(rel)
-    nodes = [n for n in store.nodes() if n.element_id in dated]
     return Subgraph.of(nodes, rels, f"years {years}")
 
 
@@ -131,13 +130,10 @@ def from_query(store: GraphStore, query: str, parameters: Mapping[str, Any] | No
     query that returns only nodes still draws as a network. ``timeout`` (seconds) is for
     callers that must not wait on a runaway query: the explorer.
     """
-    result = store.run(query, parameters, timeout=timeout)
-    subgraph = Subgraph.from_values((v for record in result for v in record), "query results")
+    subgraph = store.run(query, parameters, timeout=timeout).graph()
     if connect and subgraph.nodes:
-        inside = {n.element_id for n in subgraph.nodes}
-        extra = [r for r in store.relationships()
-                 if r.start_node.element_id in inside and r.end_node.element_id in inside]
-        subgraph = Subgraph.of(subgraph.nodes, [*subgraph.relationships, *extra], subgraph.description)
+        _, among = store.neighbourhood([n.element_id for n in subgraph.nodes], 0)
+        subgraph = Subgraph.of(subgraph.nodes, [*subgraph.relationships, *among], subgraph.description)
     return subgraph
 
 
@@ -189,8 +185,7 @@ def _query_part(store: GraphStore, selection: Selection, timeout: float | None) 
     if selection.query_name:
         what = f"query {selection.query_name}"
     else:
-        short = " ".join(selection.query.split())
-        what = f"query {short if len(short) <= 60 else short[:59] + '…'!r}"
+        what = f"query {short_query(selection.query)}"
     params = dict(selection.parameters or {})
     if params:
         what += " with " + ", ".join(f"{name}={value!r}" for name, value in params.items())

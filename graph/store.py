@@ -19,9 +19,10 @@ from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result
 
 Progress = Callable[[int, int, str], None]
-#: A relationship of a node and the node at its other end.
-Adjacent = tuple[Relationship, Node]
 """``progress(done, total, what)``: called as a load advances, for progress bars."""
+
+Adjacent = tuple[Relationship, Node]
+"""A relationship of a node and the node at its other end."""
 
 
 @dataclass
@@ -32,12 +33,13 @@ class LoadSummary:
     relationships_created: int = 0
     relationships_matched: int = 0
 
+    def counts_text(self) -> str:
+        return (f"{self.nodes_created:,} nodes created, {self.nodes_matched:,} already present; "
+                f"{self.relationships_created:,} relationships created, "
+                f"{self.relationships_matched:,} already present")
+
     def __str__(self) -> str:
-        return (
-            f"{self.source}: {self.nodes_created} nodes created, {self.nodes_matched} already present; "
-            f"{self.relationships_created} relationships created, "
-            f"{self.relationships_matched} already present"
-        )
+        return f"{self.source}: {self.counts_text()}"
 
 
 @dataclass
@@ -170,7 +172,7 @@ class GraphStore(ABC):
             adjacency.setdefault(start, []).append((rel, end))
             adjacency.setdefault(end, []).append((rel, start))
         wanted = {str(e) for e in element_ids}
-        seen, _ = breadth_first(adjacency, wanted, depth)
+        seen = breadth_first(adjacency, wanted, depth)
         nodes = {n.element_id: n for n in self.nodes() if n.element_id in seen}
         inside = [r for r in rels if r.start_node.element_id in seen and r.end_node.element_id in seen]
         return list(nodes.values()), inside
@@ -224,18 +226,16 @@ class GraphStore(ABC):
 
 
 def breadth_first(adjacency: Mapping[str, list[tuple[Relationship, str]]], start: Iterable[str],
-                  depth: int) -> tuple[set[str], dict[str, Relationship]]:
-    """Node ids within ``depth`` hops and the relationships used, from an adjacency map."""
+                  depth: int) -> set[str]:
+    """Node ids within ``depth`` hops, from an adjacency map."""
     seen = set(start)
-    used: dict[str, Relationship] = {}
     frontier = deque((node_id, 0) for node_id in seen)
     while frontier:
         node_id, hops = frontier.popleft()
         if hops == depth:
             continue
-        for rel, other in adjacency.get(node_id, ()):
-            used[rel.element_id] = rel
+        for _rel, other in adjacency.get(node_id, ()):
             if other not in seen:
                 seen.add(other)
                 frontier.append((other, hops + 1))
-    return seen, used
+    return seen

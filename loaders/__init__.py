@@ -94,10 +94,7 @@ class LoadReport:
     def __str__(self) -> str:
         names = ", ".join(p.name for p in self.sources)
         if self.summary is not None:
-            s = self.summary
-            return (f"{names}: {s.nodes_created:,} nodes created, {s.nodes_matched:,} already present; "
-                    f"{s.relationships_created:,} relationships created, "
-                    f"{s.relationships_matched:,} already present")
+            return f"{names}: {self.summary.counts_text()}"
         c = self.counters
         return (f"{names} ({self.statements:,} statements): {c.nodes_created:,} nodes and "
                 f"{c.relationships_created:,} relationships created, {c.properties_set:,} properties set")

@@ -118,10 +118,7 @@ class CuratedReader:
             self.read_rel(entry, start, end, f"relationships[{index}]", {})
         if self.problems:
             raise LoadError(self.problems)
-        try:
-            self.batch.validate()
-        except LoadError as exc:
-            raise LoadError(exc.problems) from None
+        self.batch.validate()
         return self.batch
 
     def read_source(self, source: Any) -> None:

@@ -200,11 +200,9 @@ class QueryScript:
                 param = Parameter(match["name"], match["type"])
                 if match["default"] is not None:
                     param.default = param.check(parse_literal(match["default"], f"{where}:{number}"))
-                else:
-                    param.check(None)  # validates the type name
-                    if param.type not in SCALAR_TYPES and not param.type.startswith("list<") \
-                            and not param.is_entity:
-                        raise ScriptError(f"{where}:{number}: unknown type {param.type!r}")
+                elif param.type not in SCALAR_TYPES and not param.type.startswith("list<") \
+                        and not param.is_entity:
+                    raise ScriptError(f"{where}:{number}: unknown type {param.type!r}")
                 if any(p.name == param.name for p in script.parameters):
                     raise ScriptError(f"{where}:{number}: parameter {param.name!r} declared twice")
                 script.parameters.append(param)

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from relgraph import __version__
 from relgraph.commands.context import Command, Context, UsageError
 from relgraph.connect import BACKENDS
-from relgraph.graph.values.errors import RelgraphError
+from relgraph.graph.values.errors import RelgraphError, nearest
 from relgraph.queries.library import ScriptError
 
 #: Subcommand modules, in the order `relgraph --help` lists them.
@@ -111,17 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Exit status per error class; the nearest class in an error's ancestry wins, others exit 1.
 EXIT_STATUS: dict[type[BaseException], int] = {
-    RelgraphError: 1,
     UsageError: 2,  # as argparse's own usage errors
     ScriptError: 2,  # a script's parameters are part of the command line
 }
 
 
 def exit_status(exc: RelgraphError) -> int:
-    for klass in type(exc).__mro__:
-        if klass in EXIT_STATUS:
-            return EXIT_STATUS[klass]
-    return 1
+    return nearest(EXIT_STATUS, exc, 1)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from relgraph.graph.backends.snapshot import (
-    SnapshotError,
     load_snapshot,
     snapshot_token,
     write_snapshot,
@@ -25,7 +24,7 @@ from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
 from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress
 from relgraph.graph.values.entities import Node, Relationship
-from relgraph.graph.values.errors import QueryError, StatementError, StoreError
+from relgraph.graph.values.errors import QueryError, StatementError
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result, Summary
 
@@ -52,10 +51,7 @@ class NetworkxStore(GraphStore):
     def _read(self) -> PropertyGraph:
         if self.path is None:
             return PropertyGraph()
-        try:
-            g, self._token = load_snapshot(self.path)
-        except SnapshotError as exc:
-            raise StoreError(str(exc)) from exc
+        g, self._token = load_snapshot(self.path)
         return PropertyGraph(g)
 
     @contextmanager
@@ -69,10 +65,7 @@ class NetworkxStore(GraphStore):
         with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                current = snapshot_token(self.path)
-            except SnapshotError as exc:
-                raise StoreError(str(exc)) from exc
+            current = snapshot_token(self.path)
             if current != self._token:  # another process wrote since we read
                 self.graph = self._read()
             self._remove_stale_temporaries()
@@ -314,10 +307,7 @@ class NetworkxStore(GraphStore):
         """Whether the snapshot was replaced since this store read it (reads its header only)."""
         if self.path is None:
             return False
-        try:
-            return snapshot_token(self.path) != self._token
-        except SnapshotError as exc:
-            raise StoreError(str(exc)) from exc
+        return snapshot_token(self.path) != self._token
 
     def refresh(self) -> bool:
         """Read the snapshot again if another process replaced it since this store read it."""

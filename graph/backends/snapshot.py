@@ -24,13 +24,15 @@ from typing import BinaryIO
 
 import networkx as nx
 
+from relgraph.graph.values.errors import StoreError
+
 MAGIC = b"RELGRAPH-SNAPSHOT\n"
 FORMAT_VERSION = 2
 TOKEN_SIZE = 16
 
 
-class SnapshotError(Exception):
-    pass
+class SnapshotError(StoreError):
+    """A snapshot file that is not one, or is damaged: the message says which and where."""
 
 
 def read_snapshot(path: Path) -> nx.MultiDiGraph[int]:

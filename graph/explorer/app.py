@@ -25,7 +25,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from relgraph.graph.explorer import security
 from relgraph.graph.explorer.service import Explorer, RequestError
 from relgraph.graph.values.errors import (
-    CypherError,
     ExportError,
     QueryCancelled,
     QueryError,
@@ -34,6 +33,7 @@ from relgraph.graph.values.errors import (
     RelgraphError,
     SelectionError,
     StoreError,
+    nearest,
 )
 from relgraph.graph.views import assets
 
@@ -45,11 +45,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
 #: Status code per error class; the nearest class in an error's ancestry wins.
 STATUS: dict[type[BaseException], int] = {
     RelgraphError: 400,
-    RequestError: 400,
     SelectionError: 422,
     ExportError: 422,
     QueryError: 422,
-    CypherError: 422,
     ReadOnlyError: 403,
     QueryTimeout: 504,
     QueryCancelled: 409,
@@ -63,10 +61,7 @@ STATIC = {  # file name -> media type
 
 
 def status_of(exc: BaseException) -> int:
-    for klass in type(exc).__mro__:
-        if klass in STATUS:
-            return STATUS[klass]
-    return 500
+    return nearest(STATUS, exc, 500)
 
 
 def error_body(exc: BaseException) -> dict[str, Any]:

@@ -38,8 +38,6 @@ def new_token() -> str:
 def allowed_hosts(host: str, port: int) -> set[str]:
     """The Host headers a request to this server may carry."""
     names = {host, "127.0.0.1", "localhost", "[::1]"} if host in ("127.0.0.1", "localhost", "::1") else {host}
-    if host == "::1":
-        names.add("[::1]")
     if host in ("0.0.0.0", "::"):  # listening everywhere: only addresses are safe names
         names |= {"127.0.0.1", "localhost", "[::1]"}
     return {f"{name}:{port}" for name in names} | ({*names} if port == 80 else set())

@@ -15,7 +15,6 @@ can be cancelled (:meth:`GraphStore.cancel`); a runaway query never holds the se
 from __future__ import annotations
 
 import gc
-import io
 import threading
 import time
 import unicodedata
@@ -31,13 +30,11 @@ from relgraph.graph.cypher import prepare
 from relgraph.graph.cypher.catalogue import function_names, procedure_names
 from relgraph.graph.cypher.semantics import is_updating
 from relgraph.graph.explorer.payload import Styler, cell
-from relgraph.graph.export import EXPORT_FORMATS, export
-from relgraph.graph.formats import Format
-from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
+from relgraph.graph.export import EXPORT_FORMATS, export_bytes, export_format
 from relgraph.graph.selection import Selection, entity_name, select
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.entities import Node
-from relgraph.graph.values.errors import ExportError, RelgraphError, SelectionError
+from relgraph.graph.values.errors import RelgraphError, SelectionError
 from relgraph.graph.values.result import Result
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.values.version import VERSION
@@ -416,7 +413,7 @@ class Explorer:
     def export(self, fmt: str, node_ids: list[str], rel_ids: list[str]) -> tuple[bytes, str, str]:
         """The drawn nodes and relationships in any export format: (bytes, media type, file name).
         The same selection gives the same bytes as ``relgraph export``."""
-        self._format(fmt)
+        export_format(fmt)
         with self.lock.reading():
             sub = Subgraph(self.store.nodes_by_id(node_ids), self.store.relationships_by_id(rel_ids),
                            "the explorer's drawing")
@@ -433,7 +430,7 @@ class Explorer:
 
         It runs again, read-only whatever ``--write`` says (a download must not repeat a
         change), within the time limit."""
-        self._format(fmt)
+        export_format(fmt)
         if (query is None) == (script is None):
             raise RequestError("export either the drawing (nodes and relationships), a query or a script")
         with self.lock.reading():
@@ -448,20 +445,9 @@ class Explorer:
         return self._encode(sub, fmt)
 
     @staticmethod
-    def _format(fmt: str) -> Format:
-        chosen = EXPORT_FORMATS.get(fmt)
-        if chosen is None:
-            raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
-        return chosen
-
-    @staticmethod
     def _encode(sub: Subgraph, fmt: str) -> tuple[bytes, str, str]:
-        chosen = EXPORT_FORMATS[fmt]
-        if fmt == "csv":
-            return zip_bytes(admin_csv_files(sub)), chosen.media_type, "relgraph-export.zip"
-        buffer = io.StringIO()
-        export(sub, fmt, buffer)
-        return buffer.getvalue().encode("utf-8"), chosen.media_type, f"relgraph-export{chosen.suffixes[0]}"
+        data, suffix = export_bytes(sub, fmt)
+        return data, EXPORT_FORMATS[fmt].media_type, f"relgraph-export{suffix}"
 
 
 def find_script_by_name(name: str) -> QueryScript:

@@ -17,7 +17,7 @@ openCypher TCK and Neo4j do, so that both backends report it the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 COMPILE_TIME = "compile time"
 RUNTIME = "runtime"
@@ -149,3 +149,12 @@ class OutputExistsError(ExportError, FileExistsError):
 
 class SelectionError(RelgraphError, ValueError):
     """A subgraph cannot be selected (unknown or ambiguous entity, bad range)."""
+
+
+def nearest(table: Mapping[type[BaseException], int], exc: BaseException, default: int) -> int:
+    """The value of the nearest class in ``exc``'s ancestry that ``table`` names: how the
+    command line chooses an exit status and the explorer an HTTP status."""
+    for klass in type(exc).__mro__:
+        if klass in table:
+            return table[klass]
+    return default

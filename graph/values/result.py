@@ -180,7 +180,7 @@ class Result:
         """The nodes, relationships and paths anywhere in the result, as one subgraph
         (what ``relgraph view --query`` draws)."""
         return Subgraph.from_values((v for record in self._records for v in record),
-                                    f"results of {_short(self._summary.query)}")
+                                    f"results of {short_query(self._summary.query)}")
 
     def to_networkx(self) -> nx.MultiDiGraph[str]:
         """:meth:`graph` as a networkx MultiDiGraph (see :meth:`Subgraph.to_networkx`)."""
@@ -200,6 +200,7 @@ class Result:
         return f"<Result keys={self._keys} records={len(self._records)} backend={self._summary.backend}>"
 
 
-def _short(query: str) -> str:
+def short_query(query: str) -> str:
+    """A query as descriptions quote it: on one line, cut at 60 characters, in quotes."""
     text = " ".join(query.split())
     return repr(text if len(text) <= 60 else text[:59] + "…")

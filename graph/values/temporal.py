@@ -332,9 +332,6 @@ class Date(TemporalValue):
         whole_days = abs(total) // NANOS_PER_DAY * (1 if total >= 0 else -1)
         return Date(day + whole_days)
 
-    def to_native(self) -> _dt.date:
-        return _dt.date(*civil_from_days(self.epoch_day))
-
 
 class LocalTime(TemporalValue):
     type_name = "LOCALTIME"

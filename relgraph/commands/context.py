@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
@@ -62,5 +61,3 @@ class Command(Protocol):
 
     def run(self, args: argparse.Namespace, ctx: Context) -> int: ...
 
-
-Runner = Callable[[argparse.Namespace, Context], int]
