@@ -26,20 +26,20 @@ GEXF is for looking at the graph in Gephi; relgraph does not read it back.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from relgraph.graph.formats.types import (
     PropertyColumn,
     by_name,
     column_for,
-    json_text,
+    labels_text,
     plain_properties,
     property_columns,
-    scalar_text,
+    value_text,
 )
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.formats.xml_text import xml_attr
-from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+from relgraph.graph.values.subgraph import Subgraph
 
 # --- writing ----------------------------------------------------------------------------------
 
@@ -61,10 +61,6 @@ def attribute_id(column: PropertyColumn) -> str:
 
 def gexf_type(column: PropertyColumn) -> str:
     return "string" if column.is_list else column.type
-
-
-def gexf_value(value: Any) -> str:
-    return json_text(value) if isinstance(value, list) else scalar_text(value)
 
 
 def _attributes(klass: str, columns: list[PropertyColumn], first: str | None) -> list[str]:
@@ -108,8 +104,8 @@ def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
         display = name if isinstance(name, str) else ids[node.element_id]
         parts.append(f'      <node id="{xml_attr(ids[node.element_id], where)}" '
                      f'label="{xml_attr(display, where)}">\n')
-        values = [(LABELS, "".join(f":{label}" for label in sorted_labels(node)))]
-        values += [(attribute_id(column_for(node_by_name, k, v)), gexf_value(v)) for k, v in props.items()]
+        values = [(LABELS, labels_text(node))]
+        values += [(attribute_id(column_for(node_by_name, k, v)), value_text(v)) for k, v in props.items()]
         parts += _attvalues(values, where)
         parts.append("      </node>\n")
     parts.append("    </nodes>\n    <edges>\n")
@@ -121,7 +117,7 @@ def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
                      f'source="{xml_attr(ids[rel.start_node.element_id], where)}" '
                      f'target="{xml_attr(ids[rel.end_node.element_id], where)}" '
                      f'label="{rel_type}" kind="{rel_type}">\n')
-        values = [(attribute_id(column_for(edge_by_name, k, v)), gexf_value(v)) for k, v in props.items()]
+        values = [(attribute_id(column_for(edge_by_name, k, v)), value_text(v)) for k, v in props.items()]
         parts += _attvalues(values, where)
         parts.append("      </edge>\n")
     parts.append("    </edges>\n  </graph>\n</gexf>\n")

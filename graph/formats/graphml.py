@@ -52,17 +52,17 @@ from relgraph.graph.formats.types import (
     PropertyColumn,
     by_name,
     column_for,
-    json_text,
+    labels_text,
     parse_typed,
     plain_properties,
     property_columns,
-    scalar_text,
+    value_text,
 )
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.formats.xml_text import xml_attr, xml_text
 from relgraph.graph.values.errors import LoadError
 from relgraph.graph.values.model import GraphBatch
-from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+from relgraph.graph.values.subgraph import Subgraph
 
 # --- writing ----------------------------------------------------------------------------------
 
@@ -95,8 +95,7 @@ def key_element(kid: str, domain: str, column: PropertyColumn) -> str:
 
 def data_element(kid: str, value: Any, where: str) -> str:
     """One ``<data>`` line: lists as compact JSON, scalars as text."""
-    text = json_text(value) if isinstance(value, list) else scalar_text(value)
-    return f'      <data key="{xml_attr(kid, where)}">{xml_text(text, where)}</data>\n'
+    return f'      <data key="{xml_attr(kid, where)}">{xml_text(value_text(value), where)}</data>\n'
 
 
 def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
@@ -119,7 +118,7 @@ def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     node_by_name = by_name(node_columns)
     for node, props in zip(nodes, node_props):
         where = describe_node(node, ids)
-        labels = "".join(f":{label}" for label in sorted_labels(node))
+        labels = labels_text(node)
         node_id = xml_attr(ids[node.element_id], where)
         parts.append(f'    <node id="{node_id}" labels="{xml_attr(labels, where)}">\n')
         parts.append(f'      <data key="{LABELS_KEY}">{xml_text(labels, where)}</data>\n')

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from relgraph.graph.formats.reading import BatchBuilder, read_text
-from relgraph.graph.formats.types import plain_properties
+from relgraph.graph.formats.types import json_text, plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.subgraph import Subgraph, sorted_labels
@@ -39,7 +39,7 @@ from relgraph.graph.values.subgraph import Subgraph, sorted_labels
 
 
 def _line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+    return json_text(record) + "\n"
 
 
 def jsonl_lines(subgraph: Subgraph) -> list[str]:

@@ -68,8 +68,8 @@ def _dump(data: dict[str, Any], fh: IO[str]) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-NODE_STRUCTURE = {"id", "labels"}
-LINK_STRUCTURE = {"source", "target", "type"}
+NODE_STRUCTURE = set(NODE_FIELDS)
+LINK_STRUCTURE = set(LINK_FIELDS)
 
 
 def read_nodelink_json(path: Path | str) -> GraphBatch:

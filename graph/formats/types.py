@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from relgraph.graph.values import temporal
-from relgraph.graph.values.entities import Entity
+from relgraph.graph.values.entities import Entity, Node
 from relgraph.graph.values.errors import CypherError, ExportError
 from relgraph.graph.values.jsonable import to_json
+from relgraph.graph.values.subgraph import sorted_labels
 from relgraph.graph.values.temporal import TemporalValue, from_python_temporal
 
 #: Neo4j's scalar type names, in the order used to sort columns and keys of one property.
@@ -204,6 +205,16 @@ def by_name(columns: Iterable[PropertyColumn]) -> dict[str, list[PropertyColumn]
 def json_text(value: Any) -> str:
     """Compact JSON, UTF-8 kept as is: how APOC writes lists into GraphML, and how we do."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def value_text(value: Any) -> str:
+    """A property value as GraphML and GEXF hold it: lists as compact JSON, scalars as text."""
+    return json_text(value) if isinstance(value, list) else scalar_text(value)
+
+
+def labels_text(node: Node) -> str:
+    """A node's labels as GraphML and GEXF hold them, APOC's way: ``:A:B``, sorted."""
+    return "".join(f":{label}" for label in sorted_labels(node))
 
 
 def scalar_text(value: Any) -> str:

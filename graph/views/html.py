@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from html import escape as html_escape
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from relgraph.graph.formats.types import json_text
 from relgraph.graph.formats.writing import atomic_writer
 from relgraph.graph.values.version import VERSION
 from relgraph.graph.views import assets
@@ -35,7 +35,7 @@ _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\
 
 def json_for_script(value: Any) -> str:
     """JSON that can sit inside a <script> element: no '<', '>' or '&' left unescaped."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json_text(value)
     return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
 
 
