@@ -124,14 +124,7 @@ class Connection:
 
     def __init__(self, settings: Neo4jSettings | None = None):
         self.settings = settings or Neo4jSettings.from_env()
-        check_uri(self.settings.uri)
-        try:
-            # Notifications (deprecations, cartesian products...) would reach stderr through
-            # logging's last-resort handler on every query; relgraph shows none of them.
-            self._driver = neo4j.GraphDatabase.driver(
-                self.settings.uri, auth=self.settings.auth, notifications_min_severity="OFF")
-        except (ValueError, neo4j_errors.ConfigurationError) as exc:
-            raise StoreError(f"bad Neo4j URI {self.settings.uri!r}: {exc}") from exc
+        self._driver = self._new_driver(self.settings)
 
     @classmethod
     def open(cls, settings: Neo4jSettings | None = None, timeout: float = 10.0) -> Connection:
@@ -142,8 +135,8 @@ class Connection:
         :class:`StoreError` when the server answers but refuses.
         """
         settings = settings or Neo4jSettings.from_env()
-        check_uri(settings.uri)
-        probe_driver = cls._probe_driver(settings, timeout)
+        probe_driver = cls._new_driver(settings, connection_timeout=timeout,
+                                       connection_acquisition_timeout=timeout, max_connection_pool_size=1)
         try:
             with probe_driver.session(database=settings.database) as session:
                 session.run("RETURN 1").consume()
@@ -169,12 +162,15 @@ class Connection:
         return cls(settings)
 
     @staticmethod
-    def _probe_driver(settings: Neo4jSettings, timeout: float) -> neo4j.Driver:
+    def _new_driver(settings: Neo4jSettings, **options: Any) -> neo4j.Driver:
+        """A driver for ``settings``; a URI the driver cannot take is a StoreError saying so.
+
+        Notifications (deprecations, cartesian products...) would reach stderr through
+        logging's last-resort handler on every query; relgraph shows none of them."""
+        check_uri(settings.uri)
         try:
-            return neo4j.GraphDatabase.driver(
-                settings.uri, auth=settings.auth, connection_timeout=timeout,
-                connection_acquisition_timeout=timeout, max_connection_pool_size=1,
-                notifications_min_severity="OFF")
+            return neo4j.GraphDatabase.driver(settings.uri, auth=settings.auth,
+                                              notifications_min_severity="OFF", **options)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreError(f"bad Neo4j URI {settings.uri!r}: {exc}") from exc
 

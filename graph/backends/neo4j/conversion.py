@@ -185,9 +185,12 @@ class ResultConverter:
                 self.scan(item)
 
     def fetch_missing(self, tx: Any) -> None:
-        missing = sorted(self._wanted - self.nodes.keys())
-        for start in range(0, len(missing), FETCH_IDS):
-            chunk = missing[start:start + FETCH_IDS]
+        self.read_nodes(tx, sorted(self._wanted - self.nodes.keys()))
+
+    def read_nodes(self, tx: Any, element_ids: list[str]) -> None:
+        """Read these nodes in full, in chunks of FETCH_IDS ids; they join :attr:`nodes`."""
+        for start in range(0, len(element_ids), FETCH_IDS):
+            chunk = element_ids[start:start + FETCH_IDS]
             for record in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n", ids=list(chunk)):
                 self.scan(record[0])
 

@@ -267,8 +267,7 @@ class Neo4jStore(GraphStore):
                 seen |= frontier
             converter = ResultConverter()
             members = sorted(seen)
-            converter.scan([r[0] for r in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n",
-                                                  ids=members)])
+            converter.read_nodes(tx, members)
             rels: list[Any] = []
             if pattern is not None:
                 rels = [r[0] for r in tx.run(
@@ -315,8 +314,7 @@ class Neo4jStore(GraphStore):
                 "MATCH (n) RETURN elementId(n), n.key, n.name, n.aliases")
                 if names_match(wanted, key, name, aliases)]
             converter = ResultConverter()
-            converter.scan([r[0] for r in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n",
-                                                  ids=ids)])
+            converter.read_nodes(tx, ids)
             return list(converter.nodes.values())
 
         return sorted(self._read(work), key=lambda n: id_order(n.element_id))
