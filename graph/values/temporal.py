@@ -665,7 +665,7 @@ def _parse_time_match(m: re.Match[str]) -> int:
         raise argument_error("invalid time of day")
     frac = m["frac"] or ""
     nanos = int((frac + "000000000")[:9]) if frac else 0
-    return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nanos
+    return nanos_of_day(hour, minute, second, nanos)
 
 
 def _zone_of(m: re.Match[str]) -> tuple[int | None, str | None]:
@@ -752,10 +752,15 @@ def temporal_rank(v: TemporalValue) -> int:
     return _RANKS.get(v.type_name, 16)
 
 
+def nanos_of_day(hour: int, minute: int, second: int, nanos: int) -> int:
+    """A time of day as the engine keeps it: nanoseconds since midnight."""
+    return ((hour * 60 + minute) * 60 + second) * NANOS_PER_SECOND + nanos
+
+
 def from_python_temporal(v: Any) -> Any:
     """Python date/time values passed as parameters -> engine values."""
     if isinstance(v, _dt.datetime):
-        nanos = ((v.hour * 60 + v.minute) * 60 + v.second) * NANOS_PER_SECOND + v.microsecond * 1000
+        nanos = nanos_of_day(v.hour, v.minute, v.second, v.microsecond * 1000)
         day = days_from_civil(v.year, v.month, v.day)
         if v.tzinfo is None:
             return LocalDateTime(day, nanos)
@@ -765,7 +770,7 @@ def from_python_temporal(v: Any) -> Any:
     if isinstance(v, _dt.date):
         return Date(days_from_civil(v.year, v.month, v.day))
     if isinstance(v, _dt.time):
-        nanos = ((v.hour * 60 + v.minute) * 60 + v.second) * NANOS_PER_SECOND + v.microsecond * 1000
+        nanos = nanos_of_day(v.hour, v.minute, v.second, v.microsecond * 1000)
         if v.tzinfo is None:
             return LocalTime(nanos)
         return Time(nanos, int(v.utcoffset().total_seconds()))  # type: ignore[union-attr]

@@ -51,8 +51,7 @@ _NEO4J_TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.
 
 
 def _nanos_of_day(value: neo4j.time.DateTime | neo4j.time.Time) -> int:
-    return ((value.hour * 60 + value.minute) * 60 + int(value.second)) * temporal.NANOS_PER_SECOND \
-        + value.nanosecond
+    return temporal.nanos_of_day(value.hour, value.minute, int(value.second), value.nanosecond)
 
 
 def _offset_and_zone(value: neo4j.time.DateTime | neo4j.time.Time) -> tuple[int, str | None]:
