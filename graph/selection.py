@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from relgraph.graph.store import GraphStore
+from relgraph.graph.store import GraphStore, entity_names
 from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import SelectionError
 from relgraph.graph.values.result import short_query
@@ -38,9 +38,8 @@ def resolve_entity(store: GraphStore, name: str, label: str | None = None) -> No
     names: dict[str, str] = {}  # any name of a node, folded -> the name it is shown by
     for node in store.nodes([label] if label else None):
         shown = node.get("name") if isinstance(node.get("name"), str) else node.get("key")
-        for candidate in (node.get("name"), node.get("key"), *(node.get("aliases") or [])):
-            if isinstance(candidate, str):
-                names.setdefault(candidate.casefold(), str(shown))
+        for candidate in entity_names(node.get("name"), node.get("key"), node.get("aliases")):
+            names.setdefault(candidate.casefold(), str(shown))
     close = difflib.get_close_matches(name.casefold(), list(names), n=8, cutoff=0.6)
     suggestions = list(dict.fromkeys(names[c] for c in close))[:5]
     hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""

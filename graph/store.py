@@ -50,14 +50,19 @@ class GraphCounts:
     types: dict[str, int] = field(default_factory=dict)
 
 
+def entity_names(name: Any, key: Any, aliases: Any) -> list[str]:
+    """The texts a node answers to, its name first: name, key and aliases (text only).
+    Finding, suggesting and searching all go by these."""
+    return [n for n in (name, key, *(aliases or [])) if isinstance(n, str)]
+
+
 def names_match(wanted: str, key: Any, name: Any, aliases: Any) -> bool:
     """Whether ``wanted`` (already casefolded) is a node's key, name or one of its aliases.
 
     Shared by the generic :meth:`GraphStore.find` and backends that override it with a
     narrower query, so that "which node is meant" never differs between backends.
     """
-    names = [key, name, *(aliases or [])]
-    return any(isinstance(n, str) and n.casefold() == wanted for n in names)
+    return any(n.casefold() == wanted for n in entity_names(name, key, aliases))
 
 
 class GraphStore(ABC):

@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from relgraph.graph.formats.types import article, parse_typed
 from relgraph.graph.values.errors import RelgraphError
 
 PARAM_RE = re.compile(
@@ -124,28 +125,14 @@ class Parameter:
         return float(value) if self.type == "float" and isinstance(value, (int, float)) else value
 
 
-def article(type_name: str) -> str:
-    """The type name with its indefinite article: 'an int', 'a string', 'a list<int>'."""
-    return ("an " if type_name[:1] in ("a", "e", "i", "o", "u") else "a ") + type_name
-
-
 def _convert_scalar(name: str, type_name: str, text: str) -> Any:
+    if type_name not in SCALAR_TYPES:
+        raise ScriptError(f"parameter {name}: unknown type {type_name!r} "
+                          f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
     try:
-        if type_name == "string":
-            return text
-        if type_name == "int":
-            return int(text.strip())
-        if type_name == "float":
-            return float(text.strip())
-        if type_name == "boolean":
-            lowered = text.strip().lower()
-            if lowered in ("true", "false"):
-                return lowered == "true"
-            raise ValueError
+        return parse_typed(text, type_name)  # as typed CSV columns read the same types
     except ValueError:
         raise ScriptError(f"--param {name}: {text!r} is not {article(type_name)}") from None
-    raise ScriptError(f"parameter {name}: unknown type {type_name!r} "
-                      f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
 
 
 def parse_literal(text: str, where: str) -> Any:

@@ -32,7 +32,7 @@ from relgraph.graph.cypher.semantics import is_updating
 from relgraph.graph.explorer.payload import Styler, cell
 from relgraph.graph.export import EXPORT_FORMATS, export_bytes, export_format
 from relgraph.graph.selection import Selection, entity_name, select
-from relgraph.graph.store import GraphStore
+from relgraph.graph.store import GraphStore, entity_names
 from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import RelgraphError, SelectionError
 from relgraph.graph.values.result import Result
@@ -213,8 +213,8 @@ class Explorer:
                 generation = self._generation
             entries = []
             for node in self.store.nodes():
-                names = [node.get("name"), node.get("key"), *(node.get("aliases") or [])]
-                entries.append(_Entry(node, [fold(n) for n in names if isinstance(n, str) and n]))
+                names = entity_names(node.get("name"), node.get("key"), node.get("aliases"))
+                entries.append(_Entry(node, [fold(n) for n in names if n]))
             with self._cache_lock:
                 if generation == self._generation:
                     self._index = entries

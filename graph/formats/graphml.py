@@ -50,6 +50,7 @@ from relgraph.graph.formats.reading import BatchBuilder
 from relgraph.graph.formats.types import (
     LIST_ITEM_TYPES,
     PropertyColumn,
+    article,
     by_name,
     column_for,
     labels_text,
@@ -282,8 +283,7 @@ def convert(text: str, key: Key) -> Any:
             if expected is float and isinstance(item, int) and not isinstance(item, bool):
                 ok = True  # [1, 2.5]: JSON keeps the integer, which the model allows in a number list
             if not ok:
-                article = "an" if key.list_type[:1] in ("a", "e", "i", "o", "u") else "a"
-                raise ValueError(f"list item {item!r} is not {article} {key.list_type}")
+                raise ValueError(f"list item {item!r} is not {article(key.list_type)}")
         return items
     return parse_typed(text, key.type)
 

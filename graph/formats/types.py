@@ -229,6 +229,11 @@ def scalar_text(value: Any) -> str:
     return str(value)
 
 
+def article(type_name: str) -> str:
+    """The type name with its indefinite article: 'an int', 'a string', 'a list<int>'."""
+    return ("an " if type_name[:1] in ("a", "e", "i", "o", "u") else "a ") + type_name
+
+
 def parse_typed(text: str, type_name: str) -> Any:
     """``text`` as the named type (others stay text); ValueError says what does not fit."""
     if type_name in INTEGER_NAMES:
