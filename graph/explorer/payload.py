@@ -20,8 +20,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from relgraph.graph.values.entities import Node, Path, Relationship
-from relgraph.graph.values.jsonable import JSON, properties_json, to_json
-from relgraph.graph.views.style import LabelStyle, group_label, is_year, label_styles, node_name
+from relgraph.graph.values.jsonable import JSON, to_json
+from relgraph.graph.views.style import (
+    LabelStyle,
+    group_label,
+    label_styles,
+    legend,
+    node_item,
+    node_name,
+    relationship_item,
+)
 
 
 def cell(value: Any) -> JSON:
@@ -52,22 +60,12 @@ class Styler:
     def node(self, node: Node) -> dict[str, Any]:
         group = group_label(node.labels, self.counts)
         style = self.styles.get(group)
-        item: dict[str, Any] = {
-            "id": node.element_id, "name": node_name(node), "labels": sorted(node.labels), "group": group,
-            "color": style.color if style else "#8a8a8a", "shape": style.shape if style else "dot",
-            "props": properties_json(node),
-        }
-        if is_year(node.get("year")):
-            item["year"] = node.get("year")
-        return item
+        return {"id": node.element_id, **node_item(node, group),
+                "color": style.color if style else "#8a8a8a", "shape": style.shape if style else "dot"}
 
     def relationship(self, rel: Relationship) -> dict[str, Any]:
-        item: dict[str, Any] = {"id": rel.element_id, "from": rel.start_node.element_id,
-                                "to": rel.end_node.element_id, "type": rel.type,
-                                "props": properties_json(rel)}
-        if is_year(rel.get("year")):
-            item["year"] = rel.get("year")
-        return item
+        return {"id": rel.element_id, "from": rel.start_node.element_id,
+                "to": rel.end_node.element_id, **relationship_item(rel)}
 
     def graph(self, nodes: Iterable[Node], relationships: Iterable[Relationship]) -> dict[str, Any]:
         return {"nodes": [self.node(n) for n in nodes],
@@ -75,7 +73,4 @@ class Styler:
 
     def legend(self) -> list[dict[str, Any]]:
         """Every label of the graph as the page's legend shows it, most common first."""
-        return [{"label": label, "count": count, "color": self.styles[label].color,
-                 "shape": self.styles[label].shape}
-                for label, count in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
-                if label in self.styles]
+        return legend(self.counts, self.styles)

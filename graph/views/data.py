@@ -14,16 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from relgraph.graph.values.jsonable import properties_json
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views.layout import compute_positions
 from relgraph.graph.views.limits import Limits, Trim
 from relgraph.graph.views.style import (
     group_label,
-    is_year,
     label_styles,
-    node_name,
+    legend,
+    node_item,
     node_size,
+    relationship_item,
 )
 
 
@@ -91,24 +91,15 @@ def build_view(subgraph: Subgraph, *, title: str | None = None,
     for i, node in enumerate(nodes):
         group = group_label(node.labels, counts)
         group_counts[group] += 1
-        item: dict[str, Any] = {
-            "id": i, "name": node_name(node), "group": group, "labels": sorted(node.labels),
-            "size": node_size(degree[i], max_degree), "degree": degree[i],
-            "props": properties_json(node),
-        }
-        if is_year(node.get("year")):
-            item["year"] = node.get("year")
-        view_nodes.append(item)
+        view_nodes.append({"id": i, **node_item(node, group),
+                           "size": node_size(degree[i], max_degree), "degree": degree[i]})
 
     view_edges = []
     parallel: dict[frozenset[int], int] = defaultdict(int)
     pairs = Counter(frozenset((index[r.start_node.element_id], index[r.end_node.element_id])) for r in rels)
     for i, rel in enumerate(rels):
         start, end = index[rel.start_node.element_id], index[rel.end_node.element_id]
-        item = {"id": i, "from": start, "to": end, "type": rel.type,
-                "props": properties_json(rel)}
-        if is_year(rel.get("year")):
-            item["year"] = rel.get("year")
+        item = {"id": i, "from": start, "to": end, **relationship_item(rel)}
         pair = frozenset((start, end))
         if pairs[pair] > 1 and start != end:
             # parallel relationships would be drawn on top of each other: bend each a bit more
@@ -126,8 +117,7 @@ def build_view(subgraph: Subgraph, *, title: str | None = None,
         for item, (x, y) in zip(view_nodes, positions):
             item["x"], item["y"] = x, y
 
-    groups = [{"label": label, "count": count, "color": styles[label].color, "shape": styles[label].shape}
-              for label, count in sorted(group_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    groups = legend(group_counts, styles)
     type_counts = Counter(e["type"] for e in view_edges)
     types = [{"type": t, "count": c} for t, c in sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from relgraph.graph.values.entities import Node
+from relgraph.graph.values.entities import Node, Relationship
+from relgraph.graph.values.jsonable import properties_json
 
 #: Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito
 #: plus Tableau-like extras), so that neighbouring legend entries do not look alike.
@@ -101,3 +103,28 @@ def is_year(value: object) -> bool:
 def relationship_caption(rel_type: str, year: object) -> str:
     """``SISTER_CITY_OF 2010``: the type, and the year where the relationship has one."""
     return f"{rel_type} {year}" if is_year(year) else rel_type
+
+
+def node_item(node: Node, group: str) -> dict[str, Any]:
+    """What every drawing of a node carries, the static view's and the explorer's: its
+    name, the label it is drawn as, its labels, its properties and, when dated, its year."""
+    item: dict[str, Any] = {"name": node_name(node), "group": group, "labels": sorted(node.labels),
+                            "props": properties_json(node)}
+    if is_year(node.get("year")):
+        item["year"] = node.get("year")
+    return item
+
+
+def relationship_item(rel: Relationship) -> dict[str, Any]:
+    """What every drawing of a relationship carries: its type, properties and, when dated, year."""
+    item: dict[str, Any] = {"type": rel.type, "props": properties_json(rel)}
+    if is_year(rel.get("year")):
+        item["year"] = rel.get("year")
+    return item
+
+
+def legend(counts: Mapping[str, int], styles: Mapping[str, LabelStyle]) -> list[dict[str, Any]]:
+    """The legend's entries, most common label first: label, count, colour and shape."""
+    return [{"label": label, "count": count, "color": styles[label].color, "shape": styles[label].shape}
+            for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if label in styles]
