@@ -137,32 +137,33 @@ class Guard:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def api(work: Callable[[Explorer, dict[str, Any]], Any], *, method: str = "POST") -> Callable[..., Handler]:
-    """A route that reads the body (or the query string), runs ``work`` in a thread, answers JSON."""
+def api(path: str, explorer: Explorer, work: Callable[[Explorer, dict[str, Any]], Any], *,
+        method: str = "POST") -> Route:
+    """A route that reads the body (or the query string), then in a worker thread takes up
+    another process's changes and runs ``work``; it answers JSON (or ``work``'s Response)."""
 
-    def bind(explorer: Explorer) -> Handler:
-        async def handle(request: Request) -> Response:
-            if method == "POST":
-                try:
-                    body = await request.json()
-                except (ValueError, UnicodeDecodeError):
-                    return error_response(RequestError("the request body is not JSON"))
-                if not isinstance(body, dict):
-                    return error_response(RequestError("the request body must be a JSON object"))
-            else:
-                body = dict(request.query_params)
+    async def handle(request: Request) -> Response:
+        if method == "POST":
             try:
-                await anyio.to_thread.run_sync(explorer.refresh)
-                result = await anyio.to_thread.run_sync(lambda: work(explorer, body))
-            except Exception as exc:
-                return error_response(exc)
-            if isinstance(result, Response):
-                return result
-            return JSONResponse(result)
+                body = await request.json()
+            except (ValueError, UnicodeDecodeError):
+                return error_response(RequestError("the request body is not JSON"))
+            if not isinstance(body, dict):
+                return error_response(RequestError("the request body must be a JSON object"))
+        else:
+            body = dict(request.query_params)
 
-        return handle
+        def run() -> Any:
+            explorer.refresh()
+            return work(explorer, body)
 
-    return bind
+        try:
+            result = await anyio.to_thread.run_sync(run)
+        except Exception as exc:
+            return error_response(exc)
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    return Route(path, handle, methods=[method])
 
 
 # --- reading a request's fields --------------------------------------------------------------
@@ -291,12 +292,16 @@ async def static(request: Request) -> Response:
     elif name in STATIC:
         body, media = _own(name), STATIC[name]
     else:
-        return JSONResponse({"error": {"type": "NotFound", "message": f"no file {name!r}"}}, 404)
+        return not_found_response(f"no file {name!r}")
     return Response(body, media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
 
 
+def not_found_response(message: str) -> Response:
+    return JSONResponse({"error": {"type": "NotFound", "message": message}}, 404)
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": {"type": "NotFound", "message": f"no route {request.url.path!r}"}}, 404)
+    return not_found_response(f"no route {request.url.path!r}")
 
 
 async def not_allowed(request: Request, exc: Exception) -> Response:
@@ -306,23 +311,21 @@ async def not_allowed(request: Request, exc: Exception) -> Response:
 
 def create_app(explorer: Explorer, *, token: str, host: str, port: int) -> Starlette:
     """The application over ``explorer``, answering only requests to ``host:port`` with ``token``."""
-    info = api(lambda e, b: e.info(), method="GET")
     routes = [
         Route("/", page(token), methods=["GET"]),
         Route("/static/{name}", static, methods=["GET"]),
         Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
-        Route("/api/info", info(explorer), methods=["GET"]),
-        Route("/api/schema", api(lambda e, b: e.schema(), method="GET")(explorer), methods=["GET"]),
-        Route("/api/scripts", api(lambda e, b: {"scripts": e.scripts()}, method="GET")(explorer),
-              methods=["GET"]),
-        Route("/api/search", api(_search, method="GET")(explorer), methods=["GET"]),
-        Route("/api/query", api(_query)(explorer), methods=["POST"]),
-        Route("/api/script", api(_script)(explorer), methods=["POST"]),
-        Route("/api/expand", api(_expand)(explorer), methods=["POST"]),
-        Route("/api/path", api(_path)(explorer), methods=["POST"]),
-        Route("/api/nodes", api(_nodes)(explorer), methods=["POST"]),
-        Route("/api/cancel", api(_cancel)(explorer), methods=["POST"]),
-        Route("/api/export", api(_export)(explorer), methods=["POST"]),
+        api("/api/info", explorer, lambda e, b: e.info(), method="GET"),
+        api("/api/schema", explorer, lambda e, b: e.schema(), method="GET"),
+        api("/api/scripts", explorer, lambda e, b: {"scripts": e.scripts()}, method="GET"),
+        api("/api/search", explorer, _search, method="GET"),
+        api("/api/query", explorer, _query),
+        api("/api/script", explorer, _script),
+        api("/api/expand", explorer, _expand),
+        api("/api/path", explorer, _path),
+        api("/api/nodes", explorer, _nodes),
+        api("/api/cancel", explorer, _cancel),
+        api("/api/export", explorer, _export),
     ]
     hosts = security.allowed_hosts(host, port)
     return Starlette(routes=routes, middleware=[Middleware(Guard, token=token, hosts=hosts)],
