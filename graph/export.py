@@ -15,8 +15,8 @@ from typing import IO
 
 from relgraph.graph.formats import FORMATS, Format
 from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
-from relgraph.graph.formats.writing import text_output
-from relgraph.graph.values.errors import ExportError, OutputExistsError
+from relgraph.graph.formats.writing import refuse_existing, text_output
+from relgraph.graph.values.errors import ExportError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views import (
     Limits,
@@ -75,8 +75,8 @@ def export(subgraph: Subgraph, fmt: str, out: IO[str] | Path | str, *, overwrite
     chosen = export_format(fmt)
     if isinstance(out, (str, Path)):
         path = Path(out)
-        if not overwrite and path.exists():
-            raise OutputExistsError(f"{path} already exists (use --force to replace it)")
+        if not overwrite:
+            refuse_existing(path)
         chosen.writer(subgraph, path)
     elif not chosen.stream:
         raise ExportError(f"{fmt} writes several files: give a folder or a .zip path, not a stream")

@@ -30,6 +30,12 @@ def _default_mode(folder: bool = False) -> int:
     return (0o777 if folder else 0o666) & ~umask
 
 
+def refuse_existing(path: Path) -> None:
+    """OutputExistsError when ``path`` exists: what every writer says unless told to replace."""
+    if path.exists():
+        raise OutputExistsError(f"{path} already exists (use --force to replace it)")
+
+
 @contextmanager
 def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -> Iterator[IO[Any]]:
     """Yield a file handle on a temporary sibling of ``path``; rename it into place on success.
@@ -38,8 +44,8 @@ def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -
     anything is written.
     """
     path = Path(path)
-    if not overwrite and path.exists():
-        raise OutputExistsError(f"{path} already exists (use --force to replace it)")
+    if not overwrite:
+        refuse_existing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -78,8 +84,8 @@ def atomic_directory(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     failure at any point leaves either the old folder or the new one, never a mix.
     """
     path = Path(path)
-    if not overwrite and path.exists():
-        raise OutputExistsError(f"{path} already exists (use --force to replace it)")
+    if not overwrite:
+        refuse_existing(path)
     if path.exists() and not path.is_dir():
         raise OutputExistsError(f"{path} exists and is not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)

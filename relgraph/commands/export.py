@@ -67,9 +67,7 @@ def choose_format(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    problem = check_selection_arguments(args)
-    if problem:
-        raise UsageError(problem)
+    check_selection_arguments(args)
     fmt = choose_format(args)
     store = ctx.store()
     try:

@@ -11,6 +11,7 @@ import argparse
 from functools import partial
 from typing import Any
 
+from relgraph.commands.context import UsageError
 from relgraph.graph.selection import Selection, YearRange, entity_name, select
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.subgraph import Subgraph
@@ -65,16 +66,15 @@ def argv_text(text: str | None) -> str | None:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def check_selection_arguments(args: argparse.Namespace) -> str | None:
-    """A usage problem with the selection options, or None; also repairs their text."""
+def check_selection_arguments(args: argparse.Namespace) -> None:
+    """UsageError for a misuse of the selection options; also repairs their text."""
     for name in ("around", "labels", "types", "execute", "query"):
         setattr(args, name, argv_text(getattr(args, name)))
     args.param = [argv_text(p) for p in args.param]
     if (args.depth is not None or args.types is not None) and args.around is None:
-        return "--depth and --types go with --around NAME"
+        raise UsageError("--depth and --types go with --around NAME")
     if (args.param or args.connect) and args.query is None and args.execute is None:
-        return "--param and --connect go with --query or -e"
-    return None
+        raise UsageError("--param and --connect go with --query or -e")
 
 
 def selection_from(args: argparse.Namespace, store: GraphStore) -> Selection:

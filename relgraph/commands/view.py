@@ -6,7 +6,7 @@ import argparse
 import webbrowser
 from pathlib import Path
 
-from relgraph.commands.context import Context, UsageError
+from relgraph.commands.context import Context
 from relgraph.commands.selection_options import (
     SELECTION_HELP,
     add_selection_arguments,
@@ -14,7 +14,8 @@ from relgraph.commands.selection_options import (
     check_selection_arguments,
     select_subgraph,
 )
-from relgraph.graph.values.errors import OutputExistsError, SelectionError
+from relgraph.graph.formats.writing import refuse_existing
+from relgraph.graph.values.errors import SelectionError
 from relgraph.graph.views import (
     write_view,
 )
@@ -71,11 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     args.title = argv_text(args.title)
-    problem = check_selection_arguments(args)
-    if problem:
-        raise UsageError(problem)
-    if args.output.exists() and not args.force:
-        raise OutputExistsError(f"{args.output} already exists (use --force to replace it)")
+    check_selection_arguments(args)
+    if not args.force:
+        refuse_existing(args.output)
     store = ctx.store()
     if not store.counts().nodes:
         raise SelectionError("the graph is empty: nothing to view (run 'relgraph load' first)")
