@@ -9,5 +9,6 @@ Nothing here imports from the rest of relgraph. What is here:
 * :mod:`.result`: query results shaped like the Neo4j driver's Result and Record;
 * :mod:`.model`: what loaders produce and stores accept (a GraphBatch of specs);
 * :mod:`.subgraph`: a set of nodes and relationships in canonical order;
-* :mod:`.jsonable`: any of these values as plain JSON data.
+* :mod:`.jsonable`: any of these values as plain JSON data;
+* :mod:`.text`: the check that text is valid Unicode (no lone surrogates).
 """
