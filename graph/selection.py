@@ -122,14 +122,14 @@ def by_years(store: GraphStore, years: YearRange) -> Subgraph:
 
 
 def from_query(store: GraphStore, query: str, parameters: Mapping[str, Any] | None = None, *,
-               connect: bool = False, timeout: float | None = None) -> Subgraph:
+               connect: bool = False, timeout: float | None = None, memory: int | None = None) -> Subgraph:
     """The nodes, relationships and paths a read-only query returns.
 
     With ``connect`` the relationships among the returned nodes are added, so a
-    query that returns only nodes still draws as a network. ``timeout`` (seconds) is for
-    callers that must not wait on a runaway query: the explorer.
+    query that returns only nodes still draws as a network. ``timeout`` (seconds) and
+    ``memory`` (bytes) stop a runaway query (see GraphStore.run).
     """
-    subgraph = store.run(query, parameters, timeout=timeout).graph()
+    subgraph = store.run(query, parameters, timeout=timeout, memory=memory).graph()
     if connect and subgraph.nodes:
         _, among = store.neighbourhood([n.element_id for n in subgraph.nodes], 0)
         subgraph = Subgraph.of(subgraph.nodes, [*subgraph.relationships, *among], subgraph.description)
@@ -155,9 +155,10 @@ class Selection:
         return self.around is None and self.labels is None and self.years is None and self.query is None
 
 
-def select(store: GraphStore, selection: Selection, *, timeout: float | None = None) -> Subgraph:
+def select(store: GraphStore, selection: Selection, *, timeout: float | None = None,
+           memory: int | None = None) -> Subgraph:
     """The subgraph ``selection`` describes; SelectionError when it cannot be made.
-    ``timeout`` limits the selection's query, if it has one."""
+    ``timeout`` and ``memory`` limit the selection's query, if it has one."""
     if selection.everything:
         return whole_graph(store)
     parts = []
@@ -175,11 +176,12 @@ def select(store: GraphStore, selection: Selection, *, timeout: float | None = N
     if selection.years is not None:
         parts.append(by_years(store, selection.years))
     if selection.query is not None:
-        parts.append(_query_part(store, selection, timeout))
+        parts.append(_query_part(store, selection, timeout, memory))
     return intersection(parts) if len(parts) > 1 else parts[0]
 
 
-def _query_part(store: GraphStore, selection: Selection, timeout: float | None) -> Subgraph:
+def _query_part(store: GraphStore, selection: Selection, timeout: float | None,
+                memory: int | None) -> Subgraph:
     assert selection.query is not None
     if selection.query_name:
         what = f"query {selection.query_name}"
@@ -188,7 +190,8 @@ def _query_part(store: GraphStore, selection: Selection, timeout: float | None) 
     params = dict(selection.parameters or {})
     if params:
         what += " with " + ", ".join(f"{name}={value!r}" for name, value in params.items())
-    subgraph = from_query(store, selection.query, params, connect=selection.connect, timeout=timeout)
+    subgraph = from_query(store, selection.query, params, connect=selection.connect, timeout=timeout,
+                          memory=memory)
     if not subgraph.nodes:
         raise SelectionError(f"the {what} returned no nodes, relationships or paths; "
                              "return graph values (RETURN n, r, p) rather than their properties")

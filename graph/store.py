@@ -85,14 +85,17 @@ class GraphStore(ABC):
 
     @abstractmethod
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
-            write: bool = False, timeout: float | None = None, query_id: str | None = None) -> Result:
+            write: bool = False, timeout: float | None = None, query_id: str | None = None,
+            memory: int | None = None) -> Result:
         """Run one Cypher query. Without ``write=True`` a query that writes raises
         :class:`ReadOnlyError` and changes nothing.
 
         ``timeout`` (seconds) stops a query that runs longer with
-        :class:`~relgraph.graph.values.errors.QueryTimeout`; ``query_id`` names it so that
-        :meth:`cancel` can stop it from another thread (``QueryCancelled``). Either way
-        nothing the query did is kept."""
+        :class:`~relgraph.graph.values.errors.QueryTimeout`; ``memory`` (bytes) stops it with
+        ``QueryMemoryExceeded`` once the embedded engine's process has grown by more (a
+        Neo4j server applies its own ``db.memory.transaction.max`` instead: a client cannot
+        set it per query); ``query_id`` names it so that :meth:`cancel` can stop it from
+        another thread (``QueryCancelled``). Either way nothing the query did is kept."""
 
     @abstractmethod
     def cancel(self, query_id: str) -> bool:

@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from relgraph.connect import StoreOptions, open_store
 from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.cypher.limits import default_memory_limit
 from relgraph.graph.export import EXPORT_FORMATS, export, format_for_path
 from relgraph.graph.formats.writing import atomic_writer
 from relgraph.graph.selection import Selection, YearRange, entity_name, resolve_entity, select
@@ -82,10 +83,17 @@ def open(target: str | os.PathLike[str] | None = None, *, backend: str | None = 
 
 
 class Graph:
-    """A graph in one store; close it (or use ``with``) to release the connection or files."""
+    """A graph in one store; close it (or use ``with``) to release the connection or files.
+
+    ``timeout`` (seconds, None: no limit) and ``max_memory`` (bytes the embedded engine may
+    grow while one query runs; by default half the memory available, at most 2 GiB, so
+    that a runaway query fails instead of taking the notebook's kernel down; None: no
+    limit) apply to every query and script of this object; set them as attributes."""
 
     def __init__(self, store: GraphStore):
         self.store = store
+        self.timeout: float | None = None
+        self.max_memory: int | None = default_memory_limit()
 
     @property
     def backend(self) -> str:
@@ -121,13 +129,15 @@ class Graph:
         """Run Cypher with parameters given as a mapping, as keywords, or both (as the driver's
         ``session.run``). Read-only unless ``write=True``: a query that would write is refused
         before anything changes."""
-        return Result(self.store.run(cypher, {**(parameters or {}), **params}, write=write), self)
+        return Result(self.store.run(cypher, {**(parameters or {}), **params}, write=write,
+                                     timeout=self.timeout, memory=self.max_memory), self)
 
     def script(self, name_or_path: str, /, **params: Any) -> Result:
         """Run a script from ``queries/`` by name (see :meth:`scripts`), or a ``.cypher`` file,
         with its declared parameters as keywords (checked against their types)."""
         found = find_script(name_or_path)
-        return Result(self.store.run(found.text, found.bind_values(params, self._resolve)), self)
+        return Result(self.store.run(found.text, found.bind_values(params, self._resolve),
+                                     timeout=self.timeout, memory=self.max_memory), self)
 
     def _resolve(self, text: str, label: str | None) -> str:
         return entity_name(self.store, text, label)

@@ -156,12 +156,13 @@ class NetworkxStore(GraphStore):
         return None
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
-            write: bool = False, timeout: float | None = None, query_id: str | None = None) -> Result:
+            write: bool = False, timeout: float | None = None, query_id: str | None = None,
+            memory: int | None = None) -> Result:
         cancel = threading.Event()
         if query_id is not None:
             with self._running_lock:
                 self._running[query_id] = cancel
-        stop = Stop(timeout, cancel)
+        stop = Stop(timeout, cancel, memory)
         try:
             if not write:
                 return execute(self.graph, query, dict(parameters or {}), write=False, stop=stop)

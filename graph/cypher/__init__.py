@@ -29,7 +29,7 @@ from relgraph.graph.cypher.errors import (
 )
 from relgraph.graph.cypher.executor import run
 from relgraph.graph.cypher.explain import explain
-from relgraph.graph.cypher.limits import Stop
+from relgraph.graph.cypher.limits import Stop, deep_enough
 from relgraph.graph.cypher.prepare import check_parameters, prepare
 from relgraph.graph.cypher.procedures import with_builtins
 from relgraph.graph.cypher.semantics import is_updating
@@ -78,21 +78,22 @@ def execute(graph: GraphStorage, query: str, parameters: dict[str, Any] | None =
     the TCK runner) opens ``graph.transaction()`` so that an error rolls back.
     ``stop`` gives a time limit and a cancel switch (:mod:`.limits`).
     """
-    parameters = dict(parameters or {})
-    tree, _ = prepare(query, procedures)
-    if not write:
-        clause = is_updating(tree)
-        if clause is not None:
-            names = {ast.SetClause: "SET", ast.Delete: "DELETE", ast.Foreach: "FOREACH",
-                     ast.CallSubquery: "CALL"}
-            name = names.get(type(clause), type(clause).__name__.upper())
-            if isinstance(clause, ast.Delete) and clause.detach:
-                name = "DETACH DELETE"
-            raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "
-                                "run it with --write")
-    params = check_parameters(tree, parameters)
-    columns, rows, ctx = run(graph, tree, params, with_builtins(procedures), stop)
-    summary = Summary(query=query, parameters=parameters, backend="networkx", counters=ctx.counters)
+    with deep_enough():
+        parameters = dict(parameters or {})
+        tree, _ = prepare(query, procedures)
+        if not write:
+            clause = is_updating(tree)
+            if clause is not None:
+                names = {ast.SetClause: "SET", ast.Delete: "DELETE", ast.Foreach: "FOREACH",
+                         ast.CallSubquery: "CALL"}
+                name = names.get(type(clause), type(clause).__name__.upper())
+                if isinstance(clause, ast.Delete) and clause.detach:
+                    name = "DETACH DELETE"
+                raise ReadOnlyError(f"this query writes ({name} at line {_line_of(query, clause.pos)}); "
+                                    "run it with --write")
+        params = check_parameters(tree, parameters)
+        columns, rows, ctx = run(graph, tree, params, with_builtins(procedures), stop)
+        summary = Summary(query=query, parameters=parameters, backend="networkx", counters=ctx.counters)
     return Result(columns, rows, summary)
 
 

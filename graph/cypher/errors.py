@@ -21,6 +21,7 @@ from relgraph.graph.values.errors import (
     CypherError,
     CypherTypeError,
 )
+from relgraph.graph.values.text import printable
 
 __all__ = [
     "CypherArgumentError", "CypherArithmeticError", "CypherConstraintError", "CypherEntityNotFound",
@@ -44,7 +45,7 @@ class CypherSyntaxError(CypherError):
         text = message
         if offset is not None:
             self.line, self.column = _line_col(query, offset)
-            line_text = query.splitlines()[self.line - 1] if query.splitlines() else ""
+            line_text = printable(query.splitlines()[self.line - 1] if query.splitlines() else "")
             text = (f"{message} (line {self.line}, column {self.column})\n"
                     f"{line_text}\n{' ' * (self.column - 1)}^")
         super().__init__(text, code)

@@ -13,6 +13,7 @@ from functools import singledispatch
 from typing import Any
 
 from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.limits import deep_enough
 from relgraph.graph.cypher.planner import pattern_variables, plan_match
 from relgraph.graph.cypher.prepare import prepare
 from relgraph.graph.cypher.semantics import is_updating
@@ -35,6 +36,11 @@ class Plan:
 
 def explain(query: str, parameters: dict[str, Any] | None = None) -> str:
     """A readable plan: the clauses in order and, for each pattern, how it is matched."""
+    with deep_enough():
+        return _explain(query)
+
+
+def _explain(query: str) -> str:
     tree, columns = prepare(query)
     writes = is_updating(tree)
     plan = Plan([f"Query ({'writes' if writes else 'read-only'}); columns: {', '.join(columns) or '(none)'}"])

@@ -251,7 +251,9 @@ def _range(ctx: Context, start: Any, end: Any, step: Any = 1) -> Any:
             raise CypherArgumentError(f"range() expects integers, got {type_name(x)}", "InvalidArgumentType")
     if step == 0:
         raise CypherArgumentError("range() step must not be zero", "NumberOutOfRange")
-    return list(range(start, end + (1 if step > 0 else -1), step))
+    values = range(start, end + (1 if step > 0 else -1), step)
+    ctx.stop.reserve(len(values))
+    return list(values)
 
 
 @register("reverse", 1)

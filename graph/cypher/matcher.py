@@ -461,25 +461,36 @@ class CompiledMatch:
             used = st.used
             rels: list[int] = []
             nodes = [start]
-
-            def dfs(cur: int, depth: int) -> Iterator[None]:
-                if depth >= lo:
+            if lo == 0:
+                yield from emit(st, rels, nodes)
+            if hi == 0:
+                return
+            # Depth-first with an explicit stack of neighbour iterators rather than recursion:
+            # a path may be as long as the graph (a [*] along a chain of thousands of nodes).
+            # stack[k] walks the neighbours of nodes[k]; len(stack) == len(rels) + 1 throughout.
+            stack = [iter(self._neighbours(start, rel, forward))]
+            while stack:
+                hop = next(stack[-1], None)
+                if hop is None:
+                    stack.pop()
+                    if rels:
+                        used.discard(rels.pop())
+                        nodes.pop()
+                    continue
+                rid, other = hop
+                self.tick()
+                if rid in used or not self._rel_ok(rid, part, i, st.row):
+                    continue
+                used.add(rid)
+                rels.append(rid)
+                nodes.append(other)
+                if len(rels) >= lo:
                     yield from emit(st, rels, nodes)
-                if hi is not None and depth >= hi:
-                    return
-                for rid, other in self._neighbours(cur, rel, forward):
-                    self.tick()
-                    if rid in used or not self._rel_ok(rid, part, i, st.row):
-                        continue
-                    used.add(rid)
-                    rels.append(rid)
-                    nodes.append(other)
-                    yield from dfs(other, depth + 1)
+                if hi is None or len(rels) < hi:
+                    stack.append(iter(self._neighbours(other, rel, forward)))
+                else:
+                    used.discard(rels.pop())
                     nodes.pop()
-                    rels.pop()
-                    used.discard(rid)
-
-            yield from dfs(start, 0)
 
         def follow_bound(st: _State, start: int, bound: Any) -> Iterator[None]:
             """A relationship list bound earlier (``WITH [r1, r2] AS rs MATCH ()-[rs*]->()``)."""
@@ -566,35 +577,50 @@ class CompiledMatch:
         enumerating trails of exactly that length (exhaustive, as Neo4j falls back to)."""
         limit = hi if hi is not None else self.graph.rel_count()
         for length in range(lo, limit + 1):
-            found: list[tuple[list[int], list[int]]] = []
-            rels: list[int] = []
-            nodes = [a]
-
-            def dfs(cur: int, depth: int, length: int = length,
-                    found: list[tuple[list[int], list[int]]] = found, rels: list[int] = rels,
-                    nodes: list[int] = nodes) -> bool:
-                if depth == length:
-                    if cur == b and accepts(st, rels, nodes):
-                        found.append((list(rels), list(nodes)))
-                        return not all_paths
-                    return False
-                for rid, other in self._neighbours(cur, rel, True):
-                    self.tick()
-                    if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
-                        continue
-                    rels.append(rid)
-                    nodes.append(other)
-                    done = dfs(other, depth + 1)
-                    nodes.pop()
-                    rels.pop()
-                    if done:
-                        return True
-                return False
-
-            dfs(a, 0)
+            found = self._trails_of_length(part, a, b, rel, length, st, all_paths, accepts)
             if found:
                 return found
         return []
+
+    def _trails_of_length(self, part: int, a: int, b: int, rel: ast.RelPattern, length: int, st: _State,
+                          all_paths: bool, accepts: Callable[[_State, list[int], list[int]], bool],
+                          ) -> list[tuple[list[int], list[int]]]:
+        """Trails of exactly ``length`` hops from ``a`` to ``b`` that ``accepts`` takes; only the
+        first unless ``all_paths``. Iterative (a stack of neighbour iterators, one per hop), so the
+        length is bounded by the graph, not by Python's recursion limit."""
+        found: list[tuple[list[int], list[int]]] = []
+        rels: list[int] = []
+        nodes = [a]
+        if length == 0:
+            return [([], [a])] if a == b and accepts(st, rels, nodes) else []
+        stack = [iter(self._neighbours(a, rel, True))]
+        while stack:
+            hop = next(stack[-1], None)
+            if hop is None:
+                stack.pop()
+                if rels:
+                    rels.pop()
+                    nodes.pop()
+                continue
+            rid, other = hop
+            self.tick()
+            if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
+                continue
+            if len(rels) + 1 < length:
+                rels.append(rid)
+                nodes.append(other)
+                stack.append(iter(self._neighbours(other, rel, True)))
+                continue
+            if other == b:
+                rels.append(rid)
+                nodes.append(other)
+                if accepts(st, rels, nodes):
+                    found.append((list(rels), list(nodes)))
+                    if not all_paths:
+                        return found
+                rels.pop()
+                nodes.pop()
+        return found
 
     def _shortest_paths(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int, hi: int | None,
                         st: _State, all_paths: bool) -> list[tuple[list[int], list[int]]]:
@@ -617,18 +643,17 @@ class CompiledMatch:
             frontier = list(nxt)
         if b not in parents or depth < lo:
             return []
+        # Walk the parent edges back from b, depth-first with an explicit stack (paths can be
+        # thousands of hops long); each entry is a node and the relationships and nodes from it to b.
         paths: list[tuple[list[int], list[int]]] = []
-
-        def back(node: int, rels: list[int], nodes: list[int]) -> None:
+        pending: list[tuple[int, list[int], list[int]]] = [(b, [], [b])]
+        while pending and (all_paths or not paths):
+            node, rels, nodes = pending.pop()
             if node == a:
                 paths.append((rels[::-1], nodes[::-1]))
-                return
-            for rid, prev in parents[node]:
-                if paths and not all_paths:
-                    return
-                back(prev, [*rels, rid], [*nodes, prev])
-
-        back(b, [], [b])
+                continue
+            for rid, prev in reversed(parents[node]):
+                pending.append((prev, [*rels, rid], [*nodes, prev]))
         return paths if all_paths else paths[:1]
 
     def _path_step(self, step: PathStep) -> Callable[[_State], Iterator[None]]:

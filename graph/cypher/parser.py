@@ -38,6 +38,16 @@ from relgraph.graph.cypher.tokens import (
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
 
+#: How deep expressions may nest (parentheses, lists, maps, function calls, CASE...): a
+#: fixed limit with a clear error rather than whatever Python's recursion limit allows at
+#: the moment. Parsing takes about ten Python frames per level; the engine raises the
+#: recursion limit while it runs (limits.deep_enough) so that this always fits.
+MAX_NESTING = 200
+
+#: The logical operators, loosest first, and the arithmetic ones with their precedence.
+_LOGICAL = ("OR", "XOR", "AND")
+_ARITHMETIC = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 3}
+
 # Words that end an expression or start a clause; they can never be a variable.
 _RESERVED = {
     "AS", "WHERE", "RETURN", "WITH", "MATCH", "OPTIONAL", "UNWIND", "CREATE", "MERGE", "SET",
@@ -71,6 +81,40 @@ def _integer(token: Token) -> int:
     return token.value
 
 
+def _reduce(operands: list[ast.Expr], operator: Token) -> None:
+    """Replace the last two operands by the binary expression ``operator`` makes of them."""
+    right = operands.pop()
+    left = operands.pop()
+    operands.append(ast.Binary(str(operator.value), left, right, pos=operator.start))
+
+
+def _logical_tree(operands: list[ast.Expr], operators: list[Token], level: int = 0) -> ast.Expr:
+    """``operands`` joined by ``operators`` (each OR, XOR or AND) with AND binding tightest,
+    every run of one operator as a balanced tree (see Parser.parse_expression)."""
+    if not operators:
+        return operands[0]
+    word = _LOGICAL[level]
+    segments: list[ast.Expr] = []
+    joins: list[Token] = []
+    start = 0
+    for k, t in enumerate(operators):
+        if t.upper == word:
+            segments.append(_logical_tree(operands[start:k + 1], operators[start:k], level + 1))
+            joins.append(t)
+            start = k + 1
+    segments.append(_logical_tree(operands[start:], operators[start:], level + 1))
+    return _balanced(segments, joins)
+
+
+def _balanced(items: list[ast.Expr], joins: list[Token]) -> ast.Expr:
+    if len(items) == 1:
+        return items[0]
+    mid = len(items) // 2
+    t = joins[mid - 1]
+    return ast.Binary(t.upper, _balanced(items[:mid], joins[:mid - 1]), _balanced(items[mid:], joins[mid:]),
+                      pos=t.start)
+
+
 class _Backtrack(Exception):
     """Internal: a tentative parse failed; restore the position and try another reading."""
 
@@ -83,6 +127,7 @@ class Parser:
         # Inside `[x IN list WHERE ... | ...]` a `|` ends the WHERE, so it cannot
         # also mean "or" in a label expression there (write n:(A|B) instead).
         self.bar_ends_where = 0
+        self.depth = 0  # expressions being parsed, one inside the other
 
     # --- token helpers ----------------------------------------------------------------
 
@@ -589,23 +634,30 @@ class Parser:
     # --- expressions ------------------------------------------------------------------
 
     def parse_expression(self) -> ast.Expr:
-        return self.parse_or()
+        """OR, XOR and AND (loosest to tightest) over NOT-expressions, in one loop.
 
-    def _binary_chain(self, words: tuple[str, ...], sub: Callable[[], ast.Expr]) -> ast.Expr:
-        left = sub()
-        while self.tok.upper in words:
-            t = self.advance()
-            left = ast.Binary(t.upper, left, sub(), pos=t.start)
-        return left
-
-    def parse_or(self) -> ast.Expr:
-        return self._binary_chain(("OR",), self.parse_xor)
-
-    def parse_xor(self) -> ast.Expr:
-        return self._binary_chain(("XOR",), self.parse_and)
-
-    def parse_and(self) -> ast.Expr:
-        return self._binary_chain(("AND",), self.parse_not)
+        One function for the three levels, and one for the arithmetic ones below, keep the
+        Python frames per nested parenthesis few (the engine's nesting limit depends on it),
+        and a run of one logical operator becomes a balanced tree: ``a OR b OR ... OR z``
+        with 800 terms is 10 levels deep, not 800, for every walk of the tree after this.
+        In Cypher's three-valued logic OR, XOR and AND are associative, and operands are
+        still evaluated left to right with the same short cuts, so the result is the same.
+        """
+        if self.depth >= MAX_NESTING:
+            raise CypherSyntaxError(
+                f"the query nests expressions more than {MAX_NESTING} levels deep, which the embedded "
+                "engine does not accept (compute the inner parts first, with WITH)",
+                self.query, self.tok.start, code="NestingTooDeep")
+        self.depth += 1
+        try:
+            operands = [self.parse_not()]
+            operators: list[Token] = []
+            while self.tok.upper in _LOGICAL:
+                operators.append(self.advance())
+                operands.append(self.parse_not())
+        finally:
+            self.depth -= 1
+        return _logical_tree(operands, operators)
 
     def parse_not(self) -> ast.Expr:
         if self.at_kw("NOT"):
@@ -664,25 +716,19 @@ class Parser:
                 return left
 
     def parse_additive(self) -> ast.Expr:
-        left = self.parse_multiplicative()
-        while self.at_op("+", "-"):
+        """``+ -``, ``* / %`` and ``^`` (all left-associative) by precedence climbing over
+        unary operands, with an explicit operator stack instead of one function per level."""
+        operands = [self.parse_unary()]
+        pending: list[Token] = []
+        while self.tok.kind == OP and self.tok.value in _ARITHMETIC:
             t = self.advance()
-            left = ast.Binary(str(t.value), left, self.parse_multiplicative(), pos=t.start)
-        return left
-
-    def parse_multiplicative(self) -> ast.Expr:
-        left = self.parse_power()
-        while self.at_op("*", "/", "%"):
-            t = self.advance()
-            left = ast.Binary(str(t.value), left, self.parse_power(), pos=t.start)
-        return left
-
-    def parse_power(self) -> ast.Expr:
-        left = self.parse_unary()
-        while self.at_op("^"):
-            t = self.advance()
-            left = ast.Binary("^", left, self.parse_unary(), pos=t.start)
-        return left
+            while pending and _ARITHMETIC[str(pending[-1].value)] >= _ARITHMETIC[str(t.value)]:
+                _reduce(operands, pending.pop())
+            pending.append(t)
+            operands.append(self.parse_unary())
+        while pending:
+            _reduce(operands, pending.pop())
+        return operands[0]
 
     def parse_unary(self) -> ast.Expr:
         if self.at_op("-", "+"):

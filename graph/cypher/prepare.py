@@ -14,6 +14,8 @@ from typing import Any
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.context import Procedure
 from relgraph.graph.cypher.errors import CypherParameterMissing
+from relgraph.graph.cypher.inputs import check_parameter_text
+from relgraph.graph.cypher.limits import deep_enough
 from relgraph.graph.cypher.parser import parse
 from relgraph.graph.cypher.procedures import with_builtins
 from relgraph.graph.cypher.runtime import from_python
@@ -38,13 +40,15 @@ def _parse_cached(query: str) -> ast.Query:
 
 def prepare(query: str, procedures: dict[str, Procedure] | None = None) -> tuple[ast.Query, list[str]]:
     """Parse and check a query without running it; returns the tree and result columns."""
-    tree = _parse_cached(query)
-    columns = Analyzer(query, with_builtins(procedures)).check(tree)
+    with deep_enough():
+        tree = _parse_cached(query)
+        columns = Analyzer(query, with_builtins(procedures)).check(tree)
     return tree, columns
 
 
 def check_parameters(tree: ast.Query, parameters: dict[str, Any]) -> dict[str, Any]:
     """Every ``$name`` must have a value; values are converted to engine values."""
+    check_parameter_text(parameters)
     names: set[str] = set()
     _collect_parameters(tree, names)
     for name in sorted(names):

@@ -16,6 +16,11 @@ import re
 from dataclasses import dataclass
 
 from relgraph.graph.cypher.errors import CypherSyntaxError
+from relgraph.graph.values.text import lone_surrogate_at
+
+#: The code of the syntax error for text that is not valid Unicode (see graph/values/text.py):
+#: the Neo4j store looks for it to refuse such a query the same way (graph/cypher/inputs.py).
+LONE_SURROGATE = "InvalidUnicodeCharacter"
 
 IDENT = "ident"
 STRING = "string"
@@ -62,6 +67,10 @@ _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "'": "'", '"'
 
 def tokenize(query: str) -> list[Token]:
     """Split ``query`` into tokens; raises :class:`CypherSyntaxError` on bad input."""
+    at = lone_surrogate_at(query)
+    if at is not None:
+        raise CypherSyntaxError(f"the query holds a lone surrogate U+{ord(query[at]):04X}, which is not "
+                                "valid Unicode text", query, at, code=LONE_SURROGATE)
     tokens: list[Token] = []
     i, n = 0, len(query)
     while i < n:
@@ -192,6 +201,20 @@ def _read_number(query: str, i: int) -> Token:
         return Token(BAD_NUMBER, text, None, i, j)
 
 
+def _paired(text: str, query: str, i: int) -> str:
+    """``text`` with each escaped surrogate pair (``'\\uD83D\\uDE00'``, UTF-16 as Java and so
+    Neo4j read it) joined into its one character; a surrogate left alone is a syntax error,
+    as no file, page or Bolt message can hold it."""
+    if lone_surrogate_at(text) is None:
+        return text
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError as exc:
+        unit = int.from_bytes(exc.object[exc.start:exc.start + 2], "little")
+        raise CypherSyntaxError(f"the string literal holds a lone surrogate \\u{unit:04X}, which is not "
+                                "valid Unicode text", query, i, code=LONE_SURROGATE) from None
+
+
 def _read_string(query: str, i: int) -> tuple[str, int]:
     quote = query[i]
     out: list[str] = []
@@ -200,7 +223,7 @@ def _read_string(query: str, i: int) -> tuple[str, int]:
     while j < n:
         c = query[j]
         if c == quote:
-            return "".join(out), j + 1
+            return _paired("".join(out), query, i), j + 1
         if c == "\\":
             if j + 1 >= n:
                 break

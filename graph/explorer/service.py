@@ -21,13 +21,14 @@ import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.cypher import prepare
 from relgraph.graph.cypher.catalogue import function_names, procedure_names
+from relgraph.graph.cypher.limits import default_memory_limit
 from relgraph.graph.cypher.semantics import is_updating
 from relgraph.graph.explorer.payload import Styler, cell
 from relgraph.graph.export import EXPORT_FORMATS, export_bytes, export_format
@@ -52,6 +53,8 @@ class ExplorerOptions:
 
     write: bool = False  # queries may change the graph
     timeout: float = 10.0  # seconds a query may run
+    #: bytes the embedded engine may grow while one query runs (None: no limit)
+    memory: int | None = field(default_factory=default_memory_limit)
     row_limit: int = 1000  # rows a result sends unless the page asks for more
     node_limit: int = 500  # nodes a result draws unless the page asks for more
     max_row_limit: int = 100_000
@@ -272,7 +275,8 @@ class Explorer:
         embedded = isinstance(self.store, NetworkxStore)
         with self.lock.writing() if write and embedded else self.lock.reading():
             result = self.store.run(cypher, dict(parameters or {}), write=write,
-                                    timeout=self.options.timeout, query_id=query_id)
+                                    timeout=self.options.timeout, query_id=query_id,
+                                    memory=self.options.memory)
         elapsed = time.perf_counter() - started
         if result.summary.counters.contains_updates:
             self._forget()
@@ -369,7 +373,8 @@ class Explorer:
         query = (f"MATCH (a) WHERE elementId(a) = $start MATCH (b) WHERE elementId(b) = $end "
                  f"MATCH p = shortestPath((a)-[*..{hops}]-(b)) RETURN p")
         with self.lock.reading():
-            found = self.store.run(query, {"start": start, "end": end}, timeout=self.options.timeout).value()
+            found = self.store.run(query, {"start": start, "end": end}, timeout=self.options.timeout,
+                                   memory=self.options.memory).value()
             styler = self.styler()
         if not found:
             return {"nodes": [], "edges": [], "length": None,
@@ -441,7 +446,7 @@ class Explorer:
                                       connect=connect)
             else:
                 selection = Selection(query=query, parameters=dict(parameters or {}), connect=connect)
-            sub = select(self.store, selection, timeout=self.options.timeout)
+            sub = select(self.store, selection, timeout=self.options.timeout, memory=self.options.memory)
         return self._encode(sub, fmt)
 
     @staticmethod

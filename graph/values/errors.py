@@ -132,6 +132,16 @@ class QueryTimeout(QueryStopped):
         self.seconds = seconds
 
 
+class QueryMemoryExceeded(QueryStopped):
+    """A query needed more memory than its limit allowed."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"the query needed more than {limit / 2**20:,.0f} MB of memory and was stopped; "
+                         "nothing was changed (a more selective pattern, a LIMIT, or a larger memory limit "
+                         "may help)")
+        self.limit = limit
+
+
 class QueryCancelled(QueryStopped):
     """A query was cancelled while it ran (the explorer's Cancel button)."""
 

@@ -40,3 +40,11 @@ def surrogate_problem(value: object) -> str | None:
         elif isinstance(item, list | tuple | set | frozenset):
             pending.extend(item)
     return None
+
+
+def printable(text: str) -> str:
+    """``text`` with every surrogate shown as U+FFFD, one character for one so that columns
+    stay aligned: for messages that quote the input a surrogate was found in."""
+    if lone_surrogate_at(text) is None:
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from relgraph.commands.context import Context
+from relgraph.commands.limit_options import add_limit_arguments, memory_from, timeout_from
 from relgraph.graph.selection import entity_name
 from relgraph.graph.store import GraphStore
 from relgraph.output import FORMATS, summary_line, write_result
@@ -30,6 +31,7 @@ examples:
   relgraph query -e 'MATCH (c:City {name: $name}) RETURN c' --param name=Seoul --format jsonl
   relgraph query --write -e "MATCH (c:City {key: 'seoul'}) SET c.population = 9411000"
   relgraph query --explain visits
+  relgraph query --timeout 30 --max-memory 1G -e 'MATCH p=(:Person)-[*1..4]-() RETURN count(p)'
 """
 
 
@@ -46,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write", action="store_true", help="allow the query to change the graph")
     parser.add_argument("--explain", action="store_true",
                         help="show how the backend would run the query, without running it")
+    add_limit_arguments(parser)
 
 
 def prepare(args: argparse.Namespace, store: GraphStore) -> tuple[str, dict[str, Any]]:
@@ -67,7 +70,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         print(store.explain(query, parameters), file=ctx.out)
         return 0
     started = time.perf_counter()
-    result = store.run(query, parameters, write=args.write)
+    result = store.run(query, parameters, write=args.write, timeout=timeout_from(args),
+                       memory=memory_from(args))
     elapsed = time.perf_counter() - started
     write_result(result, args.format, ctx.out, truncate=not args.wide)
     ctx.note(summary_line(result, elapsed))

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from relgraph.commands.context import UsageError
+from relgraph.commands.limit_options import add_limit_arguments, memory_from, timeout_from
 from relgraph.graph.selection import Selection, YearRange, entity_name, select
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.subgraph import Subgraph
@@ -52,6 +53,7 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
                        help="a query parameter (repeatable)")
     group.add_argument("--connect", action="store_true",
                        help="add the relationships among the nodes a query returns")
+    add_limit_arguments(parser)
 
 
 def argv_text(text: str | None) -> str | None:
@@ -101,4 +103,4 @@ def selection_from(args: argparse.Namespace, store: GraphStore) -> Selection:
 
 def select_subgraph(store: GraphStore, args: argparse.Namespace) -> Subgraph:
     """The subgraph the options ask for; raises SelectionError when it cannot be made."""
-    return select(store, selection_from(args, store))
+    return select(store, selection_from(args, store), timeout=timeout_from(args), memory=memory_from(args))

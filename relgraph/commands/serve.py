@@ -8,6 +8,8 @@ import ipaddress
 import webbrowser
 
 from relgraph.commands.context import Context, UsageError
+from relgraph.commands.limit_options import memory_from, size
+from relgraph.graph.cypher.limits import DEFAULT_MEMORY_CAP
 from relgraph.graph.explorer import Explorer, ExplorerOptions, ExplorerServer
 
 HELP = "explore the graph in a local web page: query, see, expand, cite and export"
@@ -65,6 +67,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write", action="store_true", help="let queries change the graph")
     parser.add_argument("--timeout", type=_seconds, default=ExplorerOptions.timeout, metavar="SECONDS",
                         help=f"how long one query may run (default: {ExplorerOptions.timeout:g})")
+    parser.add_argument("--max-memory", type=size, metavar="SIZE", default=None,
+                        help="how much one query may grow the embedded engine, e.g. 2G; 0: no limit "
+                             "(default: half the memory available, at most "
+                             f"{DEFAULT_MEMORY_CAP // 2**30} GiB)")
 
 
 def is_loopback(host: str) -> bool:
@@ -80,7 +86,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not args.host.strip():
         raise UsageError("--host needs an address")
     store = ctx.store()
-    explorer = Explorer(store, ExplorerOptions(write=args.write, timeout=args.timeout, owns_process=True))
+    explorer = Explorer(store, ExplorerOptions(write=args.write, timeout=args.timeout, owns_process=True,
+                                               memory=memory_from(args)))
     server = ExplorerServer(explorer, host=args.host, port=args.port)
     if not is_loopback(args.host):
         print(f"relgraph serve: warning: listening on {args.host}, not only this machine: anyone who "

@@ -33,6 +33,7 @@ from relgraph.graph.backends.neo4j.statements import (
     run_merge,
     supports_dynamic_names,
 )
+from relgraph.graph.cypher.inputs import check_query_inputs
 from relgraph.graph.cypher.statements import is_schema_command
 from relgraph.graph.store import GraphCounts, GraphStore, LoadSummary, Progress, names_match
 from relgraph.graph.values.entities import Node, Relationship
@@ -105,8 +106,10 @@ class Neo4jStore(GraphStore):
     # --- queries --------------------------------------------------------------------
 
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
-            write: bool = False, timeout: float | None = None, query_id: str | None = None) -> Result:
+            write: bool = False, timeout: float | None = None, query_id: str | None = None,
+            memory: int | None = None) -> Result:
         params = dict(parameters or {})
+        check_query_inputs(query, params)
 
         def work(tx: Any) -> Result:
             """``tx``: a managed transaction, or a session for an auto-commit query."""
@@ -166,6 +169,11 @@ class Neo4jStore(GraphStore):
         about 80 ms, and the database a script fills changes its statistics enough that
         running it again would replan every one.
         """
+        for index, text in enumerate(statements):
+            try:
+                check_query_inputs(text)
+            except QueryError as exc:
+                raise StatementError(index, str(exc)) from exc
         schema = [i for i, text in enumerate(statements) if is_schema_command(text)]
         data = [i for i, text in enumerate(statements) if not is_schema_command(text)]
         results: dict[int, Result] = {}
