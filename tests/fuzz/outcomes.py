@@ -64,10 +64,19 @@ def state(store: GraphStore) -> tuple[list[str], list[str]]:
     """Everything a store holds, as sorted text: labels and properties of every node, type,
     endpoints and properties of every relationship. Two stores hold the same data exactly
     when their states are equal."""
-    nodes = sorted(json.dumps([sorted(n.labels), to_json(dict(n))], sort_keys=True, ensure_ascii=False,
-                              default=str) for n in store.nodes())
-    rels = sorted(json.dumps([r.type, r.start_node.get("key"), r.end_node.get("key"), to_json(dict(r))],
-                             sort_keys=True, ensure_ascii=False, default=str) for r in store.relationships())
+    nodes = sorted(
+        json.dumps([sorted(n.labels), to_json(dict(n))], sort_keys=True, ensure_ascii=False, default=str)
+        for n in store.nodes()
+    )
+    rels = sorted(
+        json.dumps(
+            [r.type, r.start_node.get("key"), r.end_node.get("key"), to_json(dict(r))],
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
+        for r in store.relationships()
+    )
     return nodes, rels
 
 
@@ -118,9 +127,13 @@ def check_loaded(graph: relgraph.Graph, before: tuple[list[str], list[str]], fol
     return Outcome("loaded")
 
 
-def attempt(case: Case, open_graph: Callable[[], relgraph.Graph] | None = None,
-            seconds: float = CASE_SECONDS, watch: Callable[[str], None] | None = None,
-            base: bytes | None = None) -> Outcome:
+def attempt(
+    case: Case,
+    open_graph: Callable[[], relgraph.Graph] | None = None,
+    seconds: float = CASE_SECONDS,
+    watch: Callable[[str], None] | None = None,
+    base: bytes | None = None,
+) -> Outcome:
     """Load ``case`` into a store holding the baseline; classify what happened.
 
     ``watch`` sees the error message or the loaded store's text, to look for what must not be
@@ -142,7 +155,9 @@ def attempt(case: Case, open_graph: Callable[[], relgraph.Graph] | None = None,
                 if state(graph.store) != before:
                     return Outcome("lost", f"failed with {type(exc).__name__} but changed the store: {exc}")
                 if path.name not in str(exc):
-                    return Outcome("unnamed", f"{type(exc).__name__} does not name {path.name}: {str(exc)[:200]}")
+                    return Outcome(
+                        "unnamed", f"{type(exc).__name__} does not name {path.name}: {str(exc)[:200]}"
+                    )
                 return Outcome("clean", str(exc)[:300])
             except Stuck as exc:
                 return Outcome("stuck", str(exc))

@@ -22,13 +22,16 @@ from .worker import run_isolated
 SEED = 14
 
 
-def run_case(case: Case, watch: Watch | None, open_graph: Callable[[], relgraph.Graph] | None = None) -> Outcome:
+def run_case(
+    case: Case, watch: Watch | None, open_graph: Callable[[], relgraph.Graph] | None = None
+) -> Outcome:
     """One case, isolated in a worker when it asks to be, with what escaped looked for after it."""
     leaked: list[str] = []
     if case.isolated:
         with tempfile.TemporaryDirectory(prefix="relgraph-fuzz-worker-") as folder:
             outcome = run_isolated(case, Path(folder), SECRET if watch else None)
     else:
+
         def look(text: str) -> None:
             if SECRET in text:
                 leaked.append(f"the secret file's text reached relgraph: {text[:200]!r}")
@@ -42,13 +45,24 @@ def run_case(case: Case, watch: Watch | None, open_graph: Callable[[], relgraph.
     return outcome
 
 
-def run_category(category: str, tally: Tally, *, per_format: int, seed: int = SEED,
-                 watch: Watch | None = None, open_graph: Callable[[], relgraph.Graph] | None = None,
-                 tally_as: str | None = None, only: Callable[[Case], bool] | None = None,
-                 ) -> list[tuple[Case, Outcome]]:
+def run_category(
+    category: str,
+    tally: Tally,
+    *,
+    per_format: int,
+    seed: int = SEED,
+    watch: Watch | None = None,
+    open_graph: Callable[[], relgraph.Graph] | None = None,
+    tally_as: str | None = None,
+    only: Callable[[Case], bool] | None = None,
+) -> list[tuple[Case, Outcome]]:
     """Every case of ``category`` (those ``only`` keeps), each added to ``tally`` under
     ``tally_as`` (default: the category); returns the cases with their outcomes."""
-    options = {"secret_file": str(watch.secret_file), "listener": watch.listener} if watch and category == "bomb" else {}
+    options = (
+        {"secret_file": str(watch.secret_file), "listener": watch.listener}
+        if watch and category == "bomb"
+        else {}
+    )
     results = []
     for case in generate(category, seed, per_format, **options):
         if only is not None and not only(case):

@@ -110,8 +110,9 @@ def seeds() -> dict[str, Seed]:
         files = _exported(SEED_AROUND, fmt)
         found[fmt] = Seed(fmt, files, next(iter(files)))
     found["csv"] = Seed("csv", _exported(SEED_AROUND, "csv"), ".")
-    found["yaml"] = Seed("yaml", {"seed.yaml": CURATED_YAML.encode(), "source.txt": CURATED_SOURCE.encode()},
-                         "seed.yaml")
+    found["yaml"] = Seed(
+        "yaml", {"seed.yaml": CURATED_YAML.encode(), "source.txt": CURATED_SOURCE.encode()}, "seed.yaml"
+    )
     return found
 
 

@@ -66,7 +66,9 @@ class Tally:
         widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
 
         def line(cells: list[str]) -> str:
-            return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+            return "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            )
 
         out = [line(heads), line(["-" * w for w in widths])]
         out += [line(r) for r in rows[:-1]]

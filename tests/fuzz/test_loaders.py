@@ -22,8 +22,17 @@ from .tally import FAILURES, RUN
 
 #: Cases per format for the random categories; the others are fixed lists.
 PER_FORMAT = {"truncation": 14, "byte-flip": 14}
-CATEGORIES = ("truncation", "byte-flip", "encoding", "surrogate", "huge-number", "null-identity", "duplicate",
-              "nesting", "bomb")
+CATEGORIES = (
+    "truncation",
+    "byte-flip",
+    "encoding",
+    "surrogate",
+    "huge-number",
+    "null-identity",
+    "duplicate",
+    "nesting",
+    "bomb",
+)
 
 
 def failures_text(results: list[tuple[Case, Outcome]]) -> str:
@@ -61,7 +70,14 @@ def test_hostile_values_on_neo4j(category: str, neo4j_settings: Neo4jSettings, w
         store.clear()
         return relgraph.Graph(store)
 
-    results = run_category(category, RUN, per_format=1, watch=watch, open_graph=open_graph,
-                           tally_as=f"{category} (neo4j)", only=lambda case: case.fmt in NEO4J_FORMATS[category])
+    results = run_category(
+        category,
+        RUN,
+        per_format=1,
+        watch=watch,
+        open_graph=open_graph,
+        tally_as=f"{category} (neo4j)",
+        only=lambda case: case.fmt in NEO4J_FORMATS[category],
+    )
     assert results
     assert not any(o.kind in FAILURES for _, o in results), failures_text(results)

@@ -51,22 +51,31 @@ def reopen(path: Path, expected: tuple[list[str], list[str]]) -> Outcome:
     except Exception as exc:
         return Outcome("traceback", short_traceback(exc))
     if found != expected:
-        return Outcome("lost", f"opened without error but holds other data ({len(found[0])} nodes, "
-                               f"{len(found[1])} relationships; written: {len(expected[0])}, {len(expected[1])})")
+        return Outcome(
+            "lost",
+            f"opened without error but holds other data ({len(found[0])} nodes, "
+            f"{len(found[1])} relationships; written: {len(expected[0])}, {len(expected[1])})",
+        )
     return Outcome("loaded")
 
 
 def damaged(original: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
     size = len(original)
-    cases = [(f"cut-at-{n}", original[:n]) for n in sorted({0, 1, 17, 18, 20, 36, size - 1,
-                                                              *(rng.randrange(size) for _ in range(CUTS))})]
+    cases = [
+        (f"cut-at-{n}", original[:n])
+        for n in sorted({0, 1, 17, 18, 20, 36, size - 1, *(rng.randrange(size) for _ in range(CUTS))})
+    ]
     for _ in range(FLIPS):
         at, value = rng.randrange(size), rng.randrange(1, 256)
         flipped = bytearray(original)
         flipped[at] ^= value
         cases.append((f"xor-{value:02x}-at-{at}", bytes(flipped)))
-    cases += [("appended-garbage", original + b"\x00garbage"), ("zeroed", bytes(size)),
-              ("json-instead", b'{"nodes": [], "links": []}\n'), ("doubled", original + original)]
+    cases += [
+        ("appended-garbage", original + b"\x00garbage"),
+        ("zeroed", bytes(size)),
+        ("json-instead", b'{"nodes": [], "links": []}\n'),
+        ("doubled", original + original),
+    ]
     return cases
 
 
@@ -120,8 +129,12 @@ def test_a_crafted_snapshot_runs_no_code(tmp_path: Path, protocol: int) -> None:
         path.write_bytes(original[:n] + payload)
         outcome = reopen(path, ([], []))
         if MARKER.exists():
-            outcome = Outcome("escaped", f"opening the snapshot ran code (header of {n} bytes, then a pickle)")
+            outcome = Outcome(
+                "escaped", f"opening the snapshot ran code (header of {n} bytes, then a pickle)"
+            )
             ran.append(n)
             MARKER.rmdir()
         record(RUN, "snapshot code", f"header-{n}-then-pickle-{protocol}", outcome)
-    assert not ran, f"a crafted snapshot ran code when the pickle followed {ran[:5]}... bytes of the real file"
+    assert not ran, (
+        f"a crafted snapshot ran code when the pickle followed {ran[:5]}... bytes of the real file"
+    )

@@ -33,13 +33,24 @@ def run_isolated(case: Case, folder: Path, secret: str | None = None) -> Outcome
     """Run ``case`` in a worker; ``secret``: text that must reach neither the store nor the error."""
     pickled = folder / "case.pickle"
     pickled.write_bytes(pickle.dumps((case, baseline_jsonl())))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     command = [sys.executable, "-m", "tests.fuzz.worker", str(pickled)]
     if secret:
         command.append(secret)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=CASE_SECONDS * 2, env=env,
-                              cwd=ROOT, preexec_fn=_limit_memory, check=False)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=CASE_SECONDS * 2,
+            env=env,
+            cwd=ROOT,
+            preexec_fn=_limit_memory,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return Outcome("stuck", f"the worker ran past {CASE_SECONDS * 2} s and was killed")
     lines = done.stdout.strip().splitlines()
