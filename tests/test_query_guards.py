@@ -83,3 +83,16 @@ def test_the_python_api_guards_memory_by_default() -> None:
     graph.timeout = 0.3
     with pytest.raises(QueryTimeout):
         graph.query("UNWIND range(1, 20000000) AS x WITH x WHERE x % 3 = 0 RETURN count(*) AS n")
+
+
+def test_call_in_transactions_runs_on_neo4j_under_the_default_timeout(neo4j_store) -> None:
+    """With a time limit the store runs a query in an explicit transaction, which Neo4j refuses
+    for CALL { } IN TRANSACTIONS; it must then get a session of its own, limit included."""
+    neo4j_store.clear()
+    neo4j_store.run("UNWIND range(1, 10) AS i CALL { WITH i CREATE (:Batch {i: i}) } IN TRANSACTIONS",
+                    write=True, timeout=300)
+    assert neo4j_store.run("MATCH (b:Batch) RETURN count(b) AS n").value() == [10]
+    with pytest.raises(QueryTimeout, match="committed before then are kept"):
+        neo4j_store.run("UNWIND range(1, 100000000) AS i CALL { WITH i CREATE (:Slow {i: i}) } "
+                        "IN TRANSACTIONS OF 10000000 ROWS", write=True, timeout=1)
+    neo4j_store.clear()

@@ -126,8 +126,10 @@ class QueryStopped(QueryError):
 class QueryTimeout(QueryStopped):
     """A query ran longer than its time limit."""
 
-    def __init__(self, seconds: float):
-        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; nothing was changed "
+    def __init__(self, seconds: float, *, batches_kept: bool = False):
+        kept = ("the batches that CALL { } IN TRANSACTIONS committed before then are kept" if batches_kept
+                else "nothing was changed")
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; {kept} "
                          "(a more selective pattern, a LIMIT, or a longer timeout may help)")
         self.seconds = seconds
 

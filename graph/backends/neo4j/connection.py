@@ -256,9 +256,10 @@ class Connection:
                 session.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
             return bool(ids)
 
-    def auto_commit(self, work: Callable[[Any], T]) -> T:
+    def auto_commit(self, work: Callable[[Any], T], timeout: float | None = None) -> T:
         """``work`` on a session of its own, outside any managed transaction (what
-        ``CALL { ... } IN TRANSACTIONS`` needs)."""
-        with self.errors(), self._driver.session(database=self.settings.database,
+        ``CALL { ... } IN TRANSACTIONS`` needs); ``timeout`` is the limit ``work`` gave its
+        query, for the error that says it was met."""
+        with self.errors(timeout), self._driver.session(database=self.settings.database,
                                                  default_access_mode=neo4j.WRITE_ACCESS) as session:
             return work(session)

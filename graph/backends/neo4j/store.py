@@ -37,7 +37,7 @@ from relgraph.graph.cypher.inputs import check_query_inputs
 from relgraph.graph.cypher.statements import is_schema_command
 from relgraph.graph.store import GraphCounts, GraphStore, LoadSummary, Progress, names_match
 from relgraph.graph.values.entities import Node, Relationship
-from relgraph.graph.values.errors import QueryError, StatementError, StoreError
+from relgraph.graph.values.errors import QueryError, QueryTimeout, StatementError, StoreError
 from relgraph.graph.values.model import GraphBatch, NodeKey, NodeSpec, RelSpec
 from relgraph.graph.values.result import Result, Summary
 
@@ -115,26 +115,37 @@ class Neo4jStore(GraphStore):
             """``tx``: a managed transaction, or a session for an auto-commit query."""
             return self._collect(tx, query, params)
 
-        if timeout is not None or query_id is not None:
-            # The server stops the transaction at the limit, or when cancel() terminates it.
-            metadata = {QUERY_ID_KEY: query_id} if query_id is not None else None
-            return self._connection.once(work, write=write, timeout=timeout, metadata=metadata)
-        if not write:
-            return self._read(work)
+        metadata = {QUERY_ID_KEY: query_id} if query_id is not None else None
         try:
+            if timeout is not None or metadata is not None:
+                # The server stops the transaction at the limit, or when cancel() terminates it.
+                return self._connection.once(work, write=write, timeout=timeout, metadata=metadata)
+            if not write:
+                return self._read(work)
             return self._write(work)
         except StoreError as exc:
-            if not needs_implicit_transaction(exc):
+            if not write or not needs_implicit_transaction(exc):
                 raise
-            # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it
-            # inside a managed transaction before running anything: give it its own.
-            return self._connection.auto_commit(work)
+        # CALL { ... } IN TRANSACTIONS commits batches itself, so the server refuses it inside
+        # an explicit transaction before running anything: give it a session of its own, with
+        # the same limit and metadata.
+        try:
+            return self._connection.auto_commit(
+                lambda session: self._collect(session, query, params, timeout=timeout, metadata=metadata),
+                timeout)
+        except QueryTimeout as exc:
+            raise QueryTimeout(exc.seconds, batches_kept=True) from exc
 
-    def _collect(self, tx: Any, query: str, params: dict[str, Any], *, prefix: str = "") -> Result:
+    def _collect(self, tx: Any, query: str, params: dict[str, Any], *, prefix: str = "",
+                 timeout: float | None = None, metadata: dict[str, str] | None = None) -> Result:
         """Run one query in ``tx`` and read all of it into a :class:`Result` of shared types.
 
-        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported."""
-        result = tx.run(prefix + query, driver_value(params))
+        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported;
+        ``timeout`` and ``metadata`` are for an auto-commit query (``tx`` a session)."""
+        text = prefix + query
+        sent: Any = text if timeout is None and metadata is None else neo4j.Query(
+            text, timeout=timeout, metadata=metadata)
+        result = tx.run(sent, driver_value(params))
         keys = list(result.keys())
         raw = [list(record.values()) for record in result]
         counters = counters_of(result.consume().counters)
