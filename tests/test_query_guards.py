@@ -94,5 +94,5 @@ def test_call_in_transactions_runs_on_neo4j_under_the_default_timeout(neo4j_stor
     assert neo4j_store.run("MATCH (b:Batch) RETURN count(b) AS n").value() == [10]
     with pytest.raises(QueryTimeout, match="committed before then are kept"):
         neo4j_store.run("UNWIND range(1, 100000000) AS i CALL { WITH i CREATE (:Slow {i: i}) } "
-                        "IN TRANSACTIONS OF 10000000 ROWS", write=True, timeout=1)
+                        "IN TRANSACTIONS OF 1000 ROWS", write=True, timeout=1)
     neo4j_store.clear()
