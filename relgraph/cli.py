@@ -141,8 +141,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         if isinstance(exc, BrokenPipeError):  # `relgraph stats | head`: the reader left
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 141
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"relgraph {args.command}: error: {exc.strerror or exc}{where}", file=err)
+        # A system error the library did not turn into its own: still one line, naming the file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"relgraph {args.command}: error: {where}{exc.strerror or exc}", file=err)
         return 1
     except KeyboardInterrupt:
         print("relgraph: interrupted; nothing half-written was kept", file=err)

@@ -136,7 +136,7 @@ def test_read_only_refuses_writes_before_touching_anything(query: str, clause: s
 
 
 def test_store_read_only_run_leaves_snapshot_untouched(tmp_path) -> None:
-    path = tmp_path / "graph.pickle"
+    path = tmp_path / "graph.snapshot"
     store = NetworkxStore(path)
     store.run("CREATE (:A {name: 'a'})", write=True)
     stamp = path.stat().st_mtime_ns
@@ -147,7 +147,7 @@ def test_store_read_only_run_leaves_snapshot_untouched(tmp_path) -> None:
 
 
 def test_store_saves_only_when_something_changed(tmp_path) -> None:
-    path = tmp_path / "graph.pickle"
+    path = tmp_path / "graph.snapshot"
     store = NetworkxStore(path)
     store.run("CREATE (:A)", write=True)
     stamp = path.stat().st_mtime_ns
@@ -193,7 +193,7 @@ def test_deleting_a_connected_node_fails_and_rolls_back() -> None:
 
 
 def test_store_run_write_error_leaves_snapshot_as_it_was(tmp_path) -> None:
-    path = tmp_path / "graph.pickle"
+    path = tmp_path / "graph.snapshot"
     store = NetworkxStore(path)
     store.run("CREATE (:A {n: 1})", write=True)
     with pytest.raises(CypherArithmeticError):

@@ -136,7 +136,7 @@ def test_a_failed_write_leaves_no_partial_file(loaded, tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", full_disk)
     result = loaded("export", "-o", str(target))
-    assert result.code == 1 and "error: No space left on device" in result.err
+    assert result.code == 1 and f"error: {target}: No space left on device" in result.err
     assert "Traceback" not in result.err
     assert not [p for p in tmp_path.iterdir() if "g.graphml" in p.name]
 

@@ -232,7 +232,8 @@ def test_index_keeps_booleans_apart_from_integers():
 
 def test_a_snapshot_of_another_format_says_how_to_rebuild(tmp_path):
     path = tmp_path / "g.snapshot"
-    path.write_bytes(MAGIC + (FORMAT_VERSION - 1).to_bytes(2, "big") + b"\x80\x05old")
-    expected = r"format 1; this relgraph reads 2 \(delete it and run 'relgraph load'"
+    path.write_bytes(MAGIC + (FORMAT_VERSION + 1).to_bytes(2, "big") + b"\x80\x05new")
+    expected = (rf"format {FORMAT_VERSION + 1}; this relgraph reads {FORMAT_VERSION} "
+                r"\(delete it and run 'relgraph load'")
     with pytest.raises(StoreError, match=expected):
         NetworkxStore(path)

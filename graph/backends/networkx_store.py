@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from relgraph.graph.backends.snapshot import (
+    check_writable,
     load_snapshot,
+    new_token,
     snapshot_token,
     write_snapshot,
 )
@@ -24,7 +26,8 @@ from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
 from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress
 from relgraph.graph.values.entities import Node, Relationship
-from relgraph.graph.values.errors import QueryError, StatementError
+from relgraph.graph.values.errors import QueryError, StatementError, StoreError
+from relgraph.graph.values.files import make_folder, os_error_text
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result, Summary
 
@@ -61,8 +64,14 @@ class NetworkxStore(GraphStore):
             with self.graph.transaction():
                 yield self.graph
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+        check_writable(self.path)  # before any work: a read-only store is refused, not replaced
+        make_folder(self.path.parent, StoreError)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            lock = open(lock_path, "a")  # noqa: SIM115 - closed below; "a" never truncates
+        except OSError as exc:
+            raise StoreError(f"cannot lock the store {self.path}: {os_error_text(exc, lock_path)}") from exc
+        with lock:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
             current = snapshot_token(self.path)
@@ -72,7 +81,30 @@ class NetworkxStore(GraphStore):
             with self.graph.transaction():
                 yield self.graph
                 if self.graph.pending_changes:
-                    self._token = write_snapshot(self.graph.g, self.path)
+                    self._save()
+
+    def _save(self) -> None:
+        """Write the snapshot; an error that arrives once the new file is in place keeps the write.
+
+        Ctrl-C or a failure after the rename (during the folder's fsync, say) must not roll
+        the graph back and report "nothing was changed" while the file holds the change:
+        the token on disk tells whether this write was committed.
+        """
+        assert self.path is not None
+        token = new_token()
+        try:
+            write_snapshot(self.graph.g, self.path, token)
+        except BaseException:
+            if not self._committed(token):
+                raise
+        self._token = token
+
+    def _committed(self, token: bytes) -> bool:
+        assert self.path is not None
+        try:
+            return snapshot_token(self.path) == token
+        except StoreError:
+            return False
 
     def _remove_stale_temporaries(self) -> None:
         """Delete temporary files left by a writer that was killed; only writers hold the lock."""

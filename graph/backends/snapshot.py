@@ -1,38 +1,58 @@
-"""Reading and writing the embedded backend's snapshot file, atomically.
+"""Reading and writing the embedded backend's snapshot file, atomically and without running code.
 
-The snapshot is a pickle of the networkx MultiDiGraph behind a small header:
-a magic line, the format version and a random token that changes with every
-write. Writers compare the token under their lock to know whether another
-process wrote since they read; file times and inode numbers cannot tell that
-reliably (inodes are reused, and timestamps are coarse).
-Pickle because it is several times faster than JSON for 100k-node graphs and
-keeps Python types exactly; the header makes a wrong or truncated file fail
-with a clear message instead of an unpickling traceback. The file is only ever
-replaced whole (write to a temporary file in the same folder, fsync, rename),
-so a crash mid-write leaves the previous snapshot intact.
+A snapshot is a fixed header and a body (:mod:`.snapshot_codec`: MessagePack sections)::
 
-Only load snapshots you wrote yourself: like any pickle, a crafted file can run code.
+    magic line | format version (2 bytes) | token (16 bytes) | BLAKE2b-256 digest (32 bytes) | body
+
+The token is random and changes with every write. Writers compare it under their lock to
+know whether another process wrote since they read (file times and inode numbers cannot
+tell that reliably: inodes are reused and timestamps are coarse), and after an error to
+know whether their own write was committed. :func:`snapshot_token` reads the header only.
+
+The digest covers everything before it and the whole body, so a flipped or missing byte
+anywhere is a :class:`SnapshotError` naming the file, never data altered in silence; the
+decoder then checks every field, so a crafted body with a valid digest is refused too.
+
+Format 2 was a pickle, which runs code when loaded: such a file is refused from its
+header alone, never unpickled, with a message saying how to rebuild it from its sources.
+
+The file is only ever replaced whole (:func:`relgraph.graph.values.files.replacing`:
+temporary sibling, fsync, rename, mode and group kept), so a crash mid-write leaves the
+previous snapshot intact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import pickle
-import tempfile
+import stat
 from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
 
+from relgraph.graph.backends.snapshot_codec import BodyError, decode_body, encode_sections
 from relgraph.graph.values.errors import StoreError
+from relgraph.graph.values.files import existing_file, os_error_text, replacing
 
 MAGIC = b"RELGRAPH-SNAPSHOT\n"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+PICKLE_VERSION = 2  # the last format that was a pickle
 TOKEN_SIZE = 16
+DIGEST_SIZE = 32
+HEADER_SIZE = len(MAGIC) + 2 + TOKEN_SIZE + DIGEST_SIZE
+REBUILD = "delete it and run 'relgraph load' with its sources to rebuild it"
 
 
 class SnapshotError(StoreError):
     """A snapshot file that is not one, or is damaged: the message says which and where."""
+
+
+def _digest(prefix: bytes | memoryview, body: list[bytes] | memoryview) -> bytes:
+    h = hashlib.blake2b(prefix, digest_size=DIGEST_SIZE)
+    for part in body if isinstance(body, list) else [body]:
+        h.update(part)
+    return h.digest()
 
 
 def read_snapshot(path: Path) -> nx.MultiDiGraph[int]:
@@ -40,79 +60,104 @@ def read_snapshot(path: Path) -> nx.MultiDiGraph[int]:
     return load_snapshot(path)[0]
 
 
+def _open(path: Path) -> BinaryIO | None:
+    """The file opened for reading, None when there is none; a pipe or device is refused
+    before anything reads from it (opening without blocking, then looking at what it is)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SnapshotError(os_error_text(exc, path)) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SnapshotError(f"{path} is not a regular file, so it cannot be a relgraph snapshot")
+    return os.fdopen(fd, "rb")
+
+
 def load_snapshot(path: Path) -> tuple[nx.MultiDiGraph[int], bytes | None]:
     """The graph and the token of the write that produced it (None: no file yet)."""
-    try:
-        with open(path, "rb") as fh:
-            token = _read_header(fh, path)
-            graph = pickle.load(fh)
-    except FileNotFoundError:
+    fh = _open(path)
+    if fh is None:
         return nx.MultiDiGraph(), None
-    except (EOFError, pickle.UnpicklingError, AttributeError, ValueError) as exc:
-        raise SnapshotError(
-            f"{path} is damaged ({exc}); delete it and run 'relgraph load' again"
-        ) from exc
-    if not isinstance(graph, nx.MultiDiGraph):
-        raise SnapshotError(f"{path} does not hold a networkx MultiDiGraph")
+    try:
+        with fh:
+            data = memoryview(fh.read())
+    except OSError as exc:
+        raise SnapshotError(os_error_text(exc, path)) from exc
+    token = _check_header(data[:HEADER_SIZE], path)
+    prefix_end = HEADER_SIZE - DIGEST_SIZE
+    if _digest(data[:prefix_end], data[HEADER_SIZE:]) != data[prefix_end:HEADER_SIZE]:
+        raise SnapshotError(f"{path} is damaged (its checksum does not match its contents); {REBUILD}")
+    try:
+        graph = decode_body(data[HEADER_SIZE:])
+    except BodyError as exc:
+        raise SnapshotError(f"{path} is damaged or was not written by relgraph ({exc}); {REBUILD}") from None
     return graph, token
 
 
 def snapshot_token(path: Path) -> bytes | None:
     """The token of the current snapshot, reading only its header."""
-    try:
-        with open(path, "rb") as fh:
-            return _read_header(fh, path)
-    except FileNotFoundError:
+    fh = _open(path)
+    if fh is None:
         return None
+    try:
+        with fh:
+            header = fh.read(HEADER_SIZE)
+    except OSError as exc:
+        raise SnapshotError(os_error_text(exc, path)) from exc
+    return _check_header(memoryview(header), path)
 
 
-def _read_header(fh: BinaryIO, path: Path) -> bytes:
-    if fh.read(len(MAGIC)) != MAGIC:
+def _check_header(header: memoryview, path: Path) -> bytes:
+    if bytes(header[:len(MAGIC)]) != MAGIC:
         raise SnapshotError(f"{path} is not a relgraph snapshot (wrong header)")
-    version = int.from_bytes(fh.read(2), "big")
-    if version != FORMAT_VERSION:
+    at = len(MAGIC)
+    version = int.from_bytes(header[at:at + 2], "big")
+    if version == PICKLE_VERSION:
         raise SnapshotError(
-            f"{path} has snapshot format {version}; this relgraph reads {FORMAT_VERSION} "
-            "(delete it and run 'relgraph load' to rebuild it from its sources)"
-        )
-    token = fh.read(TOKEN_SIZE)
-    if len(token) != TOKEN_SIZE:
-        raise SnapshotError(f"{path} is damaged (truncated header); delete it and run 'relgraph load'")
-    return token
+            f"{path} is a snapshot of an older relgraph, in a format (pickle) that could run code when "
+            f"opened, so this relgraph does not open it; {REBUILD}")
+    if version != FORMAT_VERSION:
+        raise SnapshotError(f"{path} has snapshot format {version}; this relgraph reads {FORMAT_VERSION} "
+                            f"({REBUILD})")
+    if len(header) < HEADER_SIZE:
+        raise SnapshotError(f"{path} is damaged (truncated header); {REBUILD}")
+    return bytes(header[at + 2:at + 2 + TOKEN_SIZE])
 
 
-def write_snapshot(graph: nx.MultiDiGraph[int], path: Path) -> bytes:
+def check_writable(path: Path) -> None:
+    """StoreError unless ``path`` is absent or a regular file its user may write.
+
+    A store made read-only (``chmod a-w``) says "keep this as it is": the rename that
+    replaces a snapshot only needs the folder to be writable, so without this check a
+    write would silently replace it.
+    """
+    st = existing_file(path, StoreError)
+    if st is None:
+        return
+    if not (st.st_mode & 0o222) or not os.access(path, os.W_OK):
+        raise StoreError(f"{path} is read-only; make it writable (chmod u+w) to change this store, "
+                         "or give another --store")
+
+
+def new_token() -> bytes:
+    return os.urandom(TOKEN_SIZE)
+
+
+def write_snapshot(graph: nx.MultiDiGraph[int], path: Path, token: bytes | None = None) -> bytes:
     """Replace ``path`` with ``graph`` so that readers see the old or the new file, never half.
 
-    Returns the new token."""
-    token = os.urandom(TOKEN_SIZE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC)
-            fh.write(FORMAT_VERSION.to_bytes(2, "big"))
-            fh.write(token)
-            pickle.dump(graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    Returns the token written (``token``, or a new one). A caller interrupted in here can
+    tell whether the write was committed: :func:`snapshot_token` then returns that token.
+    """
+    token = token or new_token()
+    check_writable(path)
+    prefix = MAGIC + FORMAT_VERSION.to_bytes(2, "big") + token
+    body = encode_sections(graph)
+    with replacing(path, StoreError, suffix=".tmp") as fh:
+        fh.write(prefix)
+        fh.write(_digest(prefix, body))
+        for part in body:
+            fh.write(part)
     return token
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -10,6 +10,8 @@ the first byte goes out, so a problem found late leaves nothing half-written eit
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import tempfile
@@ -20,19 +22,13 @@ from typing import IO, Any
 
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, OutputExistsError
-
-
-def _default_mode(folder: bool = False) -> int:
-    """The mode a plain open()/mkdir() would give: temporary files are private (0600/0700),
-    but an export is an ordinary file that others may read."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return (0o777 if folder else 0o666) & ~umask
+from relgraph.graph.values.files import default_mode, make_folder, not_regular, os_error_text, replacing
 
 
 def refuse_existing(path: Path) -> None:
-    """OutputExistsError when ``path`` exists: what every writer says unless told to replace."""
-    if path.exists():
+    """OutputExistsError when anything is at ``path`` (a dangling link too): what every writer
+    says unless told to replace."""
+    if os.path.lexists(path):
         raise OutputExistsError(f"{path} already exists (use --force to replace it)")
 
 
@@ -41,24 +37,24 @@ def atomic_writer(path: Path, *, binary: bool = False, overwrite: bool = True) -
     """Yield a file handle on a temporary sibling of ``path``; rename it into place on success.
 
     With ``overwrite=False`` an existing ``path`` raises OutputExistsError before
-    anything is written.
+    anything is written. Even with it, only a regular file is replaced, keeping its mode
+    and group, and a system error (no permission, disk full, file too large) is an
+    ExportError naming ``path`` (see :mod:`relgraph.graph.values.files`).
     """
     path = Path(path)
     if not overwrite:
         refuse_existing(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        fh: IO[Any]
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _default_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(path, ExportError) as raw:
+        if binary:
+            yield raw
+            return
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        try:
+            yield text
+            text.flush()
+        finally:
+            with contextlib.suppress(ValueError, OSError):  # failed already: replacing() cleans up
+                text.detach()  # the raw file stays open for replacing() to sync and rename
 
 
 @contextmanager
@@ -82,17 +78,22 @@ def atomic_directory(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     Used for exports that are several files (neo4j-admin CSV). The old folder, if
     any, is moved aside first and deleted only once the new one is in place, so a
     failure at any point leaves either the old folder or the new one, never a mix.
+    Only a real folder is replaced: a link to one is refused, as a file's link is.
     """
     path = Path(path)
     if not overwrite:
         refuse_existing(path)
-    if path.exists() and not path.is_dir():
-        raise OutputExistsError(f"{path} exists and is not a folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    if os.path.lexists(path) and (path.is_symlink() or not path.is_dir()):
+        problem = not_regular(path, os.lstat(path)) if path.is_symlink() else None
+        raise OutputExistsError(problem or f"{path} exists and is not a folder")
+    make_folder(path.parent, ExportError)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    except OSError as exc:
+        raise ExportError(os_error_text(exc, path)) from exc
     try:
         yield tmp
-        os.chmod(tmp, _default_mode(folder=True))
+        os.chmod(tmp, default_mode(folder=True))
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
             os.replace(path, old / path.name)
@@ -107,8 +108,10 @@ def atomic_directory(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, ExportError):
+            raise ExportError(os_error_text(exc, path)) from exc
         raise
 
 
