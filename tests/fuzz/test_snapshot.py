@@ -96,7 +96,7 @@ def test_damaged_snapshots_are_refused_or_intact(tmp_path: Path) -> None:
 
 
 def test_a_snapshot_that_is_a_folder_or_unreadable_is_refused(tmp_path: Path) -> None:
-    folder = tmp_path / "graph.snapshot"
+    folder = tmp_path / "folder.snapshot"
     folder.mkdir()
     outcomes = [reopen(folder, ([], []))]
     unreadable = tmp_path / "unreadable.snapshot"
