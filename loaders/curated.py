@@ -11,6 +11,7 @@ the format.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -26,10 +27,11 @@ from relgraph.graph.values.model import (
     RelSpec,
     year_problems,
 )
+from relgraph.graph.values.text import surrogate_problem
 from relgraph.loaders.yaml_lines import YamlError, line_of, read_yaml
 
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", re.ASCII)
 
 #: Labels whose ``kind`` also becomes a second label, so Cypher can say (:Visit) or (:Airport).
 KIND_LABELLED = ("Event", "Institution")
@@ -38,6 +40,10 @@ NODE_FIELDS = {"key", "label", "name", "kind", "aliases", "section", "quote", "a
 REL_FIELDS = {"type", "from", "to", "key", "section", "quote", "also"}
 # every property of the curated data that holds a year: integers in the article's range
 ARTICLE_YEARS = ("year", "since", "completionYear", "closedYear", "firstExportYear")
+#: The folder beside the articles' folder that holds their texts (data/articles, data/sources).
+SOURCES_FOLDER = "sources"
+#: How many problems get "did you mean" hints (a LoadError shows the first 20).
+HINTED = 20
 
 
 def kind_label(kind: str) -> str:
@@ -63,10 +69,12 @@ def split_sections(text: str) -> dict[str, str]:
 
 def normalise_date(value: Any) -> tuple[str, int, str]:
     """ISO text (YYYY, YYYY-MM or YYYY-MM-DD) -> (text, year, precision); ValueError if invalid."""
+    if isinstance(value, bool) or not isinstance(value, str | int | dt.date):
+        raise ValueError(f"date must be text (YYYY, YYYY-MM or YYYY-MM-DD), not {type(value).__name__}")
     text = str(value)
-    match = DATE_RE.match(text)
+    match = DATE_RE.fullmatch(text)
     if not match:
-        raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"date {text[:40]!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     dt.date(int(year), int(month or 1), int(day or 1))  # raises ValueError on 2024-02-30
     return text, int(year), "day" if day else "month" if month else "year"
@@ -97,6 +105,7 @@ class CuratedReader:
             raise LoadError([str(exc)]) from exc
         if not isinstance(doc, Mapping) or "source" not in doc or "nodes" not in doc:
             raise LoadError([f"{self.path}: a curated file needs top-level 'source' and 'nodes'"])
+        self.refuse_surrogates(doc)
         self.read_source(doc["source"])
         nodes = doc.get("nodes") or []
         rels = doc.get("relationships") or []
@@ -121,21 +130,53 @@ class CuratedReader:
         self.batch.validate()
         return self.batch
 
+    def refuse_surrogates(self, doc: Any) -> None:
+        """Lone surrogates (``"\\ud800"`` is valid YAML) anywhere in the file, names included,
+        refused at the door with the line of the mapping that holds them."""
+        problems = []
+        pending: list[tuple[Any, int]] = [(doc, line_of(doc))]
+        seen: set[int] = set()  # aliases share their values: each is looked at once
+        while pending:
+            item, line = pending.pop()
+            if isinstance(item, str):
+                problem = surrogate_problem(item)
+                if problem:
+                    problems.append((line, problem))
+            elif id(item) not in seen and isinstance(item, Mapping | list):
+                seen.add(id(item))
+                line = line_of(item) or line
+                children = [*item.keys(), *item.values()] if isinstance(item, Mapping) else item
+                pending.extend((child, line) for child in children)
+        if problems:
+            raise LoadError(f"{self.path}:{line}: {problem}" for line, problem in sorted(problems))
+
     def read_source(self, source: Any) -> None:
         if not isinstance(source, Mapping):
             raise LoadError([f"{self.path}: 'source' must be a mapping"])
         missing = [f for f in ("key", "title", "file", "sections") if f not in source]
         if missing:
             raise LoadError([f"{self.path}:{line_of(source)}: source lacks {', '.join(missing)}"])
-        text_path = (self.path.parent / str(source["file"])).resolve()
+        wrong = [f"'{name}' must be a non-empty string" for name in ("key", "title", "file")
+                 if not isinstance(source[name], str) or not source[name]]
+        if "origin" in source and not isinstance(source["origin"], str):
+            wrong.append("'origin' must be a string")
+        sections = source["sections"]
+        if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
+            wrong.append("'sections' must be a list of section headings (strings)")
+        if wrong:
+            raise LoadError([f"{self.path}:{line_of(source)}: source: {w}" for w in wrong])
+        text_path = self.source_text_path(source["file"], line_of(source))
         try:
             text = text_path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError([f"{self.path}:{line_of(source)}: source text {text_path} is not UTF-8 "
+                             f"({exc.reason} at byte {exc.start})"]) from exc
         except OSError as exc:
             raise LoadError(
                 [f"{self.path}:{line_of(source)}: cannot read source text {text_path}: {exc.strerror}"]
             ) from exc
         self.sections = split_sections(text)
-        declared = list(source["sections"])
+        declared = list(sections)
         unknown = [s for s in declared if s not in self.sections]
         if unknown:
             raise LoadError([f"{self.path}:{line_of(source)}: sections {unknown} are not headings "
@@ -151,6 +192,24 @@ class CuratedReader:
         if source.get("origin"):
             props["origin"] = " ".join(str(source["origin"]).split())
         self.add_node(["Source"], props, source, "source")
+
+    def source_text_path(self, name: str, line: int) -> Path:
+        """The source text ``file`` names, which must be a regular file in the YAML's folder or
+        in the ``sources`` folder beside it (the shipped layout, ``../sources/...``), symbolic
+        links resolved: a curated file says which text it quotes, not which file of the machine
+        to read (``/dev/zero``, ``../../.ssh/id_rsa``)."""
+        where = f"{self.path}:{line}: source file {name!r}"
+        if Path(name).is_absolute():
+            raise LoadError([f"{where}: give a path relative to the YAML file, not an absolute one"])
+        folder = self.path.parent.resolve()
+        allowed = [folder, (folder.parent / SOURCES_FOLDER).resolve()]
+        target = (folder / name).resolve()
+        if not any(target.is_relative_to(root) for root in allowed):
+            raise LoadError([f"{where}: the text must be in the YAML file's folder ({folder}) or in "
+                             f"{folder.parent / SOURCES_FOLDER}; it resolves to {target}"])
+        if target.exists() and not target.is_file():
+            raise LoadError([f"{where}: {target} is not a regular file"])
+        return target
 
     # --- provenance -----------------------------------------------------------------
 
@@ -199,14 +258,17 @@ class CuratedReader:
             if not isinstance(entry.get(required), str) or not entry.get(required):
                 self.problem(entry, f"{what}: '{required}' must be a non-empty string")
                 return
-        if not KEY_RE.match(str(key)):
+        if not KEY_RE.fullmatch(str(key)):
             self.problem(entry, f"{what}: key must be lower-case kebab-case (e.g. 'islam-karimov')")
         label = entry["label"]
         labels = [label]
         props: dict[str, Any] = {"key": key, "name": entry["name"]}
         if "kind" in entry:
+            if not isinstance(entry["kind"], str) or not entry["kind"].strip():
+                self.problem(entry, f"{what}: 'kind' must be a non-empty string")
+                return
             props["kind"] = entry["kind"]
-            if label in KIND_LABELLED and isinstance(entry["kind"], str):
+            if label in KIND_LABELLED:
                 labels.append(kind_label(entry["kind"]))
         elif label in KIND_LABELLED:
             self.problem(entry, f"{what}: {label} nodes need a 'kind' (e.g. 'visit', 'embassy')")
@@ -251,7 +313,7 @@ class CuratedReader:
             except ValueError as exc:
                 self.problem(entry, f"{what}: {exc}")
                 return props
-            if "year" in props and props["year"] != year:
+            if isinstance(props.get("year"), int) and props["year"] != year:
                 self.problem(entry, f"{what}: year {props['year']} contradicts date {text}")
             props.update(date=text, year=year)
             props.setdefault("datePrecision", precision)
@@ -279,7 +341,8 @@ class CuratedReader:
         refs = []
         for end_name, key in (("from", start), ("to", end)):
             if not isinstance(key, str) or key not in self.labels_by_key:
-                close = _close_keys(str(key), self.labels_by_key)
+                # Suggestions cost a look at every key: only for the problems a LoadError shows.
+                close = _close_keys(key, self.labels_by_key) if len(self.problems) < HINTED else []
                 hint = f" (did you mean {', '.join(close)}?)" if close else ""
                 self.problem(rel, f"{what}: {rel_type} '{end_name}' refers to unknown node {key!r}{hint}")
                 return
@@ -298,9 +361,9 @@ class CuratedReader:
             self.problem(rel, f"{what}: {exc}")
 
 
-def _close_keys(key: str, known: Mapping[str, str]) -> list[str]:
-    import difflib
-
+def _close_keys(key: Any, known: Mapping[str, str]) -> list[str]:
+    if not isinstance(key, str):
+        return []
     return difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
 
 

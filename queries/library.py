@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.formats.types import article, parse_typed
+from relgraph.graph.formats.types import UnfitText, article, parse_typed, shown
 from relgraph.graph.values.errors import RelgraphError
 
 PARAM_RE = re.compile(
@@ -131,6 +131,8 @@ def _convert_scalar(name: str, type_name: str, text: str) -> Any:
                           f"(use {', '.join(SCALAR_TYPES)} or list<...>)")
     try:
         return parse_typed(text, type_name)  # as typed CSV columns read the same types
+    except UnfitText as exc:
+        raise ScriptError(f"--param {name}: {exc}") from None
     except ValueError:
         raise ScriptError(f"--param {name}: {text!r} is not {article(type_name)}") from None
 
@@ -248,6 +250,9 @@ def infer_value(text: str) -> Any:
     """For inline queries without a header: JSON-looking text is read as JSON, else a string."""
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ScriptError(f"--param value {shown(text)} nests lists or maps deeper than Python "
+                          "can read") from None
     except ValueError:
         return text
 

@@ -132,7 +132,7 @@ def test_yaml_syntax_error_has_line(tmp_path):
 def test_duplicate_mapping_key_in_yaml_is_an_error(tmp_path):
     path = write(tmp_path, GOOD_NODES.replace("    name: Bob\n", "    name: Bob\n    name: Robert\n"))
     (problem,) = problems(path)
-    assert "duplicate key(s) name" in problem
+    assert "duplicate key(s) 'name'" in problem
 
 
 def test_all_problems_are_listed_at_once(tmp_path):

@@ -51,12 +51,18 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relgraph.graph.formats.reading import BatchBuilder, read_text
+from relgraph.graph.formats.reading import (
+    ARCHIVE_ERRORS,
+    BatchBuilder,
+    read_archive_member,
+    read_text,
+)
 from relgraph.graph.formats.types import (
     FLOAT_NAMES,
     INTEGER_NAMES,
@@ -278,7 +284,24 @@ def parse_header(fields: list[str], where: str) -> list[Column]:
             if base not in READABLE_TYPES:
                 raise LoadError([f"{where}: unknown column type {ctype!r} in {text!r}"])
             columns.append(Column(name, "property", base, array))
+    _refuse_repeats(columns, where)
     return columns
+
+
+#: Columns a file may have only one of (neo4j-admin's header rules; :LABEL may repeat).
+SINGLE_KINDS = ("ID", "START_ID", "END_ID", "TYPE")
+
+
+def _refuse_repeats(columns: list[Column], where: str) -> None:
+    """Two columns for one property (or two :ID columns) would leave one of them unread: say so."""
+    problems = [f"{where}: {count} :{kind} columns; a file has one"
+                for kind, count in Counter(c.kind for c in columns).items()
+                if kind in SINGLE_KINDS and count > 1]
+    named = Counter(c.name for c in columns if c.name and c.kind in ("property", "ID"))
+    problems += [f"{where}: {count} columns for the property {name!r}; a file has one for each"
+                 for name, count in named.items() if count > 1]
+    if problems:
+        raise LoadError(problems)
 
 
 def convert(value: str, column: Column) -> Any:
@@ -299,10 +322,19 @@ class CsvFile:
 
 
 def _rows(csv_file: CsvFile) -> Iterator[tuple[int, list[str | None]]]:
-    """Records with the line they start on; blank lines skipped."""
+    """Records with the line they start on; blank lines skipped; CsvSyntaxError at the end
+    when the text is not CSV."""
     for line, row in parse_csv(csv_file.text.lstrip("\ufeff")):
         if any(cell and cell.strip() for cell in row):
             yield line, row
+
+
+class CsvSyntaxError(ValueError):
+    """Text that is not CSV, found at ``line`` (1-based)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 def parse_csv(text: str) -> Iterator[tuple[int, list[str | None]]]:
@@ -321,6 +353,7 @@ def parse_csv(text: str) -> Iterator[tuple[int, list[str | None]]]:
             if i < n and text[i] == '"':
                 i += 1
                 parts = []
+                opened, closed = line, False
                 while i < n:
                     c = text[i]
                     if c == '"':
@@ -329,11 +362,15 @@ def parse_csv(text: str) -> Iterator[tuple[int, list[str | None]]]:
                             i += 2
                             continue
                         i += 1
+                        closed = True
                         break
                     if c == "\n":
                         line += 1
                     parts.append(c)
                     i += 1
+                if not closed:  # else the rest of the file would be one field
+                    raise CsvSyntaxError(opened, "a quoted field starts here and is never closed "
+                                                 "(a '\"' is missing)")
                 # like the csv module, keep text after a closing quote up to the delimiter
                 while i < n and text[i] not in ",\r\n":
                     parts.append(text[i])
@@ -367,17 +404,34 @@ def collect_files(paths: Iterable[Path]) -> list[CsvFile]:
                 raise LoadError([f"{path}: no .csv files in this folder"])
             files.extend(CsvFile(str(p), read_text(p)) for p in members)
         elif path.suffix.lower() == ".zip":
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
-                    if not names:
-                        raise LoadError([f"{path}: no .csv files in this archive"])
-                    for name in names:
-                        files.append(CsvFile(f"{path}/{name}", archive.read(name).decode("utf-8")))
-            except (zipfile.BadZipFile, UnicodeDecodeError) as exc:
-                raise LoadError([f"{path}: cannot read archive ({exc})"]) from exc
+            files.extend(_archive_files(path))
         else:
             files.append(CsvFile(str(path), read_text(path)))
+    return files
+
+
+def _archive_files(path: Path) -> list[CsvFile]:
+    """The CSV members of a zip, each read within the limits of ``read_archive_member``."""
+    files: list[CsvFile] = []
+    where = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = sorted((i for i in archive.infolist() if i.filename.lower().endswith(".csv")),
+                             key=lambda i: i.filename)
+            if not members:
+                raise LoadError([f"{path}: no .csv files in this archive"])
+            used = 0
+            for info in members:
+                where = f"{path}/{info.filename}"
+                data = read_archive_member(archive, info, used)
+                used += len(data)
+                try:
+                    text = data.decode("utf-8").removeprefix("\ufeff")
+                except UnicodeDecodeError as exc:
+                    raise LoadError([f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+                files.append(CsvFile(where, text))
+    except ARCHIVE_ERRORS as exc:
+        raise LoadError([f"{where}: cannot read archive ({exc})"]) from exc
     return files
 
 
@@ -388,7 +442,11 @@ def read_admin_csv(paths: Iterable[Path | str]) -> GraphBatch:
     problems = build.problems
     rel_files = []
     for csv_file in files:
-        rows = list(_rows(csv_file))
+        try:
+            rows = list(_rows(csv_file))
+        except CsvSyntaxError as exc:
+            problems.append(f"{csv_file.name}:{exc.line}: {exc.message}")
+            continue
         if not rows:
             problems.append(f"{csv_file.name}: empty file (no header)")
             continue

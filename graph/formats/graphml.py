@@ -39,14 +39,13 @@ file is parsed with SAX so that every problem names its line.
 
 from __future__ import annotations
 
-import json
 import xml.sax
 import xml.sax.handler
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from relgraph.graph.formats.reading import BatchBuilder
+from relgraph.graph.formats.reading import BatchBuilder, JsonError, parse_json, value_problems
 from relgraph.graph.formats.types import (
     LIST_ITEM_TYPES,
     PropertyColumn,
@@ -57,6 +56,7 @@ from relgraph.graph.formats.types import (
     parse_typed,
     plain_properties,
     property_columns,
+    shown,
     value_text,
 )
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
@@ -268,15 +268,41 @@ class _Handler(xml.sax.handler.ContentHandler):
         self._text.append(content)
 
 
+class _Refused(Exception):
+    """The document has something relgraph does not read at all; stops the parser at once."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _NoDoctype(xml.sax.handler.LexicalHandler):
+    """Refuses a DOCTYPE before its declarations are read. GraphML needs no DTD; a DTD's
+    entities are what turns a small file into gigabytes ("billion laughs"), reads other files
+    (external entities), or leaves text silently empty (an entity the parser skips)."""
+
+    def __init__(self, handler: _Handler):
+        super().__init__()
+        self.handler = handler
+
+    def startDTD(self, name: str, public_id: str | None, system_id: str | None) -> None:
+        raise _Refused(self.handler.line(), "a DOCTYPE (DTD) is not read in GraphML: relgraph "
+                                            "expands no entities; remove the declaration")
+
+
 def convert(text: str, key: Key) -> Any:
     """A data value as the key's type; ValueError says what does not fit."""
     if key.list_type is not None:
         try:
-            items = json.loads(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a JSON list (key {key.id!r} has attr.list)") from None
+            items = parse_json(text)
+        except JsonError as exc:
+            raise ValueError(f"{shown(text)} is not a JSON list (key {key.id!r} has attr.list): "
+                             f"{exc.message}") from None
         if not isinstance(items, list):
-            raise ValueError(f"{text!r} is not a JSON list (key {key.id!r} has attr.list)")
+            raise ValueError(f"{shown(text)} is not a JSON list (key {key.id!r} has attr.list)")
+        problems = value_problems(items)
+        if problems:
+            raise ValueError(problems[0])
         expected = LIST_ITEM_TYPES[key.list_type]
         for item in items:
             ok = isinstance(item, expected) and not (expected is not bool and isinstance(item, bool))
@@ -300,11 +326,14 @@ def read_graphml(path: Path | str) -> GraphBatch:
     parser.setFeature(xml.sax.handler.feature_namespaces, True)
     parser.setFeature(xml.sax.handler.feature_external_ges, False)
     parser.setContentHandler(handler)
+    parser.setProperty(xml.sax.handler.property_lexical_handler, _NoDoctype(handler))
     try:
         parser.parse(str(path))
     except xml.sax.SAXParseException as exc:
         raise LoadError([f"{path}:{exc.getLineNumber()}:{exc.getColumnNumber()}: "
                          f"not well-formed XML: {exc.getMessage()}"]) from exc
+    except _Refused as exc:
+        raise LoadError([f"{path}:{exc.line}: {exc.message}"]) from exc
     except OSError as exc:
         raise LoadError([f"{path}: {exc.strerror}"]) from exc
     if not handler.saw_graphml:
@@ -315,12 +344,15 @@ def read_graphml(path: Path | str) -> GraphBatch:
     def key_for(domain: str, kid: str) -> Key | None:
         return handler.keys.get((domain, kid)) or handler.keys.get(("all", kid))
 
+    # the keys' defaults for each kind of element, found once (not once per element)
+    defaults = {kind: {key.name: (key, key.default) for key in handler.keys.values()
+                       if key.domain in (kind, "all") and key.default is not None}
+                for kind in ("node", "edge")}
+
     def properties(element: Element, where: str, skip: str) -> dict[str, Any] | None:
         props: dict[str, Any] = {}
-        texts: dict[str, tuple[Key, str]] = {}
-        for key in handler.keys.values():
-            if key.domain in (element.kind, "all") and key.default is not None and key.id != skip:
-                texts[key.name] = (key, key.default)
+        texts: dict[str, tuple[Key, str]] = {name: (key, text) for name, (key, text)
+                                             in defaults[element.kind].items() if key.id != skip}
         for kid, text in element.data.items():
             if kid == skip:
                 continue

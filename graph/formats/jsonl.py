@@ -25,11 +25,10 @@ its ``id``, becomes its key. Blank lines are skipped.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import IO, Any
 
-from relgraph.graph.formats.reading import BatchBuilder, read_text
+from relgraph.graph.formats.reading import BatchBuilder, JsonError, parse_json, read_text, value_problems
 from relgraph.graph.formats.types import json_text, plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
 from relgraph.graph.values.model import GraphBatch, NodeKey
@@ -85,14 +84,21 @@ def read_jsonl(path: Path | str) -> GraphBatch:
     problems: list[str] = []
     node_lines: list[tuple[str, dict[str, Any]]] = []
     rel_lines: list[tuple[str, dict[str, Any]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines would also split at U+2028, U+2029, U+0085 and
+    # the other breaks JSON strings may hold as they are (the writer keeps them unescaped).
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}:{exc.colno}: invalid JSON: {exc.msg}")
+            record = parse_json(line)
+        except JsonError as exc:
+            column = f":{exc.column}" if exc.column else ""  # the line is this one
+            problems.append(f"{where}{column}: {exc.message}")
+            continue
+        found = value_problems(record)
+        if found:
+            problems.extend(f"{where}: {problem}" for problem in found)
             continue
         kind = record.get("type") if isinstance(record, dict) else None
         if kind == "node":
@@ -142,7 +148,7 @@ def looks_like_jsonl(path: Path) -> bool:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
-                    record = json.loads(line)
+                    record = parse_json(line)
                     return isinstance(record, dict) and record.get("type") in ("node", "relationship")
     except (OSError, UnicodeDecodeError, ValueError):
         return False

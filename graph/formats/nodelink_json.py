@@ -19,7 +19,14 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from relgraph.graph.formats.reading import BatchBuilder, read_text
+from relgraph.graph.formats.reading import (
+    BatchBuilder,
+    JsonError,
+    JsonObject,
+    parse_json,
+    read_text,
+    value_problems,
+)
 from relgraph.graph.formats.types import plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.values.errors import ExportError, LoadError
@@ -76,41 +83,62 @@ def read_nodelink_json(path: Path | str) -> GraphBatch:
     path = Path(path)
     text = read_text(path)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError([f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from exc
+        data = parse_json(text)
+    except JsonError as exc:
+        raise LoadError([f"{exc.place(str(path))}: {exc.message}"]) from exc
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise LoadError([f"{path}: not node-link JSON (expected an object with a 'nodes' list)"])
+    if isinstance(data, JsonObject) and data.duplicates:
+        raise LoadError([f"{path}: the name {name!r} occurs twice in the top-level object"
+                         for name in data.duplicates])
     links = data.get("links", data.get("edges", []))
     if not isinstance(links, list):
         raise LoadError([f"{path}: 'links' must be a list"])
     build = BatchBuilder(str(path))
     for index, item in enumerate(data["nodes"]):
         where = f"{path}: nodes[{index}]"
+        if not _whole(build, item, where):
+            continue
         if not isinstance(item, dict) or "id" not in item:
             build.problem(f"{where}: a node needs an 'id'")
             continue
+        node_id = item["id"]
+        if node_id is None or isinstance(node_id, bool):
+            build.problem(f"{where}: a node's 'id' is {json.dumps(node_id)}; it needs a string or a number")
+            continue
         labels = item.get("labels")
-        if not isinstance(labels, list) or not labels:
-            build.problem(f"{where} (id {item['id']!r}): a node needs a non-empty 'labels' list")
+        if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
+            build.problem(f"{where} (id {node_id!r}): a node needs a non-empty 'labels' list of strings")
             continue
         props = {k: v for k, v in item.items() if k not in NODE_STRUCTURE}
-        props.setdefault("key", str(item["id"]))
-        build.add_node(_hashable(item["id"]), [str(label) for label in labels], props, where,
-                       shown_id=f"node id {item['id']!r}")
+        props.setdefault("key", str(node_id))
+        build.add_node(_hashable(node_id), labels, props, where, shown_id=f"node id {node_id!r}")
     for index, item in enumerate(links):
         where = f"{path}: links[{index}]"
+        if not _whole(build, item, where):
+            continue
         if not isinstance(item, dict) or not item.keys() >= LINK_STRUCTURE:
             build.problem(f"{where}: a link needs 'source', 'target' and 'type'")
+            continue
+        if not isinstance(item["type"], str):
+            build.problem(f"{where}: a link's 'type' must be a string, not {json.dumps(item['type'])}")
             continue
         start, end = (build.endpoint(_hashable(item[field]),
                                      f"{where}: {field} {item[field]!r} is not the id of any node")
                       for field in ("source", "target"))
         props = {k: v for k, v in item.items() if k not in LINK_STRUCTURE}
-        if "key" in props and not isinstance(props["key"], str):
-            props["key"] = str(props["key"])
-        build.add_relationship(str(item["type"]), start, end, props, where)
+        if "key" in props and isinstance(props["key"], int) and not isinstance(props["key"], bool):
+            props["key"] = str(props["key"])  # networkx's integer edge keys
+        build.add_relationship(item["type"], start, end, props, where)
     return build.finish()
+
+
+def _whole(build: BatchBuilder, item: Any, where: str) -> bool:
+    """Whether the record is free of what no reader may pass on (see ``value_problems``)."""
+    problems = value_problems(item)
+    for problem in problems:
+        build.problem(f"{where}: {problem}")
+    return not problems
 
 
 def _hashable(value: Any) -> Any:

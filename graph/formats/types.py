@@ -32,8 +32,10 @@ from relgraph.graph.values import temporal
 from relgraph.graph.values.entities import Entity, Node
 from relgraph.graph.values.errors import CypherError, ExportError
 from relgraph.graph.values.jsonable import to_json
+from relgraph.graph.values.model import INT_MAX, INT_MIN
 from relgraph.graph.values.subgraph import sorted_labels
 from relgraph.graph.values.temporal import TemporalValue, from_python_temporal
+from relgraph.graph.values.text import surrogate_problem
 
 #: Neo4j's scalar type names, in the order used to sort columns and keys of one property.
 SCALAR_TYPES = ("boolean", "long", "double", "string")
@@ -234,27 +236,57 @@ def article(type_name: str) -> str:
     return ("an " if type_name[:1] in ("a", "e", "i", "o", "u") else "a ") + type_name
 
 
+class UnfitText(ValueError):
+    """Text no type can take (a lone surrogate), or a number no store can hold (beyond 64 bits):
+    unlike "'x' is not an integer", the message itself is what the person needs to read."""
+
+
 def parse_typed(text: str, type_name: str) -> Any:
-    """``text`` as the named type (others stay text); ValueError says what does not fit."""
+    """``text`` as the named type (others stay text); ValueError says what does not fit.
+
+    Text with a lone surrogate is refused whatever the type (no file or server can hold it);
+    integers must be 64-bit, as the model and Neo4j require, and are refused by their length
+    before Python parses them (it refuses more than 4,300 digits with an error of its own).
+    """
+    surrogate = surrogate_problem(text)
+    if surrogate:
+        raise UnfitText(surrogate)
     if type_name in INTEGER_NAMES:
-        try:
-            return int(text.strip())
-        except ValueError:
-            raise ValueError(f"{text!r} is not an integer") from None
+        return _integer(text)
     if type_name in FLOAT_NAMES:
         try:
             return float(text.strip())
         except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+            raise ValueError(f"{shown(text)} is not a number") from None
     if type_name == "boolean":
         lowered = text.strip().lower()
         if lowered not in ("true", "false"):
-            raise ValueError(f"{text!r} is not true or false")
+            raise ValueError(f"{shown(text)} is not true or false")
         return lowered == "true"
     parse = TEMPORAL_PARSERS.get(type_name)
     if parse is not None:
         try:
             return parse(text)
         except CypherError as exc:  # "cannot parse 'x' as a date", "invalid month 13"
-            raise ValueError(f"{text!r} is not a {type_name} in ISO 8601 ({exc})") from None
+            raise ValueError(f"{shown(text)} is not a {type_name} in ISO 8601 ({exc})") from None
     return text
+
+
+def _integer(text: str) -> int:
+    digits = text.strip().lstrip("+-").lstrip("0_")
+    if len(digits) > len(str(INT_MAX)) + digits.count("_"):
+        raise UnfitText(f"{shown(text)} is outside the 64-bit integers relgraph stores "
+                         f"({INT_MIN} to {INT_MAX})")
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"{shown(text)} is not an integer") from None
+    if not INT_MIN <= value <= INT_MAX:
+        raise UnfitText(f"{shown(text)} is outside the 64-bit integers relgraph stores "
+                         f"({INT_MIN} to {INT_MAX})")
+    return value
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """``text`` for a message: quoted, and cut short when long (a 5,000-digit number...)."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text):,} characters)"

@@ -15,6 +15,7 @@ Identity rules (the same in every backend, see docs/schema.md):
 from __future__ import annotations
 
 import re
+import reprlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 
 from relgraph.graph.values.errors import LoadError, ModelError
 from relgraph.graph.values.temporal import TemporalValue
+from relgraph.graph.values.text import surrogate_problem
 
 Scalar = str | int | float | bool | TemporalValue
 PropertyValue = Scalar | list[Scalar]
@@ -37,14 +39,14 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 def check_label(label: str) -> str:
     """Labels are PascalCase, as in Neo4j's style guide."""
-    if not isinstance(label, str) or not LABEL_RE.match(label):
+    if not isinstance(label, str) or not LABEL_RE.fullmatch(label):
         raise ModelError(f"label {label!r} is not PascalCase (e.g. 'Person', 'Institution')")
     return label
 
 
 def check_rel_type(rel_type: str) -> str:
     """Relationship types are UPPER_SNAKE_CASE, as in Neo4j's style guide."""
-    if not isinstance(rel_type, str) or not REL_TYPE_RE.match(rel_type):
+    if not isinstance(rel_type, str) or not REL_TYPE_RE.fullmatch(rel_type):
         raise ModelError(
             f"relationship type {rel_type!r} is not UPPER_SNAKE_CASE (e.g. 'LOCATED_IN')"
         )
@@ -53,7 +55,7 @@ def check_rel_type(rel_type: str) -> str:
 
 def check_property_name(name: str) -> str:
     """Property names are camelCase so that Cypher never needs backticks for them."""
-    if not isinstance(name, str) or not PROPERTY_RE.match(name):
+    if not isinstance(name, str) or not PROPERTY_RE.fullmatch(name):
         raise ModelError(f"property name {name!r} is not camelCase (e.g. 'valueUsd')")
     return name
 
@@ -76,7 +78,12 @@ def check_value(name: str, value: object) -> PropertyValue:
     return for them, so that a typed column of a neo4j-admin CSV export (``founded:date``)
     loads back as the date it was, not as its text.
     """
-    if isinstance(value, (bool, str)):
+    if isinstance(value, str):
+        problem = surrogate_problem(value)
+        if problem:
+            raise ModelError(f"property {name!r}: {problem}")
+        return value
+    if isinstance(value, bool):
         return value
     if isinstance(value, int):
         if not INT_MIN <= value <= INT_MAX:
@@ -90,9 +97,10 @@ def check_value(name: str, value: object) -> PropertyValue:
     if isinstance(value, (list, tuple)):
         items: list[Scalar] = []
         for element in value:
-            checked = check_value(name, element)
-            if isinstance(checked, list):
+            if isinstance(element, (list, tuple)):  # refused before its items are looked at
                 raise ModelError(f"property {name!r} holds a nested list; Neo4j stores flat lists only")
+            checked = check_value(name, element)
+            assert not isinstance(checked, list)
             items.append(checked)
         kinds = {_list_kind(item) for item in items}
         if len(kinds) > 1:
@@ -238,13 +246,13 @@ def year_problems(properties: Properties, names: Iterable[str] = YEAR_PROPERTIES
         if value is None or is_int(value):
             continue
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            problems.append(f"{name} {value!r} is text, not an integer "
+            problems.append(f"{name} {reprlib.repr(value)} is text, not an integer "
                             f"(a CSV column needs a type: {name}:int)")
         else:
-            problems.append(f"{name} {value!r} is not a year (an integer)")
+            problems.append(f"{name} {reprlib.repr(value)} is not a year (an integer)")
     years = properties.get("years")
     if years is not None and not (isinstance(years, list) and all(is_int(y) for y in years)):
-        problems.append(f"years {years!r} is not a list of years (integers)")
+        problems.append(f"years {reprlib.repr(years)} is not a list of years (integers)")
     return problems
 
 
