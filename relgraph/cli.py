@@ -145,6 +145,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"relgraph {args.command}: error: {where}{exc.strerror or exc}", file=err)
         return 1
+    except (MemoryError, RecursionError) as exc:  # a limit no check foresaw: still one line
+        what = "ran out of memory" if isinstance(exc, MemoryError) else "met a structure nested too deeply"
+        print(f"relgraph {args.command}: error: the command {what} and stopped; nothing half-written was "
+              "kept", file=err)
+        return 1
     except KeyboardInterrupt:
         print("relgraph: interrupted; nothing half-written was kept", file=err)
         return 130

@@ -96,3 +96,11 @@ def test_call_in_transactions_runs_on_neo4j_under_the_default_timeout(neo4j_stor
         neo4j_store.run("UNWIND range(1, 100000000) AS i CALL { WITH i CREATE (:Slow {i: i}) } "
                         "IN TRANSACTIONS OF 1000 ROWS", write=True, timeout=1)
     neo4j_store.clear()
+
+
+def test_memory_running_out_without_a_guard_is_still_one_line(cli) -> None:
+    """With the guard lifted, a list too large to allocate raises MemoryError in Python itself."""
+    result = cli("query", "--max-memory", "0", "-e", "RETURN size(range(1, 100000000000)) AS n")
+    assert result.code == 1
+    assert result.err.strip() == ("relgraph query: error: the command ran out of memory and stopped; "
+                                  "nothing half-written was kept")
