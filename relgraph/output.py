@@ -52,14 +52,23 @@ def to_text(value: Any) -> str:
 
 
 def _fit(widths: list[int], total: int) -> list[int]:
-    """Shrink the widest columns until the table fits ``total`` characters."""
+    """Narrow the table to ``total`` characters, cutting the longest column first.
+
+    The longest column is usually free text (a quote) that no width shows whole,
+    while the short ones (names, years) identify the row: so the longest column
+    gives up all it can (down to ``MIN_COLUMN``) before the next longest is
+    touched. Cutting every column a little would leave all of them unreadable.
+    Ties go to the rightmost column, where tables keep their least telling values.
+    """
     widths = list(widths)
-    gaps = 2 * (len(widths) - 1)
-    while sum(widths) + gaps > total:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= MIN_COLUMN:
+    over = sum(widths) + 2 * (len(widths) - 1) - total
+    for i in sorted(range(len(widths)), key=lambda i: (-widths[i], -i)):
+        if over <= 0:
             break
-        widths[widest] -= 1
+        cut = min(over, widths[i] - MIN_COLUMN)
+        if cut > 0:
+            widths[i] -= cut
+            over -= cut
     return widths
 
 

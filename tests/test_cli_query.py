@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 
 import pytest
 
@@ -108,3 +112,42 @@ def test_syntax_error_points_at_the_spot(loaded):
 def test_explain(loaded):
     result = loaded("query", "--explain", "visits")
     assert result.code == 0 and result.out.strip()
+
+
+def run_in_terminal(argv: list[str], columns: int, env: dict[str, str]) -> str:
+    """``relgraph`` in a real subprocess whose standard output is a terminal ``columns`` wide:
+    tables are cut to the terminal's width only there."""
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "relgraph", *argv], stdout=follower,
+                              stderr=subprocess.PIPE, env={**env, "COLUMNS": str(columns)}, timeout=120)
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal is closed once its output has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_a_table_in_a_narrow_terminal_cuts_the_longest_column_first(loaded, tmp_path):
+    env = {**os.environ, "RELGRAPH_STORE": str(tmp_path / "cli.snapshot"), "RELGRAPH_BACKEND": "networkx"}
+    lines = run_in_terminal(["query", "honours"], 160, env).splitlines()
+    assert all(len(line) <= 160 for line in lines), lines
+    assert lines[0].split() == ["year", "recipient", "title", "conferredBy", "conferrerOffice",
+                                "duringVisit", "quote"]
+    # every column but the quote is shown whole: the names and the visit's year stay readable
+    assert "Islam Karimov's official visit to South Korea (2006)  During his visit" in lines[2]
+    assert "Shavkat Mirziyoyev's visit to South Korea (2017)" in lines[3]
+    assert lines[2].endswith("…") and lines[3].endswith("…")
+    assert len(lines[2]) == 160

@@ -24,6 +24,7 @@ import pytest
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.selection import whole_graph
 from relgraph.graph.views import build_view, write_view
+from relgraph.graph.views.of_store import view_of_store
 from relgraph.graph.views.synthetic import synthetic_batch
 from tests.browser import READY_TIMEOUT
 from tests.test_view import HOSTILE, hostile_store, page_data
@@ -127,10 +128,9 @@ def open_view(browser: Any, path: Path, *, bypass_csp: bool = False) -> Opened:
 def article_file(tmp_path_factory, article_batch) -> Path:
     store = NetworkxStore(None)
     store.load(article_batch)
-    counts = store.counts()
     path = tmp_path_factory.mktemp("views") / "article.html"
-    write_view(build_view(whole_graph(store), label_counts=counts.labels, source_names=SOURCES,
-                          graph_size=(counts.nodes, counts.relationships)), path)
+    view, _ = view_of_store(store, whole_graph(store))  # as `relgraph view` builds it
+    write_view(view, path)
     return path
 
 
@@ -157,6 +157,83 @@ def test_draws_every_node_and_relationship_offline_without_errors(article, artic
     legend = article.texts("#legend button")
     assert "Person12" in legend and "Event45" in legend
     assert article.js("() => document.querySelectorAll('#types input').length") == len(article_data["types"])
+    article.assert_clean()
+
+
+# --- reading it ---------------------------------------------------------------------------
+
+READABLE_PX = 10
+
+
+def caption_px(opened: Opened) -> float:
+    """How high node captions are drawn now, in screen pixels: font size times the zoom."""
+    return opened.js("() => relgraphView.network.getScale() * "
+                     "relgraphView.network.body.nodes[relgraphView.data.nodes[0].id].options.font.size")
+
+
+def test_opens_with_readable_captions_on_the_most_connected_part(article, article_data):
+    assert caption_px(article) >= READABLE_PX
+    # the best-connected node is in the picture, and so are most of its neighbours
+    hub = max(article_data["nodes"], key=lambda n: n["degree"])
+    box = article.js("() => document.getElementById('network').getBoundingClientRect().toJSON()")
+    neighbours = {e["to"] if e["from"] == hub["id"] else e["from"]
+                  for e in article_data["edges"] if hub["id"] in (e["from"], e["to"])}
+
+    def inside(node_id: int) -> bool:
+        x, y = article.dom_point(node_id)
+        return box["left"] <= x <= box["right"] and box["top"] <= y <= box["bottom"]
+
+    assert inside(hub["id"])
+    assert sum(map(inside, neighbours)) >= 0.6 * len(neighbours)
+    article.page.click("#fit-all")
+    article.wait_until("() => relgraphView.network.getScale() < 0.5")  # the whole graph, small
+    article.assert_clean()
+
+
+def test_legend_entries_have_distinct_colours(article, article_data):
+    drawn = article.js("""() => [...document.querySelectorAll('#legend button')].map(b => [
+        b.dataset.label, b.querySelector('svg > *').getAttribute('fill')])""")
+    assert [label for label, _ in drawn] == [g["label"] for g in article_data["groups"]]
+    colours = [colour.lower() for _, colour in drawn]
+    assert len(set(colours)) == len(colours), drawn
+    # and each node is drawn in its legend entry's colour
+    fills = article.js("""() => relgraphView.data.nodes.map(n =>
+        [n.group, relgraphView.network.body.nodes[n.id].options.color.background.toLowerCase()])""")
+    legend = dict(zip([label for label, _ in drawn], colours))
+    assert all(legend[group] == fill for group, fill in fills)
+
+
+def test_captions_keep_the_year(article, article_data):
+    captions = article.js("() => relgraphView.data.nodes.map(n => relgraphView.network.body.nodes[n.id]"
+                          ".options.label)")
+    visits = [(n, c) for n, c in zip(article_data["nodes"], captions)
+              if n["name"].startswith("Islam Karimov's official")]
+    assert len(visits) == 8 and len({c for _, c in visits}) == 8, visits
+    assert all(c.endswith(f"({n['year']})") and len(c) <= 36 for n, c in visits), visits
+
+
+def test_the_empty_details_panel_takes_no_width(article, article_data):
+    def widths() -> tuple[float, float]:
+        return (article.js("() => document.getElementById('panel').getBoundingClientRect().width"),
+                article.js("() => document.getElementById('network').getBoundingClientRect().width"))
+
+    panel, network = widths()
+    assert panel == 0 and network == 1400 - article.js(
+        "() => document.getElementById('controls').getBoundingClientRect().width")
+    tashkent = article.node_id("tashkent")
+    article.js("(id) => relgraphView.network.focus(id, {scale: 1.5})", tashkent)
+    x, y = article.dom_point(tashkent)
+    scale = article.js("() => relgraphView.network.getScale()")
+    article.page.mouse.click(x, y)
+    assert article.text("#panel h2") == "Tashkent"
+    panel, narrower = widths()
+    assert panel > 200 and narrower == network - panel
+    # opening the panel moves nothing on the canvas: the node stays under the pointer
+    assert article.js("() => relgraphView.network.getScale()") == pytest.approx(scale)
+    assert article.dom_point(tashkent) == pytest.approx((x, y), abs=1)
+    article.page.click("#panel-close")
+    assert widths() == (0, network)
+    assert article.dom_point(tashkent) == pytest.approx((x, y), abs=1)
     article.assert_clean()
 
 
@@ -414,8 +491,10 @@ def test_five_thousand_nodes_open_and_respond(browser, tmp_path):
         opened_in = time.monotonic() - started
         assert opened.drawn() == (5000, 20000)
         assert opened.js("() => relgraphView.network.physics.options.enabled") is False
-        # edge captions appear once the user zooms in on a part of the graph
-        assert opened.js("() => relgraphView.edges.get({filter: e => e.label}).length") == 0
+        # edge captions appear only on the part of the graph in view: it opens zoomed in
+        opened.wait_until("() => relgraphView.edges.get({filter: e => e.label}).length > 0")
+        assert opened.js("() => relgraphView.edges.get({filter: e => e.label}).length") < 2000
+        assert caption_px(opened) >= READABLE_PX
         opened.page.fill("#search", "n2500")
         opened.page.press("#search", "Enter")
         assert opened.js("() => relgraphView.data.nodes[relgraphView.state.focused].props.key") == "n2500"

@@ -16,11 +16,13 @@ graph carry the colour and shape of their label in every view of the same graph
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from relgraph.graph.store import GraphStore
 from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.jsonable import JSON, to_json
+from relgraph.graph.views.of_store import graph_groups
 from relgraph.graph.views.style import (
     LabelStyle,
     group_label,
@@ -53,9 +55,15 @@ def cell(value: Any) -> JSON:
 class Styler:
     """Draws nodes and relationships the way every view of this graph draws them."""
 
-    def __init__(self, label_counts: Mapping[str, int]):
+    def __init__(self, label_counts: Mapping[str, int], groups: Collection[str] | None = None):
         self.counts = dict(label_counts)
-        self.styles: dict[str, LabelStyle] = label_styles(self.counts)
+        self.styles: dict[str, LabelStyle] = label_styles(self.counts, groups)
+
+    @classmethod
+    def of_store(cls, store: GraphStore) -> Styler:
+        """The styles of ``store``'s graph, exactly as ``relgraph view`` of it hands them out."""
+        counts = store.counts().labels
+        return cls(counts, graph_groups(store, counts))
 
     def node(self, node: Node) -> dict[str, Any]:
         group = group_label(node.labels, self.counts)

@@ -199,7 +199,7 @@ class Explorer:
     def styler(self) -> Styler:
         with self._cache_lock:
             if self._styler is None:
-                self._styler = Styler(self.store.counts().labels)
+                self._styler = Styler.of_store(self.store)
                 self._cached_at = time.monotonic()
             return self._styler
 

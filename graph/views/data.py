@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from relgraph.graph.values.subgraph import Subgraph
 from relgraph.graph.views.layout import compute_positions
 from relgraph.graph.views.limits import Limits, Trim
 from relgraph.graph.views.style import (
+    drawn_groups,
     group_label,
     label_styles,
     legend,
@@ -65,19 +66,24 @@ def describe_sources(subgraph: Subgraph, source_names: Mapping[str, str]) -> str
 
 def build_view(subgraph: Subgraph, *, title: str | None = None,
                label_counts: Mapping[str, int] | None = None,
+               group_labels: Collection[str] | None = None,
                source_names: Mapping[str, str] | None = None,
                limits: Limits | None = None, trim: Trim | None = None,
                graph_size: tuple[int, int] | None = None) -> ViewData:
     """Style, caption and (past the physics threshold) lay out ``subgraph``.
 
-    ``label_counts`` (of the whole graph) keep colours the same across views of
-    one graph; ``graph_size`` (nodes, relationships of the whole graph) lets the
-    caption say how much of it the view shows.
+    ``label_counts`` and ``group_labels`` (the labels its nodes are drawn as,
+    :func:`~relgraph.graph.views.of_store.graph_groups`), both of the whole graph, keep
+    colours the same across views of one graph and distinct within each; ``graph_size``
+    (nodes, relationships of the whole graph) lets the caption say how much of it the
+    view shows.
     """
     limits = limits or Limits()
     nodes, rels, _ = subgraph.ordered()
     counts = dict(label_counts) if label_counts else dict(Counter(lb for n in nodes for lb in n.labels))
-    styles = label_styles(counts)
+    if group_labels is None and not label_counts:
+        group_labels = drawn_groups((n.labels for n in nodes), counts)
+    styles = label_styles(counts, group_labels)
 
     index = {node.element_id: i for i, node in enumerate(nodes)}
     degree: Counter[int] = Counter()

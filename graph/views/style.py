@@ -8,21 +8,26 @@ graph, whatever the selection; the view's own counts are the fallback.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.jsonable import properties_json
 
-#: Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito
-#: plus Tableau-like extras), so that neighbouring legend entries do not look alike.
+#: One colour per legend entry, distinguishable on white: Okabe–Ito's eight (chosen for the
+#: common colour-vision deficiencies) without black, then Paul Tol's muted scheme without
+#: what looks like an earlier entry. Any two of the 16 differ by a CIE76 ΔE of 21 or more,
+#: the most common groups first. Colours go to the labels nodes are drawn as (a graph of
+#: this project's data has 13), so a view's legend never shows one colour twice; shapes,
+#: handed out alongside, tell entries apart past the 16th.
 PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9",
-    "#8C564B", "#7F7F7F", "#BCBD22", "#9467BD", "#17BECF", "#F0A3FF",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#882255", "#999933",
+    "#332288", "#7F7F7F", "#F0E442", "#8C564B", "#AA4499", "#117733", "#DDCC77", "#CC6677",
 )
 #: vis-network shapes that draw their caption below and scale with ``size``. The count
-#: (7) is coprime with the palette's (12), so the first 84 labels get distinct pairs.
+#: (7) is coprime with the palette's (16), so the first 112 labels get distinct pairs.
 SHAPES = ("dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon")
 
 CAPTION_MAX = 36
@@ -55,11 +60,25 @@ def group_label(labels: Iterable[str], counts: Mapping[str, int]) -> str:
     return min(present, key=lambda label: (-counts.get(label, 0), label))
 
 
-def label_styles(counts: Mapping[str, int]) -> dict[str, LabelStyle]:
-    """A colour and shape for every label, stable for one graph's counts."""
-    styles = {}
-    for index, label in enumerate(rank_labels(counts)):
-        styles[label] = LabelStyle(label, PALETTE[index % len(PALETTE)], SHAPES[index % len(SHAPES)])
+def drawn_groups(label_sets: Iterable[Iterable[str]], counts: Mapping[str, int]) -> set[str]:
+    """The labels some node of ``label_sets`` (each node's labels) is drawn as."""
+    return {group_label(labels, counts) for labels in label_sets}
+
+
+def label_styles(counts: Mapping[str, int], groups: Collection[str] | None = None) -> dict[str, LabelStyle]:
+    """A colour and shape for every label, stable for one graph's counts.
+
+    With ``groups`` (:func:`drawn_groups` of the whole graph), those labels get the
+    palette first: a label no node is drawn as (``Visit``, drawn as ``Event``) would
+    otherwise take a colour, and a rare group further down would share one with a
+    common group in the same legend (``Technology`` and ``Event``).
+    """
+    ranked = rank_labels(counts)
+    if groups is not None:
+        first = set(groups)
+        ranked = sorted(ranked, key=lambda label: label not in first)  # stable: rank order kept
+    styles = {label: LabelStyle(label, PALETTE[index % len(PALETTE)], SHAPES[index % len(SHAPES)])
+              for index, label in enumerate(ranked)}
     styles.setdefault("(no label)", LabelStyle("(no label)", "#555555", "dot"))
     return styles
 
@@ -82,6 +101,29 @@ def shorten(text: str, limit: int = CAPTION_MAX) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:–-") + ELLIPSIS
+
+
+#: A name's last parenthesis that holds a year: "(1992)", "(January 2016)".
+_DATED_END = re.compile(r"(?P<head>.*?)\s*(?P<tail>\([^()]*\b\d{4}\b[^()]*\))")
+
+
+def node_caption(name: str, year: object = None, limit: int = CAPTION_MAX) -> str:
+    """The caption under a node: its name in at most ``limit`` characters, the year kept.
+
+    Many names differ only in their end ("Islam Karimov's official visit to South Korea
+    (1992)", "... (1995)"): cut from the end, eight of them would read the same. So a
+    year the name ends with stays and the middle is cut; a dated node whose name does
+    not say the year gets it added, as the tooltip and the details panel show it.
+    """
+    flat = " ".join(name.split())
+    dated = _DATED_END.fullmatch(flat)
+    if dated and dated["head"] and len(dated["tail"]) <= limit // 2:
+        head, tail = dated["head"], dated["tail"]
+    elif is_year(year) and str(year) not in shorten(flat, limit):
+        head, tail = flat, f"({year})"
+    else:
+        return shorten(flat, limit)
+    return f"{shorten(head, max(limit - len(tail) - 1, 1))} {tail}"
 
 
 def node_name(node: Node) -> str:
@@ -107,9 +149,10 @@ def relationship_caption(rel_type: str, year: object) -> str:
 
 def node_item(node: Node, group: str) -> dict[str, Any]:
     """What every drawing of a node carries, the static view's and the explorer's: its
-    name, the label it is drawn as, its labels, its properties and, when dated, its year."""
-    item: dict[str, Any] = {"name": node_name(node), "group": group, "labels": sorted(node.labels),
-                            "props": properties_json(node)}
+    name and caption, the label it is drawn as, its labels, its properties and, when dated, its year."""
+    name = node_name(node)
+    item: dict[str, Any] = {"name": name, "caption": node_caption(name, node.get("year")), "group": group,
+                            "labels": sorted(node.labels), "props": properties_json(node)}
     if is_year(node.get("year")):
         item["year"] = node.get("year")
     return item

@@ -10,7 +10,6 @@
   const $ = (selector) => document.querySelector(selector);
   const HISTORY_KEY = "relgraph.explorer.history";
   const HISTORY_SIZE = 50;
-  const CAPTION = 32;
 
   const state = {
     info: null, schema: null, scripts: [], result: null, running: null, lastRun: null,
@@ -107,7 +106,7 @@
 
   function visNode(n) {
     return {
-      id: n.id, label: shorten(n.name, CAPTION) + (n.year ? ` (${n.year})` : ""),
+      id: n.id, label: n.caption,
       title: tooltip(`${n.name}\n${n.labels.join(", ")}`), shape: n.shape,
       color: { background: n.color, border: "#4a5560", highlight: { background: n.color, border: "#0b5cad" } },
       hidden: isHidden(n), fixed: state.pinned.has(n.id),
@@ -647,7 +646,7 @@
     for (const id of nodes) {
       const n = state.nodes.get(id), p = positions[id];
       parts.push(`<circle cx="${p.x}" cy="${p.y}" r="12" fill="${escapeXml(n.color)}" stroke="#4a5560"/>`);
-      parts.push(`<text x="${p.x}" y="${p.y + 26}" font-size="12" text-anchor="middle">${escapeXml(shorten(n.name, CAPTION))}</text>`);
+      parts.push(`<text x="${p.x}" y="${p.y + 26}" font-size="12" text-anchor="middle">${escapeXml(n.caption)}</text>`);
     }
     parts.push("</svg>");
     return parts.join("\n");

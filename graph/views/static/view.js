@@ -12,7 +12,6 @@
   const data = JSON.parse(document.getElementById("relgraph-data").textContent);
   performance.mark("relgraph:data");
   const large = !data.physics;
-  const CAPTION_MAX = 36;
   const TOOLTIP_QUOTE_MAX = 180;
   const LIST_MAX = 60;
   const SEARCH_MAX = 12;
@@ -86,7 +85,7 @@
   function visNode(n) {
     const style = groupStyle.get(n.group);
     const item = {
-      id: n.id, label: shorten(n.name, CAPTION_MAX), title: nodeTooltip(n), shape: style.shape,
+      id: n.id, label: n.caption, title: nodeTooltip(n), shape: style.shape,
       size: n.size, color: { background: style.color, border: "#1f2d3d",
         highlight: { background: style.color, border: "#000" }, hover: { background: style.color, border: "#000" } },
     };
@@ -136,6 +135,50 @@
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   performance.mark("relgraph:network");
 
+  // --- the opening view ----------------------------------------------------------------
+
+  // Fitting a whole graph of a hundred nodes into the window draws captions 4 px high.
+  // The view opens instead at a scale where captions are READABLE_PX high, on the most
+  // connected part: from the node with most relationships, the window's centre moves to
+  // the (degree-weighted) middle of the nodes it shows until it settles, so that it
+  // frames the dense neighbourhood rather than one hub at its edge. A graph small enough
+  // to be readable whole is shown whole. "Show the whole graph" fits everything.
+  const READABLE_PX = 11;
+  const CAPTION_PX = 13;  // options.nodes.font.size
+
+  function openingView() {
+    const readable = READABLE_PX / CAPTION_PX;
+    if (!data.nodes.length || network.getScale() >= readable) return;
+    const positions = network.getPositions();
+    let hub = data.nodes[0];
+    for (const n of data.nodes) if (n.degree > hub.degree) hub = n;
+    let centre = positions[hub.id];
+    const halfWidth = container.clientWidth / 2 / readable;
+    const halfHeight = container.clientHeight / 2 / readable;
+    for (let step = 0; step < 20; step += 1) {
+      let x = 0;
+      let y = 0;
+      let weight = 0;
+      for (const n of data.nodes) {
+        const p = positions[n.id];
+        if (Math.abs(p.x - centre.x) <= halfWidth && Math.abs(p.y - centre.y) <= halfHeight) {
+          x += p.x * (1 + n.degree);
+          y += p.y * (1 + n.degree);
+          weight += 1 + n.degree;
+        }
+      }
+      const next = { x: x / weight, y: y / weight };
+      const moved = Math.hypot(next.x - centre.x, next.y - centre.y);
+      centre = next;
+      if (moved < 1) break;
+    }
+    network.moveTo({ position: centre, scale: readable, animation: false });
+  }
+
+  document.getElementById("fit-all").addEventListener("click", function () {
+    network.fit({ animation: large ? false : { duration: 400, easingFunction: "easeInOutQuad" } });
+  });
+
   function markReadyAfterDraw() {
     network.once("afterDrawing", function () {
       state.ready = true;
@@ -146,12 +189,15 @@
     network.redraw();
   }
   if (large) {
+    network.fit({ animation: false });
+    openingView();
     markReadyAfterDraw();
   } else {
     // Physics lays the view out once; after that nodes stay where they are, so that
     // filtering or dragging one node does not set the whole picture moving again.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
+      openingView();  // stabilization has just fitted the whole graph
       markReadyAfterDraw();
     });
   }
@@ -200,6 +246,7 @@
     network.on("zoom", scheduleDetail);
     network.on("dragEnd", scheduleDetail);
     network.on("animationFinished", scheduleDetail);
+    scheduleDetail();  // the opening view is zoomed in enough for the captions of what it shows
   }
 
   // --- filters -----------------------------------------------------------------------
@@ -458,12 +505,23 @@
 
   // --- details panel -----------------------------------------------------------------
 
-  // The panel keeps its width whether it shows something or not: a canvas that changed
-  // size on every click would rescale the view under the user's pointer.
+  // The panel takes room only while it shows something. When it opens or closes, the
+  // canvas changes width and vis-network would rescale the picture to the new width,
+  // moving everything under the user's pointer; so the scale and the top-left corner are
+  // put back: the panel covers or uncovers the right edge and nothing else moves.
   const panel = document.getElementById("panel");
   const panelBody = document.getElementById("panel-body");
-  const panelHint = document.getElementById("panel-hint");
   const panelClose = document.getElementById("panel-close");
+
+  function setPanelShown(shown) {
+    if (panel.hidden === !shown) return;
+    const scale = network.getScale();
+    const corner = network.DOMtoCanvas({ x: 0, y: 0 });
+    panel.hidden = !shown;
+    network.setSize("100%", "100%");  // now, not at vis-network's next resize check
+    network.moveTo({ scale: scale, animation: false, position: {
+      x: corner.x + container.clientWidth / 2 / scale, y: corner.y + container.clientHeight / 2 / scale } });
+  }
 
   function sourceName(id) {
     return (data.sources && data.sources[id]) || id;
@@ -513,7 +571,7 @@
 
   function openPanel(kind, id, parts) {
     panelBody.replaceChildren(...parts);
-    panelClose.hidden = false;
+    setPanelShown(true);
     panel.dataset.kind = kind;
     panel.dataset.id = String(id);
     state.selected = { kind: kind, id: id };
@@ -554,8 +612,8 @@
   }
 
   function closePanel() {
-    panelBody.replaceChildren(panelHint);
-    panelClose.hidden = true;
+    panelBody.replaceChildren();
+    setPanelShown(false);
     delete panel.dataset.kind;
     delete panel.dataset.id;
     state.selected = null;
