@@ -38,6 +38,13 @@ def _parse_cached(query: str) -> ast.Query:
     return tree
 
 
+def parsed(query: str) -> ast.Query:
+    """The syntax tree of a query that :func:`prepare` accepted (from the cache, usually):
+    for tools that read a query after it ran, such as the typo warnings."""
+    with deep_enough():
+        return _parse_cached(query)
+
+
 def prepare(query: str, procedures: dict[str, Procedure] | None = None) -> tuple[ast.Query, list[str]]:
     """Parse and check a query without running it; returns the tree and result columns."""
     with deep_enough():

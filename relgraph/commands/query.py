@@ -11,7 +11,7 @@ from relgraph.commands.context import Context
 from relgraph.commands.limit_options import add_limit_arguments, memory_from, timeout_from
 from relgraph.graph.selection import entity_name
 from relgraph.graph.store import GraphStore
-from relgraph.output import FORMATS, summary_line, write_result
+from relgraph.output import FORMATS, summary_line, warning_lines, write_result
 from relgraph.queries.library import find_script, infer_value, parse_assignments
 
 HELP = "run a Cypher script or an inline query"
@@ -74,5 +74,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                        memory=memory_from(args))
     elapsed = time.perf_counter() - started
     write_result(result, args.format, ctx.out, truncate=not args.wide)
+    for line in warning_lines(result, "query"):  # even with --quiet: a warning is not a status
+        print(line, file=ctx.err)
     ctx.note(summary_line(result, elapsed))
     return 0
