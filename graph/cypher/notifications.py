@@ -94,6 +94,12 @@ def with_suggestions(notifications: list[Notification],
     return out
 
 
+def in_query_order(notifications: list[Notification]) -> list[Notification]:
+    """By position in the query (those without one last): Neo4j sends them in its planner's
+    order, which puts a relationship type before the label written ahead of it."""
+    return sorted(notifications, key=lambda n: n.position.offset if n.position else float("inf"))
+
+
 # --- the embedded engine's check --------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from relgraph.graph.backends.neo4j.statements import (
     supports_dynamic_names,
 )
 from relgraph.graph.cypher.inputs import check_query_inputs
-from relgraph.graph.cypher.notifications import LABEL, TYPE, kind_of, with_suggestions
+from relgraph.graph.cypher.notifications import LABEL, TYPE, in_query_order, kind_of, with_suggestions
 from relgraph.graph.cypher.statements import is_schema_command
 from relgraph.graph.store import GraphCounts, GraphStore, LoadSummary, Progress, names_match
 from relgraph.graph.values.entities import Node, Relationship
@@ -168,7 +168,7 @@ class Neo4jStore(GraphStore):
         converter = ResultConverter()
         converter.scan(raw)
         converter.fetch_missing(tx)
-        notifications = notifications_of(summary)
+        notifications = in_query_order(notifications_of(summary))
         if any(kind_of(note) for note in notifications):  # a typo: say which name was meant
             notifications = with_suggestions(notifications, partial(_names, tx))
         return Result(keys, [converter.convert(row) for row in raw],
