@@ -16,6 +16,7 @@ import pytest
 from relgraph.api import Graph
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.cypher import CypherSemanticError
+from relgraph.graph.explorer.service import Explorer
 from relgraph.graph.store import GraphStore
 
 PREFIX = "Neo.ClientNotification.Statement."
@@ -57,6 +58,17 @@ def test_names_the_graph_has_and_maps_the_query_builds_give_no_warning(query_sto
     noisy = query_store.run("MATCH (p {nmae: 'x'}) WHERE p:Persn OR p['nmae'] = 1 RETURN p")
     assert [(n.name, n.position.column if n.position else None) for n in noisy.notifications] == [
         ("nmae", 11), ("Persn", 31), ("nmae", 42)]
+
+
+def test_the_explorer_answers_with_the_warnings(query_store: GraphStore) -> None:
+    payload = Explorer(query_store).query("MATCH (p:Persn) RETURN p")
+    assert payload["rowCount"] == 0
+    assert payload["notifications"] == [{
+        "code": PREFIX + "UnknownLabelWarning", "title": "The provided label is not in the database.",
+        "description": payload["notifications"][0]["description"], "severity": "WARNING",
+        "category": "UNRECOGNIZED", "name": "Persn", "suggestion": "Person",
+        "message": "The provided label is not in the database: Persn; did you mean Person?",
+        "position": {"line": 1, "column": 10, "offset": 9}}]
 
 
 def test_query_prints_each_warning_on_stderr_and_still_succeeds(store_cli) -> None:

@@ -159,6 +159,15 @@ class Notification:
         where = f" (line {self.position.line}, column {self.position.column})" if self.position else ""
         return self.message + where
 
+    def data(self) -> dict[str, Any]:
+        """As JSON takes it (the explorer's answer to a query)."""
+        position = self.position
+        return {"code": self.code, "title": self.title, "description": self.description,
+                "severity": self.severity, "category": self.category, "message": self.message,
+                "name": self.name, "suggestion": self.suggestion,
+                "position": None if position is None else
+                {"line": position.line, "column": position.column, "offset": position.offset}}
+
 
 @dataclass
 class Summary:
