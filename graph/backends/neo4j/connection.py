@@ -173,11 +173,13 @@ class Connection:
         with each result and relgraph passes them on (``Result.notifications``); the
         informational ones (cartesian products...) are not asked for. The driver also logs
         each one, which without a handler would reach stderr through logging's last-resort
-        handler: the null handler below keeps that log for those who configure logging."""
+        handler (the null handler above keeps that log for those who configure logging),
+        and in Python's development mode would raise each as a Python warning: not here."""
         check_uri(settings.uri)
         try:
             return neo4j.GraphDatabase.driver(settings.uri, auth=settings.auth,
-                                              notifications_min_severity="WARNING", **options)
+                                              notifications_min_severity="WARNING",
+                                              warn_notification_severity="OFF", **options)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreError(f"bad Neo4j URI {settings.uri!r}: {exc}") from exc
 
