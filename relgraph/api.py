@@ -197,7 +197,11 @@ def _is_script_name(query: str) -> bool:
 
 
 class Result(BaseResult):
-    """A query's result: the driver's Result and Record API, plus graphs, frames and views."""
+    """A query's result: the driver's Result and Record API, plus graphs, frames and views.
+
+    ``notifications`` holds the warnings about the query, as Neo4j's (a label, type or
+    property key the graph does not have, with the closest one it has): check it when a
+    result is unexpectedly empty."""
 
     def __init__(self, result: BaseResult, graph: Graph):
         super().__init__(result.keys(), [list(record) for record in result], result.summary)

@@ -126,3 +126,10 @@ def summary_line(result: Result, elapsed: float) -> str:
     rows = len(result)
     text = f"{rows} row{'s' if rows != 1 else ''} ({result.summary.backend}, {elapsed * 1000:.0f} ms)"
     return text + (f"; {', '.join(changes)}" if changes else "")
+
+
+def warning_lines(result: Result, command: str) -> list[str]:
+    """The result's notifications as the CLI prints them on stderr, one line each
+    (``relgraph query: warning: ...``): a query that names a label the graph lacks still
+    succeeds, so the warning is all that tells a typo from an empty answer."""
+    return [f"relgraph {command}: warning: {note}" for note in result.notifications]

@@ -22,6 +22,7 @@ from relgraph.graph.backends.snapshot import (
     write_snapshot,
 )
 from relgraph.graph.cypher import Stop, execute, explain
+from relgraph.graph.cypher.notifications import typo_notifications
 from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
 from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress
@@ -197,9 +198,13 @@ class NetworkxStore(GraphStore):
         stop = Stop(timeout, cancel, memory)
         try:
             if not write:
-                return execute(self.graph, query, dict(parameters or {}), write=False, stop=stop)
-            with self._writing() as graph:
-                return execute(graph, query, dict(parameters or {}), write=True, stop=stop)
+                result = execute(self.graph, query, dict(parameters or {}), write=False, stop=stop)
+            else:
+                with self._writing() as graph:
+                    result = execute(graph, query, dict(parameters or {}), write=True, stop=stop)
+            # after the run, so that a query that fails reports its error and nothing else
+            result.summary.notifications.extend(typo_notifications(self.graph, query))
+            return result
         finally:
             if query_id is not None:
                 with self._running_lock:

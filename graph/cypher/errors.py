@@ -35,31 +35,46 @@ class CypherSyntaxError(CypherError):
 
     tck_type = "SyntaxError"
     default_phase = COMPILE_TIME
+    query = ""  # the query text the position is in
 
     def __init__(self, message: str, query: str = "", offset: int | None = None,
                  code: str | None = "UnexpectedSyntax"):
-        self.query = query
-        self.offset = offset
-        self.line: int | None = None
-        self.column: int | None = None
-        text = message
-        if offset is not None:
-            self.line, self.column = _line_col(query, offset)
-            line_text = printable(query.splitlines()[self.line - 1] if query.splitlines() else "")
-            text = (f"{message} (line {self.line}, column {self.column})\n"
-                    f"{line_text}\n{' ' * (self.column - 1)}^")
-        super().__init__(text, code)
+        super().__init__(_locate(self, message, query, offset), code)
         self.short_message = message
 
 
 class CypherSemanticError(CypherError):
     """A well-formed query that cannot mean anything (undefined variable...).
 
-    The TCK (and Neo4j) classify these as SyntaxError raised at compile time.
+    The TCK (and Neo4j) classify these as SyntaxError raised at compile time. Given the
+    query and an offset, the message points at the place, as a syntax error's does: in a
+    long script "variable `q` is not defined" alone leaves the reader searching.
     """
 
     tck_type = "SyntaxError"
     default_phase = COMPILE_TIME
+    query = ""  # the query text the position is in, when there is one
+
+    def __init__(self, message: str, code: str | None = None, *, query: str = "",
+                 offset: int | None = None, phase: str | None = None):
+        super().__init__(_locate(self, message, query, offset), code, phase=phase)
+        self.short_message = message
+
+
+def _locate(error: CypherSyntaxError | CypherSemanticError, message: str, query: str,
+            offset: int | None) -> str:
+    """Set the error's query, offset, line and column; the message with the line and a caret
+    under the place, or as it is without an offset."""
+    error.query = query
+    error.offset = offset
+    error.line = error.column = None
+    if offset is None or offset < 0:
+        error.offset = None
+        return message
+    error.line, error.column = _line_col(query, offset)
+    lines = query.splitlines()
+    line_text = printable(lines[error.line - 1] if error.line <= len(lines) else "")
+    return f"{message} (line {error.line}, column {error.column})\n{line_text}\n{' ' * (error.column - 1)}^"
 
 
 class CypherEntityNotFound(CypherError):

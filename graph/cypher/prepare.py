@@ -13,7 +13,7 @@ from typing import Any
 
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.context import Procedure
-from relgraph.graph.cypher.errors import CypherParameterMissing
+from relgraph.graph.cypher.errors import CypherError, CypherParameterMissing
 from relgraph.graph.cypher.inputs import check_parameter_text
 from relgraph.graph.cypher.limits import deep_enough
 from relgraph.graph.cypher.parser import parse
@@ -38,6 +38,13 @@ def _parse_cached(query: str) -> ast.Query:
     return tree
 
 
+def parsed(query: str) -> ast.Query:
+    """The syntax tree of a query that :func:`prepare` accepted (from the cache, usually):
+    for tools that read a query after it ran, such as the typo warnings."""
+    with deep_enough():
+        return _parse_cached(query)
+
+
 def prepare(query: str, procedures: dict[str, Procedure] | None = None) -> tuple[ast.Query, list[str]]:
     """Parse and check a query without running it; returns the tree and result columns."""
     with deep_enough():
@@ -51,10 +58,28 @@ def check_parameters(tree: ast.Query, parameters: dict[str, Any]) -> dict[str, A
     check_parameter_text(parameters)
     names: set[str] = set()
     _collect_parameters(tree, names)
-    for name in sorted(names):
-        if name not in parameters:
-            raise CypherParameterMissing(f"expected a value for parameter ${name}", "MissingParameter")
+    missing = sorted(names - set(parameters))
+    if missing:
+        listed = ", ".join(f"${name}" for name in missing)
+        raise CypherParameterMissing(f"expected a value for parameter{'s' if len(missing) > 1 else ''} "
+                                     f"{listed}", "MissingParameter")
     return {k: from_python(v) for k, v in parameters.items()}
+
+
+def parameter_names(query: str) -> list[str] | None:
+    """The ``$names`` a query uses, sorted; None when the embedded engine cannot read it
+    (Neo4j-only syntax): then the backend that runs it says what is missing.
+
+    The command line asks before running, so that a missing ``$who`` is one message on
+    both backends, saying how to pass it."""
+    try:
+        with deep_enough():
+            tree = _parse_cached(query)
+    except CypherError:
+        return None
+    names: set[str] = set()
+    _collect_parameters(tree, names)
+    return sorted(names)
 
 
 def _collect_parameters(x: Any, out: set[str]) -> None:

@@ -20,11 +20,12 @@ the graph untouched: nothing executes until the whole query has been checked.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import Any
 
 from relgraph.graph.cypher import ast
-from relgraph.graph.cypher.aggregates import is_aggregate
+from relgraph.graph.cypher.aggregates import AGGREGATES, is_aggregate
 from relgraph.graph.cypher.errors import (
     CypherProcedureError,
     CypherSemanticError,
@@ -32,8 +33,8 @@ from relgraph.graph.cypher.errors import (
     CypherUnsupportedError,
 )
 from relgraph.graph.cypher.expressions import children, contains_aggregate
-from relgraph.graph.cypher.functions import lookup
-from relgraph.graph.cypher.temporal_functions import temporal_function
+from relgraph.graph.cypher.functions import FUNCTIONS, lookup
+from relgraph.graph.cypher.temporal_functions import temporal_function, temporal_function_names
 from relgraph.graph.values.errors import CypherTypeError
 
 ANY, NODE, REL, PATH = "any", "node", "rel", "path"
@@ -282,7 +283,7 @@ class Analyzer:
     def clause_Remove(self, c: ast.Remove, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         for item in c.items:
             if isinstance(item, ast.RemoveLabels):
-                self.var(item.variable, scope)
+                self.var(item.variable, scope, item.pos)
             else:
                 self.expr(item.target, scope)
         return scope, []
@@ -303,7 +304,7 @@ class Analyzer:
 
     def clause_CallSubquery(self, c: ast.CallSubquery, scope: Scope, standalone: bool
                            ) -> tuple[Scope, list[str]]:
-        inner = dict(scope) if c.import_all else {v: self.var(v, scope) for v in c.imports}
+        inner = dict(scope) if c.import_all else {v: self.var(v, scope, c.pos) for v in c.imports}
         columns: list[str] | None = None
         for part in c.query.parts:
             last = part.clauses[-1]
@@ -379,10 +380,10 @@ class Analyzer:
                 self.expr(item.target.index, scope)
             self.expr(item.value, scope)
         elif isinstance(item, ast.SetVariable):
-            self.var(item.variable, scope)
+            self.var(item.variable, scope, item.pos)
             self.expr(item.value, scope)
         elif isinstance(item, ast.SetLabels):
-            self.var(item.variable, scope)
+            self.var(item.variable, scope, item.pos)
 
     def check_patterns(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
         """MATCH, CREATE and MERGE patterns; returns the scope after the clause."""
@@ -560,8 +561,9 @@ class Analyzer:
             if e.name in names:
                 return
             if e.name in old_scope:
-                raise _err(f"`{e.name}` is not projected, so ORDER BY cannot use it", "UndefinedVariable")
-            raise _err(f"variable `{e.name}` is not defined", "UndefinedVariable")
+                raise self._at(f"`{e.name}` is not projected, so ORDER BY cannot use it",
+                               "UndefinedVariable", e.pos)
+            self.var(e.name, {n: ANY for n in names}, e.pos)
         if isinstance(e, ast.CountStar) or (isinstance(e, ast.FunctionCall) and is_aggregate(e.name)):
             if not aggregating:
                 raise _err("aggregation in ORDER BY after DISTINCT", "InvalidAggregation")
@@ -578,9 +580,16 @@ class Analyzer:
 
     # --- expressions -------------------------------------------------------------------
 
-    def var(self, name: str, scope: Scope) -> str:
+    def _at(self, message: str, code: str, pos: int) -> CypherSemanticError:
+        """An error that points at ``pos`` in the query (nothing to point at when pos is -1)."""
+        return CypherSemanticError(message, code, query=self.text, offset=pos if pos >= 0 else None)
+
+    def var(self, name: str, scope: Scope, pos: int = -1) -> str:
+        """The type of a variable in scope; an undefined one names the closest one in scope."""
         if name not in scope:
-            raise _err(f"variable `{name}` is not defined", "UndefinedVariable")
+            close = _closest(name, [v for v in scope if not v.startswith("\0")])
+            hint = f"; did you mean `{close}`?" if close else ""
+            raise self._at(f"variable `{name}` is not defined{hint}", "UndefinedVariable", pos)
         return scope[name]
 
     def expr(self, e: ast.Expr, scope: Scope, *, where: bool = False, agg_allowed: bool = False,
@@ -603,7 +612,7 @@ class Analyzer:
         return ANY
 
     def expr_Variable(self, e: ast.Variable, scope: Scope, agg: bool, in_agg: bool) -> str:
-        return self.var(e.name, scope)
+        return self.var(e.name, scope, e.pos)
 
     def expr_Property(self, e: ast.Property, scope: Scope, agg: bool, in_agg: bool) -> str:
         rec = self._expr
@@ -734,7 +743,7 @@ class Analyzer:
 
     def expr_MapProjection(self, e: ast.MapProjection, scope: Scope, agg: bool, in_agg: bool) -> str:
         rec = self._expr
-        t = self.var(e.variable, scope)
+        t = self.var(e.variable, scope, e.pos)
         if t in (INT, FLOAT, STRING, BOOL, PATH) or t.startswith(LIST):
             raise CypherTypeError(f"map projection of a {t}", "InvalidArgumentType", phase="compile time")
         for _, _, x in e.items:
@@ -779,8 +788,9 @@ class Analyzer:
                 if node.variable:
                     if node.variable not in inner:
                         if not allow_new:
-                            raise _err(f"variable `{node.variable}` is not defined (a pattern "
-                                       "predicate cannot introduce variables)", "UndefinedVariable")
+                            raise self._at(f"variable `{node.variable}` is not defined (a pattern "
+                                           "predicate cannot introduce variables)", "UndefinedVariable",
+                                           node.pos)
                         inner[node.variable] = NODE
                     elif inner[node.variable] not in (NODE, ANY):
                         raise _err(f"variable `{node.variable}` is a {inner[node.variable]}, not a node",
@@ -790,8 +800,8 @@ class Analyzer:
             for rel in part.rels:
                 if rel.variable and rel.variable not in inner:
                     if not allow_new:
-                        raise _err(f"variable `{rel.variable}` is not defined (a pattern "
-                                   "predicate cannot introduce variables)", "UndefinedVariable")
+                        raise self._at(f"variable `{rel.variable}` is not defined (a pattern "
+                                       "predicate cannot introduce variables)", "UndefinedVariable", rel.pos)
                     inner[rel.variable] = REL
                 if rel.properties is not None:
                     self._expr(rel.properties, inner, False, False)
@@ -823,9 +833,10 @@ class Analyzer:
             return FLOAT if name != "percentiledisc" else ANY
         fn = lookup(name)
         if fn is None:
-
             if temporal_function(name) is None:
-                raise _err(f"unknown function {e.name}()", "UnknownFunction")
+                close = _closest_function(e.name)
+                hint = f"; did you mean {close}()?" if close else ""
+                raise self._at(f"unknown function {e.name}(){hint}", "UnknownFunction", e.pos)
             for a in e.args:
                 self._expr(a, scope, agg, in_agg)
             return ANY
@@ -906,6 +917,19 @@ _RESULT_TYPES = {
     "tolower": STRING, "toupper": STRING, "trim": STRING, "substring": STRING, "replace": STRING,
     "abs": ANY, "sqrt": FLOAT, "rand": FLOAT, "exists": BOOL,
 }
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    """The name in ``known`` that ``name`` most probably misspells (case aside), or None."""
+    by_folded = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(name.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None
+
+
+def _closest_function(name: str) -> str | None:
+    """The function ``name`` most probably misspells: ``toUpperr`` -> ``toUpper``."""
+    known = [f.name for f in FUNCTIONS.values()] + sorted(AGGREGATES) + temporal_function_names()
+    return _closest(name, known)
 
 
 def _literal_type(v: Any) -> str:

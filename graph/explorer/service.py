@@ -338,6 +338,7 @@ class Explorer:
             "graph": {**self.styler().graph(shown_nodes, shown_rels),
                       "nodeCount": len(sub.nodes), "edgeCount": len(sub.relationships)},
             "counters": counters,
+            "notifications": [note.data() for note in result.notifications],
         }
 
 

@@ -111,6 +111,64 @@ class Counters:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where in the query text a notification points, as the driver's ``SummaryInputPosition``."""
+
+    offset: int  # 0-based character offset
+    line: int  # 1-based
+    column: int  # 1-based
+
+    @classmethod
+    def at(cls, query: str, offset: int) -> Position:
+        """The position of ``offset`` in ``query``."""
+        offset = max(0, min(offset, len(query)))
+        start = query.rfind("\n", 0, offset) + 1
+        return cls(offset, query.count("\n", 0, offset) + 1, offset - start + 1)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A warning about a query that ran anyway, shaped like the driver's ``SummaryNotification``.
+
+    A typo in a label, relationship type or property key makes a query return nothing
+    rather than fail; Neo4j says so in a notification, and both backends report it the
+    same way (the same ``code``, ``title`` and ``description``), so that a script can
+    tell "no answer" from "asked about something the graph does not have". ``name`` is
+    the unknown name and ``suggestion`` the closest one the graph has, when there is one.
+    """
+
+    code: str  # e.g. Neo.ClientNotification.Statement.UnknownLabelWarning
+    title: str
+    description: str
+    severity: str = "WARNING"  # WARNING or INFORMATION
+    category: str | None = None  # e.g. UNRECOGNIZED, DEPRECATION, PERFORMANCE
+    position: Position | None = None
+    name: str | None = None
+    suggestion: str | None = None
+
+    @property
+    def message(self) -> str:
+        """One line for people: what is wrong, and the name probably meant."""
+        if self.name is None:
+            return " ".join(self.description.split()) or self.title
+        text = f"{self.title.rstrip('.')}: {self.name}"
+        return text + (f"; did you mean {self.suggestion}?" if self.suggestion else "")
+
+    def __str__(self) -> str:
+        where = f" (line {self.position.line}, column {self.position.column})" if self.position else ""
+        return self.message + where
+
+    def data(self) -> dict[str, Any]:
+        """As JSON takes it (the explorer's answer to a query)."""
+        position = self.position
+        return {"code": self.code, "title": self.title, "description": self.description,
+                "severity": self.severity, "category": self.category, "message": self.message,
+                "name": self.name, "suggestion": self.suggestion,
+                "position": None if position is None else
+                {"line": position.line, "column": position.column, "offset": position.offset}}
+
+
 @dataclass
 class Summary:
     """The parts of ``neo4j.ResultSummary`` that both backends can fill honestly."""
@@ -120,6 +178,8 @@ class Summary:
     backend: str
     counters: Counters = field(default_factory=Counters)
     plan: str | None = None
+    #: warnings about the query (unknown labels, types, property keys...), in query order
+    notifications: list[Notification] = field(default_factory=list)
 
 
 class Result:
@@ -173,6 +233,12 @@ class Result:
     @property
     def summary(self) -> Summary:
         return self._summary
+
+    @property
+    def notifications(self) -> list[Notification]:
+        """The summary's warnings: a query that names a label the graph does not have runs,
+        returns nothing, and says so here."""
+        return list(self._summary.notifications)
 
     # --- beyond the driver: the result as other tools take it ------------------------
 

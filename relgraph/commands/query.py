@@ -9,10 +9,11 @@ from typing import Any
 
 from relgraph.commands.context import Context
 from relgraph.commands.limit_options import add_limit_arguments, memory_from, timeout_from
+from relgraph.graph.cypher.prepare import parameter_names
 from relgraph.graph.selection import entity_name
 from relgraph.graph.store import GraphStore
-from relgraph.output import FORMATS, summary_line, write_result
-from relgraph.queries.library import find_script, infer_value, parse_assignments
+from relgraph.output import FORMATS, summary_line, warning_lines, write_result
+from relgraph.queries.library import ScriptError, find_script, infer_value, parse_assignments
 
 HELP = "run a Cypher script or an inline query"
 DESCRIPTION = """\
@@ -61,18 +62,31 @@ def prepare(args: argparse.Namespace, store: GraphStore) -> tuple[str, dict[str,
     return script.text, script.bind(given, partial(entity_name, store))
 
 
+def check_given(query: str, parameters: dict[str, Any]) -> None:
+    """A ``$name`` the query uses without a value is a command-line mistake: say how to give it
+    (both backends would only say that it is missing)."""
+    missing = [name for name in parameter_names(query) or () if name not in parameters]
+    if missing:
+        used = ", ".join(f"${name}" for name in missing)
+        how = " ".join(f"--param {name}=…" for name in missing)
+        raise ScriptError(f"the query uses {used} but no value was given; pass {how}")
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.execute is None:
         find_script(args.script)  # an unknown script is an error before a store is opened
     store = ctx.store()
     query, parameters = prepare(args, store)
-    if args.explain:
+    if args.explain:  # a plan needs no values
         print(store.explain(query, parameters), file=ctx.out)
         return 0
+    check_given(query, parameters)
     started = time.perf_counter()
     result = store.run(query, parameters, write=args.write, timeout=timeout_from(args),
                        memory=memory_from(args))
     elapsed = time.perf_counter() - started
     write_result(result, args.format, ctx.out, truncate=not args.wide)
+    for line in warning_lines(result, "query"):  # even with --quiet: a warning is not a status
+        print(line, file=ctx.err)
     ctx.note(summary_line(result, elapsed))
     return 0

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -35,6 +36,9 @@ START_HINT = ("start one with 'relgraph neo4j start' (a local Neo4j 5.26, no Doc
               "'docker compose up -d', or point NEO4J_URI / --neo4j-uri at your server")
 
 T = TypeVar("T")
+
+# the driver logs every notification it receives (see Connection._new_driver)
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 
@@ -165,12 +169,17 @@ class Connection:
     def _new_driver(settings: Neo4jSettings, **options: Any) -> neo4j.Driver:
         """A driver for ``settings``; a URI the driver cannot take is a StoreError saying so.
 
-        Notifications (deprecations, cartesian products...) would reach stderr through
-        logging's last-resort handler on every query; relgraph shows none of them."""
+        The server's warnings (unknown labels, types and property keys, deprecations) come
+        with each result and relgraph passes them on (``Result.notifications``); the
+        informational ones (cartesian products...) are not asked for. The driver also logs
+        each one, which without a handler would reach stderr through logging's last-resort
+        handler (the null handler above keeps that log for those who configure logging),
+        and in Python's development mode would raise each as a Python warning: not here."""
         check_uri(settings.uri)
         try:
             return neo4j.GraphDatabase.driver(settings.uri, auth=settings.auth,
-                                              notifications_min_severity="OFF", **options)
+                                              notifications_min_severity="WARNING",
+                                              warn_notification_severity="OFF", **options)
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise StoreError(f"bad Neo4j URI {settings.uri!r}: {exc}") from exc
 

@@ -23,7 +23,7 @@ import pytz  # the driver's own time zone library (a dependency of neo4j)
 
 from relgraph.graph.values import temporal
 from relgraph.graph.values.entities import Node, Path, Relationship
-from relgraph.graph.values.result import Counters
+from relgraph.graph.values.result import Counters, Notification, Position
 
 #: Element ids per query when reading the endpoint nodes a result lacks.
 FETCH_IDS = 5000
@@ -237,3 +237,40 @@ def from_driver(values: Sequence[Any]) -> list[Any]:
 
 def counters_of(driver_counters: Any) -> Counters:
     return Counters(**{f.name: getattr(driver_counters, f.name, 0) for f in fields(Counters)})
+
+
+def notifications_of(summary: neo4j.ResultSummary) -> list[Notification]:
+    """The server's notifications, as the shared :class:`Notification`.
+
+    Read from the summary's raw metadata, which carries both the GQL statuses of Bolt 5.5+
+    (``statuses``, where a notification is a status with a ``neo4j_code``) and the older
+    ``notifications`` list: either way the classic code and title that scripts match on
+    are there, which the driver's non-deprecated ``gql_status_objects`` leave out."""
+    metadata = summary.metadata or {}
+    out = []
+    for status in metadata.get("statuses") or ():
+        if not isinstance(status, dict) or not status.get("neo4j_code"):
+            continue
+        record = status.get("diagnostic_record") or {}
+        out.append(Notification(str(status["neo4j_code"]), str(status.get("title") or ""),
+                                str(status.get("description") or status.get("status_description") or ""),
+                                str(record.get("_severity") or "WARNING"),
+                                record.get("_classification"), _position(record.get("_position"))))
+    if out or "statuses" in metadata:
+        return out
+    for note in metadata.get("notifications") or ():
+        if isinstance(note, dict) and note.get("code"):
+            out.append(Notification(str(note["code"]), str(note.get("title") or ""),
+                                    str(note.get("description") or ""),
+                                    str(note.get("severity") or "WARNING"), note.get("category"),
+                                    _position(note.get("position"))))
+    return out
+
+
+def _position(raw: Any) -> Position | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return Position(int(raw["offset"]), int(raw["line"]), int(raw["column"]))
+    except (KeyError, TypeError, ValueError):
+        return None

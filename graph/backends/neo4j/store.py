@@ -21,7 +21,12 @@ from relgraph.graph.backends.neo4j.connection import (
     Neo4jUnavailable,
     needs_implicit_transaction,
 )
-from relgraph.graph.backends.neo4j.conversion import ResultConverter, counters_of, driver_value
+from relgraph.graph.backends.neo4j.conversion import (
+    ResultConverter,
+    counters_of,
+    driver_value,
+    notifications_of,
+)
 from relgraph.graph.backends.neo4j.statements import (
     BATCH_ROWS,
     LOADER_PREFIX,
@@ -34,6 +39,7 @@ from relgraph.graph.backends.neo4j.statements import (
     supports_dynamic_names,
 )
 from relgraph.graph.cypher.inputs import check_query_inputs
+from relgraph.graph.cypher.notifications import LABEL, TYPE, in_query_order, kind_of, with_suggestions
 from relgraph.graph.cypher.statements import is_schema_command
 from relgraph.graph.store import GraphCounts, GraphStore, LoadSummary, Progress, names_match
 from relgraph.graph.values.entities import Node, Relationship
@@ -53,6 +59,16 @@ def id_order(element_id: str) -> tuple[int, int, str]:
     """Stable order for element ids ('4:<db>:17'): by the numeric id, i.e. creation order."""
     tail = element_id.rsplit(":", 1)[-1]
     return (0, int(tail), element_id) if tail.isdigit() else (1, 0, element_id)
+
+
+#: kind of name -> the procedure that lists the database's names of that kind, and its column
+_NAME_PROCEDURES = {LABEL: ("db.labels", "label"), TYPE: ("db.relationshipTypes", "relationshipType")}
+
+
+def _names(tx: Any, kind: str) -> list[str]:
+    """The labels, relationship types or property keys the database has (for suggestions)."""
+    procedure, column = _NAME_PROCEDURES.get(kind, ("db.propertyKeys", "propertyKey"))
+    return [str(record[0]) for record in tx.run(f"CALL {procedure}() YIELD {column} RETURN {column}")]
 
 
 def _consume(tx: neo4j.ManagedTransaction, statement: str) -> None:
@@ -148,12 +164,16 @@ class Neo4jStore(GraphStore):
         result = tx.run(sent, driver_value(params))
         keys = list(result.keys())
         raw = [list(record.values()) for record in result]
-        counters = counters_of(result.consume().counters)
+        summary = result.consume()
         converter = ResultConverter()
         converter.scan(raw)
         converter.fetch_missing(tx)
+        notifications = in_query_order(notifications_of(summary))
+        if any(kind_of(note) for note in notifications):  # a typo: say which name was meant
+            notifications = with_suggestions(notifications, partial(_names, tx))
         return Result(keys, [converter.convert(row) for row in raw],
-                      Summary(query, params, self.backend, counters))
+                      Summary(query, params, self.backend, counters_of(summary.counters),
+                              notifications=notifications))
 
     def cancel(self, query_id: str) -> bool:
         """Terminate the transaction that runs under ``query_id`` (its metadata says so)."""
