@@ -56,7 +56,13 @@ def describe_formats() -> str:
 
 
 def read_sources(paths: Iterable[Path | str]) -> GraphBatch:
-    """Read every source into one batch, so that they load (or fail) together."""
+    """Read every source into one batch, so that they load (or fail) together.
+
+    Each file stays a source of its own in the batch (``GraphBatch.extend``): a node or
+    relationship that two files describe merges as loading them one after the other
+    would, while a key repeated within one file is still reported. The neo4j-admin CSV
+    files are one source, read together.
+    """
     sources = [Path(p) for p in paths]
     missing = [str(p) for p in sources if not p.exists()]
     if missing:

@@ -102,16 +102,22 @@ def test_graphml_follows_apocs_layout(awkward):
     assert (aliases.get("attr.type"), aliases.get("attr.list")) == ("string", "string")
     assert keys[("node", "nums", "n.nums")].get("attr.list") == "long"
     assert keys[("edge", "years", "e.years")].get("attr.list") == "long"
-    # scope is text on one city and a list on another: one key per type, same attr.name
-    assert keys[("node", "scope", "n.scope.string")].get("attr.type") == "string"
-    assert keys[("node", "scope", "n.scope.string-list")].get("attr.list") == "string"
+    # scope is text on one city and a list on another: one text key (igraph refuses two keys
+    # of one name), the list's data typed by relgraph:type
+    scope = keys[("node", "scope", "n.scope")]
+    assert (scope.get("attr.type"), scope.get("attr.list")) == ("string", None)
+    scopes = {d.text: d.get("{urn:x-relgraph:graphml}type") for d in root.iter(f"{GRAPHML}data")
+              if d.get("key") == "n.scope"}
+    assert scopes == {"Central Asia": None, '["East Asia","Korea"]': "string[]"}
     ids = [k.get("id") for k in root.iter(f"{GRAPHML}key")]
     assert len(ids) == len(set(ids)), "key ids must be unique (APOC's own are not)"
+    names = [(k.get("for"), k.get("attr.name")) for k in root.iter(f"{GRAPHML}key")]
+    assert len(names) == len(set(names)), "one key per name and domain, as igraph requires"
 
     leader = next(n for n in root.iter(f"{GRAPHML}node") if n.get("id") == "islam-karimov")
-    assert leader.get("labels") == ":Leader:Person"
+    assert leader.get("labels") == ":Person:Leader"
     data = {d.get("key"): d.text or "" for d in leader}
-    assert data["labels"] == ":Leader:Person"
+    assert data["labels"] == ":Person:Leader"
     assert json.loads(data["n.aliases"]) == LEADER["aliases"]
     assert data["n.nothing"] == "[]" and data["n.empty"] == ""
     assert data["n.multiline"] == LEADER["multiline"]  # the CR survives XML parsing
@@ -125,7 +131,7 @@ def test_networkx_reads_the_graphml(tmp_path, awkward):
     g = nx.read_graphml(tmp_path / "g.graphml")
     assert isinstance(g, nx.MultiDiGraph) and g.number_of_edges() == 6
     assert g.nodes["islam-karimov"]["year"] == 1938
-    assert g.nodes["islam-karimov"]["labels"] == ":Leader:Person"
+    assert g.nodes["islam-karimov"]["labels"] == ":Person:Leader"
     assert json.loads(g.nodes["islam-karimov"]["aliases"]) == LEADER["aliases"]
     assert g.number_of_edges("seoul", "tashkent") == 2  # parallel relationships of one type
 
@@ -170,7 +176,7 @@ def test_gexf_conversions(awkward):
     leader = next(n for n in root.iter(f"{GEXF}node") if n.get("id") == "islam-karimov")
     assert leader.get("label") == LEADER["name"]
     values = {v.get("for"): v.get("value") for v in leader.iter(f"{GEXF}attvalue")}
-    assert values["labels"] == ":Leader:Person"
+    assert values["labels"] == ":Person:Leader"
     assert json.loads(values["aliases"]) == LEADER["aliases"]
     assert json.loads(values["nums"]) == [1, 2, 3] and json.loads(values["flags"]) == [True, False]
     assert values["nothing"] == "[]" and values["empty"] == ""
@@ -231,10 +237,10 @@ def test_jsonl_has_apocs_shape(awkward):
     assert kinds == ["node"] * 5 + ["relationship"] * 6
     leader = next(r for r in records if r["id"] == "islam-karimov")
     assert list(leader) == ["type", "id", "labels", "properties"]
-    assert leader["labels"] == ["Leader", "Person"] and leader["properties"] == dict(sorted(LEADER.items()))
+    assert leader["labels"] == ["Person", "Leader"] and leader["properties"] == dict(sorted(LEADER.items()))
     rel = next(r for r in records if r["type"] == "relationship" and r["label"] == "MADE_VISIT")
     assert list(rel) == ["type", "id", "label", "properties", "start", "end"]
-    assert rel["start"] == {"id": "islam-karimov", "labels": ["Leader", "Person"]}
+    assert rel["start"] == {"id": "islam-karimov", "labels": ["Person", "Leader"]}
     assert rel["end"] == {"id": "visit-1992", "labels": ["Event", "Visit"]}
     assert rel["id"] == "made-visit"
 
@@ -358,9 +364,9 @@ def test_cypher_script_shape(awkward):
     statements = cypher_statements(awkward)
     constraints = [s for s in statements if is_schema_command(s)]
     assert statements[:len(constraints)] == constraints, "constraints come first"
-    # one label per node to merge on: the most common in the subgraph, ties alphabetically
+    # one label per node to merge on: its primary label (Person, not Leader; Institution, not Company)
     assert {unique_constraint(s) for s in constraints} == {
-        ("City", "key"), ("Event", "key"), ("Company", "key"), ("Leader", "key")}
+        ("City", "key"), ("Event", "key"), ("Institution", "key"), ("Person", "key")}
     merges = "\n".join(statements[len(constraints):])
     assert merges.count("MERGE (n:City {key: row.properties.key})\nSET n += row.properties") == 1
     assert "MERGE (n:Event {key: row.properties.key})\nSET n += row.properties, n:Visit" in merges

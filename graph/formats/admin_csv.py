@@ -81,7 +81,7 @@ from relgraph.graph.formats.writing import (
 )
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
-from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+from relgraph.graph.values.subgraph import Subgraph, ordered_labels
 
 # --- writing ----------------------------------------------------------------------------------
 
@@ -188,7 +188,7 @@ def admin_csv_files(subgraph: Subgraph) -> dict[str, str]:
         for index in group.members:
             node, props = nodes[index], node_props[index]
             where = describe_node(node, ids)
-            rows.append([quote(ids[node.element_id]), quote(LABEL_DELIMITER.join(sorted_labels(node))),
+            rows.append([quote(ids[node.element_id]), quote(LABEL_DELIMITER.join(ordered_labels(node))),
                          *_fields(props, names, where)])
         files[_file_name("nodes", number)] = _table(header, rows)
     rel_props = [plain_properties(rel, describe_rel(rel, ids), temporal=True) for rel in rels]

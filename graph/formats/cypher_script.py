@@ -28,11 +28,11 @@ the identity rules of docs/schema.md, so running the script twice leaves the
 same graph and parallel relationships stay apart. Properties are added or
 updated, never removed, as ``relgraph load`` does.
 
-Which label a node merges on: Neo4j keeps no label order, so the script picks
-the node's most common label in the subgraph (``Institution`` before ``Airport``,
-``Event`` before ``Visit``), ties alphabetically, among labels whose keys are
-unique in the subgraph. Each such label gets a uniqueness constraint, created
-first: it makes MERGE an index lookup and guards the identity rule.
+Which label a node merges on: its primary label (the first of
+:func:`~relgraph.graph.values.subgraph.ordered_labels`) when its keys are unique in the
+subgraph, else its most common such label in the subgraph, ties alphabetically. Each
+such label gets a uniqueness constraint, created first: it makes MERGE an index lookup
+and guards the identity rule.
 
 Nodes and relationships without a ``key`` (made ad hoc with Cypher) have no
 identity to merge on; they are refused with a clear error.
@@ -65,7 +65,7 @@ from relgraph.graph.formats.types import plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
 from relgraph.graph.values.entities import Node
 from relgraph.graph.values.errors import ExportError, LoadError
-from relgraph.graph.values.subgraph import Subgraph
+from relgraph.graph.values.subgraph import Subgraph, ordered_labels
 from relgraph.graph.values.temporal import TemporalValue
 
 # --- writing ----------------------------------------------------------------------------------
@@ -125,7 +125,8 @@ def merge_labels(nodes: Sequence[Node]) -> dict[str, str]:
     keyed = {label for label, keys in keys_per_label.items() if max(keys.values()) == 1}
     chosen = {}
     for node in nodes:
-        candidates = sorted(node.labels, key=lambda label: (-counts[label], label))
+        primary = ordered_labels(node)[0]
+        candidates = sorted(node.labels, key=lambda label: (label != primary, -counts[label], label))
         usable = [label for label in candidates if label in keyed]
         # A label shared by two nodes with one key cannot identify either; the store's own
         # identity rule (primary label, key) guarantees at least one usable label per node.

@@ -19,6 +19,12 @@ on the way (docs/export.md lists them; tests/test_export_formats.py checks them)
   Temporal values set through Cypher are written as ISO text too.
 * Integers are ``long``, floats ``double``, booleans ``boolean``; a property with
   values of several types gets one attribute per type, titled alike.
+* A relationship's ``key`` is the edge attribute with id ``key`` and title
+  ``networkx_key``. GEXF readers name attributes by title, and networkx's reader calls
+  ``add_edge(u, v, key=<edge id>, **attributes)``, so a title ``key`` made it fail;
+  ``networkx_key`` is what networkx writes a multigraph key as, and it reads it back as
+  the edge's key (``G.edges(keys=True)`` gives the relationship keys). Tools that go by
+  attribute id (and relgraph's tests) still find ``key``.
 
 GEXF is for looking at the graph in Gephi; relgraph does not read it back.
 """
@@ -52,6 +58,10 @@ HEADER = (
     '  <graph defaultedgetype="directed" mode="static">\n'
 )
 LABELS = "labels"
+#: networkx's reader passes every edge attribute to ``add_edge(u, v, key=..., **data)`` by its
+#: title, so one titled ``key`` breaks it; ``networkx_key`` is the title networkx itself writes
+#: the multigraph key under, and reads back as the edge key.
+EDGE_KEY_TITLE = "networkx_key"
 
 
 def attribute_id(column: PropertyColumn) -> str:
@@ -63,13 +73,18 @@ def gexf_type(column: PropertyColumn) -> str:
     return "string" if column.is_list else column.type
 
 
+def attribute_title(klass: str, column: PropertyColumn) -> str:
+    """The property name, except a relationship's ``key``: titled ``networkx_key`` (see above)."""
+    return EDGE_KEY_TITLE if klass == "edge" and column.name == "key" else column.name
+
+
 def _attributes(klass: str, columns: list[PropertyColumn], first: str | None) -> list[str]:
     lines = [f'    <attributes class="{klass}">\n']
     if first:
         lines.append(f'      <attribute id="{first}" title="{first}" type="string"/>\n')
     for column in columns:
         aid = xml_attr(attribute_id(column), column.name)
-        title = xml_attr(column.name, column.name)
+        title = xml_attr(attribute_title(klass, column), column.name)
         lines.append(f'      <attribute id="{aid}" title="{title}" type="{gexf_type(column)}"/>\n')
     lines.append("    </attributes>\n")
     return lines

@@ -15,9 +15,16 @@ against a real Neo4j 5.26 + APOC 5.26 in tests/test_export_apoc.py):
   back into a typed list; tools that ignore ``attr.list`` see readable text.
 * Key ids are ``n.<name>`` for node and ``e.<name>`` for edge properties (APOC uses
   the bare name for both, which makes the ids of node and edge keys collide and
-  networkx mix them up); a name with values of several types (``scope`` is text on
-  one node and a list on another) gets one key per type, ``n.scope.string`` and
-  ``n.scope.string-list``, all with ``attr.name="scope"``, which APOC maps by name.
+  networkx mix them up). Each ``attr.name`` is declared once per domain: igraph refuses
+  a file with two node (or two edge) keys of one name, and APOC reads node data only
+  through ``for="node"`` keys, so one key per name is the only layout both read.
+* A name with values of several types (``scope`` is text on one node and a list on
+  another) therefore gets one ``string`` key, and every value is written as text
+  (lists as compact JSON). Other tools read those values as text, which is what
+  APOC's own export gives them too; each value that is not text carries its type in a
+  ``relgraph:type`` attribute (``relgraph:type="string[]"``, namespace
+  ``urn:x-relgraph:graphml``), which other readers ignore and relgraph reads back
+  exactly.
 * Node ids are the export ids (keys); edge ids are relationship keys, so a change
   to one node or relationship changes only its own lines.
 
@@ -73,20 +80,26 @@ HEADER = (
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd" '
+    'xmlns:relgraph="urn:x-relgraph:graphml">\n'
 )
+#: The namespace of the type hint on data of a property with values of several types.
+RELGRAPH_NS = "urn:x-relgraph:graphml"
 LABELS_KEY = "labels"  # APOC skips the node data key with exactly this id when reading labels
 TYPE_KEY = "label"  # and the edge data key with this id
 
 
-def key_id(prefix: str, column: PropertyColumn) -> str:
-    """``n.year``; ``n.scope.string-list`` when ``scope`` has several types (ids are XML NMTOKENs)."""
-    base = f"{prefix}.{column.name}"
-    return f"{base}.{column.type.replace('[]', '-list')}" if column.qualified else base
+def key_id(prefix: str, name: str) -> str:
+    """``n.year``, ``e.years``: unique in the document (ids are XML NMTOKENs)."""
+    return f"{prefix}.{name}"
 
 
-def key_element(kid: str, domain: str, column: PropertyColumn) -> str:
-    if column.is_list:
+def key_element(kid: str, domain: str, columns: list[PropertyColumn]) -> str:
+    """The one key of a property name: typed when its values have one type, else ``string``."""
+    column = columns[0]
+    if len(columns) > 1:
+        typing = 'attr.type="string"'
+    elif column.is_list:
         typing = f'attr.type="string" attr.list="{column.item_type}"'
     else:
         typing = f'attr.type="{column.type}"'
@@ -94,9 +107,24 @@ def key_element(kid: str, domain: str, column: PropertyColumn) -> str:
     return f'  <key id="{xml_attr(kid, name)}" for="{domain}" attr.name="{name}" {typing}/>\n'
 
 
-def data_element(kid: str, value: Any, where: str) -> str:
-    """One ``<data>`` line: lists as compact JSON, scalars as text."""
-    return f'      <data key="{xml_attr(kid, where)}">{xml_text(value_text(value), where)}</data>\n'
+def data_element(kid: str, value: Any, where: str, hint: str | None = None) -> str:
+    """One ``<data>`` line: lists as compact JSON, scalars as text; ``hint`` is the value's type
+    when its key is the text key of a property with several types."""
+    typed = f' relgraph:type="{hint}"' if hint else ""
+    return (f'      <data key="{xml_attr(kid, where)}"{typed}>'
+            f'{xml_text(value_text(value), where)}</data>\n')
+
+
+def _data_lines(prefix: str, columns: dict[str, list[PropertyColumn]], props: dict[str, Any],
+                where: str) -> list[str]:
+    lines = []
+    for name, value in props.items():
+        hint = None
+        if len(columns[name]) > 1:
+            column_type = column_for(columns, name, value).type
+            hint = None if column_type == "string" else column_type
+        lines.append(data_element(key_id(prefix, name), value, f"{where}: property {name!r}", hint))
+    return lines
 
 
 def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
@@ -110,25 +138,22 @@ def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     node_columns = property_columns(node_props)
     edge_columns = property_columns(rel_props)
 
+    node_by_name, edge_by_name = by_name(node_columns), by_name(edge_columns)
     parts = [HEADER, f'  <key id="{LABELS_KEY}" for="node" attr.name="labels" attr.type="string"/>\n']
-    parts += [key_element(key_id("n", c), "node", c) for c in node_columns]
+    parts += [key_element(key_id("n", name), "node", cs) for name, cs in node_by_name.items()]
     parts.append(f'  <key id="{TYPE_KEY}" for="edge" attr.name="label" attr.type="string"/>\n')
-    parts += [key_element(key_id("e", c), "edge", c) for c in edge_columns]
+    parts += [key_element(key_id("e", name), "edge", cs) for name, cs in edge_by_name.items()]
     parts.append('  <graph id="G" edgedefault="directed">\n')
 
-    node_by_name = by_name(node_columns)
     for node, props in zip(nodes, node_props):
         where = describe_node(node, ids)
         labels = labels_text(node)
         node_id = xml_attr(ids[node.element_id], where)
         parts.append(f'    <node id="{node_id}" labels="{xml_attr(labels, where)}">\n')
         parts.append(f'      <data key="{LABELS_KEY}">{xml_text(labels, where)}</data>\n')
-        for name, value in props.items():
-            kid = key_id("n", column_for(node_by_name, name, value))
-            parts.append(data_element(kid, value, f"{where}: property {name!r}"))
+        parts += _data_lines("n", node_by_name, props, where)
         parts.append("    </node>\n")
 
-    edge_by_name = by_name(edge_columns)
     for rel, props in zip(rels, rel_props):
         where = describe_rel(rel, ids)
         source = xml_attr(ids[rel.start_node.element_id], where)
@@ -137,9 +162,7 @@ def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
         parts.append(f'    <edge id="{edge_id}" source="{source}" target="{target}" '
                      f'label="{xml_attr(rel.type, where)}">\n')
         parts.append(f'      <data key="{TYPE_KEY}">{xml_text(rel.type, where)}</data>\n')
-        for name, value in props.items():
-            kid = key_id("e", column_for(edge_by_name, name, value))
-            parts.append(data_element(kid, value, f"{where}: property {name!r}"))
+        parts += _data_lines("e", edge_by_name, props, where)
         parts.append("    </edge>\n")
     parts.append("  </graph>\n</graphml>\n")
     # Everything is built before the first byte is written: a problem found late
@@ -173,6 +196,7 @@ class Element:
     line: int
     attrs: dict[str, str]
     data: dict[str, str] = field(default_factory=dict)  # key id -> text
+    hints: dict[str, str] = field(default_factory=dict)  # key id -> relgraph:type of its data
 
 
 class _Handler(xml.sax.handler.ContentHandler):
@@ -226,6 +250,8 @@ class _Handler(xml.sax.handler.ContentHandler):
             self._text = []
             if self._data_key is None:
                 self.problems.append(f"{self.where()}: <data> without a key attribute")
+            elif (RELGRAPH_NS, "type") in attrs:
+                self._current.hints[self._data_key] = attrs[(RELGRAPH_NS, "type")]
         elif local in ("hyperedge", "port"):
             self.problems.append(f"{self.where()}: <{local}> is not supported (relgraph reads "
                                  "nodes and directed edges)")
@@ -314,6 +340,15 @@ def convert(text: str, key: Key) -> Any:
     return parse_typed(text, key.type)
 
 
+def hinted(key: Key, hint: str) -> Key:
+    """The key as the ``relgraph:type`` of one value says (``long``, ``string[]``)."""
+    item = hint.removesuffix("[]")
+    if item not in GRAPHML_TYPES:
+        raise ValueError(f"unknown relgraph:type {hint!r}")
+    return Key(key.id, key.domain, key.name, "string" if hint.endswith("[]") else item,
+               item if hint.endswith("[]") else None)
+
+
 def _labels(text: str) -> list[str]:
     return [label for label in text.split(":") if label]
 
@@ -351,8 +386,8 @@ def read_graphml(path: Path | str) -> GraphBatch:
 
     def properties(element: Element, where: str, skip: str) -> dict[str, Any] | None:
         props: dict[str, Any] = {}
-        texts: dict[str, tuple[Key, str]] = {name: (key, text) for name, (key, text)
-                                             in defaults[element.kind].items() if key.id != skip}
+        texts: dict[str, tuple[Key, str, str | None]] = {
+            name: (key, text, None) for name, (key, text) in defaults[element.kind].items() if key.id != skip}
         for kid, text in element.data.items():
             if kid == skip:
                 continue
@@ -360,10 +395,10 @@ def read_graphml(path: Path | str) -> GraphBatch:
             # (text on one node, a list on another) but writes the data all the same; its
             # importer then reads the key id as the name and the text as a string. So do we.
             declared = key_for(element.kind, kid) or Key(kid, element.kind, kid, "string", None)
-            texts[declared.name] = (declared, text)
-        for prop, (key, text) in texts.items():
+            texts[declared.name] = (declared, text, element.hints.get(kid))
+        for prop, (key, text, hint) in texts.items():
             try:
-                props[prop] = convert(text, key)
+                props[prop] = convert(text, key if hint is None else hinted(key, hint))
             except ValueError as exc:
                 problems.append(f"{where}: property {prop!r}: {exc}")
                 return None

@@ -32,7 +32,7 @@ from relgraph.graph.formats.reading import BatchBuilder, JsonError, parse_json, 
 from relgraph.graph.formats.types import json_text, plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
 from relgraph.graph.values.model import GraphBatch, NodeKey
-from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+from relgraph.graph.values.subgraph import Subgraph, ordered_labels
 
 # --- writing ----------------------------------------------------------------------------------
 
@@ -47,15 +47,15 @@ def jsonl_lines(subgraph: Subgraph) -> list[str]:
     rel_ids = subgraph.relationship_ids(rels, ids)
     lines = []
     for node in nodes:
-        lines.append(_line({"type": "node", "id": ids[node.element_id], "labels": sorted_labels(node),
+        lines.append(_line({"type": "node", "id": ids[node.element_id], "labels": ordered_labels(node),
                             "properties": plain_properties(node, describe_node(node, ids))}))
     for rel in rels:
         start, end = rel.start_node, rel.end_node
         lines.append(_line({
             "type": "relationship", "id": rel_ids[rel.element_id], "label": rel.type,
             "properties": plain_properties(rel, describe_rel(rel, ids)),
-            "start": {"id": ids[start.element_id], "labels": sorted_labels(start)},
-            "end": {"id": ids[end.element_id], "labels": sorted_labels(end)},
+            "start": {"id": ids[start.element_id], "labels": ordered_labels(start)},
+            "end": {"id": ids[end.element_id], "labels": ordered_labels(end)},
         }))
     return lines
 

@@ -31,7 +31,7 @@ from relgraph.graph.formats.types import plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
-from relgraph.graph.values.subgraph import Subgraph, sorted_labels
+from relgraph.graph.values.subgraph import Subgraph, ordered_labels
 
 # --- writing ----------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None)
     for node in nodes:
         where = describe_node(node, ids)
         props = reserved_free(where, plain_properties(node, where), NODE_FIELDS, "node-link JSON")
-        out_nodes.append({"id": ids[node.element_id], "labels": sorted_labels(node), **props})
+        out_nodes.append({"id": ids[node.element_id], "labels": ordered_labels(node), **props})
     out_links = []
     for rel in rels:
         where = describe_rel(rel, ids)

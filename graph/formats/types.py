@@ -33,7 +33,7 @@ from relgraph.graph.values.entities import Entity, Node
 from relgraph.graph.values.errors import CypherError, ExportError
 from relgraph.graph.values.jsonable import to_json
 from relgraph.graph.values.model import INT_MAX, INT_MIN
-from relgraph.graph.values.subgraph import sorted_labels
+from relgraph.graph.values.subgraph import ordered_labels
 from relgraph.graph.values.temporal import TemporalValue, from_python_temporal
 from relgraph.graph.values.text import surrogate_problem
 
@@ -215,8 +215,8 @@ def value_text(value: Any) -> str:
 
 
 def labels_text(node: Node) -> str:
-    """A node's labels as GraphML and GEXF hold them, APOC's way: ``:A:B``, sorted."""
-    return "".join(f":{label}" for label in sorted_labels(node))
+    """A node's labels as GraphML and GEXF hold them, APOC's way: ``:A:B``, primary first."""
+    return "".join(f":{label}" for label in ordered_labels(node))
 
 
 def scalar_text(value: Any) -> str:

@@ -53,15 +53,22 @@ class Entity(Mapping[str, Any]):
 
 
 class Node(Entity):
-    __slots__ = ("_labels",)
+    __slots__ = ("_label_order", "_labels")
 
     def __init__(self, element_id: str, labels: Any, properties: Mapping[str, Any]):
         super().__init__(element_id, properties)
-        self._labels = frozenset(labels)
+        self._label_order = tuple(dict.fromkeys(labels))
+        self._labels = frozenset(self._label_order)
 
     @property
     def labels(self) -> frozenset[str]:
         return self._labels
+
+    @property
+    def label_order(self) -> tuple[str, ...]:
+        """The labels in the order the store gave them: its primary (first) label first where
+        the store knows it, which exports keep so that a reload merges on the same label."""
+        return self._label_order
 
     def __repr__(self) -> str:
         labels = set(self._labels) or "{}"

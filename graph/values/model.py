@@ -14,6 +14,7 @@ Identity rules (the same in every backend, see docs/schema.md):
 
 from __future__ import annotations
 
+import bisect
 import re
 import reprlib
 from collections import Counter
@@ -263,46 +264,63 @@ class GraphBatch:
     source: str
     nodes: list[NodeSpec] = field(default_factory=list)
     relationships: list[RelSpec] = field(default_factory=list)
+    #: Where each source added by :meth:`extend` begins: (first node, first relationship).
+    #: A key twice in one source is a mistake in that source; the same key in two sources
+    #: is the same node told twice, which merges as loading them one after the other would.
+    parts: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.relationships)
 
     def extend(self, other: GraphBatch) -> None:
+        """Add another source's batch; its records stay a source of their own (see ``parts``)."""
+        if not self.parts and (self.nodes or self.relationships):
+            self.parts.append((0, 0))
+        offset = (len(self.nodes), len(self.relationships))
+        self.parts.extend((offset[0] + n, offset[1] + r) for n, r in other.parts or [(0, 0)])
         self.nodes.extend(other.nodes)
         self.relationships.extend(other.relationships)
 
+    def _sources_of(self, which: int) -> list[int]:
+        """For each node (``which`` 0) or relationship (1), the source it came from."""
+        count = len(self.relationships) if which else len(self.nodes)
+        starts = [start[which] for start in self.parts]
+        return [max(bisect.bisect_right(starts, index) - 1, 0) for index in range(count)]
+
     def validate(self, known: Iterable[NodeKey] = ()) -> None:
-        """Check references and duplicates across the batch; raise LoadError listing all.
+        """Check references and duplicates within each source; raise LoadError listing all.
 
         ``known`` names nodes already in the target store, so a batch of
         relationships may point at nodes loaded earlier.
         """
         problems: list[str] = []
-        seen: dict[NodeKey, str] = {}
-        for node in self.nodes:
-            if node.node_key in seen:
+        seen: dict[tuple[int, NodeKey], str] = {}
+        for source, node in zip(self._sources_of(0), self.nodes):
+            part = (source, node.node_key)
+            if part in seen:
                 problems.append(
                     f"{node.origin}: duplicate key {node.key!r} for label {node.labels[0]} "
-                    f"(first defined at {seen[node.node_key]})"
+                    f"(first defined at {seen[part]})"
                 )
             else:
-                seen[node.node_key] = node.origin
-        available = set(seen) | set(known)
-        rel_seen: dict[tuple[NodeKey, str, NodeKey, str], str] = {}
+                seen[part] = node.origin
+        available = {key for _, key in seen} | set(known)
+        rel_seen: dict[tuple[int, tuple[NodeKey, str, NodeKey, str]], str] = {}
         specs: list[NodeSpec | RelSpec] = [*self.nodes, *self.relationships]
         for item in specs:
             problems.extend(f"{item.origin}: {p}" for p in year_problems(item.properties))
-        for rel in self.relationships:
+        for source, rel in zip(self._sources_of(1), self.relationships):
             for end_name, ref in (("start", rel.start), ("end", rel.end)):
                 if ref not in available:
                     problems.append(f"{rel.origin}: unknown {end_name} node {ref}")
-            if rel.identity in rel_seen:
+            identity = (source, rel.identity)
+            if identity in rel_seen:
                 problems.append(
                     f"{rel.origin}: duplicate relationship key {rel.key!r} "
-                    f"(first defined at {rel_seen[rel.identity]})"
+                    f"(first defined at {rel_seen[identity]})"
                 )
             else:
-                rel_seen[rel.identity] = rel.origin
+                rel_seen[identity] = rel.origin
         if problems:
             raise LoadError(problems)
 

@@ -2,8 +2,9 @@
 
 Exports must be byte-identical for the same data whichever backend produced
 it, and element ids differ between backends. So the order and the ids written
-to files derive from content only: labels sorted, nodes by (first label, key),
-relationships by (start, type, end, key).
+to files derive from content only: labels primary first and the rest sorted
+(:func:`ordered_labels`), nodes by (export id, labels), relationships by (start, type,
+end, key).
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.model import default_rel_key
 
 
-def sorted_labels(node: Node) -> list[str]:
-    return sorted(node.labels)
+def ordered_labels(node: Node) -> list[str]:
+    """A node's labels as every export writes them: its primary label first, the rest sorted.
+
+    The primary label is the one the store gave first (the embedded store keeps the order a
+    source gave, primary first; the Neo4j store puts the labels loads merge on first). It
+    stays first so that reading an export back merges on the same (label, key); the rest
+    are sorted because Neo4j keeps no order, and exports are the same bytes from either store.
+    """
+    first, *rest = node.label_order or ("",)
+    return [first, *sorted(rest)] if first else []
 
 
 def _sort_value(value: Any) -> str:
@@ -84,7 +93,7 @@ class Subgraph:
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(description=self.description)
         # Attribute dicts, not keywords: a property may be called "key" (every relationship's is).
         graph.add_nodes_from(
-            (ids[node.element_id], {"labels": sorted_labels(node), **_attributes(node, "labels")})
+            (ids[node.element_id], {"labels": ordered_labels(node), **_attributes(node, "labels")})
             for node in nodes)
         for rel in rels:
             start, end = ids[rel.start_node.element_id], ids[rel.end_node.element_id]
@@ -109,13 +118,13 @@ class Subgraph:
             elif unique:
                 ids[node.element_id] = key
             else:
-                ids[node.element_id] = f"{':'.join(sorted_labels(node))}:{key}"
+                ids[node.element_id] = f"{':'.join(ordered_labels(node))}:{key}"
         return ids
 
     def ordered(self) -> tuple[list[Node], list[Relationship], dict[str, str]]:
         """Nodes and relationships in canonical order, with their export ids."""
         ids = self.export_ids()
-        nodes = sorted(self.nodes, key=lambda n: (ids[n.element_id], sorted_labels(n)))
+        nodes = sorted(self.nodes, key=lambda n: (ids[n.element_id], ordered_labels(n)))
         rels = sorted(
             self.relationships,
             key=lambda r: (ids[r.start_node.element_id], r.type, ids[r.end_node.element_id],

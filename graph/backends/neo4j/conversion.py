@@ -159,9 +159,13 @@ class ResultConverter:
     :meth:`convert` then builds values whose relationships have real endpoint nodes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, key_labels: frozenset[str] = frozenset()) -> None:
+        """``key_labels``: the labels with a uniqueness constraint on ``key``, the ones loads
+        merge on. Neo4j keeps no label order, so those come first in a node's labels (then
+        the rest, each group sorted): a loaded node's primary label is first again."""
         self.nodes: dict[str, Node] = {}
         self._wanted: set[str] = set()
+        self.key_labels = key_labels
 
     def scan(self, value: Any) -> None:
         if isinstance(value, _NEO4J_TEMPORAL):
@@ -210,7 +214,8 @@ class ResultConverter:
         return native_value(value)
 
     def _node(self, node: neo4j.graph.Node) -> Node:
-        return Node(node.element_id, node.labels,
+        labels = sorted(node.labels, key=lambda label: (label not in self.key_labels, label))
+        return Node(node.element_id, labels,
                     {k: native_value(v) for k, v in node.items()})
 
     def _endpoint(self, node: neo4j.graph.Node | None) -> Node:

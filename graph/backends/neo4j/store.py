@@ -86,6 +86,7 @@ class Neo4jStore(GraphStore):
         self._connection = connection or Connection(settings)
         self.settings = self._connection.settings
         self._dynamic_names = dynamic_names
+        self._key_labels: frozenset[str] | None = None  # cached; dropped on our schema changes
 
     @classmethod
     def connect(cls, settings: Neo4jSettings | None = None, timeout: float = 10.0, *,
@@ -126,10 +127,13 @@ class Neo4jStore(GraphStore):
             memory: int | None = None) -> Result:
         params = dict(parameters or {})
         check_query_inputs(query, params)
+        key_labels = self.key_labels()
+        if is_schema_command(query):
+            self._key_labels = None  # read again after the change
 
         def work(tx: Any) -> Result:
             """``tx``: a managed transaction, or a session for an auto-commit query."""
-            return self._collect(tx, query, params)
+            return self._collect(tx, query, params, key_labels=key_labels)
 
         metadata = {QUERY_ID_KEY: query_id} if query_id is not None else None
         try:
@@ -147,13 +151,15 @@ class Neo4jStore(GraphStore):
         # the same limit and metadata.
         try:
             return self._connection.auto_commit(
-                lambda session: self._collect(session, query, params, timeout=timeout, metadata=metadata),
+                lambda session: self._collect(session, query, params, timeout=timeout, metadata=metadata,
+                                              key_labels=key_labels),
                 timeout)
         except QueryTimeout as exc:
             raise QueryTimeout(exc.seconds, batches_kept=True) from exc
 
     def _collect(self, tx: Any, query: str, params: dict[str, Any], *, prefix: str = "",
-                 timeout: float | None = None, metadata: dict[str, str] | None = None) -> Result:
+                 timeout: float | None = None, metadata: dict[str, str] | None = None,
+                 key_labels: frozenset[str] = frozenset()) -> Result:
         """Run one query in ``tx`` and read all of it into a :class:`Result` of shared types.
 
         ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported;
@@ -165,7 +171,7 @@ class Neo4jStore(GraphStore):
         keys = list(result.keys())
         raw = [list(record.values()) for record in result]
         summary = result.consume()
-        converter = ResultConverter()
+        converter = ResultConverter(key_labels)
         converter.scan(raw)
         converter.fetch_missing(tx)
         notifications = in_query_order(notifications_of(summary))
@@ -215,11 +221,13 @@ class Neo4jStore(GraphStore):
             text = statements[index]
             try:
                 results[index] = self._write(partial(self._collect, query=text, params={}))
+                self._key_labels = None
             except QueryError as exc:
                 raise StatementError(index, str(exc)) from exc
         if schema:  # MERGE plans its index seeks only once the constraints' indexes are online
             self._write(lambda tx: tx.run("CALL db.awaitIndexes(300)").consume())
         current = data[-1] if data else 0
+        key_labels = self.key_labels()
 
         def work(tx: neo4j.ManagedTransaction) -> list[Result]:
             nonlocal current
@@ -227,7 +235,7 @@ class Neo4jStore(GraphStore):
             for index in data:
                 current = index
                 text = statements[index]
-                done.append(self._collect(tx, text, {}, prefix=replan_option(text)))
+                done.append(self._collect(tx, text, {}, prefix=replan_option(text), key_labels=key_labels))
             current = data[-1]  # from here on, a failure is the commit's
             return done
 
@@ -264,7 +272,8 @@ class Neo4jStore(GraphStore):
             if not wanted:
                 return iter(())
             query = f"MATCH (n) WHERE {' OR '.join(f'n:{quote_name(x)}' for x in wanted)} RETURN n"
-        found = self._read(lambda tx: [ResultConverter().convert(r[0]) for r in tx.run(query)])
+        key_labels = self.key_labels()
+        found = self._read(lambda tx: [ResultConverter(key_labels).convert(r[0]) for r in tx.run(query)])
         return iter(sorted(found, key=lambda n: id_order(n.element_id)))
 
     def relationships(self, types: Iterable[str] | None = None) -> Iterator[Relationship]:
@@ -272,9 +281,11 @@ class Neo4jStore(GraphStore):
         if pattern is None:
             return iter(())
 
+        key_labels = self.key_labels()
+
         def work(tx: neo4j.ManagedTransaction) -> list[Relationship]:
             raw = [record[0] for record in tx.run(f"MATCH ()-{pattern}->() RETURN r")]
-            converter = ResultConverter()
+            converter = ResultConverter(key_labels)
             converter.scan(raw)
             converter.fetch_missing(tx)
             return [converter.convert(r) for r in raw]
@@ -291,6 +302,7 @@ class Neo4jStore(GraphStore):
         """
         pattern = rel_pattern("r", types)
         start = sorted({str(e) for e in element_ids})
+        key_labels = self.key_labels()
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[Node], list[Relationship]]:
             seen = {r[0] for r in tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN elementId(n)",
@@ -304,7 +316,7 @@ class Neo4jStore(GraphStore):
                     ids=sorted(frontier))}
                 frontier = reached - seen
                 seen |= frontier
-            converter = ResultConverter()
+            converter = ResultConverter(key_labels)
             members = sorted(seen)
             converter.read_nodes(tx, members)
             rels: list[Any] = []
@@ -347,12 +359,13 @@ class Neo4jStore(GraphStore):
         """Match names in Python (casefold, as the generic find does) over a narrow projection,
         then read only the matching nodes in full."""
         wanted = name_or_key.casefold()
+        key_labels = self.key_labels()
 
         def work(tx: neo4j.ManagedTransaction) -> list[Node]:
             ids = [eid for eid, key, name, aliases in tx.run(
                 "MATCH (n) RETURN elementId(n), n.key, n.name, n.aliases")
                 if names_match(wanted, key, name, aliases)]
-            converter = ResultConverter()
+            converter = ResultConverter(key_labels)
             converter.read_nodes(tx, ids)
             return list(converter.nodes.values())
 
@@ -383,15 +396,9 @@ class Neo4jStore(GraphStore):
         requires, and the load waits until their indexes are online so MERGE uses them.
         """
         wanted = set(labels)
-
-        def present(tx: neo4j.ManagedTransaction) -> set[str]:
-            rows = tx.run("SHOW CONSTRAINTS YIELD type, entityType, labelsOrTypes, properties "
-                          "WHERE entityType = 'NODE' AND properties = ['key'] "
-                          "AND (type CONTAINS 'UNIQUE' OR type CONTAINS 'KEY') "
-                          "RETURN labelsOrTypes")
-            return {labels[0] for (labels,) in rows if len(labels) == 1}
-
-        missing = sorted(wanted - self._read(present))
+        missing = sorted(wanted - self._read(_key_constraint_labels))
+        if missing:
+            self._key_labels = None
         for label in missing:
             statement = (f"CREATE CONSTRAINT {quote_name(f'relgraph_{label}_key')} IF NOT EXISTS "
                          f"FOR (n:{quote_name(label)}) REQUIRE n.key IS UNIQUE")
@@ -403,6 +410,13 @@ class Neo4jStore(GraphStore):
         if missing:
             self._write(lambda tx: tx.run("CALL db.awaitIndexes(300)").consume())
         return missing
+
+    def key_labels(self) -> frozenset[str]:
+        """The labels with a uniqueness constraint on ``key``: those loads merge on, so a node's
+        primary label is among them (read once; this store's own schema changes refresh it)."""
+        if self._key_labels is None:
+            self._key_labels = frozenset(self._read(_key_constraint_labels))
+        return self._key_labels
 
     def _statements(self) -> LoadStatements:
         """Dynamic extra labels from Neo4j 5.26 on (fewer statements to plan), exact names before."""
@@ -462,3 +476,11 @@ class Neo4jStore(GraphStore):
         while self._write(lambda tx: tx.run(
                 "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)").single(strict=True)[0]):
             pass
+
+
+def _key_constraint_labels(tx: neo4j.ManagedTransaction) -> set[str]:
+    rows = tx.run("SHOW CONSTRAINTS YIELD type, entityType, labelsOrTypes, properties "
+                  "WHERE entityType = 'NODE' AND properties = ['key'] "
+                  "AND (type CONTAINS 'UNIQUE' OR type CONTAINS 'KEY') "
+                  "RETURN labelsOrTypes")
+    return {labels[0] for (labels,) in rows if len(labels) == 1}
