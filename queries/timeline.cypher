@@ -4,7 +4,7 @@
 // part (visitors, attendees, actors, parties, signatories, honourees) and the
 // countries involved. A country is involved when it, one of its officials or
 // institutions, or one of its places took part in the event or is what the event
-// happened in or concerns, or in the visit it was part of, what it concerns, led
+// happened in, concerns or was awarded to, or in the visit it was part of, what it concerns, led
 // to or followed. Narrow the timeline to the years from..to (null: no bound) and
 // to the events that involve countryA and countryB ('' for any country). An event
 // the article dates only roughly ("the late 1930s": yearFrom..yearTo) has no year;
@@ -28,7 +28,7 @@ WITH event, participants, graph, [event] + collect(DISTINCT related) AS context
 UNWIND context AS node
 OPTIONAL MATCH (node)<-[:MADE_VISIT|ATTENDED|CARRIED_OUT|RECEIVED|CONFERRED|PARTY_TO|SIGNED]-(actor)
 WITH event, participants, graph, node, collect(actor) AS actors
-OPTIONAL MATCH (node)-[:TOOK_PLACE_IN|HOSTED_BY|CONCERNS|TARGETS|FROM|TO]->(place)
+OPTIONAL MATCH (node)-[:TOOK_PLACE_IN|HOSTED_BY|CONCERNS|TARGETS|FROM|TO|AWARDED_TO]->(place)
 WITH event, participants, graph, node, actors, collect(place) AS places
 UNWIND [node] + actors + places AS thing
 OPTIONAL MATCH (thing)-[:HELD_OFFICE|OFFICE_OF|BASED_IN|LOCATED_IN*0..3]->(country:Country)
