@@ -8,9 +8,11 @@
 MATCH (city:City)
 WHERE city.name = $city OR city.key = $city OR $city IN coalesce(city.aliases, [])
 OPTIONAL MATCH located = (thing)-[:LOCATED_IN*1..2]->(city)
+WITH city, thing, located ORDER BY thing.key, [r IN relationships(located) | r.key]
 WITH city, collect(DISTINCT thing) AS things, collect(located) AS locations
 OPTIONAL MATCH (event:Event)-[tookPlace:TOOK_PLACE_IN]->(place)
 WHERE place = city OR place IN things
+WITH city, things, locations, event, tookPlace ORDER BY event.key, tookPlace.key
 WITH city, things, locations, collect(DISTINCT event) AS events, collect(tookPlace) AS held
 UNWIND [t IN things | {what: 'located here', name: t.name, kind: t.kind, year: null, quote: t.quote,
                       graph: [p IN locations WHERE nodes(p)[0] = t]}]

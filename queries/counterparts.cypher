@@ -12,7 +12,7 @@ MATCH (p)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->()-[:LOCATED_IN*0..1]->(pc:Cou
 MATCH (q)-[:HELD_OFFICE]->(:Office)-[:OFFICE_OF]->()-[:LOCATED_IN*0..1]->(qc:Country)
 WHERE pc.name IN [$countryA, $countryB] AND qc.name IN [$countryA, $countryB] AND pc <> qc
 WITH DISTINCT p, pc, q, occasion, pr, qr
-ORDER BY q.name
+ORDER BY q.name, occasion.key, pr.key, qr.key
 WITH p, pc, count(DISTINCT occasion) AS occasions, collect(DISTINCT q.name) AS counterparts,
      [p] + collect(DISTINCT occasion) + collect(DISTINCT q) + collect(DISTINCT pr)
        + collect(DISTINCT qr) AS graph

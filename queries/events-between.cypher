@@ -12,10 +12,10 @@ MATCH (event)
 WHERE (event:Event OR event:Agreement)
   AND coalesce(event.yearTo, event.year) >= $from AND coalesce(event.yearFrom, event.year) <= $to
 OPTIONAL MATCH (event)-[at:TOOK_PLACE_IN|HOSTED_BY]->(place)
-WITH event, place, at ORDER BY place.name
+WITH event, place, at ORDER BY place.name, at.key
 WITH event, collect(DISTINCT place.name) AS places, [event] + collect(place) + collect(at) AS graph
 OPTIONAL MATCH (event)<-[took:MADE_VISIT|ATTENDED|CARRIED_OUT|RECEIVED|CONFERRED|PARTY_TO|SIGNED]-(who)
-WITH event, places, graph, who, took ORDER BY who.name
+WITH event, places, graph, who, took ORDER BY who.name, took.key
 WITH event, places, graph, collect(DISTINCT who.name) AS participants,
      collect(who) + collect(took) AS takingPart, coalesce(event.year, event.yearFrom) AS sortYear
 RETURN event.year AS year,

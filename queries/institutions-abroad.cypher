@@ -46,7 +46,7 @@ WITH thing, link, via, took, operator, based,
      + CASE WHEN link.inferred THEN ' (inferred)' ELSE '' END AS role,
      CASE WHEN link.inferred OR based.inferred THEN 1 ELSE 0 END AS tieInferred,
      CASE type(link) WHEN 'CONCERNS' THEN via.quote ELSE link.quote END AS quote
-ORDER BY operator.name, role, quote
+ORDER BY operator.name, role, quote, link.key, via.key, took.key
 WITH thing, collect(DISTINCT operator.name) AS operators, collect(DISTINCT role) AS roles,
      min(coalesce(via.year, link.since, link.year)) AS year, collect(DISTINCT quote) AS quotes,
      min(tieInferred) = 1 AS inferred,

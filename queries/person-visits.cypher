@@ -20,8 +20,9 @@ WITH p, visit, host, graph, met, people, collect(agreement.name) AS signed,
 OPTIONAL MATCH (visit)<-[partOf:PART_OF]-(part:Event)
 OPTIONAL MATCH (part)<-[took:ATTENDED|CONFERRED|RECEIVED]-(person:Person)
 WHERE person IN people OR person = p
-WITH p, visit, host, graph, met, people, signed, agreements, part, partOf,
-     collect(DISTINCT person) AS partPeople, collect(took) AS partLinks
+WITH p, visit, host, graph, met, people, signed, agreements, part, partOf, person, took
+ORDER BY person.name, took.key
+WITH p, visit, host, graph, met, people, signed, agreements, part, partOf, collect(took) AS partLinks
 ORDER BY part.name
 WITH p, visit, host, graph, met, people, signed, agreements, collect(part.name) AS during,
      collect(part) + collect(partOf) + reduce(acc = [], x IN collect(partLinks) | acc + x) AS parts

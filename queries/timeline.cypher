@@ -20,7 +20,7 @@ WHERE (event:Event OR event:Agreement) AND coalesce(event.year, event.yearFrom) 
   AND ($from IS NULL OR coalesce(event.yearTo, event.year) >= $from)
   AND ($to IS NULL OR coalesce(event.yearFrom, event.year) <= $to)
 OPTIONAL MATCH (event)<-[took:MADE_VISIT|ATTENDED|CARRIED_OUT|RECEIVED|CONFERRED|PARTY_TO|SIGNED]-(who)
-WITH event, who, took ORDER BY who.name
+WITH event, who, took ORDER BY who.name, took.key
 WITH event, collect(DISTINCT who.name) AS participants, [event] + collect(who) + collect(took) AS graph
 // The countries involved, from the event and the nodes it points to.
 OPTIONAL MATCH (event)-[:PART_OF|LED_TO|FOLLOWED|CONCERNS]->(related)
