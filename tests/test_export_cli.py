@@ -227,7 +227,7 @@ def test_query_scripts_by_file_and_name(loaded, tmp_path):
     assert result.code == 0, result.err
     assert loaded("export", "--around", "Tashkent", "-o", str(by_option)).code == 0
     assert by_script.read_bytes() == by_option.read_bytes()
-    scalars = loaded("export", "--query", "visits", "-o", str(tmp_path / "v.json"))
+    scalars = loaded("export", "--query", "schema-overview", "-o", str(tmp_path / "v.json"))
     assert scalars.code == 1 and "returned no nodes, relationships or paths" in scalars.err
     unknown = loaded("export", "--query", "visit", "-o", str(tmp_path / "v.json"))
     assert unknown.code == 2 and "did you mean" in unknown.err

@@ -263,7 +263,7 @@ def test_nodes_and_relationships_filter_by_label_and_type(article_neo4j):
     assert len(list(article_neo4j.nodes(["City", "Country"]))) == 17
     assert list(article_neo4j.nodes([])) == [] and list(article_neo4j.relationships([])) == []
     located = list(article_neo4j.relationships(["LOCATED_IN"]))
-    assert len(located) == 32 and all(r.start_node.get("key") for r in located)
+    assert len(located) == 33 and all(r.start_node.get("key") for r in located)
     ids = [n.element_id for n in article_neo4j.nodes()]
     assert ids == [n.element_id for n in article_neo4j.nodes()]  # a stable order
 
