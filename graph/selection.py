@@ -101,6 +101,14 @@ class YearRange:
             return False
         return (self.start is None or year >= self.start) and (self.end is None or year <= self.end)
 
+    def overlaps(self, first: object, last: object) -> bool:
+        """Whether the years ``first``..``last`` (an uncertain date, ``yearFrom``..``yearTo``)
+        share a year with this range: "the late 1930s" may be 1937, so 1937 finds it."""
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in (first, last)):
+            return False
+        assert isinstance(first, int) and isinstance(last, int)
+        return (self.start is None or last >= self.start) and (self.end is None or first <= self.end)
+
     def __str__(self) -> str:
         return f"{self.start or ''}..{self.end or ''}"
 
@@ -110,8 +118,11 @@ def by_years(store: GraphStore, years: YearRange) -> Subgraph:
 
     A visit in 2009 keeps its visitor and host country, which have no year of
     their own; a relationship with its own ``year`` outside the range is left out.
+    A node dated only roughly (``yearFrom``..``yearTo``, docs/schema.md) is in when
+    its range overlaps, as the ``timeline`` and ``events-between`` scripts have it.
     """
-    nodes = [n for n in store.nodes() if n.get("year") in years]
+    nodes = [n for n in store.nodes()
+             if n.get("year") in years or years.overlaps(n.get("yearFrom"), n.get("yearTo"))]
     dated = {n.element_id for n in nodes}
     rels = []
     for rel in store.relationships():

@@ -39,7 +39,8 @@ LEAD_SECTION = "Lead"
 NODE_FIELDS = {"key", "label", "name", "kind", "aliases", "section", "quote", "also", "in", "out"}
 REL_FIELDS = {"type", "from", "to", "key", "section", "quote", "also"}
 # every property of the curated data that holds a year: integers in the article's range
-ARTICLE_YEARS = ("year", "since", "completionYear", "closedYear", "firstExportYear")
+ARTICLE_YEARS = ("year", "yearFrom", "yearTo", "since", "completionYear", "closedYear",
+                 "firstExportYear")
 #: The folder beside the articles' folder that holds their texts (data/articles, data/sources).
 SOURCES_FOLDER = "sources"
 #: How many problems get "did you mean" hints (a LoadError shows the first 20).
@@ -78,6 +79,26 @@ def normalise_date(value: Any) -> tuple[str, int, str]:
     year, month, day = match.groups()
     dt.date(int(year), int(month or 1), int(day or 1))  # raises ValueError on 2024-02-30
     return text, int(year), "day" if day else "month" if month else "year"
+
+
+def range_problem(props: Mapping[str, Any]) -> str | None:
+    """What is wrong with an uncertain date, ``yearFrom``..``yearTo`` (both inclusive), if anything.
+
+    A range stands for one date the source does not pin down ("the late 1930s"), so it
+    comes whole and alone: a ``year`` or ``date`` beside it would be a guess that queries
+    filtering on ``year`` take for a fact (docs/schema.md, "Uncertainty")."""
+    given = [name for name in ("yearFrom", "yearTo") if name in props]
+    if not given:
+        return None
+    if len(given) == 1:
+        other = "yearTo" if given[0] == "yearFrom" else "yearFrom"
+        return f"{given[0]} needs {other} (a range has both ends)"
+    if "year" in props or "date" in props:
+        return "a date is either a year/date or a range yearFrom..yearTo, not both"
+    start, end = props["yearFrom"], props["yearTo"]
+    if isinstance(start, int) and isinstance(end, int) and start > end:
+        return f"yearFrom {start} is after yearTo {end}"
+    return None
 
 
 class CuratedReader:
@@ -321,6 +342,11 @@ class CuratedReader:
             props.setdefault("datePrecision", "year")
         for problem in year_problems(props, ARTICLE_YEARS):
             self.problem(entry, f"{what}: {problem}")
+        wrong_range = range_problem(props)
+        if wrong_range:
+            self.problem(entry, f"{what}: {wrong_range}")
+        elif "yearFrom" in props:
+            props.setdefault("datePrecision", "range")
         for name in ARTICLE_YEARS:  # the article's years; other data may reach further
             if isinstance(props.get(name), int) and not 1000 <= props[name] <= 2100:
                 self.problem(entry, f"{what}: {name} {props[name]!r} is not a year between 1000 and 2100")

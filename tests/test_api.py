@@ -55,7 +55,7 @@ def test_load_reports_what_it_merged(tmp_path):
     assert again.summary is not None and again.summary.nodes_created == 0
     assert again.summary.nodes_matched == 144
     assert str(again) == ("south-korea-uzbekistan.yaml: 0 nodes created, 144 already present; "
-                          "0 relationships created, 280 already present")
+                          "0 relationships created, 286 already present")
 
 
 def test_query_result_behaves_like_the_drivers(graph):

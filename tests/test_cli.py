@@ -32,12 +32,12 @@ def test_every_command_has_help_with_examples(command):
 def test_load_stats_export(cli, tmp_path):
     first = cli("load")
     assert first.code == 0, first.err
-    assert "144 created" in first.out and "280 created" in first.out
+    assert "144 created" in first.out and "286 created" in first.out
     again = cli("load")
     assert "0 created, 144 already present" in again.out
 
     stats = cli("stats")
-    assert "144 nodes, 280 relationships" in stats.out
+    assert "144 nodes, 286 relationships" in stats.out
     assert any(line.split() == ["Visit", "16"] for line in stats.out.splitlines())
     data = json.loads(cli("stats", "--format", "json").out)
     assert data["labels"]["Person"] == 12 and data["types"]["MADE_VISIT"] == 16
@@ -46,7 +46,7 @@ def test_load_stats_export(cli, tmp_path):
     exported = cli("export", "--format", "json", "-o", str(target))
     assert exported.code == 0, exported.err
     g = nx.node_link_graph(json.loads(target.read_text(encoding="utf-8")), edges="links")
-    assert (g.number_of_nodes(), g.number_of_edges()) == (144, 280)
+    assert (g.number_of_nodes(), g.number_of_edges()) == (144, 286)
 
 
 def test_export_is_deterministic_and_never_overwrites_without_force(cli, tmp_path):
@@ -67,7 +67,7 @@ def test_export_is_deterministic_and_never_overwrites_without_force(cli, tmp_pat
 def test_export_to_stdout(cli):
     cli("load")
     result = cli("export", "-o", "-")
-    assert len(json.loads(result.out)["links"]) == 280
+    assert len(json.loads(result.out)["links"]) == 286
 
 
 def test_exporting_an_empty_graph_writes_nothing(cli, tmp_path):
@@ -122,7 +122,7 @@ def test_global_options_also_work_after_the_command(cli, tmp_path, capsys):
     # After the command wins over before it; before it still counts when not repeated.
     empty = tmp_path / "empty.snapshot"
     stats = cli("--store", str(empty), "stats", "--store", str(other))
-    assert "144 nodes, 280 relationships" in stats.out
+    assert "144 nodes, 286 relationships" in stats.out
     assert "0 nodes" in cli("--store", str(empty), "stats").out
     with pytest.raises(SystemExit) as exited:  # checked like the option before the command
         cli("stats", "--backend", "nowhere")

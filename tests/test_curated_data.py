@@ -11,7 +11,9 @@ from collections import defaultdict
 import pytest
 import yaml
 
+from relgraph.graph.values.errors import LoadError
 from relgraph.graph.values.model import NodeSpec
+from relgraph.loaders.curated import read_curated
 
 from .conftest import ARTICLE_TEXT, ARTICLE_YAML
 
@@ -174,6 +176,9 @@ FIGURES = [
     ("statistic-koryo-saram-population-uzbekistan", "rankInWorld", 5),
     ("koryo-saram-monument", "anniversary", 80),
     ("deportation-of-koreans-late-1930s", "dateText", "late 1930s"),
+    ("deportation-of-koreans-late-1930s", "yearFrom", 1935),
+    ("deportation-of-koreans-late-1930s", "yearTo", 1939),
+    ("deportation-of-koreans-late-1930s", "datePrecision", "range"),
     ("visit-2017-mirziyoyev-to-south-korea", "durationDays", 4),
     ("visit-2019-moon-jae-in-to-uzbekistan", "durationDays", 4),
     ("visit-2019-moon-jae-in-to-uzbekistan", "date", "2019-04"),
@@ -218,6 +223,10 @@ def test_provenance_on_every_fact(article_store):
 def test_dated_events_have_integer_years_and_consistent_dates(article_store):
     undated = []
     for node in article_store.nodes(["Event", "Agreement"]):
+        if "yearFrom" in node:  # a date the article does not pin to a year: a range, no year
+            assert "year" not in node and "date" not in node
+            assert node["yearFrom"] <= node["yearTo"] and node["datePrecision"] == "range"
+            continue
         if "year" not in node:
             undated.append(node["key"])
             continue
@@ -243,3 +252,109 @@ def test_source_node_records_the_article(article_store):
     import hashlib
 
     assert source["sha256"] == hashlib.sha256(ARTICLE.encode()).hexdigest()
+
+
+def test_uncertain_dates_are_ranges_not_guessed_years(article_store):
+    """"The late 1930s" is 1935..1939, not the year 1930."""
+    deportation = nodes_by_key(article_store)["deportation-of-koreans-late-1930s"]
+    assert "year" not in deportation
+    assert (deportation["yearFrom"], deportation["yearTo"]) == (1935, 1939)
+
+
+def rel_between(store, start, rel_type, end):
+    return [r for r in store.relationships([rel_type])
+            if (r.start_node["key"], r.end_node["key"]) == (start, end)]
+
+
+def test_relationships_say_no_more_than_the_article(article_store):
+    # "IIAC was selected to manage and modernize Urgench Airport": not that it manages it.
+    iiac = "incheon-international-airport-corporation"
+    assert rel_between(article_store, iiac, "MANAGES", "urgench-airport") == []
+    assert len(rel_between(article_store, iiac, "SELECTED_TO_MANAGE", "urgench-airport")) == 1
+    # "Uzbekistan has invited South Korean experts to take positions as deputy minister in
+    # the ministry ...": the ministry invited no one.
+    ministry = "ministry-for-development-of-information-technologies-and-communications"
+    assert [r for r in article_store.relationships(["INVITED_EXPERTS_FROM"])
+            if r.start_node["key"] == ministry] == []
+    (invited,) = rel_between(article_store, "south-korea", "EXPERTS_INVITED_TO", ministry)
+    assert (invited["invitedBy"], invited["positions"]) == ("Uzbekistan", ["deputy minister"])
+    # The Urgench contract was awarded to IIAC, not to South Korea; that Uzbekistan is a
+    # party is implied, not said.
+    contract = "contract-2025-urgench-airport"
+    assert rel_between(article_store, "south-korea", "PARTY_TO", contract) == []
+    (uzbekistan,) = rel_between(article_store, "uzbekistan", "PARTY_TO", contract)
+    assert uzbekistan["inferred"] is True
+    assert len(rel_between(article_store, contract, "AWARDED_TO", iiac)) == 1
+
+
+def test_navoi_cargo_terminal_is_tied_to_navoiy_international_airport(article_store):
+    (at_airport,) = rel_between(article_store, "navoi-cargo-terminal", "LOCATED_IN",
+                                "navoiy-international-airport")
+    assert at_airport["inferred"] is True  # the article builds it in the airport's paragraph
+
+
+# Relationships whose sentence implies them rather than states them (docs/schema.md):
+# (start, type, end) for each one the audit of issue 13 marked, besides the earlier ones.
+NEWLY_INFERRED = [
+    ("navoi", "LOCATED_IN", "uzbekistan"), ("angren", "LOCATED_IN", "uzbekistan"),
+    ("uzbekistan", "LOCATED_IN", "central-asia"),
+    ("ministry-for-development-of-information-technologies-and-communications", "BASED_IN",
+     "uzbekistan"),
+    ("shavkat-mirziyoyev", "HELD_OFFICE", "president-of-uzbekistan"),
+    ("overseas-koreans-foundation", "BASED_IN", "south-korea"),
+    ("korean-cultural-center-samarkand", "PROMOTES_CULTURE_OF", "south-korea"),
+]
+
+
+@pytest.mark.parametrize(("start", "rel_type", "end"), NEWLY_INFERRED)
+def test_implied_relationships_are_marked_inferred(article_store, start, rel_type, end):
+    (rel,) = rel_between(article_store, start, rel_type, end)
+    assert rel.get("inferred") is True
+
+
+def test_years_from_the_paragraph_are_marked(article_store):
+    """A year that is not in the fact's own sentence comes from the paragraph around it,
+    and says so (dateFromContext), on nodes and relationships alike."""
+    facts = [*article_store.nodes(), *article_store.relationships()]
+    unmarked = [f["key"] for f in facts
+                if isinstance(f.get("year"), int) and str(f["year"]) not in f["quote"]
+                and not f.get("dateFromContext")]
+    assert unmarked == []
+    held = [r for r in article_store.relationships(["HELD_OFFICE"])
+            if any(not any(str(y) in q for q in [r["quote"], *r.get("otherQuotes", [])])
+                   for y in r.get("years", [])) and not r.get("dateFromContext")]
+    assert held == []
+
+
+@pytest.mark.parametrize("rel_type", ["SISTER_CITY_OF", "DIPLOMATIC_RELATIONS_WITH"])
+def test_symmetric_relationships_are_stored_in_both_directions(article_store, rel_type):
+    pairs = {(r.start_node["key"], r.end_node["key"]): r for r in article_store.relationships([rel_type])}
+    assert pairs
+    for (a, b), rel in pairs.items():
+        back = pairs.get((b, a))
+        assert back is not None, (rel_type, a, b)
+        assert (back.get("year"), back["quote"]) == (rel.get("year"), rel["quote"])
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ("yearFrom: 1935", "yearFrom needs yearTo"),
+    ("yearFrom: 1939\n    yearTo: 1935", "yearFrom 1939 is after yearTo 1935"),
+    ("year: 1937\n    yearFrom: 1935\n    yearTo: 1939", "either a year/date or a range"),
+    ("yearFrom: 1935\n    yearTo: '1939'", "yearTo '1939' is text"),
+])
+def test_the_reader_refuses_a_broken_range(tmp_path, fields, message):
+    (tmp_path / "text.txt").write_text("The late 1930s.\n", encoding="utf-8")
+    path = tmp_path / "a.yaml"
+    path.write_text(f"""source: {{key: s, title: T, file: text.txt, sections: [Lead]}}
+nodes:
+  - key: e
+    label: Event
+    kind: deportation
+    name: E
+    {fields}
+    section: Lead
+    quote: The late 1930s.
+""", encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        read_curated(path)
+    assert message in str(info.value)

@@ -143,7 +143,7 @@ def test_the_cypher_script_recreates_the_graph_in_neo4j(db, awkward_store):
 
 def test_the_cypher_script_of_the_article_in_neo4j(db, article_store):
     statements = cypher_statements(whole_graph(article_store))
-    assert run_script_like_cypher_shell(db, statements) == 144 + 280
+    assert run_script_like_cypher_shell(db, statements) == 144 + 286
     assert neo4j_view(db) == graph_view(article_store)
 
 

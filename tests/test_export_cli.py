@@ -40,7 +40,7 @@ def test_format_comes_from_the_suffix(loaded, tmp_path):
 
 def test_explicit_format_and_standard_output(loaded, tmp_path):
     out = loaded("export", "--format", "jsonl", "-o", "-")
-    assert out.code == 0 and len(out.out.splitlines()) == 144 + 280
+    assert out.code == 0 and len(out.out.splitlines()) == 144 + 286
     refused = loaded("export", "--format", "csv", "-o", "-")
     assert refused.code == 2 and "give -o FOLDER or -o FILE.zip" in refused.err
     odd = loaded("export", "--format", "csv", "-o", str(tmp_path / "nodes.csv"))
@@ -227,7 +227,7 @@ def test_query_scripts_by_file_and_name(loaded, tmp_path):
     assert result.code == 0, result.err
     assert loaded("export", "--around", "Tashkent", "-o", str(by_option)).code == 0
     assert by_script.read_bytes() == by_option.read_bytes()
-    scalars = loaded("export", "--query", "visits", "-o", str(tmp_path / "v.json"))
+    scalars = loaded("export", "--query", "schema-overview", "-o", str(tmp_path / "v.json"))
     assert scalars.code == 1 and "returned no nodes, relationships or paths" in scalars.err
     unknown = loaded("export", "--query", "visit", "-o", str(tmp_path / "v.json"))
     assert unknown.code == 2 and "did you mean" in unknown.err
@@ -241,8 +241,8 @@ def test_load_runs_an_exported_script_in_one_transaction(loaded, tmp_path, store
     assert loaded("export", "-o", str(script)).code == 0
     first = store_cli("load", str(script))
     assert first.code == 0, first.err
-    assert "144 created" in first.out and "280 created" in first.out
-    assert "Graph now holds 144 nodes and 280 relationships" in first.out
+    assert "144 created" in first.out and "286 created" in first.out
+    assert "Graph now holds 144 nodes and 286 relationships" in first.out
     original = graph_view(NetworkxStore(os.environ["RELGRAPH_STORE"]))  # what `loaded` holds
     assert graph_view(store_cli.store()) == original
     again = store_cli("load", str(script))
@@ -254,7 +254,7 @@ def test_load_runs_an_exported_script_in_one_transaction(loaded, tmp_path, store
     failed = store_cli("load", str(broken))
     assert failed.code == 1 and f"{broken}:4:" in failed.err and "nothing was loaded" in failed.err
     assert graph_view(store_cli.store()) == original  # the CREATE and the SET were rolled back
-    assert "144 nodes, 280 relationships" in store_cli("stats").out
+    assert "144 nodes, 286 relationships" in store_cli("stats").out
 
 
 def test_a_script_that_breaks_its_constraint_leaves_nothing(store_cli, tmp_path):

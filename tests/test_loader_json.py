@@ -27,7 +27,7 @@ def test_networkx_reads_the_export_as_a_multidigraph(tmp_path, article_store):
     write_nodelink_json(whole_graph(article_store), path)
     g = nx.node_link_graph(json.loads(path.read_text(encoding="utf-8")), edges="links")
     assert isinstance(g, nx.MultiDiGraph)
-    assert g.number_of_nodes() == 144 and g.number_of_edges() == 280
+    assert g.number_of_nodes() == 144 and g.number_of_edges() == 286
     assert g.nodes["islam-karimov"]["labels"] == ["Person"]
     assert g.has_edge("seoul", "tashkent", key="seoul-sister_city_of-tashkent")
 

@@ -108,11 +108,11 @@ def test_load_stats_and_query_on_neo4j(clean_env, neo4j_store, neo4j_uri):
     on_neo4j = ("--backend", "neo4j", "--neo4j-uri", neo4j_uri)
     code, out, err = run_cli(*on_neo4j, "load")
     assert code == 0, err
-    assert "144 created" in out and "280 created" in out and neo4j_uri in out
+    assert "144 created" in out and "286 created" in out and neo4j_uri in out
     code, out, _ = run_cli(*on_neo4j, "load")
     assert "0 created, 144 already present" in out
     code, out, _ = run_cli(*on_neo4j, "stats")
-    assert f"neo4j {neo4j_uri}" in out and "144 nodes, 280 relationships" in out
+    assert f"neo4j {neo4j_uri}" in out and "144 nodes, 286 relationships" in out
     code, out, err = run_cli(*on_neo4j, "query", "-e", "MATCH (c:City) RETURN c.name AS city "
                              "ORDER BY city LIMIT 2", "--format", "json")
     assert code == 0, err

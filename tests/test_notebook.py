@@ -62,7 +62,7 @@ def test_every_cell_runs_without_an_error(executed):
 
 def test_the_cells_show_what_the_text_promises(executed):
     notebook, folder = executed
-    assert "144 nodes, 280 relationships" in text_of(cell_with(notebook, "stats = g.stats()"))
+    assert "144 nodes, 286 relationships" in text_of(cell_with(notebook, "stats = g.stats()"))
     assert "President of Uzbekistan" in html_of(cell_with(notebook, "HELD_OFFICE"))
     assert "Moon Jae-in" in html_of(cell_with(notebook, "person-visits"))
     assert "'Tashkent'" in text_of(cell_with(notebook, "degree_centrality"))

@@ -7,7 +7,10 @@ and so on. ``query_store`` runs every test on each backend.
 
 from __future__ import annotations
 
-from relgraph.queries.library import find_script
+import pytest
+
+from relgraph.graph.selection import from_query
+from relgraph.queries.library import builtin_scripts, find_script
 
 from .conftest import ARTICLE_TEXT
 
@@ -76,11 +79,14 @@ def test_agreements_in_time_order(query_store):
 
 def test_timeline(query_store):
     rows = run(query_store, "timeline")
-    assert len(rows) == 51  # 44 dated events and 7 dated agreements
-    assert (rows[0]["year"], rows[0]["kind"]) == (1930, "deportation")
+    assert len(rows) == 51  # 43 events dated to a year, 1 to a range, and 7 dated agreements
+    # "the late 1930s" is a range, not a year: no year, its words and range as its date
+    assert (rows[0]["year"], rows[0]["date"], rows[0]["kind"]) == (
+        None, "late 1930s (1935–1939)", "deportation")
     assert (rows[1]["date"], rows[1]["kind"], rows[1]["participants"]) == (
         "1991-12", "recognition", ["South Korea"])
-    assert [r["year"] for r in rows] == sorted(r["year"] for r in rows)
+    years = [r["year"] for r in rows[1:]]
+    assert years == sorted(years)
     assert sum(1 for r in rows if r["kind"] == "visit") == 16
     honour = next(r for r in rows if r["event"] == "Islam Karimov made Honorary Citizen of Seoul")
     assert honour["participants"] == ["Islam Karimov", "Lee Myung-bak"]
@@ -108,6 +114,20 @@ def test_timeline_years(query_store):
         "Deportation of Koreans from the Soviet Far East to Central Asia",
         "South Korea recognizes the independence of Uzbekistan"]
     assert run(query_store, "timeline", **{"from": 2030}) == []
+
+
+DEPORTATION = "Deportation of Koreans from the Soviet Far East to Central Asia"
+
+
+@pytest.mark.parametrize(("first", "last", "found"), [
+    (1935, 1939, True), (1937, 1937, True), (1939, 1950, True), (1920, 1935, True),
+    (1930, 1934, False), (1940, 1990, False)])
+def test_uncertain_date_is_found_by_any_year_of_its_range(query_store, first, last, found):
+    """The late 1930s may be any of 1935..1939: a search that overlaps it finds it, one that
+    does not, does not (it was stored as the year 1930, which 1935..1939 never found)."""
+    between = [r["event"] for r in run(query_store, "events-between", **{"from": first, "to": last})]
+    timeline = [r["event"] for r in run(query_store, "timeline", **{"from": first, "to": last})]
+    assert (DEPORTATION in between, DEPORTATION in timeline) == (found, found)
 
 
 def test_timeline_countries(query_store):
@@ -162,33 +182,43 @@ def test_offices_and_succession(query_store):
 
 def test_institutions_abroad(query_store):
     rows = run(query_store, "institutions-abroad")
-    assert [(r["operator"], r["role"], r["institution"], r["city"]) for r in rows] == [
-        ("Hanjin Group", "inauguration", "Cargo terminal at Navoi", "Navoi"),
-        ("Hwang Kyo-ahn", "inauguration (attended)", "Ustyurt Gas Chemical Complex", None),
-        ("Incheon International Airport Corporation", "manages", "Urgench Airport", None),
-        ("Inha University", "branch", "Inha University branch in Tashkent", "Tashkent"),
-        ("Inha University", "opening", "Inha University branch in Tashkent", "Tashkent"),
-        ("Korean Air Cargo", "manages", "Navoiy International Airport", "Navoi"),
-        ("Korean Air Cargo", "takeover", "Navoiy International Airport", "Navoi"),
-        ("Lee Myung-bak", "opening", "Seoul Park", "Tashkent"),
+    # Each institution once, with every operator and role the article gives.
+    assert [(r["institution"], r["city"], r["operators"], r["roles"]) for r in rows] == [
+        ("Cargo terminal at Navoi", "Navoi", ["Hanjin Group"], ["inauguration"]),
+        ("Embassy of South Korea in Tashkent", "Tashkent", ["South Korea"], ["opened"]),
         # The article names no opener: the cultural centre was opened during Moon's state
         # visit, and he attended the ceremony.
-        ("Moon Jae-in", "opening (attended)", "House of Korean Culture and Art", "Tashkent"),
-        ("South Korea", "opened", "Embassy of South Korea in Tashkent", "Tashkent"),
-        ("South Korea", "founded", "LG CNS Uzbekistan", None),
-        ("South Korea", "founding", "LG CNS Uzbekistan", None),
-        ("Yeoju Institute of Technology", "opened", "Yeoju Technical Institute in Tashkent", "Tashkent"),
+        ("House of Korean Culture and Art", "Tashkent", ["Moon Jae-in"],
+         ["opening (attended)", "cultural centre (inferred)"]),
+        ("Inha University branch in Tashkent", "Tashkent", ["Inha University"], ["branch", "opening"]),
+        # Korean Cultural Centers: the article names no operator, but they are Korean
+        # culture's, among the two countries' cultural relations.
+        ("Korean Cultural Center in Bukhara", "Bukhara", [], ["cultural centre (inferred)"]),
+        ("Korean Cultural Center in Nukus", "Nukus", [], ["cultural centre (inferred)"]),
+        ("Korean Cultural Center in Samarkand", "Samarkand", [], ["cultural centre (inferred)"]),
+        ("LG CNS Uzbekistan", None, ["South Korea"], ["founded", "founding"]),
+        # Established by the Overseas Koreans Foundation; the Mayor of Seoul's attendance
+        # at the unveiling is a city's, not the country's.
+        ("Monument honoring the Koryo-saram", "Tashkent", ["Overseas Koreans Foundation"],
+         ["founded"]),
+        ("Navoiy International Airport", "Navoi", ["Korean Air Cargo"], ["manages", "takeover"]),
+        ("Seoul Park", "Tashkent", ["Lee Myung-bak"], ["opening"]),
+        ("Urgench Airport", None, ["Incheon International Airport Corporation"],
+         ["selected to manage"]),
+        ("Ustyurt Gas Chemical Complex", None, ["Hwang Kyo-ahn"], ["inauguration (attended)"]),
+        ("Yeoju Technical Institute in Tashkent", "Tashkent", ["Yeoju Institute of Technology"],
+         ["opened"]),
     ]
-    house = next(r for r in rows if r["institution"] == "House of Korean Culture and Art")
-    assert (house["kind"], house["year"]) == ("cultural centre", 2019)
-    assert all(r["quote"] in ARTICLE for r in rows)
-    # The article says there are Korean Cultural Centers in Samarkand, Bukhara and Nukus,
-    # but not who runs them ("Korean" is also what it calls the Koryo-saram of Uzbekistan),
-    # so nothing links them to South Korea and they are not listed.
-    assert not any("Korean Cultural Center" in r["institution"] for r in rows)
+    by_name = {r["institution"]: r for r in rows}
+    house = by_name["House of Korean Culture and Art"]
+    assert (house["kind"], house["year"], house["inferred"]) == ("cultural centre", 2019, False)
+    assert by_name["Korean Cultural Center in Nukus"]["inferred"] is True
+    assert by_name["Monument honoring the Koryo-saram"]["inferred"] is True
+    assert by_name["Embassy of South Korea in Tashkent"]["inferred"] is False
+    assert all(q in ARTICLE for r in rows for q in r["quotes"])
     reverse = run(query_store, "institutions-abroad", home="Uzbekistan", host="South Korea")
-    assert [(r["operator"], r["institution"], r["city"]) for r in reverse] == [
-        ("Uzbekistan", "Embassy of Uzbekistan in Seoul", "Seoul")]
+    assert [(r["operators"], r["institution"], r["city"]) for r in reverse] == [
+        (["Uzbekistan"], "Embassy of Uzbekistan in Seoul", "Seoul")]
 
 
 def test_city(query_store):
@@ -232,39 +262,59 @@ def test_schema_overview(query_store):
     rows = run(query_store, "schema-overview")
     counts = {(r["kind"], r["name"]): r["count"] for r in rows}
     assert counts[("label", "Event")] == 45 and counts[("label", "Person")] == 12
-    assert counts[("relationship type", "LOCATED_IN")] == 32
-    assert sum(c for (kind, _), c in counts.items() if kind == "relationship type") == 280
+    assert counts[("relationship type", "LOCATED_IN")] == 33
+    assert sum(c for (kind, _), c in counts.items() if kind == "relationship type") == 286
+
+
+DEAL_VALUES = {"60 documents on trade, investment, economic and technical cooperation (2015)":
+               7_700_000_000, "KTX technology deal": 196_000_000,
+               "Urgench Airport management and modernization contract": 223_000_000}
 
 
 def test_money(query_store):
-    rows = {(r["grouping"], r["bucket"]): r for r in run(query_store, "money")}
-    assert rows[("decade", "2010s")]["totalUsd"] == 11_700_000_000
-    assert rows[("decade", "2020s")]["totalUsd"] == 419_000_000
-    assert rows[("decade", "2020s")]["items"] == [
+    rows = {(r["measure"], r["grouping"], r["bucket"]): r for r in run(query_store, "money")}
+    # A project's cost is not the value of a signed deal: the two are never added up.
+    assert rows[("deal value", "decade", "2010s")]["totalUsd"] == 7_700_000_000
+    assert rows[("deal value", "decade", "2020s")]["totalUsd"] == 419_000_000
+    assert rows[("deal value", "decade", "2020s")]["items"] == [
         "KTX technology deal", "Urgench Airport management and modernization contract"]
-    assert rows[("sector", "rail transport")]["totalUsd"] == 196_000_000
-    assert rows[("sector", "industrial complex")]["items"] == ["Ustyurt Gas Chemical Complex"]
+    assert rows[("project cost", "decade", "2010s")]["items"] == ["Ustyurt Gas Chemical Complex"]
+    assert rows[("project cost", "decade", "2010s")]["totalUsd"] == 4_000_000_000
+    assert rows[("deal value", "sector", "rail transport")]["totalUsd"] == 196_000_000
+    assert rows[("project cost", "sector", "industrial complex")]["items"] == [
+        "Ustyurt Gas Chemical Complex"]
+    # The $7.7 billion of the 60 documents is not split among their five sectors by the
+    # article: it counts once, so the sector totals add up to the article's numbers.
+    documents = [r for (measure, grouping, _), r in rows.items()
+                 if (measure, grouping) == ("deal value", "sector") and r["totalUsd"] == 7_700_000_000]
+    assert [r["bucket"] for r in documents] == [
+        "trade + investment + economic cooperation + technical cooperation + other spheres"]
+    for grouping in ("decade", "sector"):
+        assert sum(r["totalUsd"] for (measure, group, _), r in rows.items()
+                   if (measure, group) == ("deal value", grouping)) == sum(DEAL_VALUES.values())
 
 
 def test_money_years_and_countries(query_store):
     def buckets(**params):
-        return {(r["grouping"], r["bucket"]): (r["totalUsd"], r["items"])
+        return {(r["measure"], r["grouping"], r["bucket"]): (r["totalUsd"], r["items"])
                 for r in run(query_store, "money", **params)}
 
     everything = buckets()
     recent = buckets(**{"from": 2020})
-    assert {b for b in recent if b[0] == "decade"} == {("decade", "2020s")}
-    assert recent[("decade", "2020s")] == everything[("decade", "2020s")]
-    assert ("sector", "trade") not in recent
+    assert {b for b in recent if b[1] == "decade"} == {("deal value", "decade", "2020s")}
+    assert recent[("deal value", "decade", "2020s")] == everything[("deal value", "decade", "2020s")]
     older = buckets(to=2019)
-    assert {b for b in older if b[0] == "decade"} == {("decade", "2010s")}
-    assert older[("decade", "2010s")][0] == 11_700_000_000
+    assert {b for b in older if b[1] == "decade"} == {("deal value", "decade", "2010s"),
+                                                     ("project cost", "decade", "2010s")}
+    assert older[("deal value", "decade", "2010s")][0] == 7_700_000_000
     # The gas chemical complex has a cost but no date: its year is its 2016 inauguration.
     assert buckets(**{"from": 2016, "to": 2016}) == {
-        ("decade", "2010s"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"]),
-        ("sector", "industrial complex"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"])}
+        ("project cost", "decade", "2010s"): (4_000_000_000, ["Ustyurt Gas Chemical Complex"]),
+        ("project cost", "sector", "industrial complex"): (4_000_000_000,
+                                                           ["Ustyurt Gas Chemical Complex"])}
     # Every deal involves both countries (the complex through its inauguration, which the
-    # South Korean Prime Minister attended); none involves Japan or North Korea.
+    # South Korean Prime Minister attended; the Urgench contract through IIAC, to which it
+    # was awarded); none involves Japan or North Korea.
     assert buckets(countryA="South Korea", countryB="Uzbekistan") == everything
     assert buckets(countryA="Japan") == {}
     assert buckets(countryA="North Korea", **{"from": 2000}) == {}
@@ -286,7 +336,10 @@ def test_facts_about(query_store):
     facts = {r["fact"] for r in rows}
     assert {"Navoi", "Navoi LOCATED_IN Uzbekistan", "Navoiy International Airport LOCATED_IN Navoi"} <= facts
     inferred = {r["fact"] for r in rows if r["inferred"]}
-    assert inferred == {"Navoiy International Airport LOCATED_IN Navoi"}
+    # that the airport is in the city, and that the city (of a free economic zone "in
+    # different regions of Uzbekistan") is in Uzbekistan, go beyond the article's words
+    assert inferred == {"Navoiy International Airport LOCATED_IN Navoi", "Navoi LOCATED_IN Uzbekistan"}
+    assert {r["certainty"] for r in rows} == {"stated", "inferred"}
     moon = run(query_store, "facts-about", name="Moon Jae-in")
     assert {r["quote"][:40] for r in moon} == {  # his 2017 meeting, 2019 visit and its events
         "In 2017, Karimov's successor Shavkat Mir", "In 2019, President Moon Jae-in visited U",
@@ -315,3 +368,31 @@ def test_inferred_facts(query_store):
     assert ("Tashkent", "LOCATED_IN", "Uzbekistan") in {
         (r["source"], r["relationship"], r["target"]) for r in rows}
     assert len(rows) == sum(1 for r in query_store.relationships() if r.get("inferred"))
+
+
+def test_facts_about_says_what_the_article_does_not_confirm(query_store):
+    rows = run(query_store, "facts-about", name="Chinese Embassy in Uzbekistan")
+    certainty = {r["fact"]: r["certainty"] for r in rows}
+    assert certainty["Chinese Embassy in Uzbekistan REPRESENTS North Korea"] == "reported, not confirmed"
+    assert certainty["Chinese Embassy in Uzbekistan REPRESENTS China"] == "inferred"
+    assert certainty["Chinese Embassy in Uzbekistan LOCATED_IN Uzbekistan"] == "stated"
+    lobbying = run(query_store, "facts-about", name="lobbying-2016-against-north-korean-presence")
+    assert {r["certainty"] for r in lobbying if r["fact"].endswith("LED_TO North Korea closes its "
+                                                                   "embassy in Tashkent")} == {
+        "according to KBS News"}
+
+
+#: Scripts whose answer is not a set of entities and relationships but counts of them.
+NOT_DRAWN = {"schema-overview"}
+
+
+@pytest.mark.parametrize("name", sorted(set(builtin_scripts()) - NOT_DRAWN))
+def test_every_script_answer_can_be_drawn(query_store, name):
+    """`relgraph view --query NAME` (and the explorer) draw the graph values a script
+    returns: each answer that is a set of entities and relationships returns them."""
+    script = find_script(name)
+    subgraph = from_query(query_store, script.text, script.bind({}))
+    assert subgraph.nodes, name
+    assert subgraph.relationships or name == "money", name  # money draws its deals alone
+    ids = {n.element_id for n in subgraph.nodes}
+    assert all({r.start_node.element_id, r.end_node.element_id} <= ids for r in subgraph.relationships)

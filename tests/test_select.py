@@ -83,6 +83,16 @@ def test_by_years_keeps_participants_of_dated_events(article_store):
     assert "visit-2019-moon-jae-in-to-uzbekistan" not in keys(selected)
 
 
+@pytest.mark.parametrize(("years", "found"), [
+    ("1937", True), ("1935..1939", True), ("..1935", True), ("1939..", True), ("1930..1934", False),
+    ("1940..1990", False)])
+def test_by_years_finds_a_date_known_as_a_range_by_any_of_its_years(article_store, years, found):
+    """'The late 1930s' is yearFrom 1935..yearTo 1939: --years overlapping it selects it."""
+    selected = keys(by_years(article_store, YearRange.parse(years)))
+    assert ("deportation-of-koreans-late-1930s" in selected) is found
+    assert found is ("koryo-saram" in selected)  # with what it is connected to
+
+
 def test_from_values_collects_nested_graph_values(article_store):
     nodes = list(article_store.nodes(["City"]))
     rel = next(iter(article_store.relationships(["SISTER_CITY_OF"])))

@@ -103,7 +103,7 @@ def test_foreign_hosts_and_origins_are_refused_even_with_the_token(api, server):
 def test_info_schema_and_scripts(api, server):
     info = api.get("/api/info").json()
     assert info["backend"] in ("networkx", "neo4j") and info["write"] is False
-    assert info["nodes"] == 144 and info["relationships"] == 280
+    assert info["nodes"] == 144 and info["relationships"] == 286
     formats = {f["name"] for f in info["formats"]}
     assert formats >= {"graphml", "gexf", "json", "jsonl", "csv", "cypher", "html"}
     assert info["sources"] == {"south-korea-uzbekistan-relations": "South Korea–Uzbekistan relations"}

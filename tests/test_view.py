@@ -115,16 +115,16 @@ def test_article_view_data(article_store):
     view = build_view(whole_graph(article_store), label_counts=counts.labels,
                       source_names={"south-korea-uzbekistan-relations": "South Korea–Uzbekistan relations"},
                       graph_size=(counts.nodes, counts.relationships))
-    assert (len(view.nodes), len(view.edges)) == (144, 280)
+    assert (len(view.nodes), len(view.edges)) == (144, 286)
     assert view.physics and all("x" not in n for n in view.nodes)
     groups = {g["label"]: g["count"] for g in view.groups}
     assert groups["Event"] == 45 and groups["Institution"] == 33 and "Visit" not in groups
     assert sum(groups.values()) == 144
-    assert {t["type"]: t["count"] for t in view.types}["LOCATED_IN"] == 32
-    assert view.years == (1930, 2025)
+    assert {t["type"]: t["count"] for t in view.types}["LOCATED_IN"] == 33
+    assert view.years == (1991, 2025)  # the late 1930s are a range, not a year
     assert view.title == "South Korea–Uzbekistan relations"
     assert view.caption == ("Source: South Korea–Uzbekistan relations. Selection: whole graph. "
-                            "144 nodes and 280 relationships.")
+                            "144 nodes and 286 relationships.")
     tashkent = next(n for n in view.nodes if n["props"].get("key") == "tashkent")
     assert tashkent["props"]["quote"] and tashkent["props"]["sourceId"] == "south-korea-uzbekistan-relations"
     assert tashkent["size"] > next(n for n in view.nodes if n["props"].get("key") == "kbs-news")["size"]
@@ -136,11 +136,11 @@ def test_colours_are_the_same_in_every_view_of_a_graph(article_store):
     labels = article_store.counts().labels
     whole = build_view(whole_graph(article_store), label_counts=labels)
     karimov = ego_network(article_store, resolve_entity(article_store, "Islam Karimov"), 1)
-    part = build_view(karimov, label_counts=labels, graph_size=(144, 280))
+    part = build_view(karimov, label_counts=labels, graph_size=(144, 286))
     colour = {g["label"]: g["color"] for g in whole.groups}
     assert all(colour[g["label"]] == g["color"] for g in part.groups)
     assert "Selection: 1-hop neighbourhood of Islam Karimov" in part.caption
-    shown = f"{len(part.nodes)} nodes and {len(part.edges)} relationships of 144 and 280 in the graph"
+    shown = f"{len(part.nodes)} nodes and {len(part.edges)} relationships of 144 and 286 in the graph"
     assert shown in part.caption
 
 
@@ -175,7 +175,7 @@ def test_keep_best_connected(article_store):
     whole = whole_graph(article_store)
     kept, trim = keep_best_connected(whole, 50)
     assert len(kept.nodes) == 50 and trim is not None
-    assert trim.nodes_dropped == 94 and trim.relationships_dropped == 280 - len(kept.relationships)
+    assert trim.nodes_dropped == 94 and trim.relationships_dropped == 286 - len(kept.relationships)
     assert {"uzbekistan", "south-korea", "tashkent"} <= {n["key"] for n in kept.nodes}
     assert sum(trim.dropped_by_label.values()) == 94
     assert keep_best_connected(whole, 500) == (whole, None)
@@ -187,7 +187,7 @@ def test_too_large_selection_is_refused_with_what_max_nodes_would_drop(article_s
     with pytest.raises(ViewTooLarge) as refused:
         check_size(whole, Limits(max_nodes=100))
     message = str(refused.value)
-    assert "the selection has 144 nodes and 280 relationships" in message
+    assert "the selection has 144 nodes and 286 relationships" in message
     assert ("--max-nodes 100 would keep the 100 best-connected nodes "
             "and drop the 44 least-connected") in message
     assert "--around" in message and "--labels" in message
@@ -332,9 +332,9 @@ def test_view_the_whole_article(loaded, tmp_path):
     out = tmp_path / "article.html"
     done = loaded("view", "-o", str(out))
     assert done.code == 0, done.err
-    assert f"Wrote {out}: 144 nodes and 280 relationships, laid out in the browser" in done.err
+    assert f"Wrote {out}: 144 nodes and 286 relationships, laid out in the browser" in done.err
     data = page_data(out.read_text(encoding="utf-8"))
-    assert (len(data["nodes"]), len(data["edges"])) == (144, 280)
+    assert (len(data["nodes"]), len(data["edges"])) == (144, 286)
     assert data["sources"] == {"south-korea-uzbekistan-relations": "South Korea–Uzbekistan relations"}
     again = loaded("view", "-o", str(out))
     assert again.code == 1 and "already exists (use --force" in again.err
@@ -401,7 +401,7 @@ def test_hard_limit_and_max_nodes(loaded, tmp_path, monkeypatch):
     out = tmp_path / "x.html"
     refused = loaded("view", "-o", str(out))
     assert refused.code == 1 and not out.exists()
-    assert "the selection has 144 nodes and 280 relationships; a view holds at most 100 nodes" in refused.err
+    assert "the selection has 144 nodes and 286 relationships; a view holds at most 100 nodes" in refused.err
     assert ("--max-nodes 100 would keep the 100 best-connected nodes "
             "and drop the 44 least-connected") in refused.err
     trimmed = loaded("view", "-o", str(out), "--max-nodes", "100")
