@@ -121,7 +121,10 @@ def test_article_view_data(article_store):
     assert groups["Event"] == 45 and groups["Institution"] == 33 and "Visit" not in groups
     assert sum(groups.values()) == 144
     assert {t["type"]: t["count"] for t in view.types}["LOCATED_IN"] == 33
-    assert view.years == (1991, 2025)  # the late 1930s are a range, not a year
+    assert view.years == (1935, 2025)  # the late 1930s are the range 1935–1939, not a year
+    deportation = next(n for n in view.nodes if n["props"].get("key") == "deportation-of-koreans-late-1930s")
+    assert (deportation["year"], deportation["yearTo"]) == (1935, 1939)
+    assert deportation["caption"].endswith("(1935–1939)")
     assert view.title == "South Korea–Uzbekistan relations"
     assert view.caption == ("Source: South Korea–Uzbekistan relations. Selection: whole graph. "
                             "144 nodes and 286 relationships.")

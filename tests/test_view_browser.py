@@ -266,8 +266,9 @@ def test_search_lists_matches_and_clicking_one_focuses_it(article):
 
 def expected_counts(data: dict, *, years=None, groups_off=(), types_off=()) -> tuple[int, int, set[str]]:
     """What the page should draw under the given filters, computed from the view data."""
-    def shown_year(item):
-        return years is None or "year" not in item or years[0] <= item["year"] <= years[1]
+    def shown_year(item):  # a range of years is shown while it overlaps the slider's
+        return (years is None or "year" not in item
+                or (item.get("yearTo", item["year"]) >= years[0] and item["year"] <= years[1]))
 
     shown = {n["id"] for n in data["nodes"] if n["group"] not in groups_off and shown_year(n)}
     edges = [e for e in data["edges"]
@@ -280,7 +281,7 @@ def test_year_slider_hides_what_falls_outside(article, article_data):
     # the keyboard moves a range input exactly as a person would
     article.page.focus("#year-from")
     article.page.keyboard.press("Home")
-    for _ in range(2010 - 1991):
+    for _ in range(2010 - 1935):
         article.page.keyboard.press("ArrowRight")
     article.settle(0.3)
     assert article.js("() => document.getElementById('year-text').textContent") == "2010–2025"
@@ -289,6 +290,7 @@ def test_year_slider_hides_what_falls_outside(article, article_data):
     assert "visit-1992-karimov-to-south-korea" in hidden        # dated 1992
     assert "islam-karimov" not in hidden and "uzbekistan" not in hidden  # undated: they stay
     assert "deal-2024-ktx-technology" not in hidden
+    assert "deportation-of-koreans-late-1930s" in hidden        # 1935–1939
 
     article.page.focus("#year-to")
     for _ in range(2025 - 2015):
@@ -298,6 +300,18 @@ def test_year_slider_hides_what_falls_outside(article, article_data):
     assert article.drawn() == (nodes, edges) and "deal-2024-ktx-technology" in hidden
     sister = [e for e in article_data["edges"] if e["type"] == "SISTER_CITY_OF"]
     assert all(e["year"] == 2010 for e in sister)  # dated relationships in range stay
+
+    article.page.focus("#year-from")  # 1937..1937 overlaps the late 1930s: the deportation shows
+    article.page.keyboard.press("Home")
+    for _ in range(1937 - 1935):
+        article.page.keyboard.press("ArrowRight")
+    article.page.focus("#year-to")
+    for _ in range(2015 - 1937):
+        article.page.keyboard.press("ArrowLeft")
+    article.settle(0.3)
+    assert article.js("() => document.getElementById('year-text').textContent") == "1937–1937"
+    nodes, edges, hidden = expected_counts(article_data, years=(1937, 1937))
+    assert article.drawn() == (nodes, edges) and "deportation-of-koreans-late-1930s" not in hidden
 
     article.page.click("#year-reset")
     assert article.drawn() == (144, 286)

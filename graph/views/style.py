@@ -108,7 +108,8 @@ _DATED_END = re.compile(r"(?P<head>.*?)\s*(?P<tail>\([^()]*\b\d{4}\b[^()]*\))")
 
 
 def node_caption(name: str, year: object = None, limit: int = CAPTION_MAX) -> str:
-    """The caption under a node: its name in at most ``limit`` characters, the year kept.
+    """The caption under a node: its name in at most ``limit`` characters, the year (or the
+    range of years, as text) kept.
 
     Many names differ only in their end ("Islam Karimov's official visit to South Korea
     (1992)", "... (1995)"): cut from the end, eight of them would read the same. So a
@@ -119,7 +120,7 @@ def node_caption(name: str, year: object = None, limit: int = CAPTION_MAX) -> st
     dated = _DATED_END.fullmatch(flat)
     if dated and dated["head"] and len(dated["tail"]) <= limit // 2:
         head, tail = dated["head"], dated["tail"]
-    elif is_year(year) and str(year) not in shorten(flat, limit):
+    elif (is_year(year) or isinstance(year, str)) and str(year) not in shorten(flat, limit):
         head, tail = flat, f"({year})"
     else:
         return shorten(flat, limit)
@@ -147,23 +148,42 @@ def relationship_caption(rel_type: str, year: object) -> str:
     return f"{rel_type} {year}" if is_year(year) else rel_type
 
 
+def years_of(entity: Node | Relationship) -> tuple[int, int] | None:
+    """The years an entity is dated to: ``year``, or an uncertain date's ``yearFrom``..``yearTo``
+    (docs/schema.md), or None."""
+    year, first, last = entity.get("year"), entity.get("yearFrom"), entity.get("yearTo")
+    if is_year(year):
+        return year, year
+    if is_year(first) and is_year(last) and first <= last:
+        return first, last
+    return None
+
+
+def _dated(item: dict[str, Any], entity: Node | Relationship) -> dict[str, Any]:
+    """``item`` with ``year`` (and ``yearTo`` for a range), which the year filters of the view
+    and the explorer compare with the range asked for: a range is shown when it overlaps."""
+    years = years_of(entity)
+    if years is not None:
+        item["year"] = years[0]
+        if years[1] != years[0]:
+            item["yearTo"] = years[1]
+    return item
+
+
 def node_item(node: Node, group: str) -> dict[str, Any]:
     """What every drawing of a node carries, the static view's and the explorer's: its
-    name and caption, the label it is drawn as, its labels, its properties and, when dated, its year."""
+    name and caption, the label it is drawn as, its labels, its properties and, when dated, its years."""
     name = node_name(node)
-    item: dict[str, Any] = {"name": name, "caption": node_caption(name, node.get("year")), "group": group,
+    years = years_of(node)
+    when = None if years is None else years[0] if years[0] == years[1] else f"{years[0]}–{years[1]}"
+    item: dict[str, Any] = {"name": name, "caption": node_caption(name, when), "group": group,
                             "labels": sorted(node.labels), "props": properties_json(node)}
-    if is_year(node.get("year")):
-        item["year"] = node.get("year")
-    return item
+    return _dated(item, node)
 
 
 def relationship_item(rel: Relationship) -> dict[str, Any]:
-    """What every drawing of a relationship carries: its type, properties and, when dated, year."""
-    item: dict[str, Any] = {"type": rel.type, "props": properties_json(rel)}
-    if is_year(rel.get("year")):
-        item["year"] = rel.get("year")
-    return item
+    """What every drawing of a relationship carries: its type, properties and, when dated, years."""
+    return _dated({"type": rel.type, "props": properties_json(rel)}, rel)
 
 
 def legend(counts: Mapping[str, int], styles: Mapping[str, LabelStyle]) -> list[dict[str, Any]]:

@@ -125,8 +125,9 @@
       const a = state.nodes.get(item.from), b = state.nodes.get(item.to);
       if (!a || !b || isHidden(a) || isHidden(b)) return true;
     }
-    if (state.years && item.year !== undefined) {
-      return item.year < state.years.from || item.year > state.years.to;
+    if (state.years && item.year !== undefined) {  // a range of years is shown while it overlaps
+      const last = item.yearTo === undefined ? item.year : item.yearTo;
+      return last < state.years.from || item.year > state.years.to;
     }
     return false;
   }
@@ -220,7 +221,8 @@
       el("span", { text: group }), el("span", { class: "count", text: count.toLocaleString("en") }));
       legend.append(el("li", {}, button));
     }
-    const years = [...state.nodes.values(), ...state.edges.values()].map((x) => x.year).filter((y) => y !== undefined);
+    const years = [...state.nodes.values(), ...state.edges.values()].flatMap((x) => [x.year, x.yearTo])
+      .filter((y) => y !== undefined);
     const box = $("#years-box");
     if (!years.length) { box.hidden = true; state.years = null; return; }
     const lo = Math.min(...years), hi = Math.max(...years);

@@ -68,7 +68,8 @@
   }
 
   function nodeTooltip(n) {
-    const lines = [n.name, n.labels.join(" \u00b7 ") + (n.year !== undefined ? " \u00b7 " + n.year : "")];
+    const when = n.yearTo !== undefined ? n.year + "\u2013" + n.yearTo : n.year;
+    const lines = [n.name, n.labels.join(" \u00b7 ") + (when !== undefined ? " \u00b7 " + when : "")];
     if (typeof n.props.quote === "string") lines.push("\u201c" + shorten(n.props.quote, TOOLTIP_QUOTE_MAX) + "\u201d");
     lines.push(n.degree + " relationship" + (n.degree === 1 ? "" : "s") + " \u00b7 click for details");
     return lines.join("\n");
@@ -251,13 +252,15 @@
 
   // --- filters -----------------------------------------------------------------------
 
-  function inYears(year) {
-    return year === undefined || !state.years || (year >= state.years[0] && year <= state.years[1]);
+  // A dated item is shown when its years (one, or yearFrom..yearTo) overlap the range asked for.
+  function inYears(year, yearTo) {
+    const last = yearTo === undefined ? year : yearTo;
+    return year === undefined || !state.years || (last >= state.years[0] && year <= state.years[1]);
   }
 
-  function nodeShown(n) { return state.groups.get(n.group) === true && inYears(n.year); }
+  function nodeShown(n) { return state.groups.get(n.group) === true && inYears(n.year, n.yearTo); }
   function edgeShown(e) {
-    return state.types.get(e.type) === true && inYears(e.year) &&
+    return state.types.get(e.type) === true && inYears(e.year, e.yearTo) &&
       !nodeById.get(e.from).hidden && !nodeById.get(e.to).hidden;
   }
 
@@ -477,8 +480,9 @@
       if (button) button.setAttribute("aria-pressed", "true");
       changed.push("label " + n.group);
     }
-    if (!inYears(n.year)) {
-      state.years = [Math.min(state.years[0], n.year), Math.max(state.years[1], n.year)];
+    if (!inYears(n.year, n.yearTo)) {
+      const last = n.yearTo === undefined ? n.year : n.yearTo;
+      state.years = [Math.min(state.years[0], n.year), Math.max(state.years[1], last)];
       yearFrom.value = state.years[0];
       yearTo.value = state.years[1];
       showYears();
@@ -582,7 +586,9 @@
     const chips = el("p", null, "chips");
     for (const label of n.labels) chips.append(el("span", label, "chip"));
     const parts = [el("h2", n.name), chips];
-    if (n.year !== undefined) parts.push(el("p", "Year: " + n.year));
+    if (n.year !== undefined) {
+      parts.push(el("p", n.yearTo !== undefined ? "Years: " + n.year + "\u2013" + n.yearTo : "Year: " + n.year));
+    }
     parts.push(quotes(n), properties(n));
     const rels = edgesOf.get(n.id) || [];
     if (rels.length) {
