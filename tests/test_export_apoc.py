@@ -24,12 +24,11 @@ import neo4j
 import pytest
 
 from relgraph.commands.neo4j import start_server, stop_server
-from relgraph.graph.values.errors import StoreError
-
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
 from relgraph.graph.formats.cypher_script import cypher_statements
 from relgraph.graph.selection import ego_network, resolve_entity, whole_graph
+from relgraph.graph.values.errors import StoreError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources
 
