@@ -32,6 +32,9 @@ class LoadSummary:
     nodes_matched: int = 0
     relationships_created: int = 0
     relationships_matched: int = 0
+    #: something the user should hear about the load although it succeeded (a lost
+    #: connection after which the store checked, and found, that the commit happened)
+    note: str = ""
 
     def counts_text(self) -> str:
         return (f"{self.nodes_created:,} nodes created, {self.nodes_matched:,} already present; "
@@ -88,7 +91,9 @@ class GraphStore(ABC):
             write: bool = False, timeout: float | None = None, query_id: str | None = None,
             memory: int | None = None) -> Result:
         """Run one Cypher query. Without ``write=True`` a query that writes raises
-        :class:`ReadOnlyError` and changes nothing.
+        :class:`ReadOnlyError` and changes nothing; so does one that reaches the machine's
+        files or URLs (``LOAD CSV``, ``apoc.load.*``...: see
+        :mod:`relgraph.graph.cypher.file_access`), refused before it runs.
 
         ``timeout`` (seconds) stops a query that runs longer with
         :class:`~relgraph.graph.values.errors.QueryTimeout`; ``memory`` (bytes) stops it with
@@ -114,8 +119,13 @@ class GraphStore(ABC):
         """Remove every node and relationship."""
 
     @abstractmethod
-    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+    def run_script(self, statements: Sequence[str], *, write: bool = True,
+                   allow_file_access: bool = False) -> list[Result]:
         """Run a script's statements (no parameters) as one unit: all of it or none of it.
+
+        A statement that reaches files or URLs (``LOAD CSV``, ``apoc.load.*``...) is refused
+        before anything runs unless ``allow_file_access``: a script is data someone sent,
+        and reading the machine's files is more than loading it should do.
 
         Schema commands (``CREATE CONSTRAINT ... IF NOT EXISTS``, indexes; see
         :mod:`relgraph.graph.cypher.statements`) cannot share a transaction with data

@@ -107,13 +107,16 @@ class LoadReport:
 
 
 def load_into(store: GraphStore, paths: Iterable[Path | str] | None = None, *, replace: bool = False,
-              progress: Progress | None = None, note: Callable[[str], None] | None = None) -> LoadReport:
+              progress: Progress | None = None, note: Callable[[str], None] | None = None,
+              allow_file_access: bool = False) -> LoadReport:
     """Load sources (default: the curated articles) into ``store``, all or nothing.
 
     Data sources are read first, every one of them, then merged in one transaction.
     Cypher scripts are run instead, every statement in one transaction; they cannot be
     mixed with data sources. ``replace`` empties the store in the same transaction.
     ``note`` hears one line before the work starts ("Loading 144 nodes ...").
+    A script may read or write files or URLs (``LOAD CSV``, ``apoc.load.*``) only with
+    ``allow_file_access``.
     """
     sources = [Path(p) for p in paths] if paths else default_sources()
     scripts = [p for p in sources if p.suffix.lower() in CYPHER_SUFFIXES]
@@ -121,7 +124,7 @@ def load_into(store: GraphStore, paths: Iterable[Path | str] | None = None, *, r
         raise LoadError([f"{p}: load Cypher scripts on their own: they run as statements, "
                          "other sources are read as data" for p in scripts])
     if scripts:
-        return _run_scripts(store, scripts, replace=replace, note=note)
+        return _run_scripts(store, scripts, replace=replace, note=note, allow_file_access=allow_file_access)
     batch = read_sources(sources)
     if note:
         note(f"Loading {len(batch.nodes):,} nodes and {len(batch.relationships):,} relationships "
@@ -130,7 +133,7 @@ def load_into(store: GraphStore, paths: Iterable[Path | str] | None = None, *, r
 
 
 def _run_scripts(store: GraphStore, scripts: list[Path], *, replace: bool,
-                 note: Callable[[str], None] | None) -> LoadReport:
+                 note: Callable[[str], None] | None, allow_file_access: bool) -> LoadReport:
     statements = read_cypher_scripts(scripts)
     texts = [s.text for s in statements]
     if replace:
@@ -138,7 +141,7 @@ def _run_scripts(store: GraphStore, scripts: list[Path], *, replace: bool,
     if note:
         note(f"Running {len(statements):,} statements on {store.describe()}")
     try:
-        results = store.run_script(texts, write=True)
+        results = store.run_script(texts, write=True, allow_file_access=allow_file_access)
     except StatementError as exc:
         index = exc.index - (1 if replace else 0)
         where = statements[index].origin if 0 <= index < len(statements) else "--replace"

@@ -115,12 +115,14 @@ class Graph:
     # --- loading ---------------------------------------------------------------------
 
     def load(self, *sources: str | os.PathLike[str], replace: bool = False,
-             progress: Progress | None = None) -> LoadReport:
+             progress: Progress | None = None, allow_file_access: bool = False) -> LoadReport:
         """Load files (default: the curated article) all or nothing, as ``relgraph load``:
         curated YAML, neo4j-admin CSV (folders, zips), node-link JSON, JSON lines, GraphML,
         or Cypher scripts, which run in one transaction. ``replace`` empties the graph first,
-        in the same transaction."""
-        return load_into(self.store, [Path(s) for s in sources] or None, replace=replace, progress=progress)
+        in the same transaction. A script may read or write files or URLs (``LOAD CSV``,
+        ``apoc.load.*``) only with ``allow_file_access``."""
+        return load_into(self.store, [Path(s) for s in sources] or None, replace=replace, progress=progress,
+                         allow_file_access=allow_file_access)
 
     # --- querying --------------------------------------------------------------------
 

@@ -5,41 +5,85 @@ through ``apoc.import.json``, the Cypher script through the driver as cypher-she
 would run it; then what Neo4j holds is compared, with types, to the original. The
 other direction too: what APOC exports, relgraph's readers load.
 
-The server is the session's (tests/conftest.py), shared with every other module;
-each test starts from a database without data or schema (``blank_neo4j``), and the
+APOC may touch files only on a server started with ``--allow-file-access``, and then
+only in that server's ``<home>/import``: the session's server (tests/conftest.py) has no
+file access at all, as a user's has by default. So this module starts a server of its
+own with that option, and every file APOC reads or writes lives in its import folder,
+named relative to it. Each test starts from a database without data or schema, and the
 schema APOC's JSON import needs is dropped after it. No mocks, no skips.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import neo4j
 import pytest
 
+from relgraph.commands.neo4j import start_server, stop_server
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.export import export
 from relgraph.graph.formats.cypher_script import cypher_statements
 from relgraph.graph.formats.types import property_columns, value_text
 from relgraph.graph.selection import ego_network, resolve_entity, whole_graph
+from relgraph.graph.values.errors import StoreError
 from relgraph.graph.values.subgraph import Subgraph
 from relgraph.loaders import read_sources
 
+from .conftest import drop_schema
 from .export_neo4j import neo4j_view
 from .export_samples import graph_view, typed_properties
 
 
+@pytest.fixture(scope="module")
+def apoc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[neo4j.Driver, Path]]:
+    """A server whose APOC may use files in its import folder (and nowhere else): its driver
+    and that folder."""
+    home = tmp_path_factory.mktemp("neo4j-apoc-home")
+    try:
+        uri = start_server(0, home, file_access=True)
+    except StoreError as exc:
+        pytest.fail(f"these tests need a real Neo4j and none could be started: {exc}", pytrace=False)
+    try:
+        with neo4j.GraphDatabase.driver(uri, auth=None, notifications_min_severity="OFF") as driver:
+            yield driver, home / "import"
+    finally:
+        stop_server(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.fixture
-def db(blank_neo4j: neo4j.Driver) -> neo4j.Driver:
+def db(apoc_server: tuple[neo4j.Driver, Path]) -> Iterator[neo4j.Driver]:
     """An empty database, no schema either: what APOC's importers and a script start from."""
-    return blank_neo4j
+    driver = apoc_server[0]
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    drop_schema(driver)
+    yield driver
+    drop_schema(driver)
+
+
+@pytest.fixture
+def tmp_path(apoc_server: tuple[neo4j.Driver, Path], request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A folder of this test's own inside the server's import folder, in place of pytest's:
+    the only place the server's APOC may read and write."""
+    folder = apoc_server[1] / request.node.name
+    folder.mkdir(parents=True)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def server_name(path: Path) -> str:
+    """How the server names a file of its import folder: relative to that folder."""
+    return f"{path.parent.name}/{path.name}"
 
 
 def apoc_import_graphml(driver: neo4j.Driver, path: Path) -> None:
     driver.execute_query("CALL apoc.import.graphml($path, {readLabels: true, storeNodeIds: false})",
-                         path=str(path))
+                         path=server_name(path))
 
 
 def apoc_import_json(driver: neo4j.Driver, subgraph: Subgraph, path: Path) -> None:
@@ -49,7 +93,7 @@ def apoc_import_json(driver: neo4j.Driver, subgraph: Subgraph, path: Path) -> No
     for label in sorted({label for node in subgraph.nodes for label in node.labels}):
         driver.execute_query(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{label}) "
                              "REQUIRE n.neo4jImportId IS UNIQUE")
-    driver.execute_query("CALL apoc.import.json($path)", path=str(path))
+    driver.execute_query("CALL apoc.import.json($path)", path=server_name(path))
     driver.execute_query("MATCH (n) REMOVE n.neo4jImportId")
 
 
@@ -125,7 +169,7 @@ def test_apoc_json_cleanup_option_loses_relationships(db, awkward_store, tmp_pat
     export(subgraph, "jsonl", path)
     for label in sorted({label for node in subgraph.nodes for label in node.labels}):
         db.execute_query(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{label}) REQUIRE n.neo4jImportId IS UNIQUE")
-    db.execute_query("CALL apoc.import.json($path, {cleanup: true})", path=str(path))
+    db.execute_query("CALL apoc.import.json($path, {cleanup: true})", path=server_name(path))
     nodes, rels = neo4j_view(db)
     assert len(nodes) == 5 and rels == []
 
@@ -163,7 +207,7 @@ def test_relgraph_reads_apocs_graphml(db, article_store, tmp_path):
     each such value with relgraph:type instead (tests/test_export_formats.py)."""
     _fill_neo4j(db, article_store)
     path = tmp_path / "apoc.graphml"
-    db.execute_query("CALL apoc.export.graphml.all($path, {useTypes: true})", path=str(path))
+    db.execute_query("CALL apoc.export.graphml.all($path, {useTypes: true})", path=server_name(path))
     assert '<key id="scope"' not in path.read_text(encoding="utf-8")
     loaded = NetworkxStore()
     loaded.load(read_sources([path]))
@@ -179,7 +223,30 @@ def test_relgraph_reads_apocs_json(db, awkward_store, tmp_path):
     """apoc.export.json.all writes JSON lines (into a .json file, which relgraph load sniffs)."""
     _fill_neo4j(db, awkward_store)
     path = tmp_path / "apoc.json"
-    db.execute_query("CALL apoc.export.json.all($path, {})", path=str(path))
+    db.execute_query("CALL apoc.export.json.all($path, {})", path=server_name(path))
     loaded = NetworkxStore()
     loaded.load(read_sources([path]))
     assert graph_view(loaded) == graph_view(awkward_store)
+
+
+# --- what the server's file access reaches --------------------------------------------
+
+
+def test_file_access_stays_inside_the_import_folder(db, tmp_path):
+    """Even with --allow-file-access, LOAD CSV and APOC resolve every path inside the import
+    folder: /etc/passwd is <import>/etc/passwd, which does not exist, and a path that climbs
+    out of the folder is refused; nothing is written outside it."""
+    (tmp_path / "ok.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    rows = db.execute_query(f"LOAD CSV WITH HEADERS FROM 'file:///{server_name(tmp_path / 'ok.csv')}' "
+                            "AS row RETURN row.b AS b").records
+    assert [r["b"] for r in rows] == ["2"]
+    for query in ("LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+                  "CALL apoc.load.json('file:///etc/passwd')",
+                  "CALL apoc.load.json('file:///../../../../../../etc/passwd')"):
+        with pytest.raises(neo4j.exceptions.ClientError):
+            db.execute_query(query)
+    home = tmp_path.parents[1]
+    escape = home / "escaped.csv"
+    with pytest.raises(neo4j.exceptions.ClientError):
+        db.execute_query("CALL apoc.export.csv.all($path, {})", path=f"../{escape.name}")
+    assert not escape.exists()

@@ -22,6 +22,7 @@ from relgraph.graph.backends.snapshot import (
     write_snapshot,
 )
 from relgraph.graph.cypher import Stop, execute, explain
+from relgraph.graph.cypher.file_access import check_query, check_script
 from relgraph.graph.cypher.notifications import typo_notifications
 from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
@@ -191,6 +192,7 @@ class NetworkxStore(GraphStore):
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
             write: bool = False, timeout: float | None = None, query_id: str | None = None,
             memory: int | None = None) -> Result:
+        check_query(query, write=write)  # the engine has no LOAD CSV, but the refusal must read alike
         cancel = threading.Event()
         if query_id is not None:
             with self._running_lock:
@@ -218,7 +220,8 @@ class NetworkxStore(GraphStore):
         event.set()
         return True
 
-    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+    def run_script(self, statements: Sequence[str], *, write: bool = True,
+                   allow_file_access: bool = False) -> list[Result]:
         """Every statement in one transaction; the snapshot is written once, at the end.
 
         The embedded engine has no schema commands: a node uniqueness constraint
@@ -227,7 +230,7 @@ class NetworkxStore(GraphStore):
         are accepted and do nothing, the store keeping its own indexes. Without
         ``write`` a schema command is refused, as Neo4j refuses it.
         """
-
+        check_script(statements, allow_file_access=allow_file_access)
         results: list[Result] = []
         constraints: list[tuple[int, str, str]] = []
 

@@ -113,8 +113,8 @@ def build_view(subgraph: Subgraph, *, title: str | None = None,
             item["curve"] = round(0.15 * parallel[pair], 2)
         view_edges.append(item)
 
-    years = [item.get(field) for item in (*view_nodes, *view_edges) for field in ("year", "yearTo")
-             if field in item]
+    years: list[int] = [item[field] for item in (*view_nodes, *view_edges) for field in ("year", "yearTo")
+                        if field in item]
     physics = len(view_nodes) <= limits.physics_max_nodes
     layout_seconds = 0.0
     if not physics:

@@ -19,7 +19,8 @@ graph: nodes merge on (label, key), relationships on (start, type, end, key).
 A Cypher script (.cypher, .cql; e.g. from 'relgraph export --format cypher') is
 run instead: every statement in one transaction, so a failing statement (named
 by file and line) leaves the graph as it was. Load scripts on their own, not
-mixed with other sources.
+mixed with other sources. A script may not read or write files or URLs (LOAD CSV,
+apoc.load.*, apoc.export.*...) unless you pass --allow-file-access (docs/cypher.md).
 
 Formats: {describe_formats()}."""
 EPILOG = """\
@@ -41,15 +42,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="files or folders to load (default: the curated article data)")
     parser.add_argument("--replace", action="store_true",
                         help="empty the graph first (in the same transaction as the load)")
+    parser.add_argument("--allow-file-access", action="store_true",
+                        help="let Cypher scripts read or write files and URLs (LOAD CSV, apoc.load.*, "
+                             "apoc.export.*), as far as the server allows")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     report = load_into(store, args.sources, replace=args.replace,
-                       progress=progress_printer(ctx.err, quiet=args.quiet), note=ctx.note)
+                       progress=progress_printer(ctx.err, quiet=args.quiet), note=ctx.note,
+                       allow_file_access=args.allow_file_access)
     out = ctx.out
     if report.summary is not None:
         summary = report.summary
+        if summary.note:
+            ctx.note(summary.note)
         print(f"Loaded {', '.join(p.name for p in report.sources)}", file=out)
         print(f"  nodes:         {summary.nodes_created:,} created, {summary.nodes_matched:,} already "
               "present", file=out)

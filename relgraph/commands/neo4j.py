@@ -20,6 +20,8 @@ HELP = "start, stop or check a local Neo4j server (no Docker needed)"
 DESCRIPTION = """\
 Run a real Neo4j 5.26 LTS server with APOC on this machine, without Docker:
 Bolt on 127.0.0.1, no authentication, data in tools/neo4j/run/ (or --home).
+Queries can reach no file on the machine unless you start it with
+--allow-file-access, and then only files in <home>/import.
 Needs Java 17 and Maven. The FIRST start fetches the Neo4j and APOC jars with
 Maven (about 125 MB, once, cached in ~/.m2); later starts take about 10 s.
 'start' prints the Bolt URI on stdout. With Docker, 'docker compose up -d' in the
@@ -58,8 +60,11 @@ def needs_first_build() -> bool:
     return not (server_script().parent / "lib" / ".build-stamp").exists()
 
 
-def server_command(action: str, port: int | None = None, home: Path | str | None = None) -> list[str]:
+def server_command(action: str, port: int | None = None, home: Path | str | None = None, *,
+                   file_access: bool = False) -> list[str]:
     command = [str(server_script()), action]
+    if file_access:
+        command.append("--allow-file-access")
     if port is not None:
         command += ["--port", str(port)]
     if home is not None:
@@ -74,16 +79,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, home: Path | str, attempts: int = 3) -> str:
+def start_server(port: int, home: Path | str, attempts: int = 3, *, file_access: bool = False) -> str:
     """Start a server (for tests and the benchmark) and return its Bolt URI.
 
     ``port=0`` picks a free port, retrying with another if someone takes it
-    between the pick and the start. Raises ServerError with the launcher's output.
+    between the pick and the start. ``file_access`` lets LOAD CSV and APOC use files
+    in ``<home>/import`` (and nowhere else). Raises ServerError with the launcher's output.
     """
     output = ""
     for _ in range(attempts):
         chosen = port or free_port()
-        proc = subprocess.run(server_command("start", chosen, home), capture_output=True, text=True,
+        proc = subprocess.run(server_command("start", chosen, home, file_access=file_access),
+                              capture_output=True, text=True,
                               stdin=subprocess.DEVNULL)
         if proc.returncode == 0:
             return proc.stdout.strip().splitlines()[-1]
@@ -105,13 +112,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", type=Path,
                         help="data, logs and pid file (default: $RELGRAPH_NEO4J_HOME or "
                              "tools/neo4j/run/); stop and status need the same one as start")
+    parser.add_argument("--allow-file-access", action="store_true",
+                        help="start: let LOAD CSV and APOC's file import/export use files in "
+                             "<home>/import, never anywhere else (default: no file access at all)")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.action == "start" and needs_first_build():
         print("relgraph neo4j: first start: fetching the Neo4j 5.26 and APOC jars with Maven "
               "(about 125 MB, once; needs Java 17 and Maven), then starting ...", file=ctx.err)
-    proc = subprocess.Popen(server_command(args.action, args.port, args.home), stdout=subprocess.PIPE,
+    if args.allow_file_access and args.action != "start":
+        raise ServerError("--allow-file-access goes with 'start'")
+    proc = subprocess.Popen(server_command(args.action, args.port, args.home,
+                                           file_access=args.allow_file_access), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
     assert proc.stderr is not None and proc.stdout is not None
     progress: list[str] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,7 +100,8 @@ def unavailable_reason(exc: BaseException) -> str:
                            ("timed out", "timed out"), ("deadline", "no answer in time"),
                            ("Failed to DNS resolve", "unknown host"),
                            ("looks like HTTP", "that port speaks HTTP, not Bolt"),
-                           ("handshake", "no Bolt handshake")):
+                           ("handshake", "no Bolt handshake"),
+                           ("defunct connection", "the connection was closed")):
         if needle in text:
             return reason
     return text.strip().splitlines()[-1] if text.strip() else type(exc).__name__
@@ -114,6 +116,52 @@ def check_uri(uri: str) -> None:
     if scheme not in URI_SCHEMES:
         raise StoreError(f"bad Neo4j URI {uri!r}: use a Bolt URI such as bolt://127.0.0.1:7687 "
                          f"(schemes: {', '.join(URI_SCHEMES)})")
+
+
+#: What Neo4j raises when a transaction passes db.memory.transaction.max (or the total of all
+#: transactions passes db.memory.transaction.total.max). The driver files it as transient and
+#: would run the query again up to 30 s, to fail the same way: relgraph never retries it.
+MEMORY_ERROR = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+_MEMORY_LIMIT = re.compile(r"more than the limit ([\d.]+ ?\w+)")
+
+
+def memory_message(message: str) -> str:
+    """Neo4j's "allocation of an extra 2.0 MiB would use more than the limit 256.0 MiB ..." as
+    a sentence about the query."""
+    limit = _MEMORY_LIMIT.search(message)
+    amount = limit[1] if limit else "the server's limit"
+    setting = ("db.memory.transaction.total.max" if "total" in message
+               else "db.memory.transaction.max")
+    return (f"the query needed more than {amount} of memory, the most the server lets "
+            f"{'all transactions together' if 'total' in message else 'one transaction'} use "
+            f"({setting}), so it was stopped and nothing changed; return fewer rows or collect "
+            "less (LIMIT, aggregate), or raise the limit (relgraph's local server: "
+            "RELGRAPH_NEO4J_TX_MEMORY)")
+
+
+def without_prefix(message: str, prefix: str) -> tuple[str, tuple[int, int, int] | None]:
+    """Neo4j's message with ``prefix`` (sent in front of line 1) taken out of the echoed query
+    and the position moved back by its length; and the position as (line, column, offset)."""
+    where = _POSITION.search(message)
+    if where is None:
+        return message, None
+    line, column, offset = (int(g) for g in where.groups())
+    if not prefix:
+        return message, (line, column, offset)
+    offset = max(offset - len(prefix), 0)
+    if line == 1:
+        column = max(column - len(prefix), 1)
+    message = (message[:where.start()] + f"(line {line}, column {column} (offset: {offset}))"
+               + message[where.end():])
+    echoed = f'"{prefix}'
+    lines = message.split("\n")
+    for i, text in enumerate(lines):
+        if text.startswith(echoed):
+            lines[i] = '"' + text[len(echoed):]
+            if i + 1 < len(lines) and lines[i + 1].startswith(" " * len(prefix)):
+                lines[i + 1] = lines[i + 1][len(prefix):]  # the caret under the column
+            break
+    return "\n".join(lines), (line, column, offset)
 
 
 def needs_implicit_transaction(exc: StoreError) -> bool:
@@ -205,26 +253,7 @@ class Connection:
         except neo4j_errors.AuthError as exc:
             raise StoreError(f"Neo4j at {self.settings.uri} refused the credentials: {exc.message}") from exc
         except neo4j_errors.Neo4jError as exc:
-            code = exc.code or ""
-            if code == "Neo.ClientError.Statement.AccessMode":
-                raise ReadOnlyError("this query writes to the graph and was refused in a read-only "
-                                    "transaction, so nothing changed; run it with --write "
-                                    "(write=True) to allow changes") from exc
-            if code == "Neo.ClientError.Database.DatabaseNotFound":
-                raise StoreError(f"Neo4j at {self.settings.uri} has no database "
-                                 f"{self.settings.database!r}") from exc
-            if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") and timeout is not None:
-                raise QueryTimeout(timeout) from exc
-            if code.endswith("Transaction.Terminated"):
-                raise QueryCancelled() from exc
-            if code.startswith("Neo.ClientError."):
-                kind = code.rsplit(".", 1)[-1]
-                error = QueryError(f"{exc.message} (Neo4j {kind})", kind)
-                where = _POSITION.search(exc.message or "")
-                if where:  # Neo4j says "(line 1, column 15 (offset: 14))"
-                    error.line, error.column, error.offset = (int(g) for g in where.groups())
-                raise error from exc
-            raise StoreError(f"Neo4j at {self.settings.uri} failed: {exc.message} ({code})") from exc
+            raise self.translate(exc, timeout) from exc
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
             raise Neo4jUnavailable(self.settings.uri, unavailable_reason(exc)) from exc
         except neo4j_errors.DriverError as exc:
@@ -232,6 +261,34 @@ class Connection:
         except OverflowError as exc:  # the driver packs integers as 64-bit, Python's are unbounded
             raise QueryError(f"a value does not fit Neo4j's 64-bit integers ({exc}); "
                              "nothing was changed") from exc
+
+    def translate(self, exc: neo4j_errors.Neo4jError, timeout: float | None = None, *,
+                  prefix: str = "") -> StoreError:
+        """The relgraph error for a server's refusal. ``prefix``: query options relgraph put in
+        front of the user's statement (``CYPHER replan=skip``), taken out of the message and its
+        position again, since the user never wrote them."""
+        code = exc.code or ""
+        message = exc.message or ""
+        if code == "Neo.ClientError.Statement.AccessMode":
+            return ReadOnlyError("this query writes to the graph and was refused in a read-only "
+                                 "transaction, so nothing changed; run it with --write "
+                                 "(write=True) to allow changes")
+        if code == "Neo.ClientError.Database.DatabaseNotFound":
+            return StoreError(f"Neo4j at {self.settings.uri} has no database {self.settings.database!r}")
+        if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut") and timeout is not None:
+            return QueryTimeout(timeout)
+        if code.endswith("Transaction.Terminated"):
+            return QueryCancelled()
+        if code == MEMORY_ERROR:
+            return QueryError(memory_message(message), "MemoryPoolOutOfMemoryError")
+        if code.startswith("Neo.ClientError."):
+            message, position = without_prefix(message, prefix)
+            kind = code.rsplit(".", 1)[-1]
+            error = QueryError(f"{message} (Neo4j {kind})", kind)
+            if position:  # Neo4j says "(line 1, column 15 (offset: 14))"
+                error.line, error.column, error.offset = position
+            return error
+        return StoreError(f"Neo4j at {self.settings.uri} failed: {message} ({code})")
 
     def read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         with self.errors(), self._driver.session(database=self.settings.database,
@@ -264,6 +321,63 @@ class Connection:
             if ids:
                 session.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
             return bool(ids)
+
+    def write_checked(self, work: Callable[[neo4j.Transaction], T],
+                      committed: Callable[[neo4j.Session], bool]) -> tuple[T, str]:
+        """``work`` in one explicit write transaction that the driver never runs again, and the
+        truth about its commit when the connection is lost at that moment.
+
+        A managed transaction (:meth:`write`) would be retried by the driver after a lost
+        connection, and a lost answer to COMMIT leaves the client not knowing whether the
+        server committed. So: no retry, and when the commit's answer does not arrive,
+        reconnect (for up to ``verify_timeout`` seconds) and ask ``committed`` (a check
+        that reads what the transaction wrote, such as a marker). Returns what ``work``
+        returned and a note ("" normally; a sentence when the commit had to be checked);
+        raises StoreError saying "nothing was loaded" or "cannot tell" otherwise.
+        """
+        with (self.errors(),
+              self._driver.session(database=self.settings.database,
+                                   default_access_mode=neo4j.WRITE_ACCESS) as session,
+              session.begin_transaction() as tx):
+            done = work(tx)
+            try:
+                tx.commit()
+            except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+                reason = unavailable_reason(exc)
+                lost = f"the connection to Neo4j at {self.settings.uri} was lost while committing ({reason})"
+                outcome = self.ask_again(committed)
+                if outcome is None:
+                    raise StoreError(
+                        f"{lost}, and the server did not answer again within {self.verify_timeout:g} s, "
+                        "so relgraph cannot tell whether the commit happened: the data may or may not "
+                        "be there. Once the server is back, 'relgraph stats' shows what it holds, and "
+                        "running the same load again is safe (loads merge: a second run leaves the "
+                        "same graph)") from exc
+                if not outcome:
+                    raise StoreError(f"{lost}; relgraph reconnected and checked: the commit did not "
+                                     "happen, so nothing was loaded") from exc
+                return done, f"{lost}; relgraph reconnected and checked: the commit happened"
+            return done, ""
+
+    #: How long :meth:`write_checked` keeps trying to reach the server again (a restart takes ~10 s).
+    verify_timeout = 20.0
+
+    def ask_again(self, check: Callable[[neo4j.Session], bool]) -> bool | None:
+        """``check`` on a fresh connection (the old ones may be dead), trying until
+        ``verify_timeout``; None when the server never answered."""
+        deadline = time.monotonic() + self.verify_timeout
+        while True:
+            probe = self._new_driver(self.settings, connection_timeout=2.0,
+                                     connection_acquisition_timeout=2.0, max_connection_pool_size=1)
+            try:
+                with probe.session(database=self.settings.database) as session:
+                    return check(session)
+            except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError):
+                if time.monotonic() >= deadline:
+                    return None
+                time.sleep(0.5)
+            finally:
+                probe.close()
 
     def auto_commit(self, work: Callable[[Any], T], timeout: float | None = None) -> T:
         """``work`` on a session of its own, outside any managed transaction (what

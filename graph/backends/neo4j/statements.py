@@ -132,7 +132,8 @@ def driver_properties(properties: dict[str, Any]) -> dict[str, Any]:
     return {name: driver_value(value) for name, value in properties.items()}
 
 
-def run_merge(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, Any]], what: str) -> int:
+def run_merge(tx: neo4j.ManagedTransaction | neo4j.Transaction, query: str, rows: list[dict[str, Any]],
+              what: str) -> int:
     """Run one batch; return how many it created. Refuse (rolling back the whole load) when a
     row merged nothing, which means an endpoint vanished after validation."""
     result = tx.run(query, rows=rows)

@@ -8,14 +8,18 @@ their own: :mod:`.connection` (settings, the fast probe, transactions and errors
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from functools import partial
 from typing import Any, TypeVar
 
 import neo4j
+import neo4j.exceptions as neo4j_errors
 
 from relgraph.graph.backends.neo4j.connection import (
+    MEMORY_ERROR,
     Connection,
     Neo4jSettings,
     Neo4jUnavailable,
@@ -38,6 +42,7 @@ from relgraph.graph.backends.neo4j.statements import (
     run_merge,
     supports_dynamic_names,
 )
+from relgraph.graph.cypher.file_access import check_query, check_script
 from relgraph.graph.cypher.inputs import check_query_inputs
 from relgraph.graph.cypher.notifications import LABEL, TYPE, in_query_order, kind_of, with_suggestions
 from relgraph.graph.cypher.statements import is_schema_command
@@ -51,6 +56,16 @@ T = TypeVar("T")
 
 #: The transaction metadata key that names a query, so that cancel() can find it on the server.
 QUERY_ID_KEY = "relgraphQuery"
+
+#: The label of a load's commit marker: one node, written in the load's transaction, that
+#: tells after a lost connection whether the commit happened (see ``_apply``). Deleted right
+#: after the commit; one left by a load whose outcome stayed unknown is never counted or
+#: listed (``nodes``, ``counts``) and is swept by a later load. The leading underscore keeps
+#: it apart from relgraph's PascalCase labels.
+MARKER = "_RelgraphLoad"
+
+#: A marker older than this belongs to no load still checking its commit.
+STALE_MARKER = "PT10M"
 
 __all__ = ["Neo4jStore", "Neo4jUnavailable"]
 
@@ -73,6 +88,16 @@ def _names(tx: Any, kind: str) -> list[str]:
 
 def _consume(tx: neo4j.ManagedTransaction, statement: str) -> None:
     tx.run(statement).consume()
+
+
+SchemaNames = tuple[set[str], set[str]]
+"""The names of a database's constraints, and of its indexes (the built-in lookup ones aside)."""
+
+
+def schema_names(tx: neo4j.ManagedTransaction) -> SchemaNames:
+    constraints = {r[0] for r in tx.run("SHOW CONSTRAINTS YIELD name RETURN name")}
+    indexes = {r[0] for r in tx.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")}
+    return constraints, indexes
 
 
 class Neo4jStore(GraphStore):
@@ -125,6 +150,7 @@ class Neo4jStore(GraphStore):
     def run(self, query: str, parameters: Mapping[str, Any] | None = None, *,
             write: bool = False, timeout: float | None = None, query_id: str | None = None,
             memory: int | None = None) -> Result:
+        check_query(query, write=write)
         params = dict(parameters or {})
         check_query_inputs(query, params)
         key_labels = self.key_labels()
@@ -162,15 +188,22 @@ class Neo4jStore(GraphStore):
                  key_labels: frozenset[str] = frozenset()) -> Result:
         """Run one query in ``tx`` and read all of it into a :class:`Result` of shared types.
 
-        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported;
+        ``prefix`` (query options such as ``CYPHER replan=skip``) is sent, not reported: an
+        error's message and position are given back as if it had not been there. A query
+        that ran out of memory fails here, so that the driver does not run it again.
         ``timeout`` and ``metadata`` are for an auto-commit query (``tx`` a session)."""
         text = prefix + query
         sent: Any = text if timeout is None and metadata is None else neo4j.Query(
             text, timeout=timeout, metadata=metadata)
-        result = tx.run(sent, driver_value(params))
-        keys = list(result.keys())
-        raw = [list(record.values()) for record in result]
-        summary = result.consume()
+        try:
+            result = tx.run(sent, driver_value(params))
+            keys = list(result.keys())
+            raw = [list(record.values()) for record in result]
+            summary = result.consume()
+        except neo4j_errors.Neo4jError as exc:
+            if exc.code == MEMORY_ERROR or (prefix and (exc.code or "").startswith("Neo.ClientError.")):
+                raise self._connection.translate(exc, prefix=prefix) from exc
+            raise
         converter = ResultConverter(key_labels)
         converter.scan(raw)
         converter.fetch_missing(tx)
@@ -185,7 +218,8 @@ class Neo4jStore(GraphStore):
         """Terminate the transaction that runs under ``query_id`` (its metadata says so)."""
         return self._connection.terminate(QUERY_ID_KEY, query_id)
 
-    def run_script(self, statements: Sequence[str], *, write: bool = True) -> list[Result]:
+    def run_script(self, statements: Sequence[str], *, write: bool = True,
+                   allow_file_access: bool = False) -> list[Result]:
         """Schema commands first, each in its own transaction; then every other statement in ONE.
 
         Neo4j refuses schema commands (constraints, indexes) in a transaction that
@@ -200,12 +234,18 @@ class Neo4jStore(GraphStore):
         runs in one read transaction, where the server refuses any write, and schema
         commands are refused before anything runs.
 
+        A script that fails keeps nothing, its schema included: the constraints and
+        indexes that were not there before it ran (``SHOW CONSTRAINTS`` / ``SHOW INDEXES``
+        before and after) are dropped again. One created by someone else meanwhile would
+        go too; scripts are loads, run by one person at a time.
+
         Data statements keep a cached plan even when the statistics have moved (as the
         loader's do, see ``LOADER_PREFIX``): a script's statements are many and long
         (an export of the article is 140 statements of inline data), each is planned at
         about 80 ms, and the database a script fills changes its statistics enough that
         running it again would replan every one.
         """
+        check_script(statements, allow_file_access=allow_file_access)
         for index, text in enumerate(statements):
             try:
                 check_query_inputs(text)
@@ -213,10 +253,24 @@ class Neo4jStore(GraphStore):
                 raise StatementError(index, str(exc)) from exc
         schema = [i for i, text in enumerate(statements) if is_schema_command(text)]
         data = [i for i, text in enumerate(statements) if not is_schema_command(text)]
-        results: dict[int, Result] = {}
         if schema and not write:
             raise StatementError(schema[0], "a schema command changes the database; run the script "
                                             "with write=True (--write)")
+        before = self._read(schema_names) if schema else None
+        try:
+            return self._run_statements(statements, schema, data, write)
+        except StatementError as exc:
+            if before is None:
+                raise
+            raise StatementError(exc.index, f"{exc}{self._undo_schema(before)}") from exc
+        except StoreError:
+            if before is not None:
+                self._undo_schema(before)
+            raise
+
+    def _run_statements(self, statements: Sequence[str], schema: list[int], data: list[int],
+                        write: bool) -> list[Result]:
+        results: dict[int, Result] = {}
         for index in schema:
             text = statements[index]
             try:
@@ -247,6 +301,23 @@ class Neo4jStore(GraphStore):
             results.update(zip(data, ran))
         return [results[i] for i in range(len(statements))]
 
+    def _undo_schema(self, before: SchemaNames) -> str:
+        """Drop the constraints, then the indexes, that are new since ``before``; what was
+        done, as the end of a sentence for the script's error."""
+        try:
+            constraints, indexes = self._read(schema_names)
+            new_constraints = sorted(constraints - before[0])
+            new_indexes = sorted(indexes - before[1] - constraints)  # a constraint's index goes with it
+            for name in new_constraints:
+                self._write(partial(_consume, statement=f"DROP CONSTRAINT {quote_name(name)} IF EXISTS"))
+            for name in new_indexes:
+                self._write(partial(_consume, statement=f"DROP INDEX {quote_name(name)} IF EXISTS"))
+        except StoreError as exc:
+            return f"; the constraints and indexes the script created could not be dropped again ({exc})"
+        dropped = [*new_constraints, *new_indexes]
+        return (f"; the script's new constraints and indexes were dropped again ({', '.join(dropped)})"
+                if dropped else "")
+
     def explain(self, query: str, parameters: Mapping[str, Any] | None = None) -> str:
         params = dict(parameters or {})
         plan = self._read(lambda tx: tx.run(f"EXPLAIN {query}", params).consume().plan)
@@ -266,7 +337,7 @@ class Neo4jStore(GraphStore):
 
     def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
         if labels is None:
-            query = "MATCH (n) RETURN n"
+            query = f"MATCH (n) WHERE NOT n:{MARKER} RETURN n"
         else:
             wanted = sorted(set(labels))
             if not wanted:
@@ -335,9 +406,11 @@ class Neo4jStore(GraphStore):
 
         def work(tx: neo4j.ManagedTransaction) -> GraphCounts:
             totals = tx.run("CALL { MATCH (n) RETURN count(n) AS nodes } "
+                            f"CALL {{ MATCH (m:{MARKER}) RETURN count(m) AS markers }} "
                             "CALL { MATCH ()-[r]->() RETURN count(r) AS rels } "
-                            "RETURN nodes, rels").single(strict=True)
-            labels = [r[0] for r in tx.run("CALL db.labels() YIELD label RETURN label")]
+                            "RETURN nodes - markers AS nodes, rels").single(strict=True)
+            labels = [r[0] for r in tx.run("CALL db.labels() YIELD label WHERE label <> $marker "
+                                           "RETURN label", marker=MARKER)]
             types = [r[0] for r in tx.run("CALL db.relationshipTypes() YIELD relationshipType "
                                           "RETURN relationshipType")]
             parts = [f"MATCH (n:{quote_name(x)}) RETURN 'label' AS kind, $names[{i}] AS name, "
@@ -435,13 +508,15 @@ class Neo4jStore(GraphStore):
         for rel in batch.relationships:
             rel_groups[statements.rel_group(rel)].append(rel)
         total = len(batch)
+        load_id = uuid.uuid4().hex
 
-        def work(tx: neo4j.ManagedTransaction) -> LoadSummary:
-            # Built inside: a retried transaction starts counting again from zero.
+        def work(tx: neo4j.Transaction) -> LoadSummary:
             summary = LoadSummary(batch.source)
             done = 0
             if replace:
                 tx.run("MATCH (n) DETACH DELETE n").consume()
+            tx.run(f"MATCH (m:{MARKER}) WHERE m.at < datetime() - duration($stale) DELETE m",
+                   stale=STALE_MARKER).consume()
             for group, specs in node_groups.items():
                 query = statements.node_statement(group)
                 for chunk in chunks(specs, BATCH_ROWS):
@@ -461,9 +536,20 @@ class Neo4jStore(GraphStore):
                     done += len(rel_chunk)
                     if progress:
                         progress(done, total, "relationships")
+            tx.run(f"CREATE (:{MARKER} {{id: $id, at: datetime()}})", id=load_id).consume()
             return summary
 
-        summary = self._write(work)
+        def committed(session: neo4j.Session) -> bool:
+            found = session.run(f"MATCH (m:{MARKER} {{id: $id}}) RETURN count(m) AS n",
+                                id=load_id).single(strict=True)["n"]
+            return bool(found)
+
+        summary, note = self._connection.write_checked(work, committed)
+        summary.note = note
+        # The load is in; its marker has done its job. If it cannot go now, nodes() and counts()
+        # hide it and a later load sweeps it.
+        with suppress(StoreError):
+            self._write(lambda tx: tx.run(f"MATCH (m:{MARKER} {{id: $id}}) DELETE m", id=load_id).consume())
         if progress:
             progress(total, total, "done")
         return summary

@@ -28,7 +28,13 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * 127.0.0.1, so tests and users get a genuine Neo4j server without Docker or a
  * tarball install. Started and stopped by the neo4j-server script next to the pom.
  *
- * <p>Usage: {@code RelgraphNeo4j --home DIR --port N [--pagecache 128m]}
+ * <p>Usage: {@code RelgraphNeo4j --home DIR --port N [--pagecache 128m] [--tx-memory 256m]
+ * [--allow-file-access]}
+ *
+ * <p>Files: Cypher's LOAD CSV and APOC may touch no file outside {@code <home>/import}
+ * ({@code server.directories.import}), and without {@code --allow-file-access} none at
+ * all: a query sent to a local test server must not read /etc/passwd or write into the
+ * user's home just because the server runs as that user.
  *
  * <p>Prints exactly {@code READY bolt://127.0.0.1:<port>} on stdout once the default
  * database answers a query that uses APOC and the Bolt port accepts connections.
@@ -38,13 +44,17 @@ public final class RelgraphNeo4j {
 
     private static final String HOST = "127.0.0.1";
     private static final String USAGE =
-            "usage: RelgraphNeo4j --home DIR --port N [--pagecache SIZE]\n"
+            "usage: RelgraphNeo4j --home DIR --port N [--pagecache SIZE] [--tx-memory SIZE] [--allow-file-access]\n"
                     + "  --home DIR         Neo4j home: data/, logs/, conf/apoc.conf and plugins/ live here\n"
                     + "  --port N           Bolt port on 127.0.0.1 (1-65535)\n"
-                    + "  --pagecache SIZE   page cache size such as 64m, 128m, 1g (default 128m)";
+                    + "  --pagecache SIZE   page cache size such as 64m, 128m, 1g (default 128m)\n"
+                    + "  --tx-memory SIZE   most heap one transaction may use (db.memory.transaction.max;\n"
+                    + "                     default 256m, 0 = no limit)\n"
+                    + "  --allow-file-access  let LOAD CSV and APOC's file import/export use <home>/import\n"
+                    + "                     (never anything outside it); off by default";
 
     /** Parsed command line. */
-    private record Options(Path home, int port, long pageCacheBytes) {}
+    private record Options(Path home, int port, long pageCacheBytes, long txMemoryBytes, boolean fileAccess) {}
 
     private RelgraphNeo4j() {}
 
@@ -73,13 +83,19 @@ public final class RelgraphNeo4j {
         Path home = null;
         Integer port = null;
         String pageCache = "128m";
+        String txMemory = "256m";
+        boolean fileAccess = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
                 System.out.println(USAGE);
                 System.exit(0);
             }
-            if (!arg.equals("--home") && !arg.equals("--port") && !arg.equals("--pagecache")) {
+            if (arg.equals("--allow-file-access")) {
+                fileAccess = true;
+                continue;
+            }
+            if (!List.of("--home", "--port", "--pagecache", "--tx-memory").contains(arg)) {
                 throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
             if (i + 1 >= args.length) {
@@ -89,6 +105,7 @@ public final class RelgraphNeo4j {
             switch (arg) {
                 case "--home" -> home = Path.of(value).toAbsolutePath().normalize();
                 case "--port" -> port = parsePort(value);
+                case "--tx-memory" -> txMemory = value;
                 default -> pageCache = value;
             }
         }
@@ -107,7 +124,16 @@ public final class RelgraphNeo4j {
         if (pageCacheBytes < ByteUnit.mebiBytes(8)) {
             throw new IllegalArgumentException("--pagecache '" + pageCache + "' is too small (at least 8m)");
         }
-        return new Options(home, port, pageCacheBytes);
+        long txMemoryBytes;
+        try {
+            txMemoryBytes = ByteUnit.parse(txMemory);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--tx-memory '" + txMemory + "' is not a size like 256m or 1g");
+        }
+        if (txMemoryBytes != 0 && txMemoryBytes < ByteUnit.mebiBytes(1)) {
+            throw new IllegalArgumentException("--tx-memory '" + txMemory + "' is too small (at least 1m, or 0)");
+        }
+        return new Options(home, port, pageCacheBytes, txMemoryBytes, fileAccess);
     }
 
     private static int parsePort(String value) {
@@ -126,7 +152,9 @@ public final class RelgraphNeo4j {
         Path home = options.home();
         Path plugins = home.resolve("plugins");
         Files.createDirectories(plugins);
-        writeApocConf(home.resolve("conf"));
+        Path imports = home.resolve("import");
+        Files.createDirectories(imports);
+        writeApocConf(home.resolve("conf"), options.fileAccess());
         installApocPlugins(plugins);
 
         // The user log (startup/shutdown/bind errors) goes to stdout, which the
@@ -146,6 +174,14 @@ public final class RelgraphNeo4j {
                 // dbms.usage_report.enabled: never phone home.
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, options.pageCacheBytes())
+                // LOAD CSV: file:/// URLs resolve inside <home>/import only (without this
+                // setting an embedded DBMS reads any file), and only when file access was asked for.
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, options.fileAccess())
+                // One runaway query (a cartesian product collected into a list) would otherwise
+                // take the whole heap and, with ExitOnOutOfMemoryError, the server with it; past
+                // this limit Neo4j fails just that transaction (MemoryPoolOutOfMemoryError).
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, options.txMemoryBytes())
                 // APOC procedures are found by scanning plugin_dir; apoc.* must be
                 // unrestricted because several of them use internal APIs.
                 .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
@@ -187,15 +223,18 @@ public final class RelgraphNeo4j {
      * APOC 5 reads its settings from apoc.conf in the conf directory next to
      * neo4j.conf (for embedded use that is {@code <home>/conf}); apoc.* keys are not
      * accepted as Neo4j settings. Rewritten at every start so it always matches this
-     * launcher. use_neo4j_config=false lets import/export use any absolute path.
+     * launcher. File import and export are off unless asked for; use_neo4j_config=true
+     * makes APOC resolve every path inside server.directories.import ({@code <home>/import})
+     * and refuse paths that lead out of it, as LOAD CSV does.
      */
-    private static void writeApocConf(Path conf) throws IOException {
+    private static void writeApocConf(Path conf, boolean fileAccess) throws IOException {
         Files.createDirectories(conf);
         Files.writeString(conf.resolve("apoc.conf"),
                 "# Written by relgraph's RelgraphNeo4j at every start; edits are lost.\n"
-                        + "apoc.import.file.enabled=true\n"
-                        + "apoc.export.file.enabled=true\n"
-                        + "apoc.import.file.use_neo4j_config=false\n");
+                        + "apoc.import.file.enabled=" + fileAccess + "\n"
+                        + "apoc.export.file.enabled=" + fileAccess + "\n"
+                        + "apoc.import.file.use_neo4j_config=true\n"
+                        + "apoc.import.file.allow_read_from_filesystem=" + fileAccess + "\n");
     }
 
     /**
