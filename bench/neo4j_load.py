@@ -22,7 +22,8 @@ through both paths (JIT and plan caches), and must end with the same counts.
 
 Without --uri it starts a server with tools/neo4j/neo4j-server on a free port and a
 temporary home, with RELGRAPH_NEO4J_HEAP (default here 4g: one transaction holds the
-whole load) and stops it at the end. The uri's database is emptied: never point it
+whole load) and RELGRAPH_NEO4J_TX_MEMORY (default here 0, no per-transaction limit: the
+launcher's 256m would stop a load this size) and stops it at the end. The uri's database is emptied: never point it
 at data you want to keep.
 """
 
@@ -178,6 +179,7 @@ def server(uri: str | None) -> Iterator[str]:
         return
     os.environ.setdefault("RELGRAPH_NEO4J_HEAP", "4g")
     os.environ.setdefault("RELGRAPH_NEO4J_PAGECACHE", "1g")
+    os.environ.setdefault("RELGRAPH_NEO4J_TX_MEMORY", "0")
     home = tempfile.mkdtemp(prefix="relgraph-bench-neo4j.")
     print(f"starting Neo4j (heap {os.environ['RELGRAPH_NEO4J_HEAP']}, home {home}) ...", file=sys.stderr)
     try:
