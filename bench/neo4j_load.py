@@ -23,8 +23,8 @@ through both paths (JIT and plan caches), and must end with the same counts.
 Without --uri it starts a server with tools/neo4j/neo4j-server on a free port and a
 temporary home, with RELGRAPH_NEO4J_HEAP (default here 4g: one transaction holds the
 whole load) and RELGRAPH_NEO4J_TX_MEMORY (default here 0, no per-transaction limit: the
-launcher's 256m would stop a load this size) and stops it at the end. The uri's database is emptied: never point it
-at data you want to keep.
+launcher's 256m would stop a load this size) and stops it at the end. The uri's
+database is emptied: never point it at data you want to keep.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def test_overlapping_exports_loaded_together_merge(empty_store, article_store, t
     report = load_into(empty_store, [nodelink, graphml])
     assert report.summary is not None
     assert (report.summary.nodes_created, report.summary.nodes_matched) == (144, 144)
-    assert (report.summary.relationships_created, report.summary.relationships_matched) == (280, 280)
+    assert (report.summary.relationships_created, report.summary.relationships_matched) == (286, 286)
     assert graph_view(empty_store) == graph_view(article_store)
 
 

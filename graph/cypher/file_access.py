@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
+from relgraph.graph.cypher.errors import CypherSyntaxError
 from relgraph.graph.cypher.tokens import EOF, IDENT, OP, Token, tokenize
 from relgraph.graph.values.errors import ReadOnlyError, StatementError
 
@@ -116,7 +117,10 @@ def check_script(statements: Sequence[str], *, allow_file_access: bool) -> None:
     if allow_file_access:
         return
     for index, text in enumerate(statements):
-        found = file_access(text)
+        try:
+            found = file_access(text)
+        except CypherSyntaxError as exc:  # the statement's own error, with where it is
+            raise StatementError(index, str(exc)) from exc
         if found is not None:
             raise StatementError(index, f"this statement uses {found}, which {WHAT}; a Cypher script "
                                         "may do so only when you allow it (relgraph load "

@@ -46,7 +46,9 @@ def test_a_runaway_query_is_stopped_cleanly(options: list[str], query: str) -> N
         f"exit {done.code}: {done.err.strip()[-300:]}",
     )
     assert clean, (done.code, done.err)
-    assert "longer than 2 s" in done.err or "of memory and was stopped" in done.err, done.err
-    assert "nothing was changed" in done.err
+    # the time limit, or first the memory limit (the embedded engine's guard, or the local
+    # Neo4j's per-transaction limit): either way a stop that says nothing changed
+    assert "longer than 2 s" in done.err or "of memory" in done.err, done.err
+    assert "nothing was changed" in done.err or "nothing changed" in done.err, done.err
     count = cli.run(*options, "query", "--format", "json", "-e", "MATCH (n:Runaway) RETURN count(n) AS n")
     assert count.code == 0 and '"n": 0' in count.out.replace(" ", " "), count
