@@ -100,6 +100,10 @@ def test_every_command_has_help(installed: Installed):
     assert "examples:" in installed.run("--help").stdout
     for command in COMMANDS:
         assert "examples:" in installed.run(command, "--help").stdout, command
+    # Where an installed relgraph's server keeps its data and builds its launcher, not site-packages
+    neo4j_help = " ".join(installed.run("neo4j", "--help").stdout.split())
+    assert f"data in {installed.env['XDG_DATA_HOME']}/relgraph/neo4j" in neo4j_help
+    assert f"built in {installed.env['XDG_CACHE_HOME']}/relgraph" in neo4j_help
 
 
 def test_load_query_export_and_view_from_an_unrelated_folder(installed: Installed):

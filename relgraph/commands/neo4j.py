@@ -18,6 +18,7 @@ from pathlib import Path
 from relgraph.commands.context import Context
 from relgraph.commands.neo4j_launcher import (
     ServerError,
+    cache_folder,
     check_build_tools,
     default_home,
     in_checkout,
@@ -27,16 +28,18 @@ from relgraph.commands.neo4j_launcher import (
 
 __all__ = ["ServerError", "free_port", "server_command", "server_script", "start_server", "stop_server"]
 
+#: Where an installed relgraph builds the launcher (a checkout builds in tools/neo4j).
+BUILT_IN = "" if in_checkout() else (f"\nThe launcher is built in {cache_folder()}\n"
+                                     "($RELGRAPH_CACHE_DIR or $XDG_CACHE_HOME/relgraph).")
 HELP = "start, stop or check a local Neo4j server (no Docker needed)"
 DESCRIPTION = f"""\
 Run a real Neo4j 5.26 LTS server with APOC on this machine, without Docker:
 Bolt on 127.0.0.1, no authentication, data in {default_home()}
 (or --home). Queries can reach no file on the machine unless you start it with
 --allow-file-access, and then only files in <home>/import.
-Needs Java 17 (a JDK) and Maven. The FIRST start builds the launcher{
-    "" if in_checkout() else " in ~/.cache/relgraph ($XDG_CACHE_HOME, $RELGRAPH_CACHE_DIR)"}
-and fetches the Neo4j and APOC jars with Maven (about 125 MB, once, cached in ~/.m2);
-later starts take about 10 s. 'start' prints the Bolt URI on stdout. With Docker,
+Needs Java 17 (a JDK) and Maven. The FIRST start builds the launcher and fetches
+the Neo4j and APOC jars with Maven (about 125 MB, once, cached in ~/.m2); later
+starts take about 10 s.{BUILT_IN} 'start' prints the Bolt URI on stdout. With Docker,
 the docker-compose.yml of relgraph's source repository runs the official image
 instead ('docker compose up -d'; see its README.md)."""
 EPILOG = """\
