@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
 from relgraph.graph.store import GraphStore
@@ -27,12 +28,19 @@ AUTO_TIMEOUT = 1.0
 NEO4J_TIMEOUT = 10.0
 
 
+def user_folder(kind: Literal["data", "cache"]) -> Path:
+    """relgraph's per-user folder of that kind ($XDG_DATA_HOME or $XDG_CACHE_HOME, by the XDG
+    defaults), so that every working directory, and every installed copy, shares one."""
+    variable, default = {"data": ("XDG_DATA_HOME", (".local", "share")),
+                         "cache": ("XDG_CACHE_HOME", (".cache",))}[kind]
+    return Path(os.environ.get(variable) or Path.home().joinpath(*default)) / "relgraph"
+
+
 def default_store_path() -> Path:
     """$RELGRAPH_STORE, else the XDG data folder, so every working directory sees one graph."""
     if os.environ.get("RELGRAPH_STORE"):
         return Path(os.environ["RELGRAPH_STORE"]).expanduser()
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "relgraph" / "graph.snapshot"
+    return user_folder("data") / "graph.snapshot"
 
 
 @dataclass

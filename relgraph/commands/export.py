@@ -35,7 +35,7 @@ examples:
   relgraph export --around Tashkent --types LOCATED_IN,SISTER_CITY_OF -o tashkent.json
   relgraph export --labels Person,Office --format csv -o people/       a neo4j-admin folder
   relgraph export --years 2010..2020 -o decade.zip                      CSV files in a zip
-  relgraph export --query ego-network --param name=Seoul -o seoul.jsonl  a script from queries/
+  relgraph export --query ego-network --param name=Seoul -o seoul.jsonl  a built-in script
   relgraph export -e "MATCH p=(:Person)-[:MADE_VISIT]->() RETURN p" -o visits.cypher
   relgraph export --format jsonl -o - | head -3                         to standard output
   relgraph load graph.graphml                                           read an export back

@@ -26,7 +26,7 @@ Formats: {describe_formats()}."""
 EPILOG = """\
 examples:
   relgraph load                                  the curated article data
-  relgraph load data/articles/south-korea-uzbekistan.yaml
+  relgraph load my-article.yaml                  curated YAML, as relgraph's own data (docs/schema.md)
   relgraph load my-import/                       nodes*.csv + relationships*.csv
   relgraph load nodes.csv relationships.csv
   relgraph load graph.json                       node-link JSON from 'relgraph export'

@@ -1,8 +1,10 @@
 """relgraph neo4j: start, stop or check a local Neo4j 5.26 server, without Docker.
 
-A thin wrapper around ``tools/neo4j/neo4j-server`` (see tools/neo4j/README.md), so
-users, the test suite (tests/conftest.py, tools/run-tests) and the benchmark all
-start the server the same way. The helpers here are importable for that reason.
+A thin wrapper around the launcher script ``neo4j-server`` (tools/neo4j/README.md), so
+users, the test suite (tests/conftest.py, tools/run-tests) and the benchmark all start
+the server the same way. The helpers here are importable for that reason. Where the
+launcher runs from, a checkout's tools/neo4j or a per-user cache for an installed
+relgraph, is neo4j_launcher's business.
 """
 
 from __future__ import annotations
@@ -14,18 +16,32 @@ import subprocess
 from pathlib import Path
 
 from relgraph.commands.context import Context
-from relgraph.graph.values.errors import StoreError
+from relgraph.commands.neo4j_launcher import (
+    ServerError,
+    cache_folder,
+    check_build_tools,
+    default_home,
+    in_checkout,
+    needs_first_build,
+    server_script,
+)
 
+__all__ = ["ServerError", "free_port", "server_command", "server_script", "start_server", "stop_server"]
+
+#: Where an installed relgraph builds the launcher (a checkout builds in tools/neo4j).
+BUILT_IN = "" if in_checkout() else (f"\nThe launcher is built in {cache_folder()}\n"
+                                     "($RELGRAPH_CACHE_DIR or $XDG_CACHE_HOME/relgraph).")
 HELP = "start, stop or check a local Neo4j server (no Docker needed)"
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Run a real Neo4j 5.26 LTS server with APOC on this machine, without Docker:
-Bolt on 127.0.0.1, no authentication, data in tools/neo4j/run/ (or --home).
-Queries can reach no file on the machine unless you start it with
+Bolt on 127.0.0.1, no authentication, data in {default_home()}
+(or --home). Queries can reach no file on the machine unless you start it with
 --allow-file-access, and then only files in <home>/import.
-Needs Java 17 and Maven. The FIRST start fetches the Neo4j and APOC jars with
-Maven (about 125 MB, once, cached in ~/.m2); later starts take about 10 s.
-'start' prints the Bolt URI on stdout. With Docker, 'docker compose up -d' in the
-repository runs the official image instead (see README.md)."""
+Needs Java 17 (a JDK) and Maven. The FIRST start builds the launcher and fetches
+the Neo4j and APOC jars with Maven (about 125 MB, once, cached in ~/.m2); later
+starts take about 10 s.{BUILT_IN} 'start' prints the Bolt URI on stdout. With Docker,
+the docker-compose.yml of relgraph's source repository runs the official image
+instead ('docker compose up -d'; see its README.md)."""
 EPILOG = """\
 examples:
   relgraph neo4j start                   bolt://127.0.0.1:7687; relgraph then uses it by default
@@ -38,31 +54,9 @@ examples:
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
 
-class ServerError(StoreError):
-    """The local server could not be started, stopped or found."""
-
-
-def server_script() -> Path:
-    """tools/neo4j/neo4j-server of this checkout ($RELGRAPH_NEO4J_SERVER overrides)."""
-    override = os.environ.get("RELGRAPH_NEO4J_SERVER")
-    script = Path(override) if override else (
-        Path(__file__).resolve().parents[2] / "tools" / "neo4j" / "neo4j-server")
-    if not script.is_file():
-        raise ServerError(
-            f"the local Neo4j launcher is not at {script}: 'relgraph neo4j' needs a relgraph source "
-            "checkout (tools/neo4j/). With Docker, run 'docker compose up -d' in the checkout, or "
-            "point NEO4J_URI at any Neo4j 5 server")
-    return script
-
-
-def needs_first_build() -> bool:
-    """True before the jars were ever fetched, when 'start' runs Maven first."""
-    return not (server_script().parent / "lib" / ".build-stamp").exists()
-
-
 def server_command(action: str, port: int | None = None, home: Path | str | None = None, *,
-                   file_access: bool = False) -> list[str]:
-    command = [str(server_script()), action]
+                   file_access: bool = False, script: Path | None = None) -> list[str]:
+    command = [str(script or server_script()), action]
     if file_access:
         command.append("--allow-file-access")
     if port is not None:
@@ -70,6 +64,15 @@ def server_command(action: str, port: int | None = None, home: Path | str | None
     if home is not None:
         command += ["--home", str(home)]
     return command
+
+
+def server_environment() -> dict[str, str]:
+    """The launcher's environment: an installed relgraph's server lives in the per-user data
+    folder (the script's own default, beside itself, would be the cache)."""
+    env = dict(os.environ)
+    if not in_checkout() and not env.get("RELGRAPH_NEO4J_HOME"):
+        env["RELGRAPH_NEO4J_HOME"] = str(default_home())
+    return env
 
 
 def free_port() -> int:
@@ -90,8 +93,8 @@ def start_server(port: int, home: Path | str, attempts: int = 3, *, file_access:
     for _ in range(attempts):
         chosen = port or free_port()
         proc = subprocess.run(server_command("start", chosen, home, file_access=file_access),
-                              capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL)
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              env=server_environment())
         if proc.returncode == 0:
             return proc.stdout.strip().splitlines()[-1]
         output = proc.stderr
@@ -102,7 +105,7 @@ def start_server(port: int, home: Path | str, attempts: int = 3, *, file_access:
 
 def stop_server(home: Path | str) -> None:
     subprocess.run(server_command("stop", home=home), capture_output=True, text=True,
-                   stdin=subprocess.DEVNULL, check=False)
+                   stdin=subprocess.DEVNULL, check=False, env=server_environment())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,22 +113,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int,
                         help="Bolt port for start (default: $RELGRAPH_NEO4J_PORT or 7687)")
     parser.add_argument("--home", type=Path,
-                        help="data, logs and pid file (default: $RELGRAPH_NEO4J_HOME or "
-                             "tools/neo4j/run/); stop and status need the same one as start")
+                        help=f"data, logs and pid file (default: $RELGRAPH_NEO4J_HOME or "
+                             f"{default_home()}); stop and status need the same one as start")
     parser.add_argument("--allow-file-access", action="store_true",
                         help="start: let LOAD CSV and APOC's file import/export use files in "
                              "<home>/import, never anywhere else (default: no file access at all)")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.action == "start" and needs_first_build():
-        print("relgraph neo4j: first start: fetching the Neo4j 5.26 and APOC jars with Maven "
-              "(about 125 MB, once; needs Java 17 and Maven), then starting ...", file=ctx.err)
     if args.allow_file_access and args.action != "start":
         raise ServerError("--allow-file-access goes with 'start'")
-    proc = subprocess.Popen(server_command(args.action, args.port, args.home,
+    script = server_script(note=ctx.note)
+    if args.action == "start" and needs_first_build(script):
+        check_build_tools()
+        ctx.note(f"relgraph neo4j: first start: building the launcher in {script.parent} and fetching "
+                 "the Neo4j 5.26 and APOC jars with Maven (about 125 MB, once; a minute or more), "
+                 "then starting ...")
+    proc = subprocess.Popen(server_command(args.action, args.port, args.home, script=script,
                                            file_access=args.allow_file_access), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                            env=server_environment())
     assert proc.stderr is not None and proc.stdout is not None
     progress: list[str] = []
     for line in proc.stderr:  # the launcher's progress, as it happens

@@ -8,7 +8,7 @@ import json
 from relgraph.commands.context import Context
 from relgraph.queries.library import builtin_scripts, format_literal
 
-HELP = "list the Cypher scripts in queries/ with their parameters"
+HELP = "list the built-in Cypher scripts with their parameters"
 DESCRIPTION = "List every script that 'relgraph query NAME' can run: title, description, parameters."
 EPILOG = """\
 examples:

@@ -17,17 +17,18 @@ from relgraph.queries.library import ScriptError, find_script, infer_value, pars
 
 HELP = "run a Cypher script or an inline query"
 DESCRIPTION = """\
-Run one of the scripts in queries/ (by name, see 'relgraph queries'), a .cypher
-file, or an inline query with -e. Parameters are typed from the script's header
-(// @param name: type = default); a missing or unknown parameter is an error
-before anything runs. Queries are read-only unless --write is given: a query
+Run one of relgraph's built-in scripts (by name, see 'relgraph queries'), a
+.cypher file, or an inline query with -e. Parameters are typed from the script's
+header (// @param name: type = default); a missing or unknown parameter is an
+error before anything runs. Queries are read-only unless --write is given: a query
 that would write is refused before anything changes."""
 EPILOG = """\
 examples:
   relgraph query visits
   relgraph query person-visits --param person='Shavkat Mirziyoyev'
   relgraph query events-between --param from=2014 --param to=2016 --format json
-  relgraph query queries/city.cypher --param city=Navoiy --format csv > navoi.csv
+  relgraph query city --param city=Navoiy --format csv > navoi.csv
+  relgraph query ./my-query.cypher --param name=Seoul      your own script file
   relgraph query -e 'MATCH (p:Person) RETURN p.name AS name ORDER BY name'
   relgraph query -e 'MATCH (c:City {name: $name}) RETURN c' --param name=Seoul --format jsonl
   relgraph query --write -e "MATCH (c:City {key: 'seoul'}) SET c.population = 9411000"

@@ -47,7 +47,7 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
                             "and their neighbours")
     query = group.add_mutually_exclusive_group()
     query.add_argument("--query", metavar="NAME_OR_FILE",
-                       help="a script from queries/ (see 'relgraph queries') or a .cypher file")
+                       help="a built-in script (see 'relgraph queries') or a .cypher file")
     query.add_argument("-e", "--execute", metavar="QUERY", help="an inline Cypher query")
     group.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                        help="a query parameter (repeatable)")

@@ -16,7 +16,7 @@ HELP = "explore the graph in a local web page: query, see, expand, cite and expo
 DESCRIPTION = """\
 Start a local web app over the graph and print its address. The page has a Cypher
 editor (completion from the graph's labels, types, properties and functions; history;
-Ctrl-Enter runs), the scripts of queries/ with a form for their parameters, results as
+Ctrl-Enter runs), the built-in scripts with a form for their parameters, results as
 a drawing, a table and JSON, and a drawing that grows: double-click a node to expand
 it (up to a number of new neighbours, along chosen relationship types), undo and redo,
 hide and pin nodes, ask how two selected nodes are connected, find entities by name
