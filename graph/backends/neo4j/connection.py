@@ -34,7 +34,8 @@ DEFAULT_URI = "bolt://127.0.0.1:7687"
 
 #: How to get a server, for every message that says none answered.
 START_HINT = ("start one with 'relgraph neo4j start' (a local Neo4j 5.26, no Docker needed) or "
-              "'docker compose up -d', or point NEO4J_URI / --neo4j-uri at your server")
+              "'docker compose up -d' with the docker-compose.yml of relgraph's repository, or point "
+              "NEO4J_URI / --neo4j-uri at your server")
 
 T = TypeVar("T")
 
