@@ -164,6 +164,13 @@ class GraphStore(ABC):
         batch.validate(self._existing(outside) if outside and not replace else ())
         return self._apply(batch, progress, replace)
 
+    def label_sets(self) -> list[tuple[str, ...]]:
+        """Each distinct combination of labels the nodes have, once (sorted): what a view needs
+        to know which labels nodes are drawn as. Counted by the store, not by building a value
+        for every node; the embedded store answers from its graph without a query."""
+        rows = self.run("MATCH (n) RETURN DISTINCT labels(n) AS labels")
+        return sorted({tuple(sorted(record["labels"])) for record in rows})
+
     def counts(self) -> GraphCounts:
         """Node and relationship counts per label and type (a label counts every node having it)."""
         labels: Counter[str] = Counter()

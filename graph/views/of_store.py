@@ -28,8 +28,7 @@ def graph_groups(store: GraphStore, label_counts: Mapping[str, int]) -> set[str]
     """The labels the nodes of the whole graph are drawn as: these get the palette's colours
     first, so that no two entries of a view's legend share one. One pass over the nodes,
     counted by the store (each distinct combination of labels comes back once)."""
-    rows = store.run("MATCH (n) RETURN labels(n) AS labels, count(*) AS nodes")
-    return drawn_groups((record["labels"] for record in rows), label_counts)
+    return drawn_groups(store.label_sets(), label_counts)
 
 
 def view_of_store(store: GraphStore, subgraph: Subgraph, *, title: str | None = None,
