@@ -27,6 +27,7 @@ a check that cannot be talked round.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from relgraph.graph.cypher.errors import CypherSyntaxError
@@ -86,11 +87,13 @@ def _refused_name(name: str) -> bool:
     return any(lowered == p or lowered.startswith(p + ".") for p in REFUSED_NAMES)
 
 
+@lru_cache(maxsize=256)
 def file_access(query: str) -> str | None:
     """What in ``query`` reaches outside the graph ("LOAD CSV", "apoc.load.json"), or None.
 
     Text the tokenizer cannot read raises its :class:`CypherSyntaxError`: a query that
-    cannot be checked is not run."""
+    cannot be checked is not run. Cached by text, as the parser is: every query of the
+    explorer and of a script passes here before it runs."""
     tokens = [t for t in tokenize(query) if t.kind != EOF]
     for before, after in pairwise(tokens):
         if before.upper == "LOAD" and after.upper == "CSV":

@@ -23,6 +23,7 @@ import difflib
 import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from relgraph.graph.cypher import ast
@@ -109,17 +110,26 @@ class _Reference(NamedTuple):
     anchor: int  # offset of the syntax node that holds the name (the name is at or after it)
 
 
+@lru_cache(maxsize=256)
+def _read_references(query: str) -> tuple[_Reference, ...]:
+    """The names ``query`` reads, once each in order; none for a query that writes (Neo4j does
+    not warn there). Cached by text: the explorer runs the same queries again and again."""
+    with deep_enough():
+        tree = parsed(query)
+        if is_updating(tree) is not None:
+            return ()
+        return tuple(dict.fromkeys(_references(tree)))
+
+
 def typo_notifications(graph: GraphStorage, query: str) -> list[Notification]:
     """Warnings for the labels, types and property keys ``query`` reads that ``graph`` lacks.
 
     Labels and types are looked up in the storage's indexes; property keys, which have
     no index, by a scan that stops once every key the query names has been seen (see
     :func:`_missing_keys`), so a query without a typo pays little."""
-    with deep_enough():
-        tree = parsed(query)
-        if is_updating(tree) is not None:
-            return []
-        references = list(dict.fromkeys(_references(tree)))
+    references = _read_references(query)
+    if not references:
+        return []
     missing: list[_Reference] = [r for r in references if r.kind == LABEL and not graph.label_count(r.name)]
     missing += [r for r in references if r.kind == TYPE and not graph.type_count(r.name)]
     wanted = {r.name for r in references if r.kind == PROPERTY}
