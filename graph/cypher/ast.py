@@ -405,12 +405,14 @@ class CallSubquery(Clause):
 
     ``imports`` lists the outer variables the body sees (from the scope clause
     ``CALL (a, b)``, or from a leading ``WITH a, b`` inside the body); ``import_all``
-    for ``CALL (*)``.
+    for ``CALL (*)``. ``scoped`` when the imports come from a scope clause: then, as in
+    Neo4j, they stay visible after any WITH in the body and cannot be redeclared.
     """
 
     query: Query
     imports: tuple[str, ...] = ()
     import_all: bool = False
+    scoped: bool = False
 
 
 UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete, Foreach)

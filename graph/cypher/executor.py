@@ -107,18 +107,31 @@ class Executor:
         return columns, all_rows
 
     def run_single(self, query: ast.SingleQuery, start: Iterable[Row],
-                   bound: set[str]) -> tuple[list[str], list[Row]]:
-        rows: Iterable[Row] = start
-        bound = set(bound)
-        columns: list[str] = []
-        for clause in query.clauses:
-            rows, bound, columns = self.clause(clause, rows, bound)
+                   bound: set[str], carry: Row | None = None) -> tuple[list[str], list[Row]]:
+        columns, rows = self.run_clauses(query, start, bound, carry)
         last = query.clauses[-1]
         if isinstance(last, ast.Return) or (isinstance(last, ast.Call) and columns):
             return columns, list(rows)
         for _ in rows:  # drain: an updating query returns no rows
             pass
         return [], []
+
+    def run_clauses(self, query: ast.SingleQuery, start: Iterable[Row], bound: set[str],
+                    carry: Row | None = None) -> tuple[list[str], Iterable[Row]]:
+        """The rows a query part yields, lazily. ``carry``: the outer variables of a subquery
+        body that every WITH and RETURN keeps (Neo4j's scoping inside EXISTS, COUNT,
+        COLLECT and CALL (x) { }), since the body may still read them after projecting."""
+        rows: Iterable[Row] = start
+        bound = set(bound)
+        columns: list[str] = []
+        for clause in query.clauses:
+            if carry and isinstance(clause, (ast.With, ast.Return)):
+                where = clause.where if isinstance(clause, ast.With) else None
+                rows, columns = self.project(clause.projection, rows, bound, where, carry)
+                bound = set(columns) | set(carry)
+            else:
+                rows, bound, columns = self.clause(clause, rows, bound)
+        return columns, rows
 
     def finish(self) -> None:
         """End-of-query checks: nodes deleted without DETACH must have lost their relationships."""
@@ -138,12 +151,8 @@ class Executor:
         ``COUNT { ... }`` counts its rows, ``COLLECT { ... RETURN x }`` lists x."""
 
         def part_rows(part: ast.SingleQuery, row: Row) -> tuple[list[str], Iterable[Row]]:
-            rows: Iterable[Row] = iter([dict(row)])
-            bound = set(row)
-            columns: list[str] = []
-            for clause in part.clauses:
-                rows, bound, columns = self.clause(clause, rows, bound)
-            return columns, rows
+            outer = {k: v for k, v in row.items() if not k.startswith("\0")}
+            return self.run_clauses(part, iter([dict(row)]), set(row), outer)
 
         def exists(row: Row) -> bool:
             for part in query.parts:
@@ -227,7 +236,8 @@ class Executor:
             found: list[Row] = []
             columns: list[str] = []
             for part in c.query.parts:
-                columns, part_rows = self.run_single(part, [dict(start)], set(start))
+                columns, part_rows = self.run_single(part, [dict(start)], set(start),
+                                                     start if c.scoped else None)
                 found.extend(part_rows)
             if len(c.query.parts) > 1 and not all(c.query.all_flags):
                 found = distinct_rows(found, columns)
@@ -296,7 +306,7 @@ class Executor:
     # --- projection ----------------------------------------------------------------------
 
     def project(self, proj: ast.Projection, rows: Iterable[Row], bound: set[str],
-                where: ast.Expr | None) -> tuple[Iterable[Row], list[str]]:
+                where: ast.Expr | None, carry: Row | None = None) -> tuple[Iterable[Row], list[str]]:
         items: list[tuple[str, ast.Expr]] = []
         if proj.star:
             for v in sorted(bound):
@@ -333,6 +343,8 @@ class Executor:
             pairs = projected()
             order_compiler = self.compiler.with_replacements({e: n for n, e in items})
             order_scope_merged = not proj.distinct
+        if carry:
+            pairs = ((src, {**carry, **out}) for src, out in pairs)
         if proj.distinct:
             pairs = self._distinct(pairs, names)
         # ORDER BY and WITH ... WHERE see the projected columns and, unless the

@@ -346,7 +346,7 @@ class Parser:
                     for item in first.projection.items:
                         if item.name not in imports:
                             imports.append(item.name)
-        return ast.CallSubquery(query, tuple(imports), import_all, pos=t.start)
+        return ast.CallSubquery(query, tuple(imports), import_all, explicit, pos=t.start)
 
     def parse_foreach(self) -> ast.Foreach:
         t = self.expect_kw("FOREACH")

@@ -188,6 +188,30 @@ class Analyzer:
     def __init__(self, query_text: str, procedures: dict[str, Any] | None = None):
         self.text = query_text
         self.procedures = procedures or {}
+        # Inside EXISTS/COUNT/COLLECT { } and CALL (x) { }, Neo4j keeps the outer (or
+        # imported) variables visible after every WITH and refuses to redeclare them;
+        # ``fixed`` holds them while such a body is checked, and ``fixed_what`` says which.
+        self.fixed: Scope = {}
+        self.fixed_what = ""
+
+    def _subquery(self, part: ast.SingleQuery, scope: Scope, fixed: Scope, what: str,
+                  in_subquery: bool = False) -> list[str]:
+        """Check one part of a subquery body with ``fixed`` as its unshadowable variables."""
+        saved = self.fixed, self.fixed_what
+        self.fixed = {v: t for v, t in fixed.items() if not v.startswith("\0")}
+        self.fixed_what = what
+        try:
+            return self.check_single(part, scope, top_level=False, in_subquery=in_subquery)
+        finally:
+            self.fixed, self.fixed_what = saved
+
+    def _check_shadowing(self, name: str, expr: ast.Expr | None) -> None:
+        """A new variable named like a fixed one (``WITH 1 AS p``) is refused, as in Neo4j;
+        ``WITH p`` (or ``p AS p``) merely carries it on."""
+        if name not in self.fixed or (isinstance(expr, ast.Variable) and expr.name == name):
+            return
+        raise _err(f"the variable `{name}` is shadowing {self.fixed_what} and needs to be renamed",
+                   "VariableAlreadyBound")
 
     def check(self, query: ast.Query) -> list[str]:
         """Validate the query; returns the result column names."""
@@ -242,6 +266,7 @@ class Analyzer:
 
     def clause_Unwind(self, c: ast.Unwind, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         t = self.expr(c.expr, scope)
+        self._check_shadowing(c.variable, None)
         if c.variable in scope:
             raise _err(f"variable `{c.variable}` is already bound", "VariableAlreadyBound")
         new = dict(scope)
@@ -310,7 +335,10 @@ class Analyzer:
             last = part.clauses[-1]
             if isinstance(last, ast.Return) and last.projection.star:
                 raise CypherUnsupportedError("RETURN * inside CALL { }")
-            cols = self.check_single(part, inner, top_level=False)
+            if c.scoped:
+                cols = self._subquery(part, inner, inner, "an imported variable with the same name")
+            else:
+                cols = self._subquery(part, inner, {}, "")
             if columns is not None and cols != columns:
                 raise _err("all parts of a UNION must return the same columns",
                            "DifferentColumnsInUnion")
@@ -488,8 +516,11 @@ class Analyzer:
         for item, t in zip(items, item_types):
             if item.name in names:
                 raise _err(f"column name `{item.name}` is used twice", "ColumnNameConflict")
+            self._check_shadowing(item.name, item.expr)
             names.append(item.name)
             new[item.name] = t
+        for v, t in self.fixed.items():
+            new.setdefault(v, t)
         if aggregating:
             keys = list(grouping)
             key_vars = {e.name for e in keys if isinstance(e, ast.Variable)}
@@ -769,7 +800,8 @@ class Analyzer:
         result = {"exists": BOOL, "count": INT, "collect": LIST}[e.kind]
         if e.query is not None:
             for part in e.query.parts:
-                cols = self.check_single(part, scope, top_level=False, in_subquery=True)
+                cols = self._subquery(part, scope, scope, "a variable with the same name from "
+                                      "the outer scope", in_subquery=True)
                 if e.kind == "collect" and (len(cols) != 1 or not isinstance(part.clauses[-1],
                                                                                ast.Return)):
                     raise _err("COLLECT { } must end with a RETURN of exactly one column",

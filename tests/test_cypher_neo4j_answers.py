@@ -1,0 +1,111 @@
+"""Where the TCK is silent, Neo4j 5.26 is the reference: its answers, asserted on both backends.
+
+Each case is run on the embedded engine *and* on the real test server with the same
+expectation, so an expectation here is Neo4j's answer, proven, not guessed. Values are
+compared with their types (Python says ``1 == 1.0 == True``; Cypher does not). An error
+is expected as Neo4j's class (SyntaxError, TypeError, ArithmeticError...) and a fragment
+of the message both backends share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from relgraph.graph.store import GraphStore
+from relgraph.graph.values.errors import QueryError
+
+#: a -> b, and c alone
+SMALL = "CREATE (:P {name: 'a'})-[:R]->(:P {name: 'b'}), (:P {name: 'c'})"
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    rows: list[list[Any]] | None = None  # the rows, in order
+    error: tuple[str, str] | None = None  # Neo4j's error class and a message fragment
+    setup: str | None = SMALL
+    columns: list[str] | None = None  # checked when given
+
+
+def typed(value: Any) -> Any:
+    """A value with its type made part of it, so that 1, 1.0 and True differ."""
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: typed(v) for k, v in value.items()}
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return (type(value).__name__, value)
+    return (type(value).__name__, str(value))
+
+
+def error_class(store: GraphStore, exc: QueryError) -> str:
+    """Neo4j's class of an error: the server names it in ``code``; the engine in ``tck_type``."""
+    return str(exc.code) if store.backend == "neo4j" else exc.tck_type
+
+
+CASES: dict[str, Case] = {
+    # --- subqueries that begin with WITH: the outer variables stay in scope ---------------
+    "exists-with-keeps-outer": Case(
+        "MATCH (p) WHERE EXISTS { WITH 1 AS one MATCH (p)-->() } RETURN p.name", [["a"]]),
+    "count-with-keeps-outer": Case(
+        "MATCH (p) RETURN p.name, COUNT { WITH 1 AS one MATCH (p)-->() } AS c ORDER BY p.name",
+        [["a", 1], ["b", 0], ["c", 0]]),
+    "collect-with-keeps-outer": Case(
+        "MATCH (p) RETURN p.name, COLLECT { WITH 1 AS one RETURN p.name } AS c ORDER BY p.name",
+        [["a", ["a"]], ["b", ["b"]], ["c", ["c"]]]),
+    "collect-distinct-where-outer": Case(
+        "MATCH (p) RETURN p.name, COUNT { UNWIND [1, 2] AS x WITH DISTINCT x WHERE p.name = 'a' "
+        "RETURN x } AS c ORDER BY p.name", [["a", 2], ["b", 0], ["c", 0]]),
+    "call-scoped-with-keeps-import": Case(
+        "MATCH (p) CALL (p) { WITH 1 AS y MATCH (p)-->(q) RETURN count(q) AS n } "
+        "RETURN p.name, n ORDER BY p.name", [["a", 1], ["b", 0], ["c", 0]]),
+    "call-scoped-aggregate-keeps-import": Case(
+        "MATCH (p) CALL (p) { WITH count(*) AS y MATCH (p)-->(q) RETURN count(q) AS n } "
+        "RETURN p.name, n ORDER BY p.name", [["a", 1], ["b", 0], ["c", 0]]),
+    "call-star-with-keeps-import": Case(
+        "MATCH (p) CALL (*) { UNWIND [1, 2] AS y WITH y MATCH (p)-->(q) RETURN y, q.name AS n } "
+        "RETURN p.name, y, n ORDER BY p.name, y", [["a", 1, "b"], ["a", 2, "b"]]),
+    "call-importing-with-does-not-keep": Case(
+        "MATCH (p) CALL { WITH p WITH 1 AS y MATCH (p)-->(q) RETURN count(q) AS n } "
+        "RETURN p.name, n ORDER BY p.name", [["a", 1], ["b", 1], ["c", 1]]),
+    "call-scoped-return-outer": Case(
+        "WITH 1 AS x CALL (x) { WITH 2 AS y RETURN x + y AS z } RETURN z", [[3]], setup=None),
+    # ...and cannot be redeclared
+    "exists-shadowing": Case(
+        "MATCH (p) WHERE EXISTS { WITH 1 AS p RETURN p } RETURN p.name",
+        error=("SyntaxError", "is shadowing a variable with the same name from the outer scope")),
+    "collect-return-shadowing": Case(
+        "MATCH (p) RETURN COLLECT { MATCH (p)-->(q) RETURN q AS p } AS c",
+        error=("SyntaxError", "is shadowing a variable with the same name from the outer scope")),
+    "count-unwind-shadowing": Case(
+        "MATCH (p) RETURN COUNT { UNWIND [1] AS p RETURN p } AS c",
+        error=("SyntaxError", "is shadowing a variable with the same name from the outer scope")),
+    "call-scoped-shadowing": Case(
+        "MATCH (p) CALL (p) { WITH 1 AS p RETURN p AS n } RETURN n",
+        error=("SyntaxError", "is shadowing an imported variable with the same name")),
+}
+
+
+def run_case(store: GraphStore, case: Case) -> Any:
+    if case.setup:
+        store.run(case.setup, write=True)
+    return store.run(case.query, write=True)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_neo4j_answer(empty_store: GraphStore, name: str) -> None:
+    case = CASES[name]
+    if case.error is not None:
+        kind, fragment = case.error
+        with pytest.raises(QueryError) as caught:
+            run_case(empty_store, case)
+        assert error_class(empty_store, caught.value) == kind
+        assert fragment.lower() in str(caught.value).lower()
+        return
+    result = run_case(empty_store, case)
+    assert typed(result.values()) == typed(case.rows)
+    if case.columns is not None:
+        assert result.keys() == case.columns
