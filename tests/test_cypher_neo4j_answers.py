@@ -86,6 +86,16 @@ CASES: dict[str, Case] = {
     "call-scoped-shadowing": Case(
         "MATCH (p) CALL (p) { WITH 1 AS p RETURN p AS n } RETURN n",
         error=("SyntaxError", "is shadowing an imported variable with the same name")),
+    # --- CALL { } that writes runs for every row before the next clause -------------------
+    "call-create-then-match": Case(
+        "UNWIND [1, 2, 3] AS i CALL () { CREATE (:X) } MATCH (x:X) RETURN i, count(x) AS c "
+        "ORDER BY i", [[1, 3], [2, 3], [3, 3]], setup=None),
+    "call-create-returning-then-match": Case(
+        "UNWIND [1, 2, 3] AS i CALL (i) { CREATE (:X {i: i}) RETURN 1 AS one } MATCH (x:X) "
+        "RETURN i, count(x) AS c ORDER BY i", [[1, 3], [2, 3], [3, 3]], setup=None),
+    "call-create-then-count": Case(
+        "UNWIND [1, 2, 3] AS i CALL () { CREATE (:X) } RETURN i, COUNT { MATCH (:X) } AS c",
+        [[1, 3], [2, 3], [3, 3]], setup=None),
 }
 
 

@@ -228,9 +228,15 @@ class Executor:
 
     def call_subquery(self, c: ast.CallSubquery, rows: Iterable[Row]) -> Iterator[Row]:
         """``CALL { ... }``: the body runs once per row, in order, seeing what earlier rows
-        wrote; its rows are joined to the outer row (a body without RETURN keeps the row)."""
-        writes = is_updating_query(c.query)
-        source = list(rows) if writes else rows
+        wrote; its rows are joined to the outer row (a body without RETURN keeps the row).
+
+        A body that writes runs for every row before any joined row goes on, as Neo4j's
+        does: a later ``MATCH`` sees all that the subquery wrote, on every row."""
+        if not is_updating_query(c.query):
+            return self._call_rows(c, rows)
+        return iter(list(self._call_rows(c, list(rows))))
+
+    def _call_rows(self, c: ast.CallSubquery, source: Iterable[Row]) -> Iterator[Row]:
         for row in source:
             start = dict(row) if c.import_all else {v: row[v] for v in c.imports}
             found: list[Row] = []
