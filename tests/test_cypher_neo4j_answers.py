@@ -96,6 +96,39 @@ CASES: dict[str, Case] = {
     "call-create-then-count": Case(
         "UNWIND [1, 2, 3] AS i CALL () { CREATE (:X) } RETURN i, COUNT { MATCH (:X) } AS c",
         [[1, 3], [2, 3], [3, 3]], setup=None),
+    # --- SET: adjacent properties of one variable are read before any is written --------
+    "set-adjacent-reads-old": Case(
+        "MATCH (n {name: 'a'}) SET n.a = 1, n.b = n.a + 1 RETURN n.a, n.b", [[1, None]]),
+    "set-adjacent-increments-once": Case(
+        "MATCH (n {name: 'a'}) SET n.x = 1 SET n.x = n.x + 1, n.x = n.x + 1 RETURN n.x", [[2]]),
+    "set-adjacent-null-then-read": Case(
+        "MATCH (n {name: 'a'}) SET n.name = null, n.was = n.name RETURN n.name, n.was",
+        [[None, "a"]]),
+    "set-adjacent-keys": Case(
+        "MATCH (n {name: 'a'}) SET n.a = 1, n.k = keys(n) RETURN n.k", [[["name"]]]),
+    "set-adjacent-dynamic-key": Case(
+        "MATCH (n {name: 'a'}) SET n['a'] = 1, n.b = n.a RETURN n.a, n.b", [[1, None]]),
+    "set-adjacent-relationship": Case(
+        "MATCH ()-[r]->() SET r.a = 1, r.b = r.a RETURN r.a, r.b", [[1, None]]),
+    "merge-on-create-adjacent": Case(
+        "MERGE (m:Q) ON CREATE SET m.a = 1, m.b = m.a + 1 RETURN m.a, m.b", [[1, None]]),
+    # ...while items on other variables, or of other kinds, run in order
+    "set-other-variable-between": Case(
+        "MATCH (n {name: 'a'}), (m {name: 'b'}) SET n.a = 1, m.x = 3, n.b = n.a RETURN n.b",
+        [[1]]),
+    "set-swap-two-nodes": Case(
+        "MATCH (a {name: 'a'}), (b {name: 'b'}) SET a.x = 1, b.x = 2 "
+        "SET a.x = b.x, b.x = a.x RETURN a.x, b.x", [[2, 2]]),
+    "set-map-then-property": Case(
+        "MATCH (n {name: 'a'}) SET n += {y: 5}, n.z = n.y RETURN n.y, n.z", [[5, 5]]),
+    # --- lists mixing integers and floats are stored as floats ---------------------------
+    "set-mixed-number-list": Case(
+        "MATCH (n {name: 'a'}) SET n.a = [1, 2.5], n.b = [1.5, 2] RETURN n.a, n.b",
+        [[[1.0, 2.5], [1.5, 2.0]]]),
+    "create-mixed-number-list": Case(
+        "CREATE (n:T {a: [1, 2.5]}) RETURN n.a", [[[1.0, 2.5]]], setup=None),
+    "set-mixed-list-refused": Case(
+        "MATCH (n {name: 'a'}) SET n.a = [true, 1]", error=("TypeError", "")),
 }
 
 

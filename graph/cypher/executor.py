@@ -65,6 +65,8 @@ def check_property_value(v: Any) -> Any:
             kinds.add("number" if is_number(x) else type(x).__name__)
         if len(kinds) > 1:
             raise CypherTypeError("cannot store a list of mixed types as a property", "InvalidPropertyType")
+        if kinds == {"number"} and any(isinstance(x, float) for x in v):
+            return [float(x) for x in v]  # Neo4j stores a mixed list as an array of floats
         return list(v)
     raise CypherTypeError(f"cannot store a {type_name(v)} as a property", "InvalidPropertyType")
 
@@ -579,21 +581,20 @@ class Executor:
         return iter(materialised)
 
     def set_items(self, items: tuple[Any, ...], row: Row) -> None:
+        """The items in order, except that Neo4j sets a run of adjacent properties of one
+        variable (``SET n.a = 1, n.b = n.a``) as one map: every value is read before any
+        is written, so ``n.b`` gets the old ``n.a``."""
         graph, counters = self.ctx.graph, self.ctx.counters
-        for item in items:
+        pending: list[tuple[Any, str, Any]] = []
+        for i, item in enumerate(items):
             if isinstance(item, ast.SetProperty):
-                target = self.compiler.compile(item.target.subject)(row)
-                if isinstance(item.target, ast.Property):
-                    key = item.target.key
-                else:
-                    key = self.compiler.compile(item.target.index)(row)
-                    if not isinstance(key, str):
-                        raise CypherTypeError("a dynamic property key must be a string",
-                                              "InvalidArgumentType")
-                value = check_property_value(self.compiler.compile(item.value)(row))
-                if target is None:
+                pending.append(self._property_to_set(item, row))
+                if _same_subject(item, items[i + 1] if i + 1 < len(items) else None):
                     continue
-                self._set_prop(target, key, value)
+                for target, key, value in pending:
+                    if target is not None:
+                        self._set_prop(target, key, value)
+                pending.clear()
             elif isinstance(item, ast.SetVariable):
                 target = row.get(item.variable)
                 value = self.compiler.compile(item.value)(row)
@@ -627,6 +628,18 @@ class Executor:
                 for label in item.labels:
                     if graph.add_label(target.id, label):
                         counters.labels_added += 1
+
+    def _property_to_set(self, item: ast.SetProperty, row: Row) -> tuple[Any, str, Any]:
+        """What ``SET x.key = value`` writes, evaluated without writing it."""
+        target = self.compiler.compile(item.target.subject)(row)
+        if isinstance(item.target, ast.Property):
+            key = item.target.key
+        else:
+            key = self.compiler.compile(item.target.index)(row)
+            if not isinstance(key, str):
+                raise CypherTypeError("a dynamic property key must be a string",
+                                      "InvalidArgumentType")
+        return target, key, check_property_value(self.compiler.compile(item.value)(row))
 
     def _entity(self, v: Any) -> NodeRef | RelRef:
         if isinstance(v, (NodeRef, RelRef)):
@@ -756,6 +769,13 @@ class Executor:
 
         names = [alias for _, alias in pairs]
         return gen(), bound | set(names), names
+
+
+def _same_subject(item: ast.SetProperty, following: Any) -> bool:
+    """Whether ``following`` sets a property of the same variable as ``item`` (one run)."""
+    subject = item.target.subject
+    return (isinstance(following, ast.SetProperty) and isinstance(subject, ast.Variable)
+            and following.target.subject == subject)
 
 
 def _order_key(fn: Callable[[Row], Any], pair: tuple[Row, Row]) -> tuple[Any, ...]:
