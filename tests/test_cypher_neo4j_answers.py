@@ -42,8 +42,11 @@ def typed(value: Any) -> Any:
 
 
 def error_class(store: GraphStore, exc: QueryError) -> str:
-    """Neo4j's class of an error: the server names it in ``code``; the engine in ``tck_type``."""
-    return str(exc.code) if store.backend == "neo4j" else exc.tck_type
+    """Neo4j's class of an error: the server names it in ``code``; the engine in ``tck_type``
+    (or, for a procedure's failure, in ``code`` too)."""
+    if store.backend == "neo4j" or exc.tck_type == "ProcedureError":
+        return str(exc.code)
+    return exc.tck_type
 
 
 CASES: dict[str, Case] = {
@@ -129,6 +132,49 @@ CASES: dict[str, Case] = {
         "CREATE (n:T {a: [1, 2.5]}) RETURN n.a", [[[1.0, 2.5]]], setup=None),
     "set-mixed-list-refused": Case(
         "MATCH (n {name: 'a'}) SET n.a = [true, 1]", error=("TypeError", "")),
+    # --- temporal: the same instant in another offset or zone is another value ----------
+    "datetime-offsets-not-equal": Case(
+        "WITH datetime('2020-01-01T12:00+01:00') AS a, datetime('2020-01-01T11:00Z') AS b "
+        "RETURN a = b, a <> b, a < b, a > b, a <= b, [a] = [b], a IN [b]",
+        [[False, True, False, True, False, False, False]], setup=None),
+    "datetime-zone-and-offset-not-equal": Case(
+        "WITH datetime('2020-01-01T12:00+01:00') AS a, datetime('2020-01-01T12:00[Europe/Paris]') "
+        "AS b RETURN a = b, a < b", [[False, True]], setup=None),
+    "datetime-order-same-instant": Case(
+        "UNWIND [datetime('2020-01-01T12:00[Europe/Paris]'), datetime('2020-01-01T12:00+01:00'), "
+        "datetime('2020-01-01T11:00Z'), datetime('2020-01-01T06:00-05:00'), "
+        "datetime('2020-01-01T10:59Z')] AS d RETURN toString(d) ORDER BY d",
+        [["2020-01-01T10:59:00Z"], ["2020-01-01T06:00:00-05:00"], ["2020-01-01T11:00:00Z"],
+         ["2020-01-01T12:00:00+01:00"], ["2020-01-01T12:00:00+01:00[Europe/Paris]"]], setup=None),
+    "datetime-max-min-same-instant": Case(
+        "UNWIND [datetime('2020-01-01T11:00Z'), datetime('2020-01-01T12:00+01:00')] AS x "
+        "RETURN toString(max(x)), toString(min(x))",
+        [["2020-01-01T12:00:00+01:00", "2020-01-01T11:00:00Z"]], setup=None),
+    "time-offsets-order": Case(
+        "WITH time('12:00+01:00') AS a, time('11:00Z') AS b RETURN a = b, a < b, a > b, a >= b",
+        [[False, False, True, True]], setup=None),
+    # --- toString prints seconds always and the fraction without trailing zeros ----------
+    "tostring-times": Case(
+        "RETURN toString(time('12:00')), toString(time('12:00:01.5')), "
+        "toString(localtime('12:00:00.120')), toString(localtime('12:00:00.1234567')), "
+        "toString(localdatetime('2020-01-01T12:00')), "
+        "toString(datetime('2020-01-01T12:00:01.5[Europe/Paris]'))",
+        [["12:00:00Z", "12:00:01.5Z", "12:00:00.12", "12:00:00.1234567", "2020-01-01T12:00:00",
+          "2020-01-01T12:00:01.5+01:00[Europe/Paris]"]], setup=None),
+    # --- truncate: no value is the current instant; a null value is refused --------------
+    "truncate-without-value": Case(
+        "RETURN date.truncate('month') = date.truncate('month', date()), "
+        "datetime.truncate('day') = datetime.truncate('day', datetime()), "
+        "localtime.truncate('hour') IS NULL", [[True, True, False]], setup=None),
+    "truncate-null-value": Case(
+        "WITH null AS x RETURN datetime.truncate('month', x)",
+        error=("ProcedureCallFailed", "truncate"), setup=None),
+    "truncate-date-to-hour": Case(
+        "RETURN date.truncate('hour', date('2020-05-05'))",
+        error=("TypeError", "unit too small for truncation"), setup=None),
+    "truncate-time-to-month": Case(
+        "RETURN time.truncate('month', time('12:00Z'))",
+        error=("TypeError", "unit is too large to be used for truncation"), setup=None),
 }
 
 

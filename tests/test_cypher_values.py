@@ -83,8 +83,9 @@ def test_temporal_ordering_comparison_and_storage() -> None:
                 write=True)
     r = execute(g, "MATCH (e:E) WHERE e.on > date('2019-12-31') RETURN toString(e.on) AS d ORDER BY e.on")
     assert r.value("d") == ["2020-01-02", "2021-03-04"]
+    # the same instant in another offset is another value in Neo4j 5.26 (not =)
     assert one("RETURN datetime('2020-01-01T01:00+01:00') = datetime('2020-01-01T00:00Z'), "
-               "duration('PT1H') < duration('PT2H')") == [True, None]
+               "duration('PT1H') < duration('PT2H')") == [False, None]
 
 
 def test_python_temporal_parameters() -> None:

@@ -108,7 +108,7 @@ def to_string(v: Any) -> str:
     if isinstance(v, str):
         return v
     if isinstance(v, TemporalValue):
-        return v.iso()
+        return v.text()
     raise _type_error("toString", v, "a string, number, boolean or temporal value")
 
 

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
+from relgraph.graph.cypher.errors import CypherProcedureError
+from relgraph.graph.values.errors import RUNTIME, CypherArgumentError, CypherTypeError
 from relgraph.graph.values.temporal import (
     NANOS_PER_DAY,
     NANOS_PER_SECOND,
@@ -393,10 +394,12 @@ def truncate(kind: str, unit: Any, value: Any, fields: Any, ctx: Any) -> Any:
     fields = dict(fields or {})
     if u not in _DATE_UNITS + _TIME_UNITS:
         raise argument_error(f"unknown truncation unit {unit!r}")
-    if kind in ("date",) and u not in _DATE_UNITS:
-        raise argument_error(f"cannot truncate a date to {unit}")
+    if kind in ("date",) and u not in _DATE_UNITS:  # TypeError, as Neo4j reports these
+        raise CypherTypeError(f"unit too small for truncation: cannot truncate a date to {unit}",
+                              "InvalidArgumentValue")
     if kind in ("time", "localtime") and u not in _TIME_UNITS:
-        raise argument_error(f"cannot truncate a time to {unit}")
+        raise CypherTypeError(f"unit is too large to be used for truncation: cannot truncate a "
+                              f"time to {unit}", "InvalidArgumentValue")
     day = _date_part(value)
     nanos = _time_part(value)
     if kind in ("date", "datetime", "localdatetime") and day is None:
@@ -576,10 +579,21 @@ def _constructor(kind: str) -> Callable[..., Any]:
     return make
 
 
+_ABSENT = object()
+
+
 def _truncator(kind: str) -> Callable[..., Any]:
-    def trunc(ctx: Any, unit: Any, value: Any = None, fields: Any = None) -> Any:
-        if value is None and fields is None and unit is not None and not isinstance(unit, str):
-            raise CypherTypeError("truncate() expects a unit and a value", "InvalidArgumentType")
+    """``date.truncate(unit[, value[, fields]])``: Neo4j truncates the current instant when
+    no value is given, and refuses a null unit or value (its function has no null form)."""
+    make = _constructor(kind)
+
+    def trunc(ctx: Any, unit: Any, value: Any = _ABSENT, fields: Any = None) -> Any:
+        if value is _ABSENT:
+            value = make(ctx)
+        if value is None or unit is None:
+            raise CypherProcedureError(
+                f"{kind}.truncate() cannot take null as its {'unit' if unit is None else 'value'}",
+                "ProcedureCallFailed", phase=RUNTIME)
         if fields is not None and not isinstance(fields, dict):
             raise CypherTypeError("truncate() expects a map of fields", "InvalidArgumentType")
         return truncate(kind, unit, value, fields, ctx)

@@ -214,10 +214,15 @@ def _frac_text(nanos: int) -> str:
     return f".{nanos:09d}"
 
 
-def _time_text(nanos: int) -> str:
+def _time_text(nanos: int, full: bool = False) -> str:
+    """Java's ``LocalTime.toString()`` (``12:00``, ``12:00:00.500``): how the TCK writes a
+    time. ``full``: as Neo4j's ``toString()`` prints it, seconds always and the fraction
+    without trailing zeros (``12:00:00``, ``12:00:00.5``)."""
     secs, frac = divmod(nanos, NANOS_PER_SECOND)
     h, rem = divmod(secs, 3600)
     m, s = divmod(rem, 60)
+    if full:
+        return f"{h:02d}:{m:02d}:{s:02d}" + (f".{frac:09d}".rstrip("0") if frac else "")
     if s == 0 and frac == 0:
         return f"{h:02d}:{m:02d}"
     return f"{h:02d}:{m:02d}:{s:02d}{_frac_text(frac)}"
@@ -239,6 +244,10 @@ class TemporalValue:
         raise NotImplementedError
 
     def __str__(self) -> str:
+        return self.iso()
+
+    def text(self) -> str:
+        """The value as Neo4j's ``toString()`` prints it (``iso()`` is the TCK's form)."""
         return self.iso()
 
     def __repr__(self) -> str:
@@ -346,6 +355,9 @@ class LocalTime(TemporalValue):
     def iso(self) -> str:
         return _time_text(self.nanos)
 
+    def text(self) -> str:
+        return _time_text(self.nanos, full=True)
+
     def _components(self) -> dict[str, Callable[[], Any]]:
         return _time_components(self.nanos)
 
@@ -369,14 +381,18 @@ class Time(TemporalValue):
         return isinstance(other, Time) and self._key() == other._key()
 
     def compare(self, other: Any) -> int | None:
+        # as ORDER BY: the same instant of the day in another offset is another value
+        # (Neo4j: time('12:00+01:00') > time('11:00Z'))
         if not isinstance(other, Time):
             return None
-        a = self.nanos - self.offset * NANOS_PER_SECOND
-        b = other.nanos - other.offset * NANOS_PER_SECOND
+        a, b = self._key(), other._key()
         return (a > b) - (a < b)
 
     def iso(self) -> str:
         return _time_text(self.nanos) + format_offset(self.offset)
+
+    def text(self) -> str:
+        return _time_text(self.nanos, full=True) + format_offset(self.offset)
 
     def _components(self) -> dict[str, Callable[[], Any]]:
         c = _time_components(self.nanos)
@@ -405,6 +421,9 @@ class LocalDateTime(TemporalValue):
 
     def iso(self) -> str:
         return _date_text(self.epoch_day) + "T" + _time_text(self.nanos)
+
+    def text(self) -> str:
+        return _date_text(self.epoch_day) + "T" + _time_text(self.nanos, full=True)
 
     def _components(self) -> dict[str, Callable[[], Any]]:
         c = _date_components(self.epoch_day)
@@ -453,13 +472,23 @@ class DateTime(TemporalValue):
         return self.epoch_day * NANOS_PER_DAY + self.nanos - self.offset * NANOS_PER_SECOND
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.epoch_nanos(),)
+        # Neo4j: the same instant in another offset or zone is another value (not =);
+        # ordered by instant, then offset, then fixed offsets before named zones, then
+        # by zone (Neo4j numbers its zones; their names order them nearly alike)
+        return (self.epoch_nanos(), self.offset, self.zone is not None, self.zone or "")
 
     def group_key(self) -> Any:
         return ("DateTime", self.epoch_nanos(), self.offset, self.zone)
 
     def iso(self) -> str:
-        text = _date_text(self.epoch_day) + "T" + _time_text(self.nanos) + format_offset(self.offset)
+        return self._format(full=False)
+
+    def text(self) -> str:
+        return self._format(full=True)
+
+    def _format(self, full: bool) -> str:
+        text = (_date_text(self.epoch_day) + "T" + _time_text(self.nanos, full)
+                + format_offset(self.offset))
         return text + (f"[{self.zone}]" if self.zone else "")
 
     def timezone_name(self) -> str:
