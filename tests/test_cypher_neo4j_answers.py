@@ -36,7 +36,9 @@ def typed(value: Any) -> Any:
         return [typed(v) for v in value]
     if isinstance(value, dict):
         return {k: typed(v) for k, v in value.items()}
-    if isinstance(value, (bool, int, float, str)) or value is None:
+    if isinstance(value, float):  # by its text, so that -0.0 and 0.0 differ and NaN = NaN
+        return ("float", repr(value))
+    if isinstance(value, (bool, int, str)) or value is None:
         return (type(value).__name__, value)
     return (type(value).__name__, str(value))
 
@@ -175,6 +177,62 @@ CASES: dict[str, Case] = {
     "truncate-time-to-month": Case(
         "RETURN time.truncate('month', time('12:00Z'))",
         error=("TypeError", "unit is too large to be used for truncation"), setup=None),
+    # --- round as Neo4j: Math.round without a mode, BigDecimal HALF_UP with one ----------
+    "round-halves": Case(
+        "RETURN round(2.5), round(-2.5), round(-0.5), round(-2.5, 0), round(-2.345, 2), "
+        "round(-2.5, 0, 'HALF_UP'), round(1e300), round(1e300, 2), round(2.5, 2.7)",
+        [[3.0, -2.0, 0.0, -2.0, -2.35, -3.0, 9.223372036854776e18, 1e300, 2.5]], setup=None),
+    "round-null-mode": Case("RETURN round(2.5, 0, null)", [[None]], setup=None),
+    "round-unnecessary": Case("RETURN round(2.0, 0, 'UNNECESSARY')", [[2.0]], setup=None),
+    "round-negative-precision": Case(
+        "RETURN round(1234.5, -2)", error=("ArgumentError", "cannot be negative"), setup=None),
+    "round-mode-case": Case(
+        "RETURN round(2.5, 0, 'half_up')", error=("ArgumentError", "rounding mode"), setup=None),
+    "ceil-floor-negative-zero": Case(
+        "RETURN ceil(-0.5), floor(-0.0)", [[-0.0, -0.0]], setup=None),
+    # --- aggregates over no values; percentileCont keeps an integer it lands on ----------
+    "stdev-no-values": Case(
+        "UNWIND [null] AS x RETURN stDev(x), stDevP(x)", [[None, None]], setup=None),
+    "percentile-cont-exact": Case(
+        "UNWIND [1, 2, 3] AS x RETURN percentileCont(x, 0.5), percentileCont(x, 0.25), "
+        "percentileCont(x, 0)", [[2, 1.5, 1]], setup=None),
+    # --- toInteger/toFloat parse text as Java does -------------------------------------
+    "tointeger-text": Case(
+        "RETURN toInteger(' 1'), toInteger('0x1F'), toInteger('1_000'), toInteger('Infinity'), "
+        "toInteger('1e3'), toInteger('1.9'), toInteger('.5'), toInteger('١')",
+        [[None, None, None, None, 1000, 1, 0, 1]], setup=None),
+    "tofloat-text": Case(
+        "RETURN toFloat(' 1 '), toFloat('0x1F'), toFloat('1_000'), toFloat('Infinity'), "
+        "toFloat('-Infinity'), toFloat('1e3'), toFloat('1d'), toFloat('0x1p3'), toFloat('inf')",
+        [[1.0, None, None, float("inf"), float("-inf"), 1000.0, 1.0, 8.0, None]], setup=None),
+    "tointeger-text-too-large": Case(
+        "RETURN toInteger('9223372036854775808')", error=("TypeError", "is too large"),
+        setup=None),
+    "tointeger-float-clamps": Case(
+        "RETURN toInteger(9.3e18), toInteger(-9.3e18), toInteger(0.0 / 0.0), "
+        "toIntegerOrNull(1e30)",
+        [[2**63 - 1, -(2**63), 0, 2**63 - 1]], setup=None),
+    # --- 64-bit integers: overflow fails as Neo4j's does, or wraps where Java wraps ------
+    "overflow-add": Case(
+        "WITH 9223372036854775807 AS x RETURN x + 1", error=("ArithmeticError", "long overflow"),
+        setup=None),
+    "overflow-negate": Case(
+        "UNWIND [-9223372036854775808] AS x RETURN -x", error=("ArithmeticError", "long overflow"),
+        setup=None),
+    "overflow-java-wraps": Case(
+        "WITH -9223372036854775808 AS x RETURN abs(x), x / -1, x % -1",
+        [[-(2**63), -(2**63), 0]], setup=None),
+    "sum-past-longs-is-float": Case(
+        "UNWIND [9223372036854775807, 1, -1] AS x RETURN sum(x)", [[9.223372036854776e18]],
+        setup=None),
+    # --- text + temporal is refused, before running ------------------------------------
+    "string-plus-date": Case(
+        "WITH date('2020-01-01') AS d RETURN 'x' + d", error=("SyntaxError", "type mismatch"),
+        setup=None),
+    # ...but a value whose type shows only when running is concatenated, as toString prints it
+    "string-plus-time-property": Case(
+        "CREATE (n {t: time('12:00Z'), d: duration('P1D')}) RETURN 'x' + n.t, n.d + 'x'",
+        [["x12:00:00Z", "P1Dx"]], setup=None),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from relgraph.graph.cypher.functions import check_int
+from relgraph.graph.cypher.functions import INT_MAX, INT_MIN
 from relgraph.graph.cypher.runtime import (
     group_key,
     is_number,
@@ -91,8 +91,8 @@ class SumAgg(Aggregator):
         if not is_number(value):
             raise CypherTypeError(f"sum() expects numbers, got {type_name(value)}", "InvalidArgumentValue")
         self.total += value
-        if isinstance(self.total, int):
-            check_int(self.total)
+        if isinstance(self.total, int) and not INT_MIN <= self.total <= INT_MAX:
+            self.total = float(self.total)  # Neo4j's sum() goes on in floats past the longs
 
     def result(self) -> Any:
         if self.duration is not None:
@@ -173,9 +173,11 @@ class StDevAgg(Aggregator):
             raise CypherTypeError(f"stDev() expects numbers, got {type_name(value)}", "InvalidArgumentValue")
         self.values.append(float(value))
 
-    def result(self) -> float:
+    def result(self) -> float | None:
         n = len(self.values)
-        if n == 0 or (n == 1 and not self.population):
+        if n == 0:
+            return None  # Neo4j: no values, no deviation
+        if n == 1 and not self.population:
             return 0.0
         mean = sum(self.values) / n
         ss = sum((x - mean) ** 2 for x in self.values)
@@ -213,8 +215,8 @@ class PercentileAgg(Aggregator):
             pos = p * (n - 1)
             lo = math.floor(pos)
             hi = math.ceil(pos)
-            if lo == hi:
-                return float(values[int(lo)])
+            if lo == hi:  # Neo4j returns the value itself there: an integer stays one
+                return values[int(lo)]
             return values[lo] + (values[hi] - values[lo]) * (pos - lo)
         if p == 0:
             return values[0]

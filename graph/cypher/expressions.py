@@ -102,6 +102,8 @@ def op_div(a: Any, b: Any) -> Any:
             if b == 0:
                 raise CypherArithmeticError("/ by zero", "DivisionByZero")
             q = abs(a) // abs(b)
+            if q == 2**63 and (a >= 0) == (b >= 0):
+                return a  # Java's long division wraps Long.MIN_VALUE / -1 to itself, silently
             return check_int(q if (a >= 0) == (b >= 0) else -q)
         if b == 0:
             if a == 0 or (isinstance(a, float) and math.isnan(a)):

@@ -8,13 +8,15 @@ than being coerced, so a mistake in a query shows up instead of a quiet null.
 
 from __future__ import annotations
 
+import decimal
 import math
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 from relgraph.graph.cypher.context import Context
@@ -68,7 +70,7 @@ def _type_error(fn: str, value: Any, expected: str) -> CypherTypeError:
 def check_int(v: int) -> int:
     """Raise on a result outside Cypher's 64-bit integer range."""
     if v > INT_MAX or v < INT_MIN:
-        raise CypherArithmeticError("integer overflow", "IntegerOverflow")
+        raise CypherArithmeticError("long overflow", "IntegerOverflow")  # Neo4j's words
     return v
 
 
@@ -302,22 +304,52 @@ def _to_boolean_list(ctx: Context, v: Any) -> Any:
 # --- conversion -----------------------------------------------------------------------
 
 
-def _parse_number(s: str) -> int | float | None:
-    t = s.strip()
-    try:
-        return int(t)
-    except ValueError:
-        pass
-    try:
-        lower = t.lower()
-        if lower.startswith(("0x", "-0x")):
-            return int(t, 16)
-        f = float(t)
-        if lower in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+nan", "-nan"):
-            return None
-        return f
-    except ValueError:
+# Neo4j parses text as Java does. toInteger: Long.parseLong (a sign and decimal digits,
+# any script's, nothing else), else new BigDecimal(text), truncated. toFloat:
+# Double.parseDouble (ASCII digits, surrounding control characters and spaces ignored,
+# NaN, Infinity, hexadecimal with a p exponent, an f/d suffix). No underscores anywhere.
+_JAVA_LONG = re.compile(r"[+-]?\d+")
+_JAVA_BIG_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_JAVA_DOUBLE = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?", re.ASCII)
+_JAVA_HEX_DOUBLE = re.compile(r"0[xX]([0-9a-fA-F]+\.?|[0-9a-fA-F]*\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?",
+                              re.ASCII)
+
+
+def _parse_java_long(s: str) -> int | None:
+    """``toInteger(text)``: None when it is no number; too large fails, as in Neo4j."""
+    if _JAVA_LONG.fullmatch(s):
+        n = int(s)
+        if INT_MIN <= n <= INT_MAX:
+            return n
+    if not _JAVA_BIG_DECIMAL.fullmatch(s):
         return None
+    d = Decimal(s)
+    if not INT_MIN <= d <= INT_MAX:
+        raise CypherTypeError(f"integer, {s}, is too large", "InvalidArgumentValue")
+    return int(d)
+
+
+def _parse_java_double(s: str) -> float | None:
+    """``toFloat(text)``: Java's ``Double.parseDouble``, None where it would fail."""
+    t = s.strip("".join(map(chr, range(33))))
+    sign = -1.0 if t.startswith("-") else 1.0
+    body = t[1:] if t[:1] in ("+", "-") else t
+    if body in ("NaN", "Infinity"):
+        return sign * float(body.lower()[:3])
+    if _JAVA_DOUBLE.fullmatch(body):
+        return sign * float(body.rstrip("fFdD"))
+    if _JAVA_HEX_DOUBLE.fullmatch(body):
+        return sign * float.fromhex(body.rstrip("fFdD"))
+    return None
+
+
+def _java_long_of(f: float) -> int:
+    """Java's ``(long) f``, which Neo4j's ``toInteger`` is: NaN is 0, the rest clamped."""
+    if math.isnan(f):
+        return 0
+    if math.isinf(f):
+        return INT_MAX if f > 0 else INT_MIN
+    return max(INT_MIN, min(INT_MAX, int(f)))
 
 
 @register("toInteger", 1)
@@ -327,18 +359,9 @@ def _to_integer(ctx: Context, v: Any) -> Any:
     if isinstance(v, int):
         return v
     if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            return None
-        return check_int(int(v))
+        return _java_long_of(v)
     if isinstance(v, str):
-        n = _parse_number(v)
-        if n is None:
-            return None
-        if isinstance(n, float):
-            if math.isnan(n) or math.isinf(n):
-                return None
-            n = int(n)
-        return n if INT_MIN <= n <= INT_MAX else None
+        return _parse_java_long(v)
     raise _type_error("toInteger", v, "a string, number or boolean")
 
 
@@ -357,8 +380,7 @@ def _to_float(ctx: Context, v: Any) -> Any:
     if isinstance(v, (int, float)):
         return float(v)
     if isinstance(v, str):
-        n = _parse_number(v)
-        return float(n) if n is not None else None
+        return _parse_java_double(v)
     raise _type_error("toFloat", v, "a string or number")
 
 
@@ -540,55 +562,73 @@ def _num_arg(fn: str, v: Any) -> int | float:
 @register("abs", 1)
 def _abs(ctx: Context, v: Any) -> Any:
     number = _num_arg("abs", v)
-    return check_int(abs(number)) if isinstance(number, int) else abs(number)
+    if isinstance(number, int) and number == INT_MIN:
+        return number  # Java's Math.abs, which Neo4j's abs() is, leaves the smallest long as it is
+    return abs(number)
 
 
 @register("ceil", 1)
 def _ceil(ctx: Context, v: Any) -> Any:
     v = _num_arg("ceil", v)
-    return float(math.ceil(v)) if not (isinstance(v, float) and (math.isnan(v) or math.isinf(v))) else v
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return v
+    return math.copysign(float(math.ceil(v)), v)  # Java's Math.ceil(-0.5) is -0.0
 
 
 @register("floor", 1)
 def _floor(ctx: Context, v: Any) -> Any:
     v = _num_arg("floor", v)
-    return float(math.floor(v)) if not (isinstance(v, float) and (math.isnan(v) or math.isinf(v))) else v
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return v
+    return math.copysign(float(math.floor(v)), v)  # Java's Math.floor(-0.0) is -0.0
 
 
-_ROUNDING_MODES = ("UP", "DOWN", "CEILING", "FLOOR", "HALF_UP", "HALF_DOWN", "HALF_EVEN")
+_ROUNDING_MODES = ("CEILING", "FLOOR", "UP", "DOWN", "HALF_EVEN", "HALF_UP", "HALF_DOWN",
+                   "UNNECESSARY")
+_ABSENT = object()
+
+
+def _java_math_round(v: float) -> float:
+    """Java's ``Math.round``, which Neo4j's ``round(x)`` uses: halves towards positive
+    infinity, clamped to the 64-bit integers, returned as a float (so never -0.0)."""
+    below = math.floor(v)
+    rounded = below + 1 if v - below >= 0.5 else below
+    return float(max(-(2**63), min(2**63 - 1, int(rounded))))
 
 
 @register("round", 1, 3, null_propagating=False)
-def _round(ctx: Context, v: Any, precision: Any = 0, mode: Any = None) -> Any:
-    if v is None or precision is None:
+def _round(ctx: Context, v: Any, precision: Any = 0, mode: Any = _ABSENT) -> Any:
+    """Neo4j's ``round``: without a mode and a precision of 0, Java's ``Math.round``;
+    otherwise Java's ``BigDecimal.valueOf(x).setScale(precision, mode)`` (HALF_UP by
+    default: away from zero, on the shortest decimal form of the float)."""
+    if v is None or precision is None or mode is None:
         return None
     v = _num_arg("round", v)
     if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
         return v
+    if isinstance(precision, float):
+        precision = int(precision)  # Neo4j takes a float precision, truncated
     precision = _int_arg("round", precision)
-    from decimal import (
-        ROUND_CEILING,
-        ROUND_DOWN,
-        ROUND_FLOOR,
-        ROUND_HALF_DOWN,
-        ROUND_HALF_EVEN,
-        ROUND_HALF_UP,
-        ROUND_UP,
-    )
-    if mode is None:
-        # Java's Math.round: half rounds towards positive infinity.
-        d = Decimal(repr(float(v)))
-        q = Decimal(1).scaleb(-precision)
-        rounded = d.quantize(q, rounding=ROUND_HALF_UP if d >= 0 else ROUND_HALF_DOWN)
-        return float(rounded)
-    mode = _str_arg("round", mode).upper()
-    modes = {"UP": ROUND_UP, "DOWN": ROUND_DOWN, "CEILING": ROUND_CEILING, "FLOOR": ROUND_FLOOR,
-             "HALF_UP": ROUND_HALF_UP, "HALF_DOWN": ROUND_HALF_DOWN, "HALF_EVEN": ROUND_HALF_EVEN}
-    if mode not in modes:
-        raise CypherArgumentError(f"unknown rounding mode {mode}", "InvalidArgumentValue")
-    d = Decimal(repr(float(v))) if isinstance(v, float) else Decimal(v)
-    out = d.quantize(Decimal(1).scaleb(-precision), rounding=modes[mode])
-    return float(out)
+    if precision < 0:
+        raise CypherArgumentError("Precision argument to 'round()' cannot be negative",
+                                  "NumberOutOfRange")
+    if mode is _ABSENT and precision == 0:
+        return _java_math_round(float(v))
+    name = "HALF_UP" if mode is _ABSENT else _str_arg("round", mode)
+    if name not in _ROUNDING_MODES:
+        raise CypherArgumentError("Unknown rounding mode. Valid values are: "
+                                  + ", ".join(_ROUNDING_MODES) + ".", "InvalidArgumentValue")
+    d = Decimal(repr(float(v)))  # BigDecimal.valueOf(double): the shortest decimal form
+    if precision > 400:  # beyond the digits of any float: nothing to round
+        return float(d) + 0.0
+    with localcontext() as context:
+        context.prec = 1000
+        out = d.quantize(Decimal(1).scaleb(-precision),
+                         rounding=ROUND_DOWN if name == "UNNECESSARY" else getattr(decimal, "ROUND_" + name))
+    if name == "UNNECESSARY" and out != d:
+        raise CypherArithmeticError(f"rounding necessary: {v} has more than {precision} decimals",
+                                    "RoundingNecessary")
+    return float(out) + 0.0  # a BigDecimal has no negative zero
 
 
 @register("sign", 1)

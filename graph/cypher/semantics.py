@@ -39,6 +39,7 @@ from relgraph.graph.values.errors import CypherTypeError
 
 ANY, NODE, REL, PATH = "any", "node", "rel", "path"
 INT, FLOAT, STRING, BOOL, NULL, MAP, LIST = "int", "float", "string", "bool", "null", "map", "list"
+TEMPORAL = "temporal"  # a date, time... or duration, as the temporal functions return
 _ENTITY = {NODE, REL, PATH}
 
 
@@ -871,7 +872,7 @@ class Analyzer:
                 raise self._at(f"unknown function {e.name}(){hint}", "UnknownFunction", e.pos)
             for a in e.args:
                 self._expr(a, scope, agg, in_agg)
-            return ANY
+            return _RESULT_TYPES.get(name, ANY)
         if len(e.args) < fn.min_args or (fn.max_args is not None and len(e.args) > fn.max_args):
             raise _err(f"wrong number of arguments to {e.name}()", "InvalidNumberOfArguments")
         if e.distinct:
@@ -900,6 +901,9 @@ class Analyzer:
         if op in ("=", "<>", "<", ">", "<=", ">=", "=~", "STARTS WITH", "ENDS WITH", "CONTAINS"):
             return BOOL
         # arithmetic
+        if op == "+" and {lt, rt} == {STRING, TEMPORAL}:  # Neo4j refuses 'x' + date() so
+            raise _err(f"type mismatch: cannot apply + to a {lt} and a {rt} value",
+                       "InvalidArgumentType")
         known = {INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH}
         if (lt in known and rt in known) or (lt.startswith(LIST) and rt in known) or \
                 (rt.startswith(LIST) and lt in known):
@@ -949,6 +953,12 @@ _RESULT_TYPES = {
     "tolower": STRING, "toupper": STRING, "trim": STRING, "substring": STRING, "replace": STRING,
     "abs": ANY, "sqrt": FLOAT, "rand": FLOAT, "exists": BOOL,
 }
+for _kind in ("date", "time", "localtime", "localdatetime", "datetime"):
+    for _suffix in ("", ".truncate", ".transaction", ".statement", ".realtime"):
+        _RESULT_TYPES[_kind + _suffix] = TEMPORAL
+for _name in ("duration", "duration.between", "duration.inmonths", "duration.indays",
+              "duration.inseconds", "datetime.fromepoch", "datetime.fromepochmillis"):
+    _RESULT_TYPES[_name] = TEMPORAL
 
 
 def _closest(name: str, known: list[str]) -> str | None:
