@@ -233,6 +233,30 @@ CASES: dict[str, Case] = {
     "string-plus-time-property": Case(
         "CREATE (n {t: time('12:00Z'), d: duration('P1D')}) RETURN 'x' + n.t, n.d + 'x'",
         [["x12:00:00Z", "P1Dx"]], setup=None),
+    # --- WITH DISTINCT/aggregating ... WHERE may hold a pattern on projected variables --
+    "with-distinct-where-pattern": Case(
+        "MATCH (p) WITH DISTINCT p WHERE (p)-->() RETURN p.name", [["a"]]),
+    "with-aggregate-where-pattern": Case(
+        "MATCH (p) WITH p, count(*) AS c WHERE (p)-->() RETURN p.name", [["a"]]),
+    # --- keywords are names: variables, labels, keys ---------------------------------
+    "keywords-as-variables": Case(
+        "WITH 1 AS order, 2 AS by, 3 AS limit, 4 AS end, 5 AS contains, 6 AS union, "
+        "7 AS where, 8 AS is, 9 AS as, 10 AS desc "
+        "RETURN order + by + limit + end + contains + union + where + is + as + desc AS sum",
+        [[55]], setup=None),
+    "keywords-not-case-distinct": Case(
+        "WITH 1 AS not, 2 AS case, 3 AS distinct RETURN not, case, distinct",
+        [[1, 2, 3]], setup=None, columns=["not", "case", "distinct"]),
+    "keywords-in-patterns": Case(
+        "CREATE (order:order {asc: 1})-[skip:skip]->(end) "
+        "RETURN order.asc, type(skip), {limit: 2}.limit", [[1, "skip", 2]], setup=None),
+    # --- column names: a map projection is named by its variable, `a b` by a b -------
+    "column-map-projection": Case(
+        "MATCH (n {name: 'a'}) RETURN n {.name}, n.name", [[{"name": "a"}, "a"]],
+        columns=["n", "n.name"]),
+    "column-quoted-variable": Case(
+        "WITH 1 AS `a b` RETURN `a b`, `a b` + 1", [[1, 2]], setup=None,
+        columns=["a b", "`a b` + 1"]),
 }
 
 

@@ -55,6 +55,12 @@ _RESERVED = {
     "IN", "STARTS", "ENDS", "CONTAINS", "IS", "THEN", "ELSE", "END", "WHEN", "ON", "CALL",
     "YIELD", "ASC", "ASCENDING", "DESC", "DESCENDING", "DISTINCT", "FOREACH", "LOAD", "USING",
 }
+# After these an operand has ended: a keyword before one of them (``RETURN not``,
+# ``case.case``) is a variable, as Neo4j 5 reads it, not an operator or a CASE.
+_OPERAND_END_OPS = {")", ",", "]", "}", ".", "=", "<>", "<", ">", "<=", ">=", "|", "*", "/",
+                    "%", "^", ";", ":", "=~"}
+_OPERAND_END_WORDS = {"AS", "AND", "OR", "XOR", "IS", "IN", "STARTS", "ENDS", "CONTAINS", "ORDER",
+                      "SKIP", "LIMIT", "WHERE", "THEN", "ELSE", "END", "WHEN"}
 _CLAUSE_START = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
                  "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION"}
 
@@ -200,10 +206,19 @@ class Parser:
         return str(self.advance().value)
 
     def variable_name(self) -> str:
+        """A variable being declared: Neo4j 5 takes any word here, keywords too
+        (``WITH 1 AS order``, ``MATCH (end)``)."""
         t = self.tok
-        if t.kind != IDENT or (t.upper in _RESERVED):
+        if t.kind != IDENT:
             self.error("expected a variable name")
         return str(self.advance().value)
+
+    def _word_is_operand(self, k: int = 1) -> bool:
+        """Whether the token ``k`` ahead ends an operand, so that the keyword before it is
+        a variable (``RETURN not``, ``case.case``)."""
+        t = self.peek(k)
+        return t.kind == EOF or (t.kind == OP and t.value in _OPERAND_END_OPS) or \
+            t.upper in _OPERAND_END_WORDS or t.upper in _CLAUSE_START
 
     # --- statements -------------------------------------------------------------------
 
@@ -400,7 +415,8 @@ class Parser:
 
     def parse_projection(self) -> ast.Projection:
         start = self.tok.start
-        distinct = self.accept_kw("DISTINCT")
+        # RETURN distinct (a variable so named) is no DISTINCT
+        distinct = self.at_kw("DISTINCT") and not self._word_is_operand() and self.accept_kw("DISTINCT")
         star = False
         items: list[ast.ReturnItem] = []
         if self.accept_op("*"):
@@ -438,6 +454,10 @@ class Parser:
             alias = None
             if self.accept_kw("AS"):
                 alias = self.variable_name()
+            elif isinstance(expr, ast.Variable):
+                text = expr.name  # Neo4j names `a b` a b, without the quotes
+            elif isinstance(expr, ast.MapProjection):
+                text = expr.variable  # and n {.name} n
             items.append(ast.ReturnItem(expr, alias, alias if alias is not None else text, pos=st))
             if not self.accept_op(","):
                 return items
@@ -660,7 +680,7 @@ class Parser:
         return _logical_tree(operands, operators)
 
     def parse_not(self) -> ast.Expr:
-        if self.at_kw("NOT"):
+        if self.at_kw("NOT") and not self._word_is_operand():
             t = self.advance()
             return ast.Unary("NOT", self.parse_not(), pos=t.start)
         return self.parse_comparison()
@@ -820,7 +840,7 @@ class Parser:
             if word == "NULL":
                 self.advance()
                 return ast.Literal(None, pos=t.start)
-            if word == "CASE":
+            if word == "CASE" and (self.at_kw("WHEN", k=1) or not self._word_is_operand()):
                 return self.parse_case()
             if word in ("ALL", "ANY", "NONE", "SINGLE") and self.at_op("(", k=1) \
                     and self.peek(2).kind == IDENT and self.peek(3).upper == "IN":
@@ -837,9 +857,7 @@ class Parser:
                 j += 2
             if self.at_op("(", k=j):
                 return self.parse_function_call(j)
-            if word in _RESERVED or word == "NOT":
-                self.error("expected an expression")
-            self.advance()
+            self.advance()  # any other word is a variable, keywords too (RETURN order)
             var = ast.Variable(str(t.value), pos=t.start)
             if self.at_op("{"):
                 return self.parse_map_projection(var)

@@ -537,6 +537,7 @@ class Analyzer:
             projected_exprs = [i.expr for i in items]
             for s in proj.order:
                 if proj.distinct or aggregating:
+                    _check_pattern_positions(s.expr, False)
                     self._check_order_expr(s.expr, projected_exprs, set(new), scope, aggregating)
                 else:
                     if _has_aggregate(s.expr):
@@ -602,8 +603,13 @@ class Analyzer:
             self.expr(e, {n: ANY for n in names}, agg_allowed=True)
             return
 
+        if isinstance(e, ast.PatternPredicate):
+            # where a pattern may stand is checked by the caller: WITH DISTINCT p WHERE (p)-->()
+            # is a predicate on the projected p, as in Neo4j
+            self._expr(e, {n: ANY for n in names}, False, False)
+            return
         if isinstance(e, (ast.ListComprehension, ast.Quantifier, ast.Reduce, ast.MapProjection,
-                          ast.PatternComprehension, ast.PatternPredicate, ast.Exists)):
+                          ast.PatternComprehension, ast.Exists)):
             scope = {n: ANY for n in names}
             self.expr(e, scope)
             return
