@@ -257,6 +257,15 @@ CASES: dict[str, Case] = {
     "column-quoted-variable": Case(
         "WITH 1 AS `a b` RETURN `a b`, `a b` + 1", [[1, 2]], setup=None,
         columns=["a b", "`a b` + 1"]),
+    # --- CALL { WITH ... }: the importing WITH takes plain references, or * -----------
+    "call-importing-with-alias": Case(
+        "MATCH (x) CALL { WITH x AS y MATCH (y)-->(z) RETURN z } RETURN count(*)",
+        error=("SyntaxError", "importing WITH should consist only of simple references")),
+    "call-importing-with-where": Case(
+        "UNWIND [1, 2] AS x CALL { WITH x WHERE x > 1 RETURN x AS y } RETURN y",
+        error=("SyntaxError", "WHERE is not allowed"), setup=None),
+    "call-importing-with-star": Case(
+        "WITH 1 AS x CALL { WITH * RETURN x AS z } RETURN z", [[1]], setup=None),
 }
 
 

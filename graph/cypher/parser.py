@@ -78,6 +78,13 @@ def _importing(w: ast.With) -> bool:
             and all(isinstance(i.expr, ast.Variable) and i.name == i.expr.name for i in p.items))
 
 
+def _imports_all(w: ast.With) -> bool:
+    """A WITH * alone, opening CALL { }: imports all."""
+    p = w.projection
+    return (p.star and not p.items and not p.distinct and not p.order and p.skip is None
+            and p.limit is None and w.where is None)
+
+
 T = TypeVar("T")
 
 
@@ -357,7 +364,9 @@ class Parser:
         if not explicit:
             for part in query.parts:
                 first = part.clauses[0]
-                if isinstance(first, ast.With) and _importing(first):
+                if isinstance(first, ast.With) and _imports_all(first):
+                    import_all = True  # CALL { WITH * ... } imports every outer variable
+                elif isinstance(first, ast.With) and _importing(first):
                     for item in first.projection.items:
                         if item.name not in imports:
                             imports.append(item.name)

@@ -339,6 +339,7 @@ class Analyzer:
             if c.scoped:
                 cols = self._subquery(part, inner, inner, "an imported variable with the same name")
             else:
+                _check_importing_with(part.clauses[0], scope)
                 cols = self._subquery(part, inner, {}, "")
             if columns is not None and cols != columns:
                 raise _err("all parts of a UNION must return the same columns",
@@ -1030,6 +1031,28 @@ def _nondeterministic(e: Any) -> bool:
         if fn is not None and not fn.deterministic:
             return True
     return any(_nondeterministic(c) for c in children(e))
+
+
+def _check_importing_with(first: ast.Clause, outer: Scope) -> None:
+    """A WITH that opens ``CALL { }`` and reads outer variables imports them, and Neo4j
+    then takes plain references only; the engine would say the variable is undefined."""
+    if not isinstance(first, ast.With):
+        return
+    proj = first.projection
+    read = free_variables(first.where).union(*(free_variables(i.expr) for i in proj.items))
+    if not read & set(outer):
+        return
+    what = ("Aliasing or expressions are not supported"
+            if any(not (isinstance(i.expr, ast.Variable) and i.name == i.expr.name) for i in proj.items)
+            else "WHERE is not allowed" if first.where is not None
+            else "ORDER BY is not allowed" if proj.order
+            else "DISTINCT is not allowed" if proj.distinct
+            else "SKIP is not allowed" if proj.skip is not None
+            else "LIMIT is not allowed" if proj.limit is not None
+            else "")
+    if what:
+        raise _err("importing WITH should consist only of simple references to outside "
+                   f"variables. {what}.", "InvalidClauseComposition")
 
 
 def _check_pattern_positions(e: Any, boolean_context: bool) -> None:
