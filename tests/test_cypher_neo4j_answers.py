@@ -266,6 +266,14 @@ CASES: dict[str, Case] = {
         error=("SyntaxError", "WHERE is not allowed"), setup=None),
     "call-importing-with-star": Case(
         "WITH 1 AS x CALL { WITH * RETURN x AS z } RETURN z", [[1]], setup=None),
+    # --- an aggregating WITH in a body that reads outer variables groups by them --------
+    "count-aggregating-with-groups-by-outer": Case(
+        "MATCH (p) RETURN p.name, COUNT { MATCH (p)-->(q) WITH count(q) AS n RETURN n } AS c, "
+        "COLLECT { UNWIND [] AS x WITH count(x) AS n RETURN n } AS d ORDER BY p.name",
+        [["a", 1, [0]], ["b", 0, [0]], ["c", 0, [0]]]),
+    "collect-aggregating-with-read-after": Case(
+        "MATCH (p) RETURN p.name, COLLECT { UNWIND [] AS x WITH count(x) AS n "
+        "RETURN n + size(p.name) } AS c ORDER BY p.name", [["a", []], ["b", []], ["c", []]]),
 }
 
 

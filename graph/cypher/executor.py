@@ -119,17 +119,20 @@ class Executor:
         return [], []
 
     def run_clauses(self, query: ast.SingleQuery, start: Iterable[Row], bound: set[str],
-                    carry: Row | None = None) -> tuple[list[str], Iterable[Row]]:
+                    carry: Row | None = None, carry_groups: bool = False
+                    ) -> tuple[list[str], Iterable[Row]]:
         """The rows a query part yields, lazily. ``carry``: the outer variables of a subquery
         body that every WITH and RETURN keeps (Neo4j's scoping inside EXISTS, COUNT,
-        COLLECT and CALL (x) { }), since the body may still read them after projecting."""
+        COLLECT and CALL (x) { }), since the body may still read them after projecting.
+        ``carry_groups``: an aggregating WITH groups by them too (see project)."""
         rows: Iterable[Row] = start
         bound = set(bound)
         columns: list[str] = []
         for clause in query.clauses:
             if carry and isinstance(clause, (ast.With, ast.Return)):
                 where = clause.where if isinstance(clause, ast.With) else None
-                rows, columns = self.project(clause.projection, rows, bound, where, carry)
+                groups = carry_groups and isinstance(clause, ast.With)
+                rows, columns = self.project(clause.projection, rows, bound, where, carry, groups)
                 bound = set(columns) | set(carry)
             else:
                 rows, bound, columns = self.clause(clause, rows, bound)
@@ -152,9 +155,13 @@ class Executor:
         """``EXISTS { MATCH ... [RETURN ...] }``: true when the subquery yields a row;
         ``COUNT { ... }`` counts its rows, ``COLLECT { ... RETURN x }`` lists x."""
 
+        read = names_in(query)
+
         def part_rows(part: ast.SingleQuery, row: Row) -> tuple[list[str], Iterable[Row]]:
             outer = {k: v for k, v in row.items() if not k.startswith("\0")}
-            return self.run_clauses(part, iter([dict(row)]), set(row), outer)
+            # Neo4j groups an aggregating WITH of a body that reads outer variables by them
+            return self.run_clauses(part, iter([dict(row)]), set(row), outer,
+                                    carry_groups=not read.isdisjoint(outer))
 
         def exists(row: Row) -> bool:
             for part in query.parts:
@@ -314,7 +321,12 @@ class Executor:
     # --- projection ----------------------------------------------------------------------
 
     def project(self, proj: ast.Projection, rows: Iterable[Row], bound: set[str],
-                where: ast.Expr | None, carry: Row | None = None) -> tuple[Iterable[Row], list[str]]:
+                where: ast.Expr | None, carry: Row | None = None, carry_groups: bool = False
+                ) -> tuple[Iterable[Row], list[str]]:
+        """WITH or RETURN. ``carry`` (outer variables a subquery body keeps) joins every
+        projected row; with ``carry_groups`` they are grouping keys of an aggregation, so
+        no rows in means no row out, as Neo4j answers COUNT { MATCH (p)-->(q) WITH
+        count(q) AS n RETURN n } for a p with no match."""
         items: list[tuple[str, ast.Expr]] = []
         if proj.star:
             for v in sorted(bound):
@@ -332,7 +344,9 @@ class Executor:
                 if a not in aggs:
                     aggs.append(a)
         if aggs:
-            out = self._aggregate(items, aggs, rows)
+            if carry_groups:
+                rows = list(rows)
+            out = self._aggregate(items, aggs, rows) if rows or not carry_groups else []
             agg_slots = {a: f"\0agg{i}" for i, a in enumerate(aggs)}
             order_compiler = self.compiler.with_replacements(
                 {**agg_slots, **{e: n for n, e in items}})
@@ -769,6 +783,24 @@ class Executor:
 
         names = [alias for _, alias in pairs]
         return gen(), bound | set(names), names
+
+
+def names_in(x: Any) -> set[str]:
+    """Every variable name a query part mentions (read, matched or declared)."""
+    out: set[str] = set()
+    if isinstance(x, ast.Variable):
+        out.add(x.name)
+    elif isinstance(x, (ast.NodePattern, ast.RelPattern, ast.PatternPart, ast.MapProjection)) \
+            and x.variable:
+        out.add(x.variable)
+    if isinstance(x, ast.SyntaxNode):
+        for name in x.__dataclass_fields__:
+            if name != "pos":
+                out |= names_in(getattr(x, name))
+    elif isinstance(x, (tuple, list)):
+        for item in x:
+            out |= names_in(item)
+    return out
 
 
 def _same_subject(item: ast.SetProperty, following: Any) -> bool:
