@@ -254,6 +254,8 @@ CASES: dict[str, Case] = {
     "column-map-projection": Case(
         "MATCH (n {name: 'a'}) RETURN n {.name}, n.name", [[{"name": "a"}, "a"]],
         columns=["n", "n.name"]),
+    "with-map-projection-unaliased": Case(
+        "MATCH (n {name: 'a'}) WITH n {.name} RETURN n", [[{"name": "a"}]]),
     "column-quoted-variable": Case(
         "WITH 1 AS `a b` RETURN `a b`, `a b` + 1", [[1, 2]], setup=None,
         columns=["a b", "`a b` + 1"]),

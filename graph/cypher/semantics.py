@@ -546,7 +546,8 @@ class Analyzer:
                                    "InvalidAggregation")
                     self.expr(s.expr, order_scope)
         for item in items:
-            if is_with and item.alias is None and not isinstance(item.expr, ast.Variable):
+            if is_with and item.alias is None and \
+                    not isinstance(item.expr, (ast.Variable, ast.MapProjection)):  # n {.a} is n
                 raise _err("expression in WITH must be aliased (use AS)", "NoExpressionAlias")
         for e in (proj.skip, proj.limit):
             if e is None:
