@@ -247,6 +247,8 @@ CASES: dict[str, Case] = {
     "keywords-not-case-distinct": Case(
         "WITH 1 AS not, 2 AS case, 3 AS distinct RETURN not, case, distinct",
         [[1, 2, 3]], setup=None, columns=["not", "case", "distinct"]),
+    "keywords-in-comprehension": Case(
+        "WITH [1, 2] AS l RETURN [where IN l WHERE where > 1 | where * 2]", [[[4]]], setup=None),
     "keywords-in-patterns": Case(
         "CREATE (order:order {asc: 1})-[skip:skip]->(end) "
         "RETURN order.asc, type(skip), {limit: 2}.limit", [[1, "skip", 2]], setup=None),

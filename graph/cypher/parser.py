@@ -48,13 +48,6 @@ MAX_NESTING = 200
 _LOGICAL = ("OR", "XOR", "AND")
 _ARITHMETIC = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 3}
 
-# Words that end an expression or start a clause; they can never be a variable.
-_RESERVED = {
-    "AS", "WHERE", "RETURN", "WITH", "MATCH", "OPTIONAL", "UNWIND", "CREATE", "MERGE", "SET",
-    "REMOVE", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "AND", "OR", "XOR",
-    "IN", "STARTS", "ENDS", "CONTAINS", "IS", "THEN", "ELSE", "END", "WHEN", "ON", "CALL",
-    "YIELD", "ASC", "ASCENDING", "DESC", "DESCENDING", "DISTINCT", "FOREACH", "LOAD", "USING",
-}
 # After these an operand has ended: a keyword before one of them (``RETURN not``,
 # ``case.case``) is a variable, as Neo4j 5 reads it, not an operator or a CASE.
 _OPERAND_END_OPS = {")", ",", "]", "}", ".", "=", "<>", "<", ">", "<=", ">=", "|", "*", "/",
@@ -925,7 +918,7 @@ class Parser:
     def parse_bracket(self) -> ast.Expr:
         t = self.expect_op("[")
         # list comprehension: [x IN list WHERE ... | ...]
-        if self.tok.kind == IDENT and self.at_kw("IN", k=1) and self.tok.upper not in _RESERVED:
+        if self.tok.kind == IDENT and self.at_kw("IN", k=1):  # any word, keywords too
             var = self.variable_name()
             self.advance()  # IN
             source = self.parse_expression()
