@@ -193,6 +193,9 @@ CASES: dict[str, Case] = {
     # --- aggregates over no values; percentileCont keeps an integer it lands on ----------
     "stdev-no-values": Case(
         "UNWIND [null] AS x RETURN stDev(x), stDevP(x)", [[None, None]], setup=None),
+    "avg-running-mean": Case(
+        "UNWIND [0.1, 0.2, 0.3] AS x WITH avg(x) AS a UNWIND [1e308, 1e308] AS y "
+        "RETURN a, avg(y)", [[0.2, 1e308]], setup=None),
     "percentile-cont-exact": Case(
         "UNWIND [1, 2, 3] AS x RETURN percentileCont(x, 0.5), percentileCont(x, 0.25), "
         "percentileCont(x, 0)", [[2, 1.5, 1]], setup=None),

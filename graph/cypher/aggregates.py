@@ -114,17 +114,17 @@ class AvgAgg(Aggregator):
             return
         if not is_number(value):
             raise CypherTypeError(f"avg() expects numbers, got {type_name(value)}", "InvalidArgumentValue")
-        self.total += value
+        # Neo4j keeps a running mean in floats, not a sum: avg of [0.1, 0.2, 0.3] is 0.2,
+        # and of [1e308, 1e308] 1e308
         self.n += 1
+        self.total += (float(value) - self.total) / self.n
 
     def result(self) -> Any:
         if self.n == 0:
             return None
         if self.durations:
             return Duration.average(self.durations)
-        if isinstance(self.total, int):
-            return self.total / self.n
-        return self.total / self.n
+        return float(self.total)
 
 
 class MinMaxAgg(Aggregator):
