@@ -196,6 +196,10 @@ CASES: dict[str, Case] = {
     "avg-running-mean": Case(
         "UNWIND [0.1, 0.2, 0.3] AS x WITH avg(x) AS a UNWIND [1e308, 1e308] AS y "
         "RETURN a, avg(y)", [[0.2, 1e308]], setup=None),
+    "stdev-welford": Case(
+        "UNWIND [0.1, 0.2, 0.3] AS x WITH stDev(x) AS s, stDevP(x) AS p "
+        "UNWIND [1e308, -1e308] AS y RETURN s, p, stDev(y)",
+        [[0.09999999999999998, 0.08164965809277258, float("nan")]], setup=None),
     "percentile-cont-exact": Case(
         "UNWIND [1, 2, 3] AS x RETURN percentileCont(x, 0.5), percentileCont(x, 0.25), "
         "percentileCont(x, 0)", [[2, 1.5, 1]], setup=None),

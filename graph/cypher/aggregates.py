@@ -163,25 +163,32 @@ class CollectAgg(Aggregator):
 
 
 class StDevAgg(Aggregator):
+    """Welford's running mean and sum of squares, as Neo4j computes them (the same
+    digits; and NaN, not an overflow, where the squares leave the floats)."""
+
     def __init__(self, distinct: bool, population: bool):
         super().__init__(distinct)
         self.population = population
-        self.values: list[float] = []
+        self.n = 0
+        self.mean = 0.0
+        self.m2 = 0.0
 
     def accept(self, value: Any, *extra: Any) -> None:
         if not is_number(value):
             raise CypherTypeError(f"stDev() expects numbers, got {type_name(value)}", "InvalidArgumentValue")
-        self.values.append(float(value))
+        self.n += 1
+        delta = float(value) - self.mean
+        self.mean += delta / self.n
+        self.m2 += delta * (float(value) - self.mean)
 
     def result(self) -> float | None:
-        n = len(self.values)
+        n = self.n
         if n == 0:
             return None  # Neo4j: no values, no deviation
         if n == 1 and not self.population:
             return 0.0
-        mean = sum(self.values) / n
-        ss = sum((x - mean) ** 2 for x in self.values)
-        return math.sqrt(ss / (n if self.population else n - 1))
+        variance = self.m2 / (n if self.population else n - 1)
+        return math.sqrt(variance) if variance >= 0 else math.nan
 
 
 class PercentileAgg(Aggregator):
