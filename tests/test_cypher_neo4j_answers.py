@@ -188,6 +188,9 @@ CASES: dict[str, Case] = {
         "RETURN round(1234.5, -2)", error=("ArgumentError", "cannot be negative"), setup=None),
     "round-mode-case": Case(
         "RETURN round(2.5, 0, 'half_up')", error=("ArgumentError", "rounding mode"), setup=None),
+    "power-of-zero-negative": Case(
+        "RETURN 0 ^ -1, -0.0 ^ -1, -0.0 ^ -2", [[float("inf"), float("-inf"), float("inf")]],
+        setup=None),
     "ceil-floor-negative-zero": Case(
         "RETURN ceil(-0.5), floor(-0.0)", [[-0.0, -0.0]], setup=None),
     # --- aggregates over no values; percentileCont keeps an integer it lands on ----------

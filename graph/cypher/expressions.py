@@ -139,6 +139,9 @@ def op_pow(a: Any, b: Any) -> Any:
         except OverflowError:
             return math.inf
         except ValueError:
+            if a == 0 and b < 0:  # Java's Math.pow: 0 ^ -1 is Infinity (-0.0 ^ -1 -Infinity)
+                odd = float(b).is_integer() and int(b) % 2 == 1
+                return math.copysign(math.inf, float(a)) if odd else math.inf
             return math.nan
     raise _invalid("^", a, b)
 
