@@ -239,6 +239,17 @@ CASES: dict[str, Case] = {
     "string-plus-date": Case(
         "WITH date('2020-01-01') AS d RETURN 'x' + d", error=("SyntaxError", "type mismatch"),
         setup=None),
+    "null-minus-string": Case(
+        "WITH 's' AS a RETURN a - null", error=("SyntaxError", "type mismatch"), setup=None),
+    "null-times-date": Case(
+        "WITH date('2020-01-01') AS a RETURN null * a", error=("SyntaxError", "type mismatch"),
+        setup=None),
+    "null-divided-by-duration": Case(
+        "WITH duration('P1D') AS a RETURN null / a", error=("SyntaxError", "type mismatch"),
+        setup=None),
+    "null-minus-date-is-null": Case(
+        "WITH date('2020-01-01') AS a, duration('P1D') AS d RETURN a - null, d * null, null - d",
+        [[None, None, None]], setup=None),
     # ...but a value whose type shows only when running is concatenated, as toString prints it
     "string-plus-time-property": Case(
         "CREATE (n {t: time('12:00Z'), d: duration('P1D')}) RETURN 'x' + n.t, n.d + 'x'",

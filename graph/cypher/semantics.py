@@ -39,7 +39,7 @@ from relgraph.graph.values.errors import CypherTypeError
 
 ANY, NODE, REL, PATH = "any", "node", "rel", "path"
 INT, FLOAT, STRING, BOOL, NULL, MAP, LIST = "int", "float", "string", "bool", "null", "map", "list"
-TEMPORAL = "temporal"  # a date, time... or duration, as the temporal functions return
+TEMPORAL, DURATION = "temporal", "duration"  # a date, time..., or a duration, as functions return
 _ENTITY = {NODE, REL, PATH}
 
 
@@ -909,9 +909,17 @@ class Analyzer:
         if op in ("=", "<>", "<", ">", "<=", ">=", "=~", "STARTS WITH", "ENDS WITH", "CONTAINS"):
             return BOOL
         # arithmetic
-        if op == "+" and {lt, rt} == {STRING, TEMPORAL}:  # Neo4j refuses 'x' + date() so
+        if op == "+" and STRING in (lt, rt) and {lt, rt} & {TEMPORAL, DURATION}:  # 'x' + date()
             raise _err(f"type mismatch: cannot apply + to a {lt} and a {rt} value",
                        "InvalidArgumentType")
+        if op in ("-", "*", "/", "%", "^") and NULL in (lt, rt):
+            # null - 's' is null at run time, but Neo4j refuses the other operand's type first
+            other = rt if lt == NULL else lt
+            right = lt == NULL  # the typed operand is the right one
+            if other in (STRING, BOOL, MAP, NODE, REL, PATH) or other.startswith(LIST) or (
+                    other == TEMPORAL and (op != "-" or right)) or (
+                    other == DURATION and (op in ("%", "^") or (op == "/" and right))):
+                raise _err(f"type mismatch: cannot apply {op} to {lt} and {rt}", "InvalidArgumentType")
         known = {INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH}
         if (lt in known and rt in known) or (lt.startswith(LIST) and rt in known) or \
                 (rt.startswith(LIST) and lt in known):
@@ -965,8 +973,9 @@ for _kind in ("date", "time", "localtime", "localdatetime", "datetime"):
     for _suffix in ("", ".truncate", ".transaction", ".statement", ".realtime"):
         _RESULT_TYPES[_kind + _suffix] = TEMPORAL
 for _name in ("duration", "duration.between", "duration.inmonths", "duration.indays",
-              "duration.inseconds", "datetime.fromepoch", "datetime.fromepochmillis"):
-    _RESULT_TYPES[_name] = TEMPORAL
+              "duration.inseconds"):
+    _RESULT_TYPES[_name] = DURATION
+_RESULT_TYPES["datetime.fromepoch"] = _RESULT_TYPES["datetime.fromepochmillis"] = TEMPORAL
 
 
 def _closest(name: str, known: list[str]) -> str | None:
