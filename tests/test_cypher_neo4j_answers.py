@@ -250,6 +250,21 @@ CASES: dict[str, Case] = {
     "null-minus-date-is-null": Case(
         "WITH date('2020-01-01') AS a, duration('P1D') AS d RETURN a - null, d * null, null - d",
         [[None, None, None]], setup=None),
+    "regex-non-string": Case(
+        "WITH 's' AS a RETURN a =~ 1", error=("SyntaxError", "type mismatch"), setup=None),
+    "regex-non-string-pattern-property": Case(
+        "CREATE (n {s: 's', i: 1}) RETURN n.s =~ n.i", error=("TypeError", ""), setup=None),
+    "negate-duration": Case(
+        "CREATE (n {d: duration('P1D')}) RETURN -n.d", error=("TypeError", ""), setup=None),
+    # --- maps, nodes, relationships and paths compare with <, as Neo4j 5 does -------------
+    "compare-maps": Case(
+        "WITH {a: 1} AS a, {a: 2} AS b, {b: 1} AS c, {a: 1, c: 1} AS d "
+        "RETURN a < b, a <= a, a > b, a < d, c < d, c < a, {a: 'x'} < a, {a: null} < a",
+        [[True, True, False, True, True, False, None, None]], setup=None),
+    "compare-entities": Case(
+        "MATCH p = (n)-[r]->() WITH n, r, p, n AS m, r AS s, p AS q "
+        "RETURN n < m, n <= m, r < s, r <= s, p < q, p <= q, n < r",
+        [[False, True, False, True, False, True, None]]),
     # ...but a value whose type shows only when running is concatenated, as toString prints it
     "string-plus-time-property": Case(
         "CREATE (n {t: time('12:00Z'), d: duration('P1D')}) RETURN 'x' + n.t, n.d + 'x'",

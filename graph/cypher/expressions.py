@@ -151,9 +151,7 @@ def op_neg(a: Any) -> Any:
         return None
     if is_number(a):
         return check_int(-a) if isinstance(a, int) else -a
-    if isinstance(a, Duration):
-        return a.negate()
-    raise _invalid("unary -", a)
+    raise _invalid("unary -", a)  # Neo4j does not negate a duration either
 
 
 def _check_bool(op: str, v: Any) -> Any:
@@ -250,6 +248,8 @@ _REGEX_CACHE: dict[str, re.Pattern[str]] = {}
 
 
 def op_regex(a: Any, b: Any) -> Any:
+    if isinstance(a, str) and b is not None and not isinstance(b, str):
+        raise CypherTypeError(f"=~ expects a string pattern, got {type_name(b)}", "InvalidArgumentType")
     if not isinstance(a, str) or not isinstance(b, str):
         return None
     pattern = _REGEX_CACHE.get(b)

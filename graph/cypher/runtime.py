@@ -189,7 +189,39 @@ def compare(a: Any, b: Any) -> int | None:
         return (len(a) > len(b)) - (len(a) < len(b))
     if isinstance(a, TemporalValue) and isinstance(b, TemporalValue):
         return a.compare(b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return _compare_maps(a, b)
+    if (isinstance(a, NodeRef) and isinstance(b, NodeRef)) or \
+            (isinstance(a, RelRef) and isinstance(b, RelRef)):
+        return (a.id > b.id) - (a.id < b.id)
+    if isinstance(a, PathValue) and isinstance(b, PathValue):
+        return compare(_path_elements(a), _path_elements(b))
     return None
+
+
+def _compare_maps(a: dict[str, Any], b: dict[str, Any]) -> int | None:
+    """Neo4j 5 compares two maps (``{a: 1} < {a: 1, b: 1}``): the smaller first, then by
+    their sorted keys, then value by value (null when a pair of values is not comparable)."""
+    if len(a) != len(b):
+        return (len(a) > len(b)) - (len(a) < len(b))
+    keys_a, keys_b = sorted(a), sorted(b)
+    if keys_a != keys_b:
+        return (keys_a > keys_b) - (keys_a < keys_b)
+    for k in keys_a:
+        c = compare(a[k], b[k])
+        if c == 2:
+            return None  # NaN inside a map: not comparable, as Neo4j says
+        if c != 0:
+            return c
+    return 0
+
+
+def _path_elements(p: PathValue) -> list[Any]:
+    """A path as Neo4j compares it: node, relationship, node..., element by element."""
+    out: list[Any] = [NodeRef(p.nodes[0])]
+    for rel, node in zip(p.rels, p.nodes[1:]):
+        out += [RelRef(rel), NodeRef(node)]
+    return out
 
 
 # --- ordering (ORDER BY) ----------------------------------------------------------

@@ -697,7 +697,7 @@ class Analyzer:
             if t not in (BOOL, ANY, NULL):
                 raise _err(f"NOT expects a boolean, got {t}", "InvalidArgumentType")
             return BOOL
-        if t in (STRING, BOOL, MAP, NODE, REL, PATH) or t.startswith(LIST):
+        if t in (STRING, BOOL, MAP, NODE, REL, PATH, TEMPORAL, DURATION) or t.startswith(LIST):
             raise _err(f"unary {e.op} on a {t}", "InvalidArgumentType")
         return t
 
@@ -906,6 +906,8 @@ class Analyzer:
             if rt in (INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH):
                 raise _err(f"IN expects a list, got {rt}", "InvalidArgumentType")
             return BOOL
+        if op == "=~" and any(t not in (STRING, ANY, NULL) for t in (lt, rt)):
+            raise _err(f"type mismatch: =~ takes strings, not {lt} and {rt}", "InvalidArgumentType")
         if op in ("=", "<>", "<", ">", "<=", ">=", "=~", "STARTS WITH", "ENDS WITH", "CONTAINS"):
             return BOOL
         # arithmetic
