@@ -223,6 +223,7 @@ class NodePattern(SyntaxNode):
     labels: tuple[str, ...]  # labels the node must have (all of them)
     properties: Expr | None  # MapLiteral or Parameter
     label_expr: LabelExpr | None = None  # a label expression beyond a plain conjunction
+    where: Expr | None = None  # an inline predicate ``(n:L WHERE n.x > 1)``
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,26 @@ class RelPattern(SyntaxNode):
     var_length: bool = False
     min_hops: int | None = None
     max_hops: int | None = None
+    # a type expression beyond a plain alternative (``[:!T]``, ``[:%]``, ``[:A&B]``); types is then ()
+    label_expr: LabelExpr | None = None
+    where: Expr | None = None  # an inline predicate ``-[r:T WHERE r.w < 5]->``
+    # A quantified path pattern ``((a)-->(b)){1,3}`` (or quantified relationship ``-[:T]->+``)
+    # sits in a part's chain where a relationship would: var_length, min_hops and max_hops
+    # hold its quantifier, and the nodes on either side are the ones it starts and ends at.
+    group: QuantifiedPath | None = None
+
+
+@dataclass(frozen=True)
+class QuantifiedPath(SyntaxNode):
+    """The repeated part of a quantified path pattern: ``pattern`` matched one or more times,
+    each repetition starting where the previous one ended; ``where`` is checked per repetition.
+    Its variables are *group variables*: inside ``where`` one repetition's node or relationship,
+    after the pattern a list with one entry per repetition. ``relationship`` marks the short form
+    ``-[r:T]->{1,3}`` (for unparsing)."""
+
+    pattern: PatternPart
+    where: Expr | None = None
+    relationship: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,6 +265,10 @@ class PatternPart(SyntaxNode):
     nodes: tuple[NodePattern, ...]
     rels: tuple[RelPattern, ...]
     shortest: str | None = None  # None, "shortest" or "all"
+
+    def elements(self) -> tuple[NodePattern | RelPattern, ...]:
+        """The node and relationship patterns, nodes first."""
+        return (*self.nodes, *self.rels)
 
 
 # --- clauses ----------------------------------------------------------------------

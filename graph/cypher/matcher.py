@@ -28,6 +28,7 @@ from relgraph.graph.cypher.planner import (
     PathStep,
     RelStep,
     ShortestStep,
+    group_variables,
     pattern_variables,
     plan_match,
 )
@@ -47,7 +48,7 @@ PropCheck = list[tuple[str, Callable[[Row], Any]]]
 class _State:
     """The partial match: bindings per pattern position, plus used relationships."""
 
-    __slots__ = ("mids", "nodes", "rels", "row", "used")
+    __slots__ = ("mids", "nodes", "rels", "reps", "row", "used")
 
     def __init__(self, row: Row, parts: tuple[ast.PatternPart, ...]):
         self.row = row
@@ -55,6 +56,7 @@ class _State:
         self.rels: list[list[Any]] = [[None] * len(p.rels) for p in parts]
         self.mids: list[list[list[int] | None]] = [[None] * len(p.rels) for p in parts]
         self.used: set[int] = set()
+        self.reps: dict[tuple[int, int], int] = {}  # repetitions of each quantified path pattern
 
 
 class CompiledMatch:
@@ -168,6 +170,8 @@ class CompiledMatch:
         if isinstance(step, RelStep):
             return self._rel_step(step)
         if isinstance(step, ExpandStep):
+            if self.parts[step.part].rels[step.rel].group is not None:
+                return self._group_expand(step, compiler)
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
             return self._shortest(step, compiler)
@@ -175,6 +179,8 @@ class CompiledMatch:
             return self._path_step(step)
         assert isinstance(step, FilterStep)
         pred = compiler.compile_predicate(step.expr)
+        if step.group is not None:
+            return self._group_filter(step.group, pred)
 
         def filter_step(st: _State) -> Iterator[None]:
             if pred(st.row):
@@ -345,6 +351,9 @@ class CompiledMatch:
             direction = "in" if direction == "out" else "out"
         found = self.graph.adjacent_rels(nid, direction, frozenset(rel.types) if rel.types else None)
         self.ctx.stats.rels_expanded += len(found)
+        if rel.label_expr is not None:  # [:!T], [:%], [:A&B]: tested per relationship
+            test, rel_type = rel.label_expr.matches, self.graph.rel_type
+            return [(rid, other) for rid, other in found if test((rel_type(rid),))]
         return found
 
     def _expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
@@ -354,7 +363,8 @@ class CompiledMatch:
         forward = dst > src
         graph = self.graph
         dst_node = self.parts[part].nodes[dst]
-        plain_dst = dst_node.variable is None and not dst_node.labels and dst_node.properties is None
+        plain_dst = (dst_node.variable is None and not dst_node.labels and dst_node.properties is None
+                     and dst_node.label_expr is None)
         rel_props = bool(self.rel_checks[part][i])
 
         def expand(st: _State) -> Iterator[None]:
@@ -377,6 +387,8 @@ class CompiledMatch:
                 if d in ("in", "both") and v == cur and not (d == "both" and u == cur):
                     options.append((bound_rel.id, u))
                 if rel.types and graph.rel_type(bound_rel.id) not in rel.types:
+                    return
+                if rel.label_expr is not None and not rel.label_expr.matches((graph.rel_type(bound_rel.id),)):
                     return
                 new_var = False
             else:
@@ -526,6 +538,86 @@ class CompiledMatch:
             st.used.difference_update(seq)
 
         return var_expand
+
+    def _group_expand(self, step: ExpandStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
+        """A quantified path pattern from the bound node ``src``: its pattern repeated between
+        min_hops and max_hops times, each repetition starting at the node the previous one
+        ended at, no relationship twice in the whole match. Depth-first with an explicit stack
+        (one list of possible next repetitions per level), as the variable-length expansion is."""
+        part, i, src, dst = step.part, step.rel, step.src, step.dst
+        rel = self.parts[part].rels[i]
+        assert rel.group is not None and dst > src
+        inner = rel.group.pattern
+        lo, hi = rel.min_hops or 0, rel.max_hops
+        names = group_variables(rel.group)
+        slots = [(v, k, False) for k, n in enumerate(inner.nodes) for v in [n.variable] if v] + \
+                [(v, k, True) for k, r in enumerate(inner.rels) for v in [r.variable] if v]
+        once = Repetition(self, inner, [compiler.compile_predicate(c) for c in step.group_where], compiler)
+
+        def emit(st: _State, reps: list[tuple[list[int], list[int]]], start: int) -> Iterator[None]:
+            end = reps[-1][1][-1] if reps else start
+            row = st.row
+            for v, k, is_rel in slots:
+                row[v] = [RelRef(r[0][k]) if is_rel else NodeRef(r[1][k]) for r in reps]
+            was_new = self._bind_node(st, part, dst, end)
+            if was_new is not None:
+                path_nodes = [n for r in reps for n in r[1][1:]]
+                st.rels[part][i] = [rid for r in reps for rid in r[0]]
+                st.mids[part][i] = path_nodes[:-1]
+                st.reps[(part, i)] = len(reps)
+                yield None
+                del st.reps[(part, i)]
+                st.rels[part][i] = None
+                st.mids[part][i] = None
+                self._unbind_node(st, part, dst, was_new)
+            for v in names:
+                row.pop(v, None)
+
+        def group_expand(st: _State) -> Iterator[None]:
+            start = st.nodes[part][src]
+            assert start is not None
+            used = st.used
+            reps: list[tuple[list[int], list[int]]] = []
+            if lo == 0:
+                yield from emit(st, reps, start)
+            stack = [iter(once.matches(start, st))]
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    stack.pop()
+                    if reps:
+                        used.difference_update(reps.pop()[0])
+                    continue
+                self.tick()
+                reps.append(nxt)
+                used.update(nxt[0])
+                if len(reps) >= lo:
+                    yield from emit(st, reps, start)
+                if hi is None or len(reps) < hi:
+                    stack.append(iter(once.matches(nxt[1][-1], st)))
+                else:
+                    used.difference_update(reps.pop()[0])
+
+        return group_expand
+
+    def _group_filter(self, group: tuple[int, int],
+                      pred: Callable[[Row], Any]) -> Callable[[_State], Iterator[None]]:
+        """A condition of a quantified path pattern that needed a variable bound after it: it
+        holds for every repetition, with the group variables as that repetition's entries."""
+        rel = self.parts[group[0]].rels[group[1]]
+        assert rel.group is not None
+        names = group_variables(rel.group)
+
+        def group_filter(st: _State) -> Iterator[None]:
+            for k in range(st.reps[group]):
+                row = dict(st.row)
+                for v in names:
+                    row[v] = st.row[v][k]
+                if not pred(row):
+                    return
+            yield None
+
+        return group_filter
 
     def _shortest(self, step: ShortestStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
         part = step.part
@@ -682,6 +774,82 @@ class CompiledMatch:
 
 
 _MISSING = object()
+
+
+class Repetition:
+    """One repetition of a quantified path pattern's inner pattern, from a given node."""
+
+    def __init__(self, compiled: CompiledMatch, inner: ast.PatternPart, preds: list[Callable[[Row], Any]],
+                 compiler: Any):
+        self.m = compiled
+        self.inner = inner
+        self.preds = preds
+        self.node_checks = [(n.labels, n.label_expr, compiled._props(n.properties, compiler))
+                            for n in inner.nodes]
+        self.rel_checks = [compiled._props(r.properties, compiler) for r in inner.rels]
+        names = [n.variable for n in inner.nodes]
+        # a node variable written twice inside (``((x)-->(y)-->(x))``): the same node both times
+        self.same_as = [names.index(v) if v is not None and names.index(v) < k else None
+                        for k, v in enumerate(names)]
+
+    def _node_ok(self, nid: int, k: int, row: Row) -> bool:
+        labels, expr, props = self.node_checks[k]
+        graph = self.m.graph
+        if self.m.deleted and nid in self.m.deleted:
+            return False
+        if labels or expr is not None:
+            have = graph.labels(nid)
+            if any(label not in have for label in labels) or (expr is not None and not expr.matches(have)):
+                return False
+        return not props or _props_ok(graph.node_properties(nid), props, row)
+
+    def _accepts(self, st: _State, rels: list[int], nodes: list[int]) -> bool:
+        if not self.preds:
+            return True
+        row = dict(st.row)
+        for k, n in enumerate(self.inner.nodes):
+            if n.variable:
+                row[n.variable] = NodeRef(nodes[k])
+        for k, r in enumerate(self.inner.rels):
+            if r.variable:
+                row[r.variable] = RelRef(rels[k])
+        return all(p(row) for p in self.preds)
+
+    def matches(self, start: int, st: _State) -> list[tuple[list[int], list[int]]]:
+        """Every (relationships, nodes) of one repetition from ``start``, none of its
+        relationships used already; the inner pattern is short, so plain recursion."""
+        found: list[tuple[list[int], list[int]]] = []
+        if not self._node_ok(start, 0, st.row):
+            return found
+        inner, graph, used = self.inner, self.m.graph, st.used
+        deleted_rels = self.m.ctx.deleted_rels
+
+        def walk(rels: list[int], nodes: list[int]) -> None:
+            k = len(rels)
+            if k == len(inner.rels):
+                if self._accepts(st, rels, nodes):
+                    found.append((list(rels), list(nodes)))
+                return
+            for rid, other in self.m._neighbours(nodes[-1], inner.rels[k], True):
+                self.m.tick()
+                if rid in used or rid in rels or rid in deleted_rels:
+                    continue
+                same = self.same_as[k + 1]
+                if same is not None and nodes[same] != other:
+                    continue
+                checks = self.rel_checks[k]
+                if checks and not _props_ok(graph.rel_properties(rid), checks, st.row):
+                    continue
+                if not self._node_ok(other, k + 1, st.row):
+                    continue
+                rels.append(rid)
+                nodes.append(other)
+                walk(rels, nodes)
+                rels.pop()
+                nodes.pop()
+
+        walk([], [start])
+        return found
 
 
 def _props_ok(actual: dict[str, Any], props: PropCheck, row: Row) -> bool:

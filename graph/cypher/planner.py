@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.errors import CypherUnsupportedError
 from relgraph.graph.cypher.semantics import free_variables, split_conjuncts
-from relgraph.graph.cypher.unparse import unparse
+from relgraph.graph.cypher.unparse import unparse, unparse_rel
 
 INDEXED = ("key", "name")
 
@@ -70,6 +70,8 @@ class ExpandStep:
     src: int
     dst: int
     var_length: bool
+    # a quantified path pattern: its conditions checked per repetition as it is expanded
+    group_where: list[ast.Expr] = field(default_factory=list)
 
 
 @dataclass
@@ -92,9 +94,13 @@ class PathStep:
 
 @dataclass
 class FilterStep:
-    """Evaluate a WHERE conjunct (or a pattern property check that had to wait)."""
+    """Evaluate a WHERE conjunct (or a pattern property check that had to wait).
+
+    With ``group`` (part, rel) the conjunct is a condition of that quantified path pattern
+    that needs a variable bound after it: it must hold for every repetition."""
 
     expr: ast.Expr
+    group: tuple[int, int] | None = None
 
 
 Step = NodeStep | RelStep | ExpandStep | ShortestStep | PathStep | FilterStep
@@ -128,9 +134,38 @@ def pattern_variables(part: ast.PatternPart) -> list[str]:
             rel = part.rels[i]
             if rel.variable and rel.variable not in out:
                 out.append(rel.variable)
+            if rel.group is not None:
+                out.extend(v for v in group_variables(rel.group) if v not in out)
     if part.variable and part.variable not in out:
         out.append(part.variable)
     return out
+
+
+def group_variables(group: ast.QuantifiedPath) -> list[str]:
+    """The group variables of a quantified path pattern, in order."""
+    return [v for v in pattern_variables(group.pattern) if v is not None]
+
+
+def group_predicates(group: ast.QuantifiedPath) -> list[ast.Expr]:
+    """What each repetition must satisfy: the group's WHERE and its inline predicates."""
+    inner = group.pattern
+    found = [e.where for e in inner.elements() if e.where is not None]
+    if group.where is not None:
+        found.append(group.where)
+    return [c for w in found for c in split_conjuncts(w)]
+
+
+def _inline_predicates(parts: tuple[ast.PatternPart, ...]) -> list[ast.Expr]:
+    """``(n WHERE ...)`` and ``-[r WHERE ...]->`` outside quantified path patterns: conditions
+    on the whole match, like WHERE's."""
+    return [c for part in parts for e in part.elements() if e.where is not None
+            for c in split_conjuncts(e.where)]
+
+
+def _first_group(part: ast.PatternPart) -> int:
+    """Index of the part's first quantified path pattern (len(rels) when it has none): the part
+    is anchored left of it, so that every quantified path pattern is expanded left to right."""
+    return next((i for i, r in enumerate(part.rels) if r.group is not None), len(part.rels))
 
 
 def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
@@ -140,6 +175,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
     """Plan one MATCH (or MERGE, or pattern predicate) given the variables already bound."""
     plan = MatchPlan(parts)
     conjuncts = split_conjuncts(where) if where is not None else []
+    conjuncts += _inline_predicates(parts)
     known = set(bound)  # bound before this MATCH or by earlier steps
     for part in parts:
         for v in pattern_variables(part):
@@ -147,16 +183,32 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
                 plan.new_vars.append(v)
     new_set = set(plan.new_vars)
     pending = [(c, free_variables(c) & new_set) for c in conjuncts]
+    group_of: dict[int, tuple[int, int]] = {}  # id of a deferred group condition: its (part, rel)
 
     def flush() -> None:
         nonlocal pending
         still = []
         for c, deps in pending:
             if deps <= known:
-                plan.steps.append(FilterStep(c))
+                plan.steps.append(FilterStep(c, group_of.get(id(c))))
             else:
                 still.append((c, deps))
         pending = still
+
+    def expand(pi: int, i: int, src: int, dst: int) -> None:
+        rel = parts[pi].rels[i]
+        step = ExpandStep(pi, i, src, dst, rel.var_length)
+        plan.steps.append(step)
+        if rel.group is not None:
+            own = set(group_variables(rel.group))
+            for c in group_predicates(rel.group):
+                deps = free_variables(c) & new_set
+                if deps - own <= known:
+                    step.group_where.append(c)
+                else:  # needs a variable bound later: checked per repetition once it is
+                    group_of[id(c)] = (pi, i)
+                    pending.append((c, deps))
+            known.update(own)
 
     flush()
     remaining = list(range(len(parts)))
@@ -167,7 +219,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
         for pi in ordinary or remaining:
             cand = _best_anchor(parts[pi], pi, known, bound, conjuncts, label_count, node_count)
             if parts[pi].shortest is None:
-                for ri in range(len(parts[pi].rels)):
+                for ri in range(_first_group(parts[pi])):
                     rc = _rel_anchor(parts[pi], pi, ri, known, type_count)
                     if rc is not None and rc[0] < cand[0]:
                         cand = (rc[0], pi, rc[1])
@@ -191,12 +243,12 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
             right_from = left_from = anchor.pos
         flush()
         for i in range(right_from, len(part.rels)):
-            plan.steps.append(ExpandStep(pi, i, i, i + 1, part.rels[i].var_length))
+            expand(pi, i, i, i + 1)
             _bind_rel(part, i, known)
             _bind_node(part, i + 1, known)
             flush()
         for i in range(left_from - 1, -1, -1):
-            plan.steps.append(ExpandStep(pi, i, i + 1, i, part.rels[i].var_length))
+            expand(pi, i, i + 1, i)
             _bind_rel(part, i, known)
             _bind_node(part, i, known)
             flush()
@@ -249,7 +301,7 @@ def _best_anchor(part: ast.PatternPart, pi: int, known: set[str], bound: set[str
                  label_count: LabelCount | None,
                  node_count: int | None) -> tuple[float, int, NodeStep | RelStep]:
     best = None
-    positions = range(len(part.nodes)) if part.shortest is None else (0,)
+    positions = range(_first_group(part) + 1) if part.shortest is None else (0,)
     for pos in positions:
         cand = _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count)
         if best is None or cand[0] < best[0]:
@@ -348,6 +400,8 @@ def _node_text(node: ast.NodePattern) -> str:
 
 
 def _rel_text(rel: ast.RelPattern) -> str:
+    if rel.group is not None or rel.label_expr is not None:
+        return unparse_rel(rel)
     inner = (rel.variable or "") + ("" if not rel.types else ":" + "|".join(rel.types))
     if rel.var_length:
         lo = "" if rel.min_hops is None else str(rel.min_hops)
@@ -387,6 +441,8 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         rel = part.rels[step.rel]
         src, dst = part.nodes[step.src], part.nodes[step.dst]
         kind = "VarLengthExpand" if step.var_length else "Expand"
+        if rel.group is not None:
+            kind = "QuantifiedExpand"
         if step.src < step.dst:
             return f"{kind} {_node_text(src)}{_rel_text(rel)}{_node_text(dst)}"
         return f"{kind} {_node_text(dst)}{_rel_text(rel)}{_node_text(src)} (from the right)"
@@ -399,4 +455,6 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         return text
     if isinstance(step, PathStep):
         return f"ProjectPath {parts[step.part].variable}"
+    if step.group is not None:
+        return f"Filter {unparse(step.expr)} (every repetition)"
     return f"Filter {unparse(step.expr)}"

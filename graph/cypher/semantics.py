@@ -101,14 +101,7 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
         elif e.patterns is not None:
             parts = e.patterns
         for p in parts:
-            for node in p.nodes:
-                if node.variable and node.variable not in local:
-                    out.add(node.variable)
-                _free(node.properties, out, local, skip_aggs)
-            for rel in p.rels:
-                if rel.variable and rel.variable not in local:
-                    out.add(rel.variable)
-                _free(rel.properties, out, local, skip_aggs)
+            _free_pattern(p, out, local, skip_aggs)
         if isinstance(e, ast.PatternComprehension):
             _free(e.where, out, local, skip_aggs)
             _free(e.projection, out, local, skip_aggs)
@@ -122,6 +115,20 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
 
     for child in children(e):
         _free(child, out, local, skip_aggs)
+
+
+def _free_pattern(p: ast.PatternPart, out: set[str], local: frozenset[str], skip_aggs: bool) -> None:
+    """The variables a pattern in an expression mentions, with its inline predicates and the
+    insides of its quantified path patterns."""
+    for e in p.elements():
+        if e.variable and e.variable not in local:
+            out.add(e.variable)
+        _free(e.properties, out, local, skip_aggs)
+        _free(e.where, out, local, skip_aggs)
+        group = e.group if isinstance(e, ast.RelPattern) else None
+        if group is not None:
+            _free_pattern(group.pattern, out, local, skip_aggs)
+            _free(group.where, out, local, skip_aggs)
 
 
 def _free_clause(clause: ast.Clause, out: set[str], local: frozenset[str]) -> None:
@@ -389,6 +396,7 @@ class Analyzer:
         """MATCH, CREATE and MERGE patterns; returns the scope after the clause."""
         new = dict(scope)
         rels_here: set[str] = set()
+        groups = self._check_groups(parts, scope, mode)
         for part in parts:
             elements: tuple[ast.NodePattern | ast.RelPattern, ...] = (*part.nodes, *part.rels)
             element_vars = {e.variable for e in elements if e.variable}
@@ -398,9 +406,10 @@ class Analyzer:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
             for node in part.nodes:
                 if node.label_expr is not None and mode in ("create", "merge"):
-                    raise _err(f"{mode.upper()} cannot use a label expression "
-                               f"(:{node.label_expr.text()}); list the labels as :A:B",
-                               "InvalidLabelExpression")
+                    raise self._at(f"Label expressions in patterns are not allowed in a {mode.upper()} "
+                                   "clause, but only in a MATCH clause and in expressions",
+                                   "InvalidLabelExpression", node.pos)
+                _no_predicate(node, "Node", mode, self)
                 if isinstance(node.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")
@@ -419,6 +428,13 @@ class Analyzer:
                 else:
                     new[v] = NODE
             for rel in part.rels:
+                if rel.group is not None:
+                    continue  # its variables: _check_groups
+                _no_predicate(rel, "Relationship", mode, self)
+                if rel.label_expr is not None and mode in ("create", "merge"):
+                    raise self._at(f"Relationship type expressions in patterns are not allowed in a "
+                                   f"{mode.upper()} clause, but only in a MATCH clause",
+                                   "InvalidRelTypeExpression", rel.pos)
                 if isinstance(rel.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")
@@ -462,7 +478,77 @@ class Analyzer:
                     new[v] = "list<rel>" if rel.var_length else REL
             if part.variable is not None:
                 new[part.variable] = PATH
+        self._check_inline_predicates(parts, new, groups)
+        new.update(groups)
         return new
+
+    def _check_groups(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
+        """The group variables of the quantified path patterns in ``parts``, typed as the lists
+        they are after the match, checked against Neo4j 5's rules for them."""
+        groups: Scope = {}
+        owner: dict[str, int] = {}  # the quantified path pattern each group variable belongs to
+        outside = {v for part in parts for e in part.elements()
+                   if not (isinstance(e, ast.RelPattern) and e.group is not None) for v in [e.variable] if v}
+        for part in parts:
+            for rel in part.rels:
+                if rel.group is None:
+                    continue
+                if mode in ("create", "merge"):
+                    raise self._at(f"Quantified path patterns are not allowed in {mode.upper()}, but "
+                                   "only in MATCH clause.", "UnexpectedSyntax", rel.pos)
+                if part.shortest:
+                    raise self._at("shortestPath(...) contains quantified pattern. This is currently "
+                                   "not supported.", "UnexpectedSyntax", part.pos)
+                inner = rel.group.pattern
+                if len(inner.rels) == 0:
+                    raise self._at("A quantified path pattern needs to have at least one relationship.",
+                                   "UnexpectedSyntax", rel.pos)
+                for e in inner.elements():
+                    v = e.variable
+                    if isinstance(e, ast.RelPattern) and e.var_length:
+                        raise self._at("Variable length relationships cannot be part of a quantified "
+                                       "path pattern.", "UnexpectedSyntax", e.pos)
+                    if v is None:
+                        continue
+                    if v in scope:
+                        raise self._at(f"The variable `{v}` is already defined in a previous clause, it "
+                                       "cannot be referenced as a node or as a relationship variable "
+                                       "inside of a quantified path pattern.", "VariableAlreadyBound", e.pos)
+                    if v in outside:
+                        raise self._at(f"The variable `{v}` occurs both inside and outside a quantified "
+                                       "path pattern and needs to be renamed.", "VariableAlreadyBound", e.pos)
+                    kind = "list<rel>" if isinstance(e, ast.RelPattern) else "list<node>"
+                    if groups.get(v, kind) != kind:
+                        raise _err(f"variable `{v}` is used as a node and as a relationship",
+                                   "VariableTypeConflict")
+                    if owner.setdefault(v, id(rel)) != id(rel):
+                        raise self._at(f"The variable `{v}` occurs in multiple quantified path patterns "
+                                       "and needs to be renamed.", "VariableAlreadyBound", e.pos)
+                    groups[v] = kind
+        return groups
+
+    def _check_inline_predicates(self, parts: tuple[ast.PatternPart, ...], scope: Scope,
+                                 groups: Scope) -> None:
+        """The WHERE inside node and relationship patterns and quantified path patterns: with every
+        variable of the match in scope, a group variable as the one node or relationship of a
+        repetition."""
+        singles = {v: (REL if t == "list<rel>" else NODE) for v, t in groups.items()}
+        inside = {**scope, **singles}
+        for part in parts:
+            for e in part.elements():
+                if e.where is not None:
+                    self.expr(e.where, scope, where=True, expect_bool=True)
+                group = e.group if isinstance(e, ast.RelPattern) else None
+                if group is None:
+                    continue
+                inner = group.pattern
+                for x in inner.elements():
+                    if x.properties is not None:
+                        self.expr(x.properties, inside)
+                    if x.where is not None:
+                        self.expr(x.where, inside, where=True, expect_bool=True)
+                if group.where is not None:
+                    self.expr(group.where, inside, where=True, expect_bool=True)
 
     def check_projection(self, proj: ast.Projection, scope: Scope, is_with: bool) -> tuple[Scope, list[str]]:
         items = list(proj.items)
@@ -783,6 +869,7 @@ class Analyzer:
 
     def _pattern_expr(self, parts: tuple[ast.PatternPart, ...], scope: Scope, allow_new: bool) -> Scope:
         inner = dict(scope)
+        groups = self._check_groups(parts, scope, "match")
         for part in parts:
             for node in part.nodes:
                 if node.variable:
@@ -798,6 +885,8 @@ class Analyzer:
                 if node.properties is not None:
                     self._expr(node.properties, inner, False, False)
             for rel in part.rels:
+                if rel.group is not None:
+                    continue
                 if rel.variable and rel.variable not in inner:
                     if not allow_new:
                         raise self._at(f"variable `{rel.variable}` is not defined (a pattern "
@@ -807,6 +896,8 @@ class Analyzer:
                     self._expr(rel.properties, inner, False, False)
             if part.variable and part.variable not in inner:
                 inner[part.variable] = PATH
+        self._check_inline_predicates(parts, inner, groups)
+        inner.update(groups)
         return inner
 
     def _function(self, e: ast.FunctionCall, scope: Scope, agg: bool, in_agg: bool) -> str:
@@ -944,6 +1035,14 @@ def _literal_type(v: Any) -> str:
     if isinstance(v, str):
         return STRING
     return ANY
+
+
+def _no_predicate(e: ast.NodePattern | ast.RelPattern, what: str, mode: str, checker: Any) -> None:
+    """CREATE and MERGE take no inline WHERE, as Neo4j says."""
+    if e.where is not None and mode in ("create", "merge"):
+        raise checker._at(f"{what} pattern predicates are not allowed in a {mode.upper()} clause, but only "
+                          "in a MATCH clause or inside a pattern comprehension", "UnexpectedSyntax",
+                          e.where.pos)
 
 
 def _element_type(t: str) -> str:
