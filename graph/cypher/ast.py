@@ -8,6 +8,7 @@ source offset (``pos``) is excluded from equality for that reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,10 +91,21 @@ class IsNull(Expr):
 
 @dataclass(frozen=True)
 class LabelExpr(SyntaxNode):
-    """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not" or "any" (%)."""
+    """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not", "any" (%) or
+    "dynamic" (``$(expr)``, ``$all(expr)``, ``$any(expr)``; args: the expression, "all" or "any",
+    its source text), which :meth:`resolve` turns into labels for a row before :meth:`matches`."""
 
     op: str
     args: tuple[Any, ...] = ()
+
+    def resolve(self, names: Callable[[Expr], list[str]]) -> LabelExpr:
+        """This expression with each dynamic part replaced by the labels ``names`` gives it."""
+        if self.op == "dynamic":
+            found = tuple(LabelExpr("label", (n,)) for n in names(self.args[0]))
+            return LabelExpr("and" if self.args[1] == "all" else "or", found)
+        if self.op in ("label", "any"):
+            return self
+        return LabelExpr(self.op, tuple(a.resolve(names) for a in self.args))
 
     def matches(self, have: Any) -> bool:
         if self.op == "label":
@@ -104,6 +116,7 @@ class LabelExpr(SyntaxNode):
             return any(a.matches(have) for a in self.args)
         if self.op == "not":
             return not self.args[0].matches(have)
+        assert self.op == "any", "a dynamic label is resolved before it is matched"
         return bool(have)  # "%": any label at all
 
     def text(self) -> str:
@@ -113,6 +126,8 @@ class LabelExpr(SyntaxNode):
             return "%"
         if self.op == "not":
             return "!" + str(self.args[0].text())
+        if self.op == "dynamic":
+            return str(self.args[2])
         sep = "&" if self.op == "and" else "|"
         return "(" + sep.join(a.text() for a in self.args) + ")"
 
@@ -350,6 +365,7 @@ class SetVariable(SyntaxNode):
 class SetLabels(SyntaxNode):
     variable: str
     labels: tuple[str, ...]
+    dynamic: tuple[LabelExpr, ...] = ()  # ``SET n:$(expr)``: "dynamic" label expressions
 
 
 @dataclass(frozen=True)
@@ -361,6 +377,7 @@ class RemoveProperty(SyntaxNode):
 class RemoveLabels(SyntaxNode):
     variable: str
     labels: tuple[str, ...]
+    dynamic: tuple[LabelExpr, ...] = ()  # ``REMOVE n:$(expr)``
 
 
 SetItem = SetProperty | SetVariable | SetLabels

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.context import Context
 from relgraph.graph.cypher.planner import (
     BOUND,
@@ -74,6 +74,7 @@ class CompiledMatch:
         self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
             [(n.labels, self._props(n.properties, compiler)) for n in p.nodes] for p in parts]
         self.label_exprs = [[n.label_expr for n in p.nodes] for p in parts]
+        self.resolve = dynamic_labels.resolver(compiler.compile)
         self.rel_checks: list[list[PropCheck]] = [
             [self._props(r.properties, compiler) for r in p.rels] for p in parts]
         self.execs = [self._compile_step(s, compiler) for s in plan.steps]
@@ -125,11 +126,16 @@ class CompiledMatch:
                 if label not in have:
                     return False
         expr = self.label_exprs[part][pos]
-        if expr is not None and not expr.matches(self.graph.labels(nid)):
+        if expr is not None and not self.labels_match(expr, nid, row):
             return False
         if props:
             return _props_ok(self.graph.node_properties(nid), props, row)
         return True
+
+    def labels_match(self, expr: ast.LabelExpr, nid: int, row: Row) -> bool:
+        if dynamic_labels.is_dynamic(expr):
+            expr = self.resolve(expr, row)
+        return expr.matches(self.graph.labels(nid))
 
     def _rel_ok(self, rid: int, part: int, i: int, row: Row) -> bool:
         props = self.rel_checks[part][i]
@@ -345,14 +351,19 @@ class CompiledMatch:
 
         return rel_scan
 
-    def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool) -> list[tuple[int, int]]:
+    def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool,
+                    row: Row | None = None) -> list[tuple[int, int]]:
         direction = rel.direction
         if not forward and direction != "both":
             direction = "in" if direction == "out" else "out"
         found = self.graph.adjacent_rels(nid, direction, frozenset(rel.types) if rel.types else None)
         self.ctx.stats.rels_expanded += len(found)
-        if rel.label_expr is not None:  # [:!T], [:%], [:A&B]: tested per relationship
-            test, rel_type = rel.label_expr.matches, self.graph.rel_type
+        if rel.label_expr is not None:  # [:!T], [:%], [:A&B], [:$(expr)]: tested per relationship
+            expr = rel.label_expr
+            if dynamic_labels.is_dynamic(expr):
+                assert row is not None, "a dynamic type is resolved for the row"
+                expr = self.resolve(expr, row)
+            test, rel_type = expr.matches, self.graph.rel_type
             return [(rid, other) for rid, other in found if test((rel_type(rid),))]
         return found
 
@@ -388,11 +399,12 @@ class CompiledMatch:
                     options.append((bound_rel.id, u))
                 if rel.types and graph.rel_type(bound_rel.id) not in rel.types:
                     return
-                if rel.label_expr is not None and not rel.label_expr.matches((graph.rel_type(bound_rel.id),)):
+                if rel.label_expr is not None and cur is not None and all(
+                        o[0] != bound_rel.id for o in self._neighbours(cur, rel, forward, st.row)):
                     return
                 new_var = False
             else:
-                options = self._neighbours(cur, rel, forward)  # type: ignore[arg-type]
+                options = self._neighbours(cur, rel, forward, st.row)  # type: ignore[arg-type]
                 new_var = var is not None
             used = st.used
             if plain_dst and not new_var and not rel_props:
@@ -480,7 +492,7 @@ class CompiledMatch:
             # Depth-first with an explicit stack of neighbour iterators rather than recursion:
             # a path may be as long as the graph (a [*] along a chain of thousands of nodes).
             # stack[k] walks the neighbours of nodes[k]; len(stack) == len(rels) + 1 throughout.
-            stack = [iter(self._neighbours(start, rel, forward))]
+            stack = [iter(self._neighbours(start, rel, forward, st.row))]
             while stack:
                 hop = next(stack[-1], None)
                 if hop is None:
@@ -499,7 +511,7 @@ class CompiledMatch:
                 if len(rels) >= lo:
                     yield from emit(st, rels, nodes)
                 if hi is None or len(rels) < hi:
-                    stack.append(iter(self._neighbours(other, rel, forward)))
+                    stack.append(iter(self._neighbours(other, rel, forward, st.row)))
                 else:
                     used.discard(rels.pop())
                     nodes.pop()
@@ -685,7 +697,7 @@ class CompiledMatch:
         nodes = [a]
         if length == 0:
             return [([], [a])] if a == b and accepts(st, rels, nodes) else []
-        stack = [iter(self._neighbours(a, rel, True))]
+        stack = [iter(self._neighbours(a, rel, True, st.row))]
         while stack:
             hop = next(stack[-1], None)
             if hop is None:
@@ -701,7 +713,7 @@ class CompiledMatch:
             if len(rels) + 1 < length:
                 rels.append(rid)
                 nodes.append(other)
-                stack.append(iter(self._neighbours(other, rel, True)))
+                stack.append(iter(self._neighbours(other, rel, True, st.row)))
                 continue
             if other == b:
                 rels.append(rid)
@@ -726,7 +738,7 @@ class CompiledMatch:
             depth += 1
             nxt: dict[int, list[tuple[int, int]]] = {}
             for cur in frontier:
-                for rid, other in self._neighbours(cur, rel, True):
+                for rid, other in self._neighbours(cur, rel, True, st.row):
                     self.tick()
                     if rid in st.used or other in parents or not self._rel_ok(rid, part, 0, st.row):
                         continue
@@ -799,7 +811,8 @@ class Repetition:
             return False
         if labels or expr is not None:
             have = graph.labels(nid)
-            if any(label not in have for label in labels) or (expr is not None and not expr.matches(have)):
+            if any(label not in have for label in labels) or (
+                    expr is not None and not self.m.labels_match(expr, nid, row)):
                 return False
         return not props or _props_ok(graph.node_properties(nid), props, row)
 
@@ -830,7 +843,7 @@ class Repetition:
                 if self._accepts(st, rels, nodes):
                     found.append((list(rels), list(nodes)))
                 return
-            for rid, other in self.m._neighbours(nodes[-1], inner.rels[k], True):
+            for rid, other in self.m._neighbours(nodes[-1], inner.rels[k], True, st.row):
                 self.m.tick()
                 if rid in used or rid in rels or rid in deleted_rels:
                     continue

@@ -486,7 +486,7 @@ class Parser:
             st = self.tok.start
             target = self.parse_postfix(allow_labels=False)
             if isinstance(target, ast.Variable) and self.at_op(":"):
-                items.append(ast.SetLabels(target.name, self.parse_label_list(), pos=st))
+                items.append(ast.SetLabels(target.name, *self.parse_label_list(), pos=st))
             elif self.accept_op("+="):
                 if not isinstance(target, ast.Variable):
                     self.error("expected a variable before '+='")
@@ -510,7 +510,7 @@ class Parser:
             st = self.tok.start
             target = self.parse_postfix(allow_labels=False)
             if isinstance(target, ast.Variable) and self.at_op(":"):
-                items.append(ast.RemoveLabels(target.name, self.parse_label_list(), pos=st))
+                items.append(ast.RemoveLabels(target.name, *self.parse_label_list(), pos=st))
             elif isinstance(target, (ast.Property, ast.Index)):
                 items.append(ast.RemoveProperty(target, pos=st))
             else:
@@ -518,13 +518,23 @@ class Parser:
             if not self.accept_op(","):
                 return tuple(items)
 
-    def parse_label_list(self) -> tuple[str, ...]:
-        """``:A:B`` for SET and REMOVE, where only plain labels make sense."""
-        labels, expr = self.parse_label_expression()
-        if expr is not None:
+    def parse_label_list(self) -> tuple[tuple[str, ...], tuple[ast.LabelExpr, ...]]:
+        """``:A:B`` or ``:$(expr)`` for SET and REMOVE, where only plain labels make sense:
+        the labels and the dynamic ones."""
+        labels: list[str] = []
+        dynamic: list[ast.LabelExpr] = []
+        while self.accept_op(":"):
+            if self.tok.kind == PARAM and self.at_op("(", k=1):
+                self.error("expected '('")  # $any(...)/$all(...) only match (Neo4j: a syntax error)
+            d = self._dynamic_label()
+            if d is not None:
+                dynamic.append(d)
+            else:
+                labels.append(self.name("a label"))
+        if self.at_op("|", "&", "!", "%"):
             raise CypherSyntaxError("label expressions (| & ! %) can only be used to match",
                                     self.query, self.tok.start)
-        return labels
+        return tuple(labels), tuple(dynamic)
 
     def parse_label_expression(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
         """``:A:B`` -> (("A", "B"), None); ``:A|B``, ``:A&!B``, ``:%`` -> ((), expression).
@@ -555,6 +565,9 @@ class Parser:
         return items[0] if len(items) == 1 else ast.LabelExpr("and", tuple(items))
 
     def _label_not(self) -> ast.LabelExpr:
+        dynamic = self._dynamic_label()
+        if dynamic is not None:
+            return dynamic
         if self.accept_op("!"):
             return ast.LabelExpr("not", (self._label_not(),))
         if self.accept_op("%"):
@@ -564,6 +577,26 @@ class Parser:
             self.expect_op(")")
             return inner
         return ast.LabelExpr("label", (self.name("a label"),))
+
+    def _dynamic_label(self) -> ast.LabelExpr | None:
+        """``$(expr)``, ``$all(expr)`` or ``$any(expr)`` where a label or type goes (Neo4j 5.26)."""
+        t = self.tok
+        if t.kind == OP and t.value == "$":
+            mode = "all"
+        elif t.kind == PARAM and str(t.value).lower() in ("all", "any") and self.at_op("(", k=1):
+            mode = str(t.value).lower()
+        else:
+            return None
+        start = self.i
+        self.advance()
+        self.expect_op("(")
+        outer, self.bar_ends_where = self.bar_ends_where, 0
+        try:
+            expr = self.parse_expression()
+        finally:
+            self.bar_ends_where = outer
+        self.expect_op(")")
+        return ast.LabelExpr("dynamic", (expr, mode, self.text_since(start)), pos=t.start)
 
     def parse_expression_list(self) -> tuple[ast.Expr, ...]:
         items = [self.parse_expression()]
@@ -908,8 +941,9 @@ class Parser:
                     continue
                 self.expect_op("]")
                 expr = ast.Index(expr, index, pos=t.start)
-            elif allow_labels and self.at_op(":") and (self.peek().kind == IDENT
-                                                       or self.at_op("!", "%", "(", k=1)):
+            elif allow_labels and self.at_op(":") and (
+                    self.peek().kind == IDENT or self.at_op("!", "%", "(", "$", k=1)
+                    or (self.peek().kind == PARAM and self.at_op("(", k=2))):
                 labels, label_expr = self.parse_label_expression()
                 expr = ast.HasLabels(expr, labels, label_expr, pos=t.start)
             else:

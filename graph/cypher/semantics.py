@@ -24,7 +24,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.aggregates import AGGREGATES, is_aggregate
 from relgraph.graph.cypher.errors import (
     CypherProcedureError,
@@ -291,6 +291,8 @@ class Analyzer:
         for item in c.items:
             if isinstance(item, ast.RemoveLabels):
                 self.var(item.variable, scope, item.pos)
+                for d in item.dynamic:
+                    self._check_dynamic(d, scope, "remove", "labels")
             else:
                 self.expr(item.target, scope)
         return scope, []
@@ -391,6 +393,8 @@ class Analyzer:
             self.expr(item.value, scope)
         elif isinstance(item, ast.SetLabels):
             self.var(item.variable, scope, item.pos)
+            for d in item.dynamic:
+                self._check_dynamic(d, scope, "set", "labels")
 
     def check_patterns(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
         """MATCH, CREATE and MERGE patterns; returns the scope after the clause."""
@@ -405,7 +409,9 @@ class Analyzer:
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
             for node in part.nodes:
-                if node.label_expr is not None and mode in ("create", "merge"):
+                self._check_dynamic(node.label_expr, scope, mode, "labels")
+                if node.label_expr is not None and mode in ("create", "merge") and \
+                        not _conjunctive(node.label_expr):
                     raise self._at(f"Label expressions in patterns are not allowed in a {mode.upper()} "
                                    "clause, but only in a MATCH clause and in expressions",
                                    "InvalidLabelExpression", node.pos)
@@ -431,7 +437,9 @@ class Analyzer:
                 if rel.group is not None:
                     continue  # its variables: _check_groups
                 _no_predicate(rel, "Relationship", mode, self)
-                if rel.label_expr is not None and mode in ("create", "merge"):
+                self._check_dynamic(rel.label_expr, scope, mode, "types")
+                single = rel.label_expr is not None and rel.label_expr.op == "dynamic"
+                if rel.label_expr is not None and mode in ("create", "merge") and not single:
                     raise self._at(f"Relationship type expressions in patterns are not allowed in a "
                                    f"{mode.upper()} clause, but only in a MATCH clause",
                                    "InvalidRelTypeExpression", rel.pos)
@@ -447,7 +455,7 @@ class Analyzer:
                     raise _err(f"variable `{rel.variable}` is a {t}, not a relationship",
                                "VariableTypeConflict")
                 if mode in ("create", "merge"):
-                    if len(rel.types) != 1:
+                    if len(rel.types) != 1 and not single:
                         raise _err(f"{mode.upper()} needs exactly one relationship type",
                                    "NoSingleRelationshipType")
                     if rel.var_length:
@@ -481,6 +489,16 @@ class Analyzer:
         self._check_inline_predicates(parts, new, groups)
         new.update(groups)
         return new
+
+    def _check_dynamic(self, expr: ast.LabelExpr | None, scope: Scope, mode: str, what: str) -> None:
+        """The expressions of dynamic labels or types (``:$(expr)``) read the clause's incoming
+        variables; CREATE and MERGE take no ``$any``."""
+        for d in dynamic_labels.parts(expr):
+            if mode in ("create", "merge") and d.args[1] == "any":
+                raise self._at(f"Dynamic {what} using `$any()` are not allowed in CREATE or MERGE.",
+                               "UnexpectedSyntax", d.pos)
+            self.expr(d.args[0], scope)
+            dynamic_labels.check_literal(d, self.text)
 
     def _check_groups(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
         """The group variables of the quantified path patterns in ``parts``, typed as the lists
@@ -753,6 +771,9 @@ class Analyzer:
         return BOOL
 
     def expr_HasLabels(self, e: ast.HasLabels, scope: Scope, agg: bool, in_agg: bool) -> str:
+        if dynamic_labels.is_dynamic(e.label_expr):
+            raise self._at("Dynamic Label and Types are only allowed in MATCH, CREATE, MERGE, SET and "
+                           "REMOVE clauses.", "UnexpectedSyntax", e.pos)
         rec = self._expr
         t = rec(e.subject, scope, agg, in_agg)
         if t not in (NODE, ANY, NULL, REL):
@@ -1043,6 +1064,13 @@ def _no_predicate(e: ast.NodePattern | ast.RelPattern, what: str, mode: str, che
         raise checker._at(f"{what} pattern predicates are not allowed in a {mode.upper()} clause, but only "
                           "in a MATCH clause or inside a pattern comprehension", "UnexpectedSyntax",
                           e.where.pos)
+
+
+def _conjunctive(e: ast.LabelExpr) -> bool:
+    """Labels CREATE and MERGE can write: ``:A&$(expr)``, all of them required."""
+    if e.op == "and":
+        return all(_conjunctive(a) for a in e.args)
+    return e.op == "label" or (e.op == "dynamic" and e.args[1] == "all")
 
 
 def _element_type(t: str) -> str:
