@@ -569,10 +569,11 @@ class CompiledMatch:
         def emit(st: _State, reps: list[tuple[list[int], list[int]]], start: int) -> Iterator[None]:
             end = reps[-1][1][-1] if reps else start
             row = st.row
-            for v, k, is_rel in slots:
-                row[v] = [RelRef(r[0][k]) if is_rel else NodeRef(r[1][k]) for r in reps]
+            # the end node first: the lists are built only for a walk that ends where it must
             was_new = self._bind_node(st, part, dst, end)
             if was_new is not None:
+                for v, k, is_rel in slots:
+                    row[v] = [RelRef(r[0][k]) if is_rel else NodeRef(r[1][k]) for r in reps]
                 path_nodes = [n for r in reps for n in r[1][1:]]
                 st.rels[part][i] = [rid for r in reps for rid in r[0]]
                 st.mids[part][i] = path_nodes[:-1]
@@ -582,8 +583,8 @@ class CompiledMatch:
                 st.rels[part][i] = None
                 st.mids[part][i] = None
                 self._unbind_node(st, part, dst, was_new)
-            for v in names:
-                row.pop(v, None)
+                for v in names:
+                    row.pop(v, None)
 
         def group_expand(st: _State) -> Iterator[None]:
             start = st.nodes[part][src]

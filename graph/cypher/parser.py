@@ -1096,7 +1096,7 @@ class Parser:
             raise _Backtrack
         st = self.tok.start
         nodes, rels = self.parse_pattern_element()
-        if not rels:
+        if not rels or any(r.group is not None for r in rels):  # Neo4j takes no QPP here either
             raise _Backtrack
         where = self._where_before_bar() if self.accept_kw("WHERE") else None
         if not self.accept_op("|"):

@@ -497,8 +497,11 @@ class Analyzer:
             if mode in ("create", "merge") and d.args[1] == "any":
                 raise self._at(f"Dynamic {what} using `$any()` are not allowed in CREATE or MERGE.",
                                "UnexpectedSyntax", d.pos)
-            self.expr(d.args[0], scope)
+            t = self.expr(d.args[0], scope)
             dynamic_labels.check_literal(d, self.text)
+            if t in _NOT_NAMES:  # known before it runs (``UNWIND [1] AS x MATCH (n:$(x))``), as Neo4j knows
+                raise self._at(f"Type mismatch: expected String or List<String> but was {_NOT_NAMES[t]}",
+                               "InvalidArgumentType", d.args[0].pos)
 
     def _check_groups(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
         """The group variables of the quantified path patterns in ``parts``, typed as the lists
@@ -512,8 +515,8 @@ class Analyzer:
                 if rel.group is None:
                     continue
                 if mode in ("create", "merge"):
-                    raise self._at(f"Quantified path patterns are not allowed in {mode.upper()}, but "
-                                   "only in MATCH clause.", "UnexpectedSyntax", rel.pos)
+                    raise self._at(f"Quantified path patterns cannot be used in a {mode.upper()} clause, "
+                                   "but only in a MATCH clause.", "UnexpectedSyntax", rel.pos)
                 if part.shortest:
                     raise self._at("shortestPath(...) contains quantified pattern. This is currently "
                                    "not supported.", "UnexpectedSyntax", part.pos)
@@ -1064,6 +1067,11 @@ def _no_predicate(e: ast.NodePattern | ast.RelPattern, what: str, mode: str, che
         raise checker._at(f"{what} pattern predicates are not allowed in a {mode.upper()} clause, but only "
                           "in a MATCH clause or inside a pattern comprehension", "UnexpectedSyntax",
                           e.where.pos)
+
+
+#: Static types that can never name a label or type, with Neo4j's names for them.
+_NOT_NAMES = {INT: "Integer", FLOAT: "Float", BOOL: "Boolean", MAP: "Map", NODE: "Node", REL: "Relationship",
+              PATH: "Path"}
 
 
 def _conjunctive(e: ast.LabelExpr) -> bool:
