@@ -106,6 +106,11 @@ READS: list[tuple[str, dict[str, Any], list[list[Any]]]] = [
     ("MATCH ()-[r:%]->() RETURN count(r)", {}, [[5]]),
     ("MATCH ()-[r:!R&!S]->() RETURN r.w", {}, [[0]]),
     ("MATCH (a)-->(:!A) RETURN count(*)", {}, [[2]]),  # an anonymous end node's expression is tested
+    ("MATCH (n IS A|B) RETURN n.name", {}, [["a"], ["b"], ["c"]]),
+    ("MATCH ()-[r IS R]->() RETURN count(r)", {}, [[3]]),
+    ("MATCH ((a)-->(b)){1,2}((c)-->(d) WHERE c.x > size(a)){1,2} RETURN count(*)", {}, [[11]]),
+    ("MATCH (a)((x)-->(y))+(b WHERE size(x) > 1) RETURN count(*)", {}, [[21]]),
+    ("MATCH (c)-->(a)((x)-->(y) WHERE c.x > 1)+(b) RETURN count(*)", {}, [[17]]),
     # dynamic labels and types
     ("MATCH (n:$('A')) RETURN n.name", {}, [["a"], ["c"]]),
     ("MATCH (n:$($l)) RETURN n.name", {"l": ["A", "C"]}, [["c"]]),
@@ -151,6 +156,12 @@ ERRORS: list[tuple[str, str]] = [
     ("MERGE (n:X WHERE n.x > 1) RETURN n", "Node pattern predicates are not allowed in a MERGE clause"),
     ("CREATE (n:X|Y)", "Label expressions in patterns are not allowed in a CREATE clause"),
     ("CREATE (a)-[r:!T]->(b)", "Relationship type expressions in patterns are not allowed in a CREATE"),
+    ("MATCH p = (a)((x)-->(y) WHERE length(p) > 1)+(b) RETURN count(*)",
+     "From within a quantified path pattern, one may only reference variables, that are already bound"),
+    ("MATCH (n:A:B|C) RETURN n", "Mixing label expression symbols ('|', '&', '!', and '%') with colon (':')"),
+    ("MATCH (n) WHERE n:!A:B RETURN n", "Mixing label expression symbols ('|', '&', '!', and '%')"),
+    ("MATCH (n:A|:B) RETURN n", "Label expressions are not allowed to contain '|:'."),
+    ("MATCH (a)((x)-->(y)){01,2}(b) RETURN *", "expected ',' or an integer value"),
     ("MATCH (n:$(null)) RETURN n", "Null is not a valid token name."),
     ("MATCH (n:$('')) RETURN n", "'' is not a valid token name."),
     ("MATCH (n:$(1)) RETURN n", "Type mismatch: expected String or List<String> but was Integer"),
@@ -166,6 +177,7 @@ ERRORS: list[tuple[str, str]] = [
 #: (query, parameters, rows): writes, each on an empty graph.
 WRITES: list[tuple[str, dict[str, Any], list[list[Any]]]] = [
     ("CREATE (n:X&Y) RETURN labels(n) AS l", {}, [[["X", "Y"]]]),
+    ("CREATE (n IS X) RETURN labels(n) AS l", {}, [[["X"]]]),
     ("MERGE (n:X&Y {k: 1}) RETURN labels(n) AS l", {}, [[["X", "Y"]]]),
     ("CREATE (n:$('X')) RETURN labels(n) AS l", {}, [[["X"]]]),
     ("CREATE (n:$($l):Z) RETURN labels(n) AS l", {"l": "X"}, [[["X", "Z"]]]),

@@ -543,17 +543,27 @@ class Parser:
         label index; anything else is kept as an expression tree and tested per node.
         """
         terms: list[ast.LabelExpr] = []
+        start = self.tok
         while self.accept_op(":"):
             terms.append(self._label_or())
+            if len(terms) > 1 and any(t.op not in ("label", "dynamic") for t in terms):
+                raise CypherSemanticError(
+                    "Mixing label expression symbols ('|', '&', '!', and '%') with colon (':') between "
+                    "labels is not allowed. Please only use one set of symbols. This expression could be "
+                    "expressed as :" + "&".join(t.text() for t in terms) + ".", "InvalidLabelExpression",
+                    query=self.query, offset=start.start)
         plain = _conjunction(terms)
         if plain is not None:  # :A:B and :A&B alike (both CREATE and MERGE take the latter too)
             return plain, None
         return (), terms[0] if len(terms) == 1 else ast.LabelExpr("and", tuple(terms))
 
-    def _label_or(self, nested: bool = False) -> ast.LabelExpr:
+    def _label_or(self, nested: bool = False, types: bool = False) -> ast.LabelExpr:
         items = [self._label_and()]
         while self.at_op("|") and (nested or not self.bar_ends_where):
             self.advance()
+            if self.at_op(":") and not types:  # [:A|:B] is Neo4j 4's spelling for types only
+                raise CypherSemanticError("Label expressions are not allowed to contain '|:'.",
+                                          "InvalidLabelExpression", query=self.query, offset=self.tok.start)
             self.accept_op(":")
             items.append(self._label_and())
         return items[0] if len(items) == 1 else ast.LabelExpr("or", tuple(items))
@@ -692,9 +702,9 @@ class Parser:
             return 0, None
         if not self.accept_op("{"):
             return None
-        lo = _integer(self.advance()) if self.tok.kind == INTEGER else None
+        lo = self._bound() if self.tok.kind == INTEGER else None
         if self.accept_op(","):
-            hi = _integer(self.advance()) if self.tok.kind == INTEGER else None
+            hi = self._bound() if self.tok.kind == INTEGER else None
         elif lo is None:
             self.error("expected a number in the quantifier")
         else:
@@ -708,6 +718,12 @@ class Parser:
                                       "which exceeds its upper bound.", "InvalidQuantifier",
                                       query=self.query, offset=t.start)
         return (lo or 0), hi
+
+    def _bound(self) -> int:
+        """A quantifier's bound: a plain decimal integer (``{01}`` is refused, as Neo4j does)."""
+        if self.tok.text != str(self.tok.value):
+            self.error("expected ',' or an integer value")
+        return _integer(self.advance())
 
     def _quantified_relationship(self, rel: ast.RelPattern,
                                  quantifier: tuple[int, int | None]) -> ast.RelPattern:
@@ -723,13 +739,24 @@ class Parser:
     def parse_node_pattern(self) -> ast.NodePattern:
         t = self.expect_op("(")
         var = None
-        if self.tok.kind == IDENT and not self.at_kw("WHERE"):
+        if self.tok.kind == IDENT and not self.at_kw("WHERE", "IS"):
             var = self.variable_name()
-        labels, label_expr = self.parse_label_expression() if self.at_op(":") else ((), None)
+        labels: tuple[str, ...] = ()
+        label_expr: ast.LabelExpr | None = None
+        if self.accept_kw("IS"):  # GQL's ``(n IS A|B)``: the same label expression as ``(n:A|B)``
+            labels, label_expr = self._is_labels()
+        elif self.at_op(":"):
+            labels, label_expr = self.parse_label_expression()
         props = self.parse_pattern_properties()
         where = self._inline_where()
         self.expect_op(")")
         return ast.NodePattern(var, labels, props, label_expr, where, pos=t.start)
+
+    def _is_labels(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
+        """The label expression after ``IS`` in a node pattern."""
+        expr = self._label_or()
+        plain = _conjunction([expr])
+        return (plain, None) if plain is not None else ((), expr)
 
     def _inline_where(self) -> ast.Expr | None:
         """``WHERE expr`` inside a node or relationship pattern; a ``|`` there is "or" again."""
@@ -762,10 +789,10 @@ class Parser:
         var_length = False
         lo = hi = None
         if self.accept_op("["):
-            if self.tok.kind == IDENT and not self.at_kw("WHERE"):
+            if self.tok.kind == IDENT and not self.at_kw("WHERE", "IS"):
                 var = self.variable_name()
-            if self.accept_op(":"):
-                types, type_expr = _type_alternatives(self._label_or(nested=True))
+            if self.accept_op(":") or self.accept_kw("IS"):
+                types, type_expr = _type_alternatives(self._label_or(nested=True, types=True))
                 if self.at_op(":"):
                     self.error("a relationship has one type: write [:A|B] for either")
             if self.at_op(".."):

@@ -553,8 +553,8 @@ class Analyzer:
         """The WHERE inside node and relationship patterns and quantified path patterns: with every
         variable of the match in scope, a group variable as the one node or relationship of a
         repetition."""
-        singles = {v: (REL if t == "list<rel>" else NODE) for v, t in groups.items()}
-        inside = {**scope, **singles}
+        paths = {part.variable for part in parts if part.variable}
+        scope = {**scope, **groups}
         for part in parts:
             for e in part.elements():
                 if e.where is not None:
@@ -563,6 +563,15 @@ class Analyzer:
                 if group is None:
                     continue
                 inner = group.pattern
+                # this group's variables are one repetition's; another group's are its lists
+                inside = {**scope, **{v: NODE for n in inner.nodes for v in [n.variable] if v},
+                          **{v: REL for r in inner.rels for v in [r.variable] if v}}
+                read = {v for x in (group.where, *(y.where for y in inner.elements()))
+                        for v in free_variables(x)}
+                if read & paths:
+                    raise self._at("From within a quantified path pattern, one may only reference variables, "
+                                   "that are already bound in a previous `MATCH` clause.", "UnexpectedSyntax",
+                                   e.pos)
                 for x in inner.elements():
                     if x.properties is not None:
                         self.expr(x.properties, inside)
