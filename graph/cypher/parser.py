@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.errors import CypherSemanticError, CypherSyntaxError, CypherUnsupportedError
 from relgraph.graph.cypher.tokens import (
     BAD_NUMBER,
@@ -813,6 +813,12 @@ class Parser:
                 elif lo is None:
                     hi = None
             props = self.parse_pattern_properties()
+            if var_length and type_expr is not None:
+                if dynamic_labels.is_dynamic(type_expr):  # Neo4j 5.26 ignores the type there
+                    raise CypherUnsupportedError("dynamic relationship types on variable-length "
+                                                 "relationships")
+                raise CypherSemanticError("Variable length relationships must not use relationship type "
+                                          "expressions.", "UnexpectedSyntax", query=self.query, offset=st)
             if var_length and self.at_kw("WHERE"):
                 raise CypherSemanticError("Relationship pattern predicates are not supported for "
                                           "variable-length relationships.", "UnexpectedSyntax",

@@ -409,7 +409,8 @@ class Analyzer:
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
             for node in part.nodes:
-                self._check_dynamic(node.label_expr, scope, mode, "labels")
+                own = {node.variable: NODE} if node.variable and mode == "match" else {}
+                self._check_dynamic(node.label_expr, {**scope, **own}, mode, "labels")
                 if node.label_expr is not None and mode in ("create", "merge") and \
                         not _conjunctive(node.label_expr):
                     raise self._at(f"Label expressions in patterns are not allowed in a {mode.upper()} "
@@ -525,6 +526,7 @@ class Analyzer:
                     raise self._at("A quantified path pattern needs to have at least one relationship.",
                                    "UnexpectedSyntax", rel.pos)
                 for e in inner.elements():
+                    self._check_dynamic(e.label_expr, scope, mode, "labels")
                     v = e.variable
                     if isinstance(e, ast.RelPattern) and e.var_length:
                         raise self._at("Variable length relationships cannot be part of a quantified "
@@ -917,6 +919,7 @@ class Analyzer:
                                    "VariableTypeConflict")
                 if node.properties is not None:
                     self._expr(node.properties, inner, False, False)
+                self._check_dynamic(node.label_expr, scope, "match", "labels")
             for rel in part.rels:
                 if rel.group is not None:
                     continue
@@ -927,6 +930,7 @@ class Analyzer:
                     inner[rel.variable] = REL
                 if rel.properties is not None:
                     self._expr(rel.properties, inner, False, False)
+                self._check_dynamic(rel.label_expr, scope, "match", "types")
             if part.variable and part.variable not in inner:
                 inner[part.variable] = PATH
         self._check_inline_predicates(parts, inner, groups)
