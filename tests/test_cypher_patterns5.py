@@ -111,6 +111,17 @@ READS: list[tuple[str, dict[str, Any], list[list[Any]]]] = [
     ("MATCH ((a)-->(b)){1,2}((c)-->(d) WHERE c.x > size(a)){1,2} RETURN count(*)", {}, [[11]]),
     ("MATCH (a)((x)-->(y))+(b WHERE size(x) > 1) RETURN count(*)", {}, [[21]]),
     ("MATCH (c)-->(a)((x)-->(y) WHERE c.x > 1)+(b) RETURN count(*)", {}, [[17]]),
+    # matched from the right end (the indexed node): group lists and paths still read left to right
+    ("MATCH p = (a)((x)-[r]->(y)-[s]->(z) WHERE r.w < s.w)+(b {name: 'd'}) "
+     "RETURN a.name, [n IN x | n.name], [n IN z | n.name], [q IN r | q.w], [n IN nodes(p) | n.name]", {},
+     [["b", ["b"], ["d"], [2], ["b", "c", "d"]],
+      ["d", ["d", "b"], ["b", "d"], [0, 2], ["d", "a", "b", "c", "d"]]]),
+    ("MATCH p = (a)((x)-->(y)){2,3}(b {name: 'a'})-->(c) RETURN a.name, [n IN nodes(p) | n.name], "
+     "[n IN y | n.name]", {},
+     [["b", ["b", "c", "a", "b"], ["c", "a"]], ["b", ["b", "c", "d", "a", "b"], ["c", "d", "a"]],
+      ["c", ["c", "d", "a", "b"], ["d", "a"]]]),
+    ("MATCH p = (a)((x)-->(y) WHERE a.x < y.x)+(b {name: 'd'}) RETURN a.name, length(p)", {},
+     [["a", 3], ["b", 2], ["c", 1]]),
     # dynamic labels and types
     ("MATCH (n:$('A')) RETURN n.name", {}, [["a"], ["c"]]),
     ("MATCH (n:$($l)) RETURN n.name", {"l": ["A", "C"]}, [["c"]]),
@@ -323,3 +334,13 @@ def test_what_neo4j_answers_wrongly_is_refused_not_copied() -> None:
     with pytest.raises(QueryError, match="not supported by the embedded Cypher engine: dynamic relationship "
                                          "types on variable-length relationships"):
         NetworkxStore().run("MATCH ()-[:$('R')*1..2]->() RETURN count(*)")
+
+
+def test_a_quantified_path_is_matched_from_its_cheaper_end() -> None:
+    """The planner may start at the node after a quantified path pattern (here the indexed one)
+    and expand it from the right, rather than scan every node for its left end."""
+    from relgraph.graph.cypher.explain import explain
+
+    plan = explain("MATCH (a)((x)-[:R]->(y))+(b {name: 'd'}) RETURN a")
+    assert "NodeIndexSeek (b {...}) by name = 'd'" in plan
+    assert "QuantifiedExpand (a)((x)-[:R]->(y)){1,}(b {...}) (from the right)" in plan

@@ -12,6 +12,7 @@ relationships inside variable-length segments; nodes may repeat.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -555,23 +556,28 @@ class CompiledMatch:
         """A quantified path pattern from the bound node ``src``: its pattern repeated between
         min_hops and max_hops times, each repetition starting at the node the previous one
         ended at, no relationship twice in the whole match. Depth-first with an explicit stack
-        (one list of possible next repetitions per level), as the variable-length expansion is."""
+        (one list of possible next repetitions per level), as the variable-length expansion is.
+        From the right end (``dst < src``) the inner pattern is walked reversed, and each walk
+        put back in left-to-right order before it is bound."""
         part, i, src, dst = step.part, step.rel, step.src, step.dst
         rel = self.parts[part].rels[i]
-        assert rel.group is not None and dst > src
+        assert rel.group is not None
         inner = rel.group.pattern
+        forward = dst > src
         lo, hi = rel.min_hops or 0, rel.max_hops
         names = group_variables(rel.group)
         slots = [(v, k, False) for k, n in enumerate(inner.nodes) for v in [n.variable] if v] + \
                 [(v, k, True) for k, r in enumerate(inner.rels) for v in [r.variable] if v]
-        once = Repetition(self, inner, [compiler.compile_predicate(c) for c in step.group_where], compiler)
+        once = Repetition(self, inner if forward else _reversed(inner),
+                          [compiler.compile_predicate(c) for c in step.group_where], compiler)
 
-        def emit(st: _State, reps: list[tuple[list[int], list[int]]], start: int) -> Iterator[None]:
-            end = reps[-1][1][-1] if reps else start
+        def emit(st: _State, walked: list[tuple[list[int], list[int]]], start: int) -> Iterator[None]:
+            end = walked[-1][1][-1] if walked else start
             row = st.row
             # the end node first: the lists are built only for a walk that ends where it must
             was_new = self._bind_node(st, part, dst, end)
             if was_new is not None:
+                reps = walked if forward else [(r[0][::-1], r[1][::-1]) for r in reversed(walked)]
                 for v, k, is_rel in slots:
                     row[v] = [RelRef(r[0][k]) if is_rel else NodeRef(r[1][k]) for r in reps]
                 path_nodes = [n for r in reps for n in r[1][1:]]
@@ -787,6 +793,13 @@ class CompiledMatch:
 
 
 _MISSING = object()
+
+
+def _reversed(p: ast.PatternPart) -> ast.PatternPart:
+    """A chain pattern read from its right end: ``(a)-[r]->(b)`` as ``(b)<-[r]-(a)``."""
+    flip = {"out": "in", "in": "out", "both": "both"}
+    rels = tuple(dataclasses.replace(r, direction=flip[r.direction]) for r in reversed(p.rels))
+    return dataclasses.replace(p, nodes=tuple(reversed(p.nodes)), rels=rels)
 
 
 class Repetition:

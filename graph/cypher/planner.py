@@ -162,12 +162,6 @@ def _inline_predicates(parts: tuple[ast.PatternPart, ...]) -> list[ast.Expr]:
             for c in split_conjuncts(e.where)]
 
 
-def _first_group(part: ast.PatternPart) -> int:
-    """Index of the part's first quantified path pattern (len(rels) when it has none): the part
-    is anchored left of it, so that every quantified path pattern is expanded left to right."""
-    return next((i for i, r in enumerate(part.rels) if r.group is not None), len(part.rels))
-
-
 def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
                label_count: Callable[[str], int] | None = None,
                node_count: int | None = None,
@@ -219,7 +213,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
         for pi in ordinary or remaining:
             cand = _best_anchor(parts[pi], pi, known, bound, conjuncts, label_count, node_count)
             if parts[pi].shortest is None:
-                for ri in range(_first_group(parts[pi])):
+                for ri in range(len(parts[pi].rels)):
                     rc = _rel_anchor(parts[pi], pi, ri, known, type_count)
                     if rc is not None and rc[0] < cand[0]:
                         cand = (rc[0], pi, rc[1])
@@ -301,7 +295,7 @@ def _best_anchor(part: ast.PatternPart, pi: int, known: set[str], bound: set[str
                  label_count: LabelCount | None,
                  node_count: int | None) -> tuple[float, int, NodeStep | RelStep]:
     best = None
-    positions = range(_first_group(part) + 1) if part.shortest is None else (0,)
+    positions = range(len(part.nodes)) if part.shortest is None else (0,)
     for pos in positions:
         cand = _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count)
         if best is None or cand[0] < best[0]:
