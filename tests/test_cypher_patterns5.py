@@ -344,3 +344,12 @@ def test_a_quantified_path_is_matched_from_its_cheaper_end() -> None:
     plan = explain("MATCH (a)((x)-[:R]->(y))+(b {name: 'd'}) RETURN a")
     assert "NodeIndexSeek (b {...}) by name = 'd'" in plan
     assert "QuantifiedExpand (a)((x)-[:R]->(y)){1,}(b {...}) (from the right)" in plan
+
+
+def test_a_dynamic_label_known_from_the_row_is_scanned_by_its_index() -> None:
+    """``(n:$(expr))`` whose expression the row already answers starts from the label index of
+    the first label it names, as ``(n:Label)`` does."""
+    from relgraph.graph.cypher.explain import explain
+
+    assert "NodeByLabelScan (n:$($l)) on :$($l)" in explain("MATCH (n:$($l))-->(m) RETURN m")
+    assert "AllNodesScan (n:$(n.name))" in explain("MATCH (n:$(n.name)) RETURN n")

@@ -251,9 +251,18 @@ class CompiledMatch:
                 return list(out)
         elif step.kind == LABEL:
             label = step.label
+            dynamic = compiler.compile(step.dynamic) if step.dynamic is not None else None
 
             def candidates(st: _State) -> list[int]:
-                ids = graph.nodes_with_label(label)  # type: ignore[arg-type]
+                first = label
+                if dynamic is not None:  # (n:$(expr)): the first label it names; _node_ok checks all
+                    names = dynamic_labels.token_names(dynamic(st.row))
+                    if not names:
+                        ids = list(graph.node_ids())
+                        stats.nodes_scanned += len(ids)
+                        return ids
+                    first = names[0]
+                ids = graph.nodes_with_label(first)  # type: ignore[arg-type]
                 stats.index_lookups += 1
                 stats.nodes_scanned += len(ids)
                 return ids

@@ -48,6 +48,7 @@ class NodeStep:
     prop: str | None = None  # INDEX: the property
     value: ast.Expr | None = None  # INDEX: the value expression
     label: str | None = None  # LABEL: the label to scan
+    dynamic: ast.Expr | None = None  # LABEL: ``(n:$(expr))``, the expression naming the labels
     many: bool = False  # INDEX: value is a list of values to look up (``v.key IN list``)
 
 
@@ -339,6 +340,11 @@ def _node_anchor(part: ast.PatternPart, pi: int, pos: int, known: set[str], boun
                 return (1 + found[2], NodeStep(pi, pos, INDEX, prop=found[0], value=found[1],
                                                many=found[2]))
     keep = _selectivity(node, conjuncts, known)
+    dynamic = node.label_expr
+    if not node.labels and dynamic is not None and dynamic.op == "dynamic" and dynamic.args[1] == "all" \
+            and free_variables(dynamic.args[0]) <= known - {node.variable}:
+        # the labels are known once the row is: scan the first one's index (no statistics for it)
+        return (2 + 1000 * keep, NodeStep(pi, pos, LABEL, dynamic=dynamic.args[0]))
     if node.labels:
         if label_count is not None:
             label = min(node.labels, key=label_count)
@@ -419,7 +425,8 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
             op = "IN" if step.many else "="
             return f"NodeIndexSeek {text} by {step.prop} {op} {unparse(step.value)}"
         if step.kind == LABEL:
-            return f"NodeByLabelScan {text} on :{step.label}"
+            on = f":$({unparse(step.dynamic)})" if step.dynamic is not None else f":{step.label}"
+            return f"NodeByLabelScan {text} on {on}"
         return f"AllNodesScan {text}"
     if isinstance(step, RelStep):
         part = parts[step.part]
