@@ -353,3 +353,14 @@ def test_a_dynamic_label_known_from_the_row_is_scanned_by_its_index() -> None:
 
     assert "NodeByLabelScan (n:$($l)) on :$($l)" in explain("MATCH (n:$($l))-->(m) RETURN m")
     assert "AllNodesScan (n:$(n.name))" in explain("MATCH (n:$(n.name)) RETURN n")
+
+
+@pytest.mark.parametrize(("query", "column"), [("MATCH ()-[:!NOPE_T]->() RETURN 1", 13),
+                                               ("MATCH ()-[r:%&!(R|NOPE_T)]->() RETURN 1", 19)])
+def test_an_unknown_type_in_a_type_expression_warns(query: str, column: int) -> None:
+    """As Neo4j 5.26 does (checked on the server): the name's own column."""
+    store = NetworkxStore()
+    store.run("CREATE (:A)-[:R]->(:B)", write=True)
+    [note] = store.run(query).notifications
+    assert note.code.endswith("UnknownRelationshipTypeWarning") and note.name == "NOPE_T"
+    assert note.position is not None and note.position.column == column
