@@ -547,11 +547,13 @@ class Parser:
         while self.accept_op(":"):
             terms.append(self._label_or())
             if len(terms) > 1 and any(t.op not in ("label", "dynamic") for t in terms):
+                # Neo4j reads ':' as tightly as '&', so '|' splits differently: no rewrite offered then
+                hint = "" if any(t.op == "or" for t in terms) else \
+                    " This expression could be expressed as :" + "&".join(t.text() for t in terms) + "."
                 raise CypherSemanticError(
                     "Mixing label expression symbols ('|', '&', '!', and '%') with colon (':') between "
-                    "labels is not allowed. Please only use one set of symbols. This expression could be "
-                    "expressed as :" + "&".join(t.text() for t in terms) + ".", "InvalidLabelExpression",
-                    query=self.query, offset=start.start)
+                    "labels is not allowed. Please only use one set of symbols." + hint,
+                    "InvalidLabelExpression", query=self.query, offset=start.start)
         plain = _conjunction(terms)
         if plain is not None:  # :A:B and :A&B alike (both CREATE and MERGE take the latter too)
             return plain, None
