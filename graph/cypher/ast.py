@@ -8,6 +8,7 @@ source offset (``pos``) is excluded from equality for that reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,10 +91,21 @@ class IsNull(Expr):
 
 @dataclass(frozen=True)
 class LabelExpr(SyntaxNode):
-    """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not" or "any" (%)."""
+    """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not", "any" (%) or
+    "dynamic" (``$(expr)``, ``$all(expr)``, ``$any(expr)``; args: the expression, "all" or "any",
+    its source text), which :meth:`resolve` turns into labels for a row before :meth:`matches`."""
 
     op: str
     args: tuple[Any, ...] = ()
+
+    def resolve(self, names: Callable[[Expr], list[str]]) -> LabelExpr:
+        """This expression with each dynamic part replaced by the labels ``names`` gives it."""
+        if self.op == "dynamic":
+            found = tuple(LabelExpr("label", (n,)) for n in names(self.args[0]))
+            return LabelExpr("and" if self.args[1] == "all" else "or", found)
+        if self.op in ("label", "any"):
+            return self
+        return LabelExpr(self.op, tuple(a.resolve(names) for a in self.args))
 
     def matches(self, have: Any) -> bool:
         if self.op == "label":
@@ -104,6 +116,7 @@ class LabelExpr(SyntaxNode):
             return any(a.matches(have) for a in self.args)
         if self.op == "not":
             return not self.args[0].matches(have)
+        assert self.op == "any", "a dynamic label is resolved before it is matched"
         return bool(have)  # "%": any label at all
 
     def text(self) -> str:
@@ -113,6 +126,8 @@ class LabelExpr(SyntaxNode):
             return "%"
         if self.op == "not":
             return "!" + str(self.args[0].text())
+        if self.op == "dynamic":
+            return str(self.args[2])
         sep = "&" if self.op == "and" else "|"
         return "(" + sep.join(a.text() for a in self.args) + ")"
 
@@ -223,6 +238,7 @@ class NodePattern(SyntaxNode):
     labels: tuple[str, ...]  # labels the node must have (all of them)
     properties: Expr | None  # MapLiteral or Parameter
     label_expr: LabelExpr | None = None  # a label expression beyond a plain conjunction
+    where: Expr | None = None  # an inline predicate ``(n:L WHERE n.x > 1)``
 
 
 @dataclass(frozen=True)
@@ -234,6 +250,26 @@ class RelPattern(SyntaxNode):
     var_length: bool = False
     min_hops: int | None = None
     max_hops: int | None = None
+    # a type expression beyond a plain alternative (``[:!T]``, ``[:%]``, ``[:A&B]``); types is then ()
+    label_expr: LabelExpr | None = None
+    where: Expr | None = None  # an inline predicate ``-[r:T WHERE r.w < 5]->``
+    # A quantified path pattern ``((a)-->(b)){1,3}`` (or quantified relationship ``-[:T]->+``)
+    # sits in a part's chain where a relationship would: var_length, min_hops and max_hops
+    # hold its quantifier, and the nodes on either side are the ones it starts and ends at.
+    group: QuantifiedPath | None = None
+
+
+@dataclass(frozen=True)
+class QuantifiedPath(SyntaxNode):
+    """The repeated part of a quantified path pattern: ``pattern`` matched one or more times,
+    each repetition starting where the previous one ended; ``where`` is checked per repetition.
+    Its variables are *group variables*: inside ``where`` one repetition's node or relationship,
+    after the pattern a list with one entry per repetition. ``relationship`` marks the short form
+    ``-[r:T]->{1,3}`` (for unparsing)."""
+
+    pattern: PatternPart
+    where: Expr | None = None
+    relationship: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,6 +280,10 @@ class PatternPart(SyntaxNode):
     nodes: tuple[NodePattern, ...]
     rels: tuple[RelPattern, ...]
     shortest: str | None = None  # None, "shortest" or "all"
+
+    def elements(self) -> tuple[NodePattern | RelPattern, ...]:
+        """The node and relationship patterns, nodes first."""
+        return (*self.nodes, *self.rels)
 
 
 # --- clauses ----------------------------------------------------------------------
@@ -325,6 +365,7 @@ class SetVariable(SyntaxNode):
 class SetLabels(SyntaxNode):
     variable: str
     labels: tuple[str, ...]
+    dynamic: tuple[LabelExpr, ...] = ()  # ``SET n:$(expr)``: "dynamic" label expressions
 
 
 @dataclass(frozen=True)
@@ -336,6 +377,7 @@ class RemoveProperty(SyntaxNode):
 class RemoveLabels(SyntaxNode):
     variable: str
     labels: tuple[str, ...]
+    dynamic: tuple[LabelExpr, ...] = ()  # ``REMOVE n:$(expr)``
 
 
 SetItem = SetProperty | SetVariable | SetLabels

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.aggregates import CountStarAgg, make_aggregator
 from relgraph.graph.cypher.context import Context
 from relgraph.graph.cypher.errors import (
@@ -44,7 +44,7 @@ from relgraph.graph.cypher.runtime import (
 )
 from relgraph.graph.cypher.semantics import is_updating as is_updating_query
 from relgraph.graph.cypher.storage import GraphStorage
-from relgraph.graph.values.errors import CypherTypeError
+from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
 from relgraph.graph.values.temporal import TemporalValue
 
 Row = dict[str, Any]
@@ -518,6 +518,19 @@ class Executor:
         self.ctx.counters.properties_set += len(props)
         return RelRef(rid)
 
+    def _dynamic_names(self, expr: ast.LabelExpr | None, row: Row) -> list[str]:
+        return dynamic_labels.created_names(expr, lambda e: self.compiler.compile(e)(row))
+
+    def _created_type(self, rel: ast.RelPattern, row: Row) -> str:
+        """The one type CREATE or MERGE gives a relationship: written, or ``$(expr)``'s."""
+        if rel.types:
+            return rel.types[0]
+        names = self._dynamic_names(rel.label_expr, row)
+        if len(names) != 1:
+            raise CypherArgumentError("Exactly one relationship type must be specified, but "
+                                      f"{len(names)} were found.", "NoSingleRelationshipType")
+        return names[0]
+
     def _create_part(self, part: ast.PatternPart, row: Row) -> None:
         """Create what a pattern part describes, binding its variables into ``row``."""
         node_ids: list[int] = []
@@ -529,7 +542,10 @@ class Executor:
                     raise CypherSemanticError(f"`{v}` is a {type_name(ref)}, not a node",
                                               "VariableTypeConflict", phase="runtime")
             else:
-                ref = self._create_node(node.labels, self._eval_props(node.properties, row))
+                labels = node.labels
+                if node.label_expr is not None:  # :$(expr) (the analyzer let only conjunctions by)
+                    labels = (*labels, *self._dynamic_names(node.label_expr, row))
+                ref = self._create_node(tuple(dict.fromkeys(labels)), self._eval_props(node.properties, row))
                 if v is not None:
                     row[v] = ref
             node_ids.append(ref.id)
@@ -537,7 +553,8 @@ class Executor:
         for i, rel in enumerate(part.rels):
             a, b = NodeRef(node_ids[i]), NodeRef(node_ids[i + 1])
             start, end = (b, a) if rel.direction == "in" else (a, b)
-            ref = self._create_rel(start, end, rel.types[0], self._eval_props(rel.properties, row))
+            rel_type = self._created_type(rel, row)
+            ref = self._create_rel(start, end, rel_type, self._eval_props(rel.properties, row))
             if rel.variable is not None:
                 row[rel.variable] = ref
             rel_ids.append(ref.id)
@@ -639,7 +656,7 @@ class Executor:
                     raise CypherTypeError(f"cannot set labels on a {type_name(target)}",
                                           "InvalidArgumentType")
                 self.ctx.node_labels(target)
-                for label in item.labels:
+                for label in (*item.labels, *(n for d in item.dynamic for n in self._dynamic_names(d, row))):
                     if graph.add_label(target.id, label):
                         counters.labels_added += 1
 
@@ -683,7 +700,8 @@ class Executor:
                         raise CypherTypeError(f"cannot remove labels from a {type_name(target)}",
                                               "InvalidArgumentType")
                     self.ctx.node_labels(target)
-                    for label in item.labels:
+                    dynamic = (n for d in item.dynamic for n in self._dynamic_names(d, row))
+                    for label in (*item.labels, *dynamic):
                         if self.ctx.graph.remove_label(target.id, label):
                             self.ctx.counters.labels_removed += 1
                 else:

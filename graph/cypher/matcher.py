@@ -12,10 +12,11 @@ relationships inside variable-length segments; nodes may repeat.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.context import Context
 from relgraph.graph.cypher.planner import (
     BOUND,
@@ -28,6 +29,7 @@ from relgraph.graph.cypher.planner import (
     PathStep,
     RelStep,
     ShortestStep,
+    group_variables,
     pattern_variables,
     plan_match,
 )
@@ -47,7 +49,7 @@ PropCheck = list[tuple[str, Callable[[Row], Any]]]
 class _State:
     """The partial match: bindings per pattern position, plus used relationships."""
 
-    __slots__ = ("mids", "nodes", "rels", "row", "used")
+    __slots__ = ("mids", "nodes", "rels", "reps", "row", "used")
 
     def __init__(self, row: Row, parts: tuple[ast.PatternPart, ...]):
         self.row = row
@@ -55,6 +57,7 @@ class _State:
         self.rels: list[list[Any]] = [[None] * len(p.rels) for p in parts]
         self.mids: list[list[list[int] | None]] = [[None] * len(p.rels) for p in parts]
         self.used: set[int] = set()
+        self.reps: dict[tuple[int, int], int] = {}  # repetitions of each quantified path pattern
 
 
 class CompiledMatch:
@@ -72,8 +75,11 @@ class CompiledMatch:
         self.node_checks: list[list[tuple[tuple[str, ...], PropCheck]]] = [
             [(n.labels, self._props(n.properties, compiler)) for n in p.nodes] for p in parts]
         self.label_exprs = [[n.label_expr for n in p.nodes] for p in parts]
+        self.resolve = dynamic_labels.resolver(compiler.compile)
+        # a plain quantified relationship (-[r:T]->{1,3}) runs as the variable-length expansion
+        self.effective = [[_simple_quantified(r) or r for r in p.rels] for p in parts]
         self.rel_checks: list[list[PropCheck]] = [
-            [self._props(r.properties, compiler) for r in p.rels] for p in parts]
+            [self._props(r.properties, compiler) for r in p] for p in self.effective]
         self.execs = [self._compile_step(s, compiler) for s in plan.steps]
 
     @staticmethod
@@ -123,11 +129,16 @@ class CompiledMatch:
                 if label not in have:
                     return False
         expr = self.label_exprs[part][pos]
-        if expr is not None and not expr.matches(self.graph.labels(nid)):
+        if expr is not None and not self.labels_match(expr, nid, row):
             return False
         if props:
             return _props_ok(self.graph.node_properties(nid), props, row)
         return True
+
+    def labels_match(self, expr: ast.LabelExpr, nid: int, row: Row) -> bool:
+        if dynamic_labels.is_dynamic(expr):
+            expr = self.resolve(expr, row)
+        return expr.matches(self.graph.labels(nid))
 
     def _rel_ok(self, rid: int, part: int, i: int, row: Row) -> bool:
         props = self.rel_checks[part][i]
@@ -168,6 +179,8 @@ class CompiledMatch:
         if isinstance(step, RelStep):
             return self._rel_step(step)
         if isinstance(step, ExpandStep):
+            if self.effective[step.part][step.rel].group is not None:
+                return self._group_expand(step, compiler)
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
             return self._shortest(step, compiler)
@@ -175,6 +188,8 @@ class CompiledMatch:
             return self._path_step(step)
         assert isinstance(step, FilterStep)
         pred = compiler.compile_predicate(step.expr)
+        if step.group is not None:
+            return self._group_filter(step.group, pred)
 
         def filter_step(st: _State) -> Iterator[None]:
             if pred(st.row):
@@ -238,9 +253,18 @@ class CompiledMatch:
                 return list(out)
         elif step.kind == LABEL:
             label = step.label
+            dynamic = compiler.compile(step.dynamic) if step.dynamic is not None else None
 
             def candidates(st: _State) -> list[int]:
-                ids = graph.nodes_with_label(label)  # type: ignore[arg-type]
+                first = label
+                if dynamic is not None:  # (n:$(expr)): the first label it names; _node_ok checks all
+                    names = dynamic_labels.token_names(dynamic(st.row))
+                    if not names:
+                        ids = list(graph.node_ids())
+                        stats.nodes_scanned += len(ids)
+                        return ids
+                    first = names[0]
+                ids = graph.nodes_with_label(first)  # type: ignore[arg-type]
                 stats.index_lookups += 1
                 stats.nodes_scanned += len(ids)
                 return ids
@@ -339,12 +363,20 @@ class CompiledMatch:
 
         return rel_scan
 
-    def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool) -> list[tuple[int, int]]:
+    def _neighbours(self, nid: int, rel: ast.RelPattern, forward: bool,
+                    row: Row | None = None) -> list[tuple[int, int]]:
         direction = rel.direction
         if not forward and direction != "both":
             direction = "in" if direction == "out" else "out"
         found = self.graph.adjacent_rels(nid, direction, frozenset(rel.types) if rel.types else None)
         self.ctx.stats.rels_expanded += len(found)
+        if rel.label_expr is not None:  # [:!T], [:%], [:A&B], [:$(expr)]: tested per relationship
+            expr = rel.label_expr
+            if dynamic_labels.is_dynamic(expr):
+                assert row is not None, "a dynamic type is resolved for the row"
+                expr = self.resolve(expr, row)
+            test, rel_type = expr.matches, self.graph.rel_type
+            return [(rid, other) for rid, other in found if test((rel_type(rid),))]
         return found
 
     def _expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
@@ -354,7 +386,8 @@ class CompiledMatch:
         forward = dst > src
         graph = self.graph
         dst_node = self.parts[part].nodes[dst]
-        plain_dst = dst_node.variable is None and not dst_node.labels and dst_node.properties is None
+        plain_dst = (dst_node.variable is None and not dst_node.labels and dst_node.properties is None
+                     and dst_node.label_expr is None)
         rel_props = bool(self.rel_checks[part][i])
 
         def expand(st: _State) -> Iterator[None]:
@@ -378,9 +411,12 @@ class CompiledMatch:
                     options.append((bound_rel.id, u))
                 if rel.types and graph.rel_type(bound_rel.id) not in rel.types:
                     return
+                if rel.label_expr is not None and cur is not None and all(
+                        o[0] != bound_rel.id for o in self._neighbours(cur, rel, forward, st.row)):
+                    return
                 new_var = False
             else:
-                options = self._neighbours(cur, rel, forward)  # type: ignore[arg-type]
+                options = self._neighbours(cur, rel, forward, st.row)  # type: ignore[arg-type]
                 new_var = var is not None
             used = st.used
             if plain_dst and not new_var and not rel_props:
@@ -421,7 +457,7 @@ class CompiledMatch:
 
     def _var_expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
         part, i, src, dst = step.part, step.rel, step.src, step.dst
-        rel = self.parts[part].rels[i]
+        rel = self.effective[part][i]
         var = rel.variable
         forward = dst > src
         lo = 1 if rel.min_hops is None else rel.min_hops
@@ -468,7 +504,7 @@ class CompiledMatch:
             # Depth-first with an explicit stack of neighbour iterators rather than recursion:
             # a path may be as long as the graph (a [*] along a chain of thousands of nodes).
             # stack[k] walks the neighbours of nodes[k]; len(stack) == len(rels) + 1 throughout.
-            stack = [iter(self._neighbours(start, rel, forward))]
+            stack = [iter(self._neighbours(start, rel, forward, st.row))]
             while stack:
                 hop = next(stack[-1], None)
                 if hop is None:
@@ -487,7 +523,7 @@ class CompiledMatch:
                 if len(rels) >= lo:
                     yield from emit(st, rels, nodes)
                 if hi is None or len(rels) < hi:
-                    stack.append(iter(self._neighbours(other, rel, forward)))
+                    stack.append(iter(self._neighbours(other, rel, forward, st.row)))
                 else:
                     used.discard(rels.pop())
                     nodes.pop()
@@ -526,6 +562,92 @@ class CompiledMatch:
             st.used.difference_update(seq)
 
         return var_expand
+
+    def _group_expand(self, step: ExpandStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
+        """A quantified path pattern from the bound node ``src``: its pattern repeated between
+        min_hops and max_hops times, each repetition starting at the node the previous one
+        ended at, no relationship twice in the whole match. Depth-first with an explicit stack
+        (one list of possible next repetitions per level), as the variable-length expansion is.
+        From the right end (``dst < src``) the inner pattern is walked reversed, and each walk
+        put back in left-to-right order before it is bound."""
+        part, i, src, dst = step.part, step.rel, step.src, step.dst
+        rel = self.parts[part].rels[i]
+        assert rel.group is not None
+        inner = rel.group.pattern
+        forward = dst > src
+        lo, hi = rel.min_hops or 0, rel.max_hops
+        names = group_variables(rel.group)
+        slots = [(v, k, False) for k, n in enumerate(inner.nodes) for v in [n.variable] if v] + \
+                [(v, k, True) for k, r in enumerate(inner.rels) for v in [r.variable] if v]
+        once = Repetition(self, inner if forward else _reversed(inner),
+                          [compiler.compile_predicate(c) for c in step.group_where], compiler)
+
+        def emit(st: _State, walked: list[tuple[list[int], list[int]]], start: int) -> Iterator[None]:
+            end = walked[-1][1][-1] if walked else start
+            row = st.row
+            # the end node first: the lists are built only for a walk that ends where it must
+            was_new = self._bind_node(st, part, dst, end)
+            if was_new is not None:
+                reps = walked if forward else [(r[0][::-1], r[1][::-1]) for r in reversed(walked)]
+                for v, k, is_rel in slots:
+                    row[v] = [RelRef(r[0][k]) if is_rel else NodeRef(r[1][k]) for r in reps]
+                path_nodes = [n for r in reps for n in r[1][1:]]
+                st.rels[part][i] = [rid for r in reps for rid in r[0]]
+                st.mids[part][i] = path_nodes[:-1]
+                st.reps[(part, i)] = len(reps)
+                yield None
+                del st.reps[(part, i)]
+                st.rels[part][i] = None
+                st.mids[part][i] = None
+                self._unbind_node(st, part, dst, was_new)
+                for v in names:
+                    row.pop(v, None)
+
+        def group_expand(st: _State) -> Iterator[None]:
+            start = st.nodes[part][src]
+            assert start is not None
+            used = st.used
+            reps: list[tuple[list[int], list[int]]] = []
+            if lo == 0:
+                yield from emit(st, reps, start)
+            stack = [iter(once.matches(start, st))]
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    stack.pop()
+                    if reps:
+                        used.difference_update(reps.pop()[0])
+                    continue
+                self.tick()
+                reps.append(nxt)
+                used.update(nxt[0])
+                if len(reps) >= lo:
+                    yield from emit(st, reps, start)
+                if hi is None or len(reps) < hi:
+                    stack.append(iter(once.matches(nxt[1][-1], st)))
+                else:
+                    used.difference_update(reps.pop()[0])
+
+        return group_expand
+
+    def _group_filter(self, group: tuple[int, int],
+                      pred: Callable[[Row], Any]) -> Callable[[_State], Iterator[None]]:
+        """A condition of a quantified path pattern that needed a variable bound after it: it
+        holds for every repetition, with the group variables as that repetition's entries."""
+        rel = self.parts[group[0]].rels[group[1]]
+        assert rel.group is not None
+        names = group_variables(rel.group)
+
+        def group_filter(st: _State) -> Iterator[None]:
+            for k in range(st.reps[group]):
+                row = dict(st.row)
+                for v in names:
+                    row[v] = st.row[v][k]
+                if not pred(row):
+                    return
+            yield None
+
+        return group_filter
 
     def _shortest(self, step: ShortestStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
         part = step.part
@@ -593,7 +715,7 @@ class CompiledMatch:
         nodes = [a]
         if length == 0:
             return [([], [a])] if a == b and accepts(st, rels, nodes) else []
-        stack = [iter(self._neighbours(a, rel, True))]
+        stack = [iter(self._neighbours(a, rel, True, st.row))]
         while stack:
             hop = next(stack[-1], None)
             if hop is None:
@@ -609,7 +731,7 @@ class CompiledMatch:
             if len(rels) + 1 < length:
                 rels.append(rid)
                 nodes.append(other)
-                stack.append(iter(self._neighbours(other, rel, True)))
+                stack.append(iter(self._neighbours(other, rel, True, st.row)))
                 continue
             if other == b:
                 rels.append(rid)
@@ -634,7 +756,7 @@ class CompiledMatch:
             depth += 1
             nxt: dict[int, list[tuple[int, int]]] = {}
             for cur in frontier:
-                for rid, other in self._neighbours(cur, rel, True):
+                for rid, other in self._neighbours(cur, rel, True, st.row):
                     self.tick()
                     if rid in st.used or other in parents or not self._rel_ok(rid, part, 0, st.row):
                         continue
@@ -682,6 +804,103 @@ class CompiledMatch:
 
 
 _MISSING = object()
+
+
+def _simple_quantified(rel: ast.RelPattern) -> ast.RelPattern | None:
+    """``-[r:T {k: v}]->{1,3}`` as the variable-length ``-[r:T*1..3 {k: v}]->`` it matches alike
+    (the same walks, ``r`` the same list), which the faster variable-length expansion runs;
+    None for anything else (a group, a per-relationship WHERE)."""
+    group = rel.group
+    if group is None or not group.relationship or group.where is not None:
+        return None
+    inner = group.pattern.rels[0]
+    if inner.where is not None:
+        return None
+    return dataclasses.replace(inner, var_length=True, min_hops=rel.min_hops or 0, max_hops=rel.max_hops)
+
+
+def _reversed(p: ast.PatternPart) -> ast.PatternPart:
+    """A chain pattern read from its right end: ``(a)-[r]->(b)`` as ``(b)<-[r]-(a)``."""
+    flip = {"out": "in", "in": "out", "both": "both"}
+    rels = tuple(dataclasses.replace(r, direction=flip[r.direction]) for r in reversed(p.rels))
+    return dataclasses.replace(p, nodes=tuple(reversed(p.nodes)), rels=rels)
+
+
+class Repetition:
+    """One repetition of a quantified path pattern's inner pattern, from a given node."""
+
+    def __init__(self, compiled: CompiledMatch, inner: ast.PatternPart, preds: list[Callable[[Row], Any]],
+                 compiler: Any):
+        self.m = compiled
+        self.inner = inner
+        self.preds = preds
+        self.node_checks = [(n.labels, n.label_expr, compiled._props(n.properties, compiler))
+                            for n in inner.nodes]
+        self.rel_checks = [compiled._props(r.properties, compiler) for r in inner.rels]
+        names = [n.variable for n in inner.nodes]
+        # a node variable written twice inside (``((x)-->(y)-->(x))``): the same node both times
+        self.same_as = [names.index(v) if v is not None and names.index(v) < k else None
+                        for k, v in enumerate(names)]
+
+    def _node_ok(self, nid: int, k: int, row: Row) -> bool:
+        labels, expr, props = self.node_checks[k]
+        graph = self.m.graph
+        if self.m.deleted and nid in self.m.deleted:
+            return False
+        if labels or expr is not None:
+            have = graph.labels(nid)
+            if any(label not in have for label in labels) or (
+                    expr is not None and not self.m.labels_match(expr, nid, row)):
+                return False
+        return not props or _props_ok(graph.node_properties(nid), props, row)
+
+    def _accepts(self, st: _State, rels: list[int], nodes: list[int]) -> bool:
+        if not self.preds:
+            return True
+        row = dict(st.row)
+        for k, n in enumerate(self.inner.nodes):
+            if n.variable:
+                row[n.variable] = NodeRef(nodes[k])
+        for k, r in enumerate(self.inner.rels):
+            if r.variable:
+                row[r.variable] = RelRef(rels[k])
+        return all(p(row) for p in self.preds)
+
+    def matches(self, start: int, st: _State) -> list[tuple[list[int], list[int]]]:
+        """Every (relationships, nodes) of one repetition from ``start``, none of its
+        relationships used already; the inner pattern is short, so plain recursion."""
+        found: list[tuple[list[int], list[int]]] = []
+        if not self._node_ok(start, 0, st.row):
+            return found
+        inner, graph, used = self.inner, self.m.graph, st.used
+        deleted_rels = self.m.ctx.deleted_rels
+
+        def walk(rels: list[int], nodes: list[int]) -> None:
+            k = len(rels)
+            if k == len(inner.rels):
+                if self._accepts(st, rels, nodes):
+                    found.append((list(rels), list(nodes)))
+                return
+            for rid, other in self.m._neighbours(nodes[-1], inner.rels[k], True, st.row):
+                self.m.tick()
+                if rid in used or rid in rels or rid in deleted_rels:
+                    continue
+                same = self.same_as[k + 1]
+                if same is not None and nodes[same] != other:
+                    continue
+                checks = self.rel_checks[k]
+                if checks and not _props_ok(graph.rel_properties(rid), checks, st.row):
+                    continue
+                if not self._node_ok(other, k + 1, st.row):
+                    continue
+                rels.append(rid)
+                nodes.append(other)
+                walk(rels, nodes)
+                rels.pop()
+                nodes.pop()
+
+        walk([], [start])
+        return found
 
 
 def _props_ok(actual: dict[str, Any], props: PropCheck, row: Row) -> bool:

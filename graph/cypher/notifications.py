@@ -157,7 +157,7 @@ def _references(tree: ast.Query) -> Iterator[_Reference]:
                 yield _Reference(LABEL, label, x.pos)
             yield from _map_keys(x.properties, x.pos)
         elif isinstance(x, ast.RelPattern):
-            for rel_type in x.types:
+            for rel_type in (*x.types, *_label_names(x.label_expr)):
                 yield _Reference(TYPE, rel_type, x.pos)
             yield from _map_keys(x.properties, x.pos)
         elif isinstance(x, ast.HasLabels):

@@ -16,11 +16,12 @@ comprehension. The parser tries the preferred reading first and backtracks.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
-from relgraph.graph.cypher import ast
-from relgraph.graph.cypher.errors import CypherSyntaxError, CypherUnsupportedError
+from relgraph.graph.cypher import ast, dynamic_labels
+from relgraph.graph.cypher.errors import CypherSemanticError, CypherSyntaxError, CypherUnsupportedError
 from relgraph.graph.cypher.tokens import (
     BAD_NUMBER,
     EOF,
@@ -92,6 +93,43 @@ def _reduce(operands: list[ast.Expr], operator: Token) -> None:
     right = operands.pop()
     left = operands.pop()
     operands.append(ast.Binary(str(operator.value), left, right, pos=operator.start))
+
+
+def _conjunction(terms: list[ast.LabelExpr]) -> tuple[str, ...] | None:
+    """The labels of ``:A:B`` or ``:A&B`` (all of them required), None for anything else."""
+    out: list[str] = []
+    for t in terms:
+        if t.op == "label":
+            out.append(str(t.args[0]))
+        elif t.op == "and":
+            inner = _conjunction(list(t.args))
+            if inner is None:
+                return None
+            out.extend(inner)
+        else:
+            return None
+    return tuple(out)
+
+
+def _type_alternatives(expr: ast.LabelExpr) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
+    """``:A|B`` as the plain types ("A", "B") the type index answers; any other type
+    expression (``!A``, ``%``, ``A&B``) as itself, with no plain types."""
+    items = expr.args if expr.op == "or" else (expr,)
+    if all(isinstance(a, ast.LabelExpr) and a.op == "label" for a in items):
+        return tuple(str(a.args[0]) for a in items), None
+    return (), expr
+
+
+def _with_where(element: tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]],
+                where: ast.Expr | None) -> tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]]:
+    """``((a)-->(b) WHERE cond)``: the condition rides on the last node's inline predicate,
+    which the planner checks as a WHERE conjunct of the whole match, as it is here."""
+    nodes, rels = element
+    if where is None:
+        return element
+    last = nodes[-1]
+    cond = where if last.where is None else ast.Binary("AND", last.where, where, pos=where.pos)
+    return (*nodes[:-1], dataclasses.replace(last, where=cond)), rels
 
 
 def _logical_tree(operands: list[ast.Expr], operators: list[Token], level: int = 0) -> ast.Expr:
@@ -470,7 +508,7 @@ class Parser:
             st = self.tok.start
             target = self.parse_postfix(allow_labels=False)
             if isinstance(target, ast.Variable) and self.at_op(":"):
-                items.append(ast.SetLabels(target.name, self.parse_label_list(), pos=st))
+                items.append(ast.SetLabels(target.name, *self.parse_label_list(), pos=st))
             elif self.accept_op("+="):
                 if not isinstance(target, ast.Variable):
                     self.error("expected a variable before '+='")
@@ -494,7 +532,7 @@ class Parser:
             st = self.tok.start
             target = self.parse_postfix(allow_labels=False)
             if isinstance(target, ast.Variable) and self.at_op(":"):
-                items.append(ast.RemoveLabels(target.name, self.parse_label_list(), pos=st))
+                items.append(ast.RemoveLabels(target.name, *self.parse_label_list(), pos=st))
             elif isinstance(target, (ast.Property, ast.Index)):
                 items.append(ast.RemoveProperty(target, pos=st))
             else:
@@ -502,13 +540,23 @@ class Parser:
             if not self.accept_op(","):
                 return tuple(items)
 
-    def parse_label_list(self) -> tuple[str, ...]:
-        """``:A:B`` for SET and REMOVE, where only plain labels make sense."""
-        labels, expr = self.parse_label_expression()
-        if expr is not None:
+    def parse_label_list(self) -> tuple[tuple[str, ...], tuple[ast.LabelExpr, ...]]:
+        """``:A:B`` or ``:$(expr)`` for SET and REMOVE, where only plain labels make sense:
+        the labels and the dynamic ones."""
+        labels: list[str] = []
+        dynamic: list[ast.LabelExpr] = []
+        while self.accept_op(":"):
+            if self.tok.kind == PARAM and self.at_op("(", k=1):
+                self.error("expected '('")  # $any(...)/$all(...) only match (Neo4j: a syntax error)
+            d = self._dynamic_label()
+            if d is not None:
+                dynamic.append(d)
+            else:
+                labels.append(self.name("a label"))
+        if self.at_op("|", "&", "!", "%"):
             raise CypherSyntaxError("label expressions (| & ! %) can only be used to match",
                                     self.query, self.tok.start)
-        return labels
+        return tuple(labels), tuple(dynamic)
 
     def parse_label_expression(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
         """``:A:B`` -> (("A", "B"), None); ``:A|B``, ``:A&!B``, ``:%`` -> ((), expression).
@@ -517,16 +565,29 @@ class Parser:
         label index; anything else is kept as an expression tree and tested per node.
         """
         terms: list[ast.LabelExpr] = []
+        start = self.tok
         while self.accept_op(":"):
             terms.append(self._label_or())
-        if all(t.op == "label" for t in terms):
-            return tuple(t.args[0] for t in terms), None
+            if len(terms) > 1 and any(t.op not in ("label", "dynamic") for t in terms):
+                # Neo4j reads ':' as tightly as '&', so '|' splits differently: no rewrite offered then
+                hint = "" if any(t.op == "or" for t in terms) else \
+                    " This expression could be expressed as :" + "&".join(t.text() for t in terms) + "."
+                raise CypherSemanticError(
+                    "Mixing label expression symbols ('|', '&', '!', and '%') with colon (':') between "
+                    "labels is not allowed. Please only use one set of symbols." + hint,
+                    "InvalidLabelExpression", query=self.query, offset=start.start)
+        plain = _conjunction(terms)
+        if plain is not None:  # :A:B and :A&B alike (both CREATE and MERGE take the latter too)
+            return plain, None
         return (), terms[0] if len(terms) == 1 else ast.LabelExpr("and", tuple(terms))
 
-    def _label_or(self, nested: bool = False) -> ast.LabelExpr:
+    def _label_or(self, nested: bool = False, types: bool = False) -> ast.LabelExpr:
         items = [self._label_and()]
         while self.at_op("|") and (nested or not self.bar_ends_where):
             self.advance()
+            if self.at_op(":") and not types:  # [:A|:B] is Neo4j 4's spelling for types only
+                raise CypherSemanticError("Label expressions are not allowed to contain '|:'.",
+                                          "InvalidLabelExpression", query=self.query, offset=self.tok.start)
             self.accept_op(":")
             items.append(self._label_and())
         return items[0] if len(items) == 1 else ast.LabelExpr("or", tuple(items))
@@ -538,6 +599,9 @@ class Parser:
         return items[0] if len(items) == 1 else ast.LabelExpr("and", tuple(items))
 
     def _label_not(self) -> ast.LabelExpr:
+        dynamic = self._dynamic_label()
+        if dynamic is not None:
+            return dynamic
         if self.accept_op("!"):
             return ast.LabelExpr("not", (self._label_not(),))
         if self.accept_op("%"):
@@ -547,6 +611,26 @@ class Parser:
             self.expect_op(")")
             return inner
         return ast.LabelExpr("label", (self.name("a label"),))
+
+    def _dynamic_label(self) -> ast.LabelExpr | None:
+        """``$(expr)``, ``$all(expr)`` or ``$any(expr)`` where a label or type goes (Neo4j 5.26)."""
+        t = self.tok
+        if t.kind == OP and t.value == "$":
+            mode = "all"
+        elif t.kind == PARAM and str(t.value).lower() in ("all", "any") and self.at_op("(", k=1):
+            mode = str(t.value).lower()
+        else:
+            return None
+        start = self.i
+        self.advance()
+        self.expect_op("(")
+        outer, self.bar_ends_where = self.bar_ends_where, 0
+        try:
+            expr = self.parse_expression()
+        finally:
+            self.bar_ends_where = outer
+        self.expect_op(")")
+        return ast.LabelExpr("dynamic", (expr, mode, self.text_since(start)), pos=t.start)
 
     def parse_expression_list(self) -> tuple[ast.Expr, ...]:
         items = [self.parse_expression()]
@@ -578,27 +662,135 @@ class Parser:
         return ast.PatternPart(var, nodes, rels, pos=st)
 
     def parse_pattern_element(self) -> tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]]:
-        if self.at_op("(") and self.at_op("(", k=1):
-            self.advance()
-            inner = self.parse_pattern_element()
-            self.expect_op(")")
-            return inner
-        nodes = [self.parse_node_pattern()]
+        """A path pattern: node chains and quantified path patterns, one after the other.
+
+        A quantified path pattern ``((x)-->(y)){1,3}`` takes a relationship's place in the
+        part's chain, between the nodes written next to it (anonymous ones where none is
+        written, as at the start of ``((x)-->(y))+``). A parenthesized path without a
+        quantifier may only stand alone, as Neo4j requires.
+        """
+        nodes: list[ast.NodePattern] = []
         rels: list[ast.RelPattern] = []
-        while self.at_op("-", "<", UNICODE_DASH):
-            rels.append(self.parse_rel_pattern())
+        while True:
+            if self.at_op("(") and self.at_op("(", k=1):
+                t = self.advance()
+                inner, where = self._parenthesized_path()
+                quantifier = self._quantifier()
+                if quantifier is None:
+                    if nodes or self.at_op("(", "-", "<", UNICODE_DASH):
+                        raise CypherSemanticError("Juxtaposition is currently only supported for "
+                                                  "quantified path patterns.", "UnexpectedSyntax",
+                                                  query=self.query, offset=t.start)
+                    return _with_where(inner, where)
+                if not nodes or len(nodes) == len(rels):
+                    nodes.append(ast.NodePattern(None, (), None, pos=t.start))
+                group = ast.QuantifiedPath(ast.PatternPart(None, *inner, pos=t.start), where, pos=t.start)
+                rels.append(ast.RelPattern(None, (), None, "both", True, quantifier[0], quantifier[1],
+                                           group=group, pos=t.start))
+                continue
+            if not self.at_op("(") or (nodes and len(nodes) > len(rels)):
+                break
             nodes.append(self.parse_node_pattern())
+            while self.at_op("-", "<", UNICODE_DASH):
+                rel = self.parse_rel_pattern()
+                quantifier = self._quantifier()
+                if quantifier is not None:
+                    rel = self._quantified_relationship(rel, quantifier)
+                rels.append(rel)
+                nodes.append(self.parse_node_pattern())
+        if not nodes:
+            self.expect_op("(")
+        if len(nodes) == len(rels):  # ends with a quantified path pattern
+            nodes.append(ast.NodePattern(None, (), None, pos=self.tok.start))
         return tuple(nodes), tuple(rels)
+
+    def _parenthesized_path(self) -> tuple[tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]],
+                                           ast.Expr | None]:
+        """The inside of ``( path [WHERE ...] )`` after its opening parenthesis."""
+        st = self.tok.start
+        inner = self.parse_pattern_element()
+        where = self.parse_expression() if self.accept_kw("WHERE") else None
+        self.expect_op(")")
+        if any(r.group is not None for r in inner[1]):
+            raise CypherSemanticError("Quantified path patterns are not allowed to be nested.",
+                                      "UnexpectedSyntax", query=self.query, offset=st)
+        return inner, where
+
+    def _quantifier(self) -> tuple[int, int | None] | None:
+        """``+``, ``*``, ``{n}``, ``{n,}``, ``{,m}`` or ``{n,m}`` after a path or relationship
+        pattern: (lower, upper) bounds, None for an unbounded upper; None without one."""
+        t = self.tok
+        if self.accept_op("+"):
+            return 1, None
+        if self.accept_op("*"):
+            return 0, None
+        if not self.accept_op("{"):
+            return None
+        lo = self._bound() if self.tok.kind == INTEGER else None
+        if self.accept_op(","):
+            hi = self._bound() if self.tok.kind == INTEGER else None
+        elif lo is None:
+            self.error("expected a number in the quantifier")
+        else:
+            hi = lo
+        self.expect_op("}")
+        if hi == 0:
+            raise CypherSemanticError("A quantifier for a path pattern must not be limited by 0.",
+                                      "InvalidQuantifier", query=self.query, offset=t.start)
+        if hi is not None and lo is not None and lo > hi:
+            raise CypherSemanticError("A quantifier for a path pattern must not have a lower bound "
+                                      "which exceeds its upper bound.", "InvalidQuantifier",
+                                      query=self.query, offset=t.start)
+        return (lo or 0), hi
+
+    def _bound(self) -> int:
+        """A quantifier's bound: a plain decimal integer (``{01}`` is refused, as Neo4j does)."""
+        if self.tok.text != str(self.tok.value):
+            self.error("expected ',' or an integer value")
+        return _integer(self.advance())
+
+    def _quantified_relationship(self, rel: ast.RelPattern,
+                                 quantifier: tuple[int, int | None]) -> ast.RelPattern:
+        """``-[r:T]->{1,3}``: the quantified path pattern ``(()-[r:T]->()){1,3}``."""
+        if rel.var_length:
+            raise CypherSemanticError("Variable length relationships cannot be part of a quantified "
+                                      "path pattern.", "UnexpectedSyntax", query=self.query, offset=rel.pos)
+        ends = (ast.NodePattern(None, (), None, pos=rel.pos), ast.NodePattern(None, (), None, pos=rel.pos))
+        group = ast.QuantifiedPath(ast.PatternPart(None, ends, (rel,), pos=rel.pos), None, True, pos=rel.pos)
+        return ast.RelPattern(None, (), None, "both", True, quantifier[0], quantifier[1], group=group,
+                              pos=rel.pos)
 
     def parse_node_pattern(self) -> ast.NodePattern:
         t = self.expect_op("(")
         var = None
-        if self.tok.kind == IDENT:
+        if self.tok.kind == IDENT and not self.at_kw("WHERE", "IS"):
             var = self.variable_name()
-        labels, label_expr = self.parse_label_expression() if self.at_op(":") else ((), None)
+        labels: tuple[str, ...] = ()
+        label_expr: ast.LabelExpr | None = None
+        if self.accept_kw("IS"):  # GQL's ``(n IS A|B)``: the same label expression as ``(n:A|B)``
+            labels, label_expr = self._is_labels()
+        elif self.at_op(":"):
+            labels, label_expr = self.parse_label_expression()
         props = self.parse_pattern_properties()
+        where = self._inline_where()
         self.expect_op(")")
-        return ast.NodePattern(var, labels, props, label_expr, pos=t.start)
+        return ast.NodePattern(var, labels, props, label_expr, where, pos=t.start)
+
+    def _is_labels(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
+        """The label expression after ``IS`` in a node pattern."""
+        expr = self._label_or()
+        plain = _conjunction([expr])
+        return (plain, None) if plain is not None else ((), expr)
+
+    def _inline_where(self) -> ast.Expr | None:
+        """``WHERE expr`` inside a node or relationship pattern; a ``|`` there is "or" again."""
+        if not self.accept_kw("WHERE"):
+            return None
+        outer, self.bar_ends_where = self.bar_ends_where, 0
+        try:
+            return self.parse_expression()
+        finally:
+            self.bar_ends_where = outer
 
     def parse_pattern_properties(self) -> ast.Expr | None:
         if self.at_op("{"):
@@ -615,20 +807,18 @@ class Parser:
             left = True
         self.expect_dash()
         var = None
-        types: list[str] = []
-        props = None
+        types: tuple[str, ...] = ()
+        type_expr = None
+        props = where = None
         var_length = False
         lo = hi = None
         if self.accept_op("["):
-            if self.tok.kind == IDENT:
+            if self.tok.kind == IDENT and not self.at_kw("WHERE", "IS"):
                 var = self.variable_name()
-            if self.accept_op(":"):
-                types.append(self.name("a relationship type"))
-                while self.accept_op("|"):
-                    self.accept_op(":")
-                    types.append(self.name("a relationship type"))
-                if self.at_op("&") or self.at_op("!"):
-                    raise CypherUnsupportedError("relationship type expressions with & or !")
+            if self.accept_op(":") or self.accept_kw("IS"):
+                types, type_expr = _type_alternatives(self._label_or(nested=True, types=True))
+                if self.at_op(":"):
+                    self.error("a relationship has one type: write [:A|B] for either")
             if self.at_op(".."):
                 raise CypherSyntaxError("variable length relationships need '*' before the range",
                                         self.query, self.tok.start, code="InvalidRelationshipPattern")
@@ -647,11 +837,22 @@ class Parser:
                 elif lo is None:
                     hi = None
             props = self.parse_pattern_properties()
+            if var_length and type_expr is not None:
+                if dynamic_labels.is_dynamic(type_expr):  # Neo4j 5.26 ignores the type there
+                    raise CypherUnsupportedError("dynamic relationship types on variable-length "
+                                                 "relationships")
+                raise CypherSemanticError("Variable length relationships must not use relationship type "
+                                          "expressions.", "UnexpectedSyntax", query=self.query, offset=st)
+            if var_length and self.at_kw("WHERE"):
+                raise CypherSemanticError("Relationship pattern predicates are not supported for "
+                                          "variable-length relationships.", "UnexpectedSyntax",
+                                          query=self.query, offset=self.tok.start)
+            where = self._inline_where()
             self.expect_op("]")
         self.expect_dash()
         right = self.accept_op(">")
         direction = "both" if left == right else ("in" if left else "out")
-        return ast.RelPattern(var, tuple(types), props, direction, var_length, lo, hi, pos=st)
+        return ast.RelPattern(var, types, props, direction, var_length, lo, hi, type_expr, where, pos=st)
 
     # --- expressions ------------------------------------------------------------------
 
@@ -797,8 +998,9 @@ class Parser:
                     continue
                 self.expect_op("]")
                 expr = ast.Index(expr, index, pos=t.start)
-            elif allow_labels and self.at_op(":") and (self.peek().kind == IDENT
-                                                       or self.at_op("!", "%", "(", k=1)):
+            elif allow_labels and self.at_op(":") and (
+                    self.peek().kind == IDENT or self.at_op("!", "%", "(", "$", k=1)
+                    or (self.peek().kind == PARAM and self.at_op("(", k=2))):
                 labels, label_expr = self.parse_label_expression()
                 expr = ast.HasLabels(expr, labels, label_expr, pos=t.start)
             else:
@@ -902,7 +1104,7 @@ class Parser:
     def _pattern_predicate(self) -> ast.PatternPart:
         st = self.tok.start
         nodes, rels = self.parse_pattern_element()
-        if not rels:
+        if not rels or any(r.group is not None for r in rels):  # Neo4j takes no QPP here either
             raise _Backtrack
         return ast.PatternPart(None, nodes, rels, pos=st)
 
@@ -949,7 +1151,7 @@ class Parser:
             raise _Backtrack
         st = self.tok.start
         nodes, rels = self.parse_pattern_element()
-        if not rels:
+        if not rels or any(r.group is not None for r in rels):  # Neo4j takes no QPP here either
             raise _Backtrack
         where = self._where_before_bar() if self.accept_kw("WHERE") else None
         if not self.accept_op("|"):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.errors import CypherUnsupportedError
 from relgraph.graph.cypher.semantics import free_variables, split_conjuncts
-from relgraph.graph.cypher.unparse import unparse
+from relgraph.graph.cypher.unparse import unparse, unparse_rel
 
 INDEXED = ("key", "name")
 
@@ -48,6 +48,7 @@ class NodeStep:
     prop: str | None = None  # INDEX: the property
     value: ast.Expr | None = None  # INDEX: the value expression
     label: str | None = None  # LABEL: the label to scan
+    dynamic: ast.Expr | None = None  # LABEL: ``(n:$(expr))``, the expression naming the labels
     many: bool = False  # INDEX: value is a list of values to look up (``v.key IN list``)
 
 
@@ -70,6 +71,8 @@ class ExpandStep:
     src: int
     dst: int
     var_length: bool
+    # a quantified path pattern: its conditions checked per repetition as it is expanded
+    group_where: list[ast.Expr] = field(default_factory=list)
 
 
 @dataclass
@@ -92,9 +95,13 @@ class PathStep:
 
 @dataclass
 class FilterStep:
-    """Evaluate a WHERE conjunct (or a pattern property check that had to wait)."""
+    """Evaluate a WHERE conjunct (or a pattern property check that had to wait).
+
+    With ``group`` (part, rel) the conjunct is a condition of that quantified path pattern
+    that needs a variable bound after it: it must hold for every repetition."""
 
     expr: ast.Expr
+    group: tuple[int, int] | None = None
 
 
 Step = NodeStep | RelStep | ExpandStep | ShortestStep | PathStep | FilterStep
@@ -128,9 +135,32 @@ def pattern_variables(part: ast.PatternPart) -> list[str]:
             rel = part.rels[i]
             if rel.variable and rel.variable not in out:
                 out.append(rel.variable)
+            if rel.group is not None:
+                out.extend(v for v in group_variables(rel.group) if v not in out)
     if part.variable and part.variable not in out:
         out.append(part.variable)
     return out
+
+
+def group_variables(group: ast.QuantifiedPath) -> list[str]:
+    """The group variables of a quantified path pattern, in order."""
+    return [v for v in pattern_variables(group.pattern) if v is not None]
+
+
+def group_predicates(group: ast.QuantifiedPath) -> list[ast.Expr]:
+    """What each repetition must satisfy: the group's WHERE and its inline predicates."""
+    inner = group.pattern
+    found = [e.where for e in inner.elements() if e.where is not None]
+    if group.where is not None:
+        found.append(group.where)
+    return [c for w in found for c in split_conjuncts(w)]
+
+
+def _inline_predicates(parts: tuple[ast.PatternPart, ...]) -> list[ast.Expr]:
+    """``(n WHERE ...)`` and ``-[r WHERE ...]->`` outside quantified path patterns: conditions
+    on the whole match, like WHERE's."""
+    return [c for part in parts for e in part.elements() if e.where is not None
+            for c in split_conjuncts(e.where)]
 
 
 def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
@@ -140,6 +170,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
     """Plan one MATCH (or MERGE, or pattern predicate) given the variables already bound."""
     plan = MatchPlan(parts)
     conjuncts = split_conjuncts(where) if where is not None else []
+    conjuncts += _inline_predicates(parts)
     known = set(bound)  # bound before this MATCH or by earlier steps
     for part in parts:
         for v in pattern_variables(part):
@@ -147,16 +178,32 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
                 plan.new_vars.append(v)
     new_set = set(plan.new_vars)
     pending = [(c, free_variables(c) & new_set) for c in conjuncts]
+    group_of: dict[int, tuple[int, int]] = {}  # id of a deferred group condition: its (part, rel)
 
     def flush() -> None:
         nonlocal pending
         still = []
         for c, deps in pending:
             if deps <= known:
-                plan.steps.append(FilterStep(c))
+                plan.steps.append(FilterStep(c, group_of.get(id(c))))
             else:
                 still.append((c, deps))
         pending = still
+
+    def expand(pi: int, i: int, src: int, dst: int) -> None:
+        rel = parts[pi].rels[i]
+        step = ExpandStep(pi, i, src, dst, rel.var_length)
+        plan.steps.append(step)
+        if rel.group is not None:
+            own = set(group_variables(rel.group))
+            for c in group_predicates(rel.group):
+                deps = free_variables(c) & new_set
+                if deps - own <= known:
+                    step.group_where.append(c)
+                else:  # needs a variable bound later: checked per repetition once it is
+                    group_of[id(c)] = (pi, i)
+                    pending.append((c, deps))
+            known.update(own)
 
     flush()
     remaining = list(range(len(parts)))
@@ -191,12 +238,12 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
             right_from = left_from = anchor.pos
         flush()
         for i in range(right_from, len(part.rels)):
-            plan.steps.append(ExpandStep(pi, i, i, i + 1, part.rels[i].var_length))
+            expand(pi, i, i, i + 1)
             _bind_rel(part, i, known)
             _bind_node(part, i + 1, known)
             flush()
         for i in range(left_from - 1, -1, -1):
-            plan.steps.append(ExpandStep(pi, i, i + 1, i, part.rels[i].var_length))
+            expand(pi, i, i + 1, i)
             _bind_rel(part, i, known)
             _bind_node(part, i, known)
             flush()
@@ -293,6 +340,11 @@ def _node_anchor(part: ast.PatternPart, pi: int, pos: int, known: set[str], boun
                 return (1 + found[2], NodeStep(pi, pos, INDEX, prop=found[0], value=found[1],
                                                many=found[2]))
     keep = _selectivity(node, conjuncts, known)
+    dynamic = node.label_expr
+    if not node.labels and dynamic is not None and dynamic.op == "dynamic" and dynamic.args[1] == "all" \
+            and free_variables(dynamic.args[0]) <= known - {node.variable}:
+        # the labels are known once the row is: scan the first one's index (no statistics for it)
+        return (2 + 1000 * keep, NodeStep(pi, pos, LABEL, dynamic=dynamic.args[0]))
     if node.labels:
         if label_count is not None:
             label = min(node.labels, key=label_count)
@@ -348,6 +400,8 @@ def _node_text(node: ast.NodePattern) -> str:
 
 
 def _rel_text(rel: ast.RelPattern) -> str:
+    if rel.group is not None or rel.label_expr is not None:
+        return unparse_rel(rel)
     inner = (rel.variable or "") + ("" if not rel.types else ":" + "|".join(rel.types))
     if rel.var_length:
         lo = "" if rel.min_hops is None else str(rel.min_hops)
@@ -371,7 +425,8 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
             op = "IN" if step.many else "="
             return f"NodeIndexSeek {text} by {step.prop} {op} {unparse(step.value)}"
         if step.kind == LABEL:
-            return f"NodeByLabelScan {text} on :{step.label}"
+            on = f":$({unparse(step.dynamic)})" if step.dynamic is not None else f":{step.label}"
+            return f"NodeByLabelScan {text} on {on}"
         return f"AllNodesScan {text}"
     if isinstance(step, RelStep):
         part = parts[step.part]
@@ -387,6 +442,8 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         rel = part.rels[step.rel]
         src, dst = part.nodes[step.src], part.nodes[step.dst]
         kind = "VarLengthExpand" if step.var_length else "Expand"
+        if rel.group is not None:
+            kind = "QuantifiedExpand"
         if step.src < step.dst:
             return f"{kind} {_node_text(src)}{_rel_text(rel)}{_node_text(dst)}"
         return f"{kind} {_node_text(dst)}{_rel_text(rel)}{_node_text(src)} (from the right)"
@@ -399,4 +456,6 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         return text
     if isinstance(step, PathStep):
         return f"ProjectPath {parts[step.part].variable}"
+    if step.group is not None:
+        return f"Filter {unparse(step.expr)} (every repetition)"
     return f"Filter {unparse(step.expr)}"

@@ -24,7 +24,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.aggregates import AGGREGATES, is_aggregate
 from relgraph.graph.cypher.errors import (
     CypherProcedureError,
@@ -102,14 +102,7 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
         elif e.patterns is not None:
             parts = e.patterns
         for p in parts:
-            for node in p.nodes:
-                if node.variable and node.variable not in local:
-                    out.add(node.variable)
-                _free(node.properties, out, local, skip_aggs)
-            for rel in p.rels:
-                if rel.variable and rel.variable not in local:
-                    out.add(rel.variable)
-                _free(rel.properties, out, local, skip_aggs)
+            _free_pattern(p, out, local, skip_aggs)
         if isinstance(e, ast.PatternComprehension):
             _free(e.where, out, local, skip_aggs)
             _free(e.projection, out, local, skip_aggs)
@@ -123,6 +116,20 @@ def _free(e: Any, out: set[str], local: frozenset[str], skip_aggs: bool = False)
 
     for child in children(e):
         _free(child, out, local, skip_aggs)
+
+
+def _free_pattern(p: ast.PatternPart, out: set[str], local: frozenset[str], skip_aggs: bool) -> None:
+    """The variables a pattern in an expression mentions, with its inline predicates and the
+    insides of its quantified path patterns."""
+    for e in p.elements():
+        if e.variable and e.variable not in local:
+            out.add(e.variable)
+        _free(e.properties, out, local, skip_aggs)
+        _free(e.where, out, local, skip_aggs)
+        group = e.group if isinstance(e, ast.RelPattern) else None
+        if group is not None:
+            _free_pattern(group.pattern, out, local, skip_aggs)
+            _free(group.where, out, local, skip_aggs)
 
 
 def _free_clause(clause: ast.Clause, out: set[str], local: frozenset[str]) -> None:
@@ -310,6 +317,8 @@ class Analyzer:
         for item in c.items:
             if isinstance(item, ast.RemoveLabels):
                 self.var(item.variable, scope, item.pos)
+                for d in item.dynamic:
+                    self._check_dynamic(d, scope, "remove", "labels")
             else:
                 self.expr(item.target, scope)
         return scope, []
@@ -414,11 +423,14 @@ class Analyzer:
             self.expr(item.value, scope)
         elif isinstance(item, ast.SetLabels):
             self.var(item.variable, scope, item.pos)
+            for d in item.dynamic:
+                self._check_dynamic(d, scope, "set", "labels")
 
     def check_patterns(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
         """MATCH, CREATE and MERGE patterns; returns the scope after the clause."""
         new = dict(scope)
         rels_here: set[str] = set()
+        groups = self._check_groups(parts, scope, mode)
         for part in parts:
             elements: tuple[ast.NodePattern | ast.RelPattern, ...] = (*part.nodes, *part.rels)
             element_vars = {e.variable for e in elements if e.variable}
@@ -427,10 +439,14 @@ class Analyzer:
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
             for node in part.nodes:
-                if node.label_expr is not None and mode in ("create", "merge"):
-                    raise _err(f"{mode.upper()} cannot use a label expression "
-                               f"(:{node.label_expr.text()}); list the labels as :A:B",
-                               "InvalidLabelExpression")
+                own = {node.variable: NODE} if node.variable and mode == "match" else {}
+                self._check_dynamic(node.label_expr, {**scope, **own}, mode, "labels")
+                if node.label_expr is not None and mode in ("create", "merge") and \
+                        not _conjunctive(node.label_expr):
+                    raise self._at(f"Label expressions in patterns are not allowed in a {mode.upper()} "
+                                   "clause, but only in a MATCH clause and in expressions",
+                                   "InvalidLabelExpression", node.pos)
+                _no_predicate(node, "Node", mode, self)
                 if isinstance(node.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")
@@ -449,6 +465,15 @@ class Analyzer:
                 else:
                     new[v] = NODE
             for rel in part.rels:
+                if rel.group is not None:
+                    continue  # its variables: _check_groups
+                _no_predicate(rel, "Relationship", mode, self)
+                self._check_dynamic(rel.label_expr, scope, mode, "types")
+                single = rel.label_expr is not None and rel.label_expr.op == "dynamic"
+                if rel.label_expr is not None and mode in ("create", "merge") and not single:
+                    raise self._at(f"Relationship type expressions in patterns are not allowed in a "
+                                   f"{mode.upper()} clause, but only in a MATCH clause",
+                                   "InvalidRelTypeExpression", rel.pos)
                 if isinstance(rel.properties, ast.Parameter) and mode != "create":
                     raise _err("a parameter cannot be used as a property map in MATCH or MERGE",
                                "InvalidParameterUse")
@@ -461,7 +486,7 @@ class Analyzer:
                     raise _err(f"variable `{rel.variable}` is a {t}, not a relationship",
                                "VariableTypeConflict")
                 if mode in ("create", "merge"):
-                    if len(rel.types) != 1:
+                    if len(rel.types) != 1 and not single:
                         raise _err(f"{mode.upper()} needs exactly one relationship type",
                                    "NoSingleRelationshipType")
                     if rel.var_length:
@@ -492,7 +517,100 @@ class Analyzer:
                     new[v] = "list<rel>" if rel.var_length else REL
             if part.variable is not None:
                 new[part.variable] = PATH
+        self._check_inline_predicates(parts, new, groups)
+        new.update(groups)
         return new
+
+    def _check_dynamic(self, expr: ast.LabelExpr | None, scope: Scope, mode: str, what: str) -> None:
+        """The expressions of dynamic labels or types (``:$(expr)``) read the clause's incoming
+        variables; CREATE and MERGE take no ``$any``."""
+        for d in dynamic_labels.parts(expr):
+            if mode in ("create", "merge") and d.args[1] == "any":
+                raise self._at(f"Dynamic {what} using `$any()` are not allowed in CREATE or MERGE.",
+                               "UnexpectedSyntax", d.pos)
+            t = self.expr(d.args[0], scope)
+            dynamic_labels.check_literal(d, self.text)
+            if t in _NOT_NAMES:  # known before it runs (``UNWIND [1] AS x MATCH (n:$(x))``), as Neo4j knows
+                raise self._at(f"Type mismatch: expected String or List<String> but was {_NOT_NAMES[t]}",
+                               "InvalidArgumentType", d.args[0].pos)
+
+    def _check_groups(self, parts: tuple[ast.PatternPart, ...], scope: Scope, mode: str) -> Scope:
+        """The group variables of the quantified path patterns in ``parts``, typed as the lists
+        they are after the match, checked against Neo4j 5's rules for them."""
+        groups: Scope = {}
+        owner: dict[str, int] = {}  # the quantified path pattern each group variable belongs to
+        outside = {v for part in parts for e in part.elements()
+                   if not (isinstance(e, ast.RelPattern) and e.group is not None) for v in [e.variable] if v}
+        for part in parts:
+            for rel in part.rels:
+                if rel.group is None:
+                    continue
+                if mode in ("create", "merge"):
+                    raise self._at(f"Quantified path patterns cannot be used in a {mode.upper()} clause, "
+                                   "but only in a MATCH clause.", "UnexpectedSyntax", rel.pos)
+                if part.shortest:
+                    raise self._at("shortestPath(...) contains quantified pattern. This is currently "
+                                   "not supported.", "UnexpectedSyntax", part.pos)
+                inner = rel.group.pattern
+                if len(inner.rels) == 0:
+                    raise self._at("A quantified path pattern needs to have at least one relationship.",
+                                   "UnexpectedSyntax", rel.pos)
+                for e in inner.elements():
+                    self._check_dynamic(e.label_expr, scope, mode, "labels")
+                    v = e.variable
+                    if isinstance(e, ast.RelPattern) and e.var_length:
+                        raise self._at("Variable length relationships cannot be part of a quantified "
+                                       "path pattern.", "UnexpectedSyntax", e.pos)
+                    if v is None:
+                        continue
+                    if v in scope:
+                        raise self._at(f"The variable `{v}` is already defined in a previous clause, it "
+                                       "cannot be referenced as a node or as a relationship variable "
+                                       "inside of a quantified path pattern.", "VariableAlreadyBound", e.pos)
+                    if v in outside:
+                        raise self._at(f"The variable `{v}` occurs both inside and outside a quantified "
+                                       "path pattern and needs to be renamed.", "VariableAlreadyBound", e.pos)
+                    kind = "list<rel>" if isinstance(e, ast.RelPattern) else "list<node>"
+                    if groups.get(v, kind) != kind:
+                        raise _err(f"variable `{v}` is used as a node and as a relationship",
+                                   "VariableTypeConflict")
+                    if owner.setdefault(v, id(rel)) != id(rel):
+                        raise self._at(f"The variable `{v}` occurs in multiple quantified path patterns "
+                                       "and needs to be renamed.", "VariableAlreadyBound", e.pos)
+                    groups[v] = kind
+        return groups
+
+    def _check_inline_predicates(self, parts: tuple[ast.PatternPart, ...], scope: Scope,
+                                 groups: Scope) -> None:
+        """The WHERE inside node and relationship patterns and quantified path patterns: with every
+        variable of the match in scope, a group variable as the one node or relationship of a
+        repetition."""
+        paths = {part.variable for part in parts if part.variable}
+        scope = {**scope, **groups}
+        for part in parts:
+            for e in part.elements():
+                if e.where is not None:
+                    self.expr(e.where, scope, where=True, expect_bool=True)
+                group = e.group if isinstance(e, ast.RelPattern) else None
+                if group is None:
+                    continue
+                inner = group.pattern
+                # this group's variables are one repetition's; another group's are its lists
+                inside = {**scope, **{v: NODE for n in inner.nodes for v in [n.variable] if v},
+                          **{v: REL for r in inner.rels for v in [r.variable] if v}}
+                read = {v for x in (group.where, *(y.where for y in inner.elements()))
+                        for v in free_variables(x)}
+                if read & paths:
+                    raise self._at("From within a quantified path pattern, one may only reference variables, "
+                                   "that are already bound in a previous `MATCH` clause.", "UnexpectedSyntax",
+                                   e.pos)
+                for x in inner.elements():
+                    if x.properties is not None:
+                        self.expr(x.properties, inside)
+                    if x.where is not None:
+                        self.expr(x.where, inside, where=True, expect_bool=True)
+                if group.where is not None:
+                    self.expr(group.where, inside, where=True, expect_bool=True)
 
     def check_projection(self, proj: ast.Projection, scope: Scope, is_with: bool) -> tuple[Scope, list[str]]:
         items = list(proj.items)
@@ -707,6 +825,9 @@ class Analyzer:
         return BOOL
 
     def expr_HasLabels(self, e: ast.HasLabels, scope: Scope, agg: bool, in_agg: bool) -> str:
+        if dynamic_labels.is_dynamic(e.label_expr):
+            raise self._at("Dynamic Label and Types are only allowed in MATCH, CREATE, MERGE, SET and "
+                           "REMOVE clauses.", "UnexpectedSyntax", e.pos)
         rec = self._expr
         t = rec(e.subject, scope, agg, in_agg)
         if t not in (NODE, ANY, NULL, REL):
@@ -824,6 +945,7 @@ class Analyzer:
 
     def _pattern_expr(self, parts: tuple[ast.PatternPart, ...], scope: Scope, allow_new: bool) -> Scope:
         inner = dict(scope)
+        groups = self._check_groups(parts, scope, "match")
         for part in parts:
             for node in part.nodes:
                 if node.variable:
@@ -838,7 +960,10 @@ class Analyzer:
                                    "VariableTypeConflict")
                 if node.properties is not None:
                     self._expr(node.properties, inner, False, False)
+                self._check_dynamic(node.label_expr, scope, "match", "labels")
             for rel in part.rels:
+                if rel.group is not None:
+                    continue
                 if rel.variable and rel.variable not in inner:
                     if not allow_new:
                         raise self._at(f"variable `{rel.variable}` is not defined (a pattern "
@@ -846,8 +971,11 @@ class Analyzer:
                     inner[rel.variable] = REL
                 if rel.properties is not None:
                     self._expr(rel.properties, inner, False, False)
+                self._check_dynamic(rel.label_expr, scope, "match", "types")
             if part.variable and part.variable not in inner:
                 inner[part.variable] = PATH
+        self._check_inline_predicates(parts, inner, groups)
+        inner.update(groups)
         return inner
 
     def _function(self, e: ast.FunctionCall, scope: Scope, agg: bool, in_agg: bool) -> str:
@@ -1005,6 +1133,26 @@ def _literal_type(v: Any) -> str:
     if isinstance(v, str):
         return STRING
     return ANY
+
+
+def _no_predicate(e: ast.NodePattern | ast.RelPattern, what: str, mode: str, checker: Any) -> None:
+    """CREATE and MERGE take no inline WHERE, as Neo4j says."""
+    if e.where is not None and mode in ("create", "merge"):
+        raise checker._at(f"{what} pattern predicates are not allowed in a {mode.upper()} clause, but only "
+                          "in a MATCH clause or inside a pattern comprehension", "UnexpectedSyntax",
+                          e.where.pos)
+
+
+#: Static types that can never name a label or type, with Neo4j's names for them.
+_NOT_NAMES = {INT: "Integer", FLOAT: "Float", BOOL: "Boolean", MAP: "Map", NODE: "Node", REL: "Relationship",
+              PATH: "Path"}
+
+
+def _conjunctive(e: ast.LabelExpr) -> bool:
+    """Labels CREATE and MERGE can write: ``:A&$(expr)``, all of them required."""
+    if e.op == "and":
+        return all(_conjunctive(a) for a in e.args)
+    return e.op == "label" or (e.op == "dynamic" and e.args[1] == "all")
 
 
 def _element_type(t: str) -> str:

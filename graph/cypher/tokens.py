@@ -117,6 +117,10 @@ def tokenize(query: str) -> list[Token]:
             continue
         if c == "$":
             j = i + 1
+            if j < n and query[j] == "(":  # a dynamic label or type, ``:$(expr)``: the parser reads it
+                tokens.append(Token(OP, "$", "$", i, j))
+                i = j
+                continue
             if j < n and query[j] == "`":
                 sub = tokenize_one_backtick(query, j)
                 tokens.append(Token(PARAM, query[i:sub.end], sub.value, i, sub.end))

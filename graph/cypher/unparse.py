@@ -162,25 +162,58 @@ def _map_projection(e: ast.MapProjection) -> str:
 def unparse_pattern(p: ast.PatternPart) -> str:
     out = []
     for i, node in enumerate(p.nodes):
-        labels = "".join(f":{label}" for label in node.labels)
-        if node.label_expr is not None:
-            labels += ":" + node.label_expr.text()
-        props = f" {unparse(node.properties)}" if node.properties is not None else ""
-        out.append(f"({node.variable or ''}{labels}{props})")
+        if not _implicit(p, i):
+            out.append(unparse_node(node))
         if i < len(p.rels):
-            r = p.rels[i]
-            inner = (r.variable or "") + ("" if not r.types else ":" + "|".join(r.types))
-            if r.var_length:
-                lo = "" if r.min_hops is None else str(r.min_hops)
-                hi = "" if r.max_hops is None else str(r.max_hops)
-                inner += "*" + (lo if lo == hi else f"{lo}..{hi}")
-            if r.properties is not None:
-                inner += f" {unparse(r.properties)}"
-            out.append(("<-" if r.direction == "in" else "-") + f"[{inner}]" +
-                       ("->" if r.direction == "out" else "-"))
+            out.append(unparse_rel(p.rels[i]))
     text = "".join(out)
     if p.shortest:
         text = ("shortestPath(" if p.shortest == "shortest" else "allShortestPaths(") + text + ")"
     if p.variable:
         text = f"{p.variable} = {text}"
     return text
+
+
+def unparse_node(node: ast.NodePattern) -> str:
+    labels = "".join(f":{label}" for label in node.labels)
+    if node.label_expr is not None:
+        labels += ":" + node.label_expr.text()
+    props = f" {unparse(node.properties)}" if node.properties is not None else ""
+    where = f" WHERE {unparse(node.where)}" if node.where is not None else ""
+    return f"({node.variable or ''}{labels}{props}{where})"
+
+
+def unparse_rel(r: ast.RelPattern) -> str:
+    """A relationship pattern, or the quantified path pattern in its place."""
+    if r.group is not None:
+        lo, hi = r.min_hops or 0, r.max_hops
+        quantifier = "{" + (f"{lo}" if lo == hi else f"{lo},{'' if hi is None else hi}") + "}"
+        inner = r.group.pattern
+        if r.group.relationship:
+            return unparse_rel(inner.rels[0]) + quantifier
+        where = f" WHERE {unparse(r.group.where)}" if r.group.where is not None else ""
+        return f"({unparse_pattern(inner)}{where}){quantifier}"
+    inner_text = (r.variable or "") + ("" if not r.types else ":" + "|".join(r.types))
+    if r.label_expr is not None:
+        inner_text += ":" + r.label_expr.text()
+    if r.var_length:
+        lo_text = "" if r.min_hops is None else str(r.min_hops)
+        hi_text = "" if r.max_hops is None else str(r.max_hops)
+        inner_text += "*" + (lo_text if lo_text == hi_text else f"{lo_text}..{hi_text}")
+    if r.properties is not None:
+        inner_text += f" {unparse(r.properties)}"
+    if r.where is not None:
+        inner_text += f" WHERE {unparse(r.where)}"
+    left, right = ("<-" if r.direction == "in" else "-"), ("->" if r.direction == "out" else "-")
+    return f"{left}[{inner_text}]{right}"
+
+
+def _implicit(p: ast.PatternPart, i: int) -> bool:
+    """Node ``i`` is the anonymous node the parser put at the start or end of a quantified path
+    pattern, or between two (``((a)-->(b))+((c)-->(d))+``): unparsed as nothing."""
+    node = p.nodes[i]
+    if node != ast.NodePattern(None, (), None):
+        return False
+    before = p.rels[i - 1].group is not None if i > 0 else None
+    after = p.rels[i].group is not None if i < len(p.rels) else None
+    return (before is not False and after is not False) and (before or after) is True
