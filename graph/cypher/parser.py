@@ -16,6 +16,7 @@ comprehension. The parser tries the preferred reading first and backtracks.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
@@ -34,6 +35,7 @@ from relgraph.graph.cypher.tokens import (
     Token,
     tokenize,
 )
+from relgraph.graph.cypher.value_types import TypeParser
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
@@ -46,7 +48,7 @@ MAX_NESTING = 200
 
 #: The logical operators, loosest first, and the arithmetic ones with their precedence.
 _LOGICAL = ("OR", "XOR", "AND")
-_ARITHMETIC = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 3}
+_ARITHMETIC = {"+": 1, "-": 1, "||": 1, "*": 2, "/": 2, "%": 2, "^": 3}
 
 # Words that end an expression or start a clause; they can never be a variable.
 _RESERVED = {
@@ -56,7 +58,9 @@ _RESERVED = {
     "YIELD", "ASC", "ASCENDING", "DESC", "DESCENDING", "DISTINCT", "FOREACH", "LOAD", "USING",
 }
 _CLAUSE_START = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
-                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION"}
+                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION", "FINISH"}
+_NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
+_TRIM_MODES = ("BOTH", "LEADING", "TRAILING")
 
 
 def parse(query: str) -> ast.Query:
@@ -244,9 +248,16 @@ class Parser:
             return self.parse_match(optional=False)
         if word == "OPTIONAL":
             self.advance()
+            if self.at_kw("CALL"):
+                call = self.parse_call()
+                assert isinstance(call, (ast.Call, ast.CallSubquery))
+                return dataclasses.replace(call, optional=True, pos=t.start)
             if not self.at_kw("MATCH"):
-                self.error("expected MATCH after OPTIONAL")
+                self.error("expected MATCH or CALL after OPTIONAL")
             return self.parse_match(optional=True, start=t.start)
+        if word == "FINISH":
+            self.advance()
+            return ast.Finish(pos=t.start)
         if word == "UNWIND":
             self.advance()
             expr = self.parse_expression()
@@ -706,12 +717,21 @@ class Parser:
             elif word == "IS":
                 self.advance()
                 negated = self.accept_kw("NOT")
-                if not self.accept_kw("NULL"):
-                    if self.at_kw("TYPED") or (self.tok.kind == IDENT and self.tok.upper in (
-                            "NORMALIZED", "NFC", "NFD", "NFKC", "NFKD", "INTEGER", "STRING")):
-                        raise CypherUnsupportedError("IS [NOT] TYPED / NORMALIZED predicates")
-                    self.error("expected NULL after IS")
-                left = ast.IsNull(left, negated, pos=t.start)
+                if self.accept_kw("NULL"):
+                    left = ast.IsNull(left, negated, pos=t.start)
+                elif (self.at_op(":") and self.at_op(":", k=1)) or self.at_kw("TYPED"):
+                    self.i += 1 if self.at_kw("TYPED") else 2
+                    left = ast.TypePredicate(left, TypeParser(self).parse(), negated, pos=t.start)
+                elif self.at_kw("NORMALIZED") or (self.tok.upper in _NORMAL_FORMS
+                                                  and self.at_kw("NORMALIZED", k=1)):
+                    form = "NFC" if self.at_kw("NORMALIZED") else self.advance().upper
+                    self.expect_kw("NORMALIZED")
+                    left = ast.Normalized(left, form, negated, pos=t.start)
+                else:
+                    self.error("expected NULL, :: TYPE or NORMALIZED after IS")
+            elif self.at_op(":") and self.at_op(":", k=1):
+                self.i += 2
+                left = ast.TypePredicate(left, TypeParser(self).parse(), pos=t.start)
             else:
                 return left
 
@@ -858,12 +878,50 @@ class Parser:
         if name.upper() == "COUNT" and self.at_op("*") and self.at_op(")", k=1):
             self.i += 2
             return ast.CountStar(pos=t.start)
+        if name.upper() == "TRIM":
+            trim = self.parse_trim(t)
+            if trim is not None:
+                return trim
         distinct = self.accept_kw("DISTINCT")
+        if not distinct and self.at_kw("ALL") and not self.at_op("(", ")", ",", k=1):
+            self.advance()  # ALL, the explicit default quantifier: f(ALL x) is f(x)
         args: list[ast.Expr] = []
-        if not self.at_op(")"):
+        if name.upper() == "NORMALIZE" and not self.at_op(")"):
+            args.append(self.parse_expression())
+            if self.accept_op(","):
+                form = self.tok
+                if form.upper not in _NORMAL_FORMS or not self.at_op(")", k=1):
+                    self.error("Invalid normal form, expected NFC, NFD, NFKC, NFKD",
+                               code="InvalidNormalForm")
+                self.advance()
+                args.append(ast.Literal(form.upper, pos=form.start))
+        elif not self.at_op(")"):
             args = list(self.parse_expression_list())
         self.expect_op(")")
         return ast.FunctionCall(name, tuple(args), distinct, pos=t.start)
+
+    def parse_trim(self, t: Token) -> ast.Expr | None:
+        """``trim([BOTH | LEADING | TRAILING] [chars] FROM source)``, just after ``trim(``;
+        None (nothing consumed but the first argument, kept) for the plain ``trim(s)``."""
+        mode = "BOTH"
+        chars: ast.Expr | None = None
+        if self.tok.upper in _TRIM_MODES and not self.at_op("(", ")", ",", k=1):
+            mode = self.advance().upper
+            if not self.at_kw("FROM"):
+                chars = self.parse_expression()
+            self.expect_kw("FROM")
+        elif self.accept_kw("FROM"):
+            pass
+        else:
+            start = self.i
+            first = self.parse_expression()
+            if not self.accept_kw("FROM"):
+                self.i = start
+                return None
+            chars = first
+        source = self.parse_expression()
+        self.expect_op(")")
+        return ast.Trim(mode, chars, source, pos=t.start)
 
     def parse_paren_or_pattern(self) -> ast.Expr:
         start = self.i

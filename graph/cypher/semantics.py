@@ -208,8 +208,9 @@ class Analyzer:
         columns: list[str] = []
         scope = dict(scope)
         for i, clause in enumerate(clauses):
-            if isinstance(clause, ast.Return) and i < len(clauses) - 1:
-                raise CypherSyntaxError("RETURN must be the last clause", self.text,
+            if isinstance(clause, (ast.Return, ast.Finish)) and i < len(clauses) - 1:
+                word = "RETURN" if isinstance(clause, ast.Return) else "FINISH"
+                raise CypherSyntaxError(f"{word} must be the last clause", self.text,
                                         clauses[i + 1].pos, code="UnexpectedSyntax")
             if in_subquery and isinstance(clause, ast.UPDATING_CLAUSES):
                 raise _err("an EXISTS, COUNT or COLLECT subquery cannot update the graph",
@@ -219,7 +220,7 @@ class Analyzer:
         unit_subquery = isinstance(last, ast.CallSubquery) and not any(
             isinstance(part.clauses[-1], ast.Return) for part in last.query.parts)
         if top_level and not unit_subquery and \
-                not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
+                not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call, ast.Finish)):
             name = type(last).__name__.upper().replace("CLAUSE", "")
             raise _err(f"a query cannot end with {name} (add RETURN)", "InvalidClauseComposition")
         if isinstance(last, ast.Call) and not isinstance(last, ast.Return):
@@ -321,6 +322,9 @@ class Analyzer:
                 raise _err(f"variable `{col}` is already bound", "VariableAlreadyBound")
             new[col] = ANY
         return new, []
+
+    def clause_Finish(self, c: ast.Finish, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        return scope, []
 
     def clause_Foreach(self, c: ast.Foreach, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         t = self.expr(c.source, scope)
@@ -666,6 +670,21 @@ class Analyzer:
         rec(e.operand, scope, agg, in_agg)
         return BOOL
 
+    def expr_TypePredicate(self, e: ast.TypePredicate, scope: Scope, agg: bool, in_agg: bool) -> str:
+        self._expr(e.operand, scope, agg, in_agg)
+        return BOOL
+
+    def expr_Normalized(self, e: ast.Normalized, scope: Scope, agg: bool, in_agg: bool) -> str:
+        self._expr(e.operand, scope, agg, in_agg)
+        return BOOL
+
+    def expr_Trim(self, e: ast.Trim, scope: Scope, agg: bool, in_agg: bool) -> str:
+        for x in (e.characters, e.source):
+            known = (INT, FLOAT, BOOL, MAP, NODE, REL, PATH)
+            if x is not None and self._expr(x, scope, agg, in_agg) in known:
+                raise _err("trim() expects strings", "InvalidArgumentType")
+        return STRING
+
     def expr_HasLabels(self, e: ast.HasLabels, scope: Scope, agg: bool, in_agg: bool) -> str:
         rec = self._expr
         t = rec(e.subject, scope, agg, in_agg)
@@ -867,6 +886,8 @@ class Analyzer:
             return BOOL
         if op in ("=", "<>", "<", ">", "<=", ">=", "=~", "STARTS WITH", "ENDS WITH", "CONTAINS"):
             return BOOL
+        if op == "||":
+            return _concatenation_type(lt, rt)
         # arithmetic
         known = {INT, FLOAT, STRING, BOOL, MAP, NODE, REL, PATH}
         if (lt in known and rt in known) or (lt.startswith(LIST) and rt in known) or \
@@ -890,7 +911,19 @@ class Analyzer:
         return ANY
 
 
+def _concatenation_type(lt: str, rt: str) -> str:
+    """``a || b``: two strings or two lists (Neo4j 5 refuses anything else before running)."""
+    kinds = {STRING if t == STRING else LIST if t.startswith(LIST) else t for t in (lt, rt)} - {ANY, NULL}
+    if len(kinds) > 1 or not kinds <= {STRING, LIST}:
+        raise _err(f"cannot apply || to {lt} and {rt}", "InvalidArgumentType")
+    return (STRING if kinds == {STRING} else LIST) if kinds else ANY
+
+
 _ARG_TYPES = {
+    "btrim": {STRING},
+    "ltrim": {STRING},
+    "rtrim": {STRING},
+    "normalize": {STRING},
     "labels": {NODE},
     "type": {REL},
     "startnode": {REL},
