@@ -139,6 +139,16 @@ CASES: list[tuple[str, list[str], list[list[Any]]]] = [
                       "LIST<LIST<BOOLEAN NOT NULL> NOT NULL | LIST<STRING NOT NULL> NOT NULL | "
                       "LIST<FLOAT NOT NULL> NOT NULL | "
                       "LIST<LIST<INTEGER NOT NULL> NOT NULL> NOT NULL> NOT NULL"]]),
+    # vector similarity in 32-bit floats, as Neo4j (Lucene) computes it
+    ("RETURN vector.similarity.cosine([1, 2], [2, 4]) AS a, "
+     "vector.similarity.euclidean([1, 2], [1, 3]) AS b, "
+     "vector.similarity.cosine([1.5, 2.25, 3.1], [0.3, -2, 7]) AS c, "
+     "vector.similarity.euclidean([1.5, 2.25, 3.1], [0.3, -2, 7]) AS d, "
+     "vector.similarity.cosine([0.1, 0.2, 0.3], [0.3, 0.2, 0.1]) AS e, "
+     "vector.similarity.euclidean([1.0, 2], [4, 6]) AS f, "
+     "vector.similarity.cosine([1e30, 1], [1, 1e30]) AS g, vector.similarity.cosine(null, [1]) AS h",
+     list("abcdefgh"), [[1.0, 0.5, 0.7944259643554688, 0.02800139971077442, 0.8571428656578064,
+                         0.03846153989434242, 0.5, None]]),
     # number literals
     ("RETURN 1_000 AS a, 0o17 AS b, 0x_FF AS c, 0xFF_FF AS d, 0o1_7 AS e, - 1_000 AS f",
      list("abcdef"), [[1000, 15, 255, 65535, 15, -1000]]),
@@ -193,6 +203,15 @@ ERRORS: list[tuple[str, type[CypherError], str, str]] = [
      "Invalid normal form, expected NFC, NFD, NFKC, NFKD", "RETURN normalize('a', NFKD)"),
     ("RETURN normalize('a', 'NFC') AS a", CypherSyntaxError,
      "Invalid normal form, expected NFC, NFD, NFKC, NFKD", "RETURN normalize('a', NFC)"),
+    ("RETURN vector.similarity.cosine([0, 0], [1, 1]) AS a", CypherArgumentError,
+     "Invalid input for 'vector.similarity.cosine()': Argument a is not a valid vector for this "
+     "similarity function.",
+     "RETURN vector.similarity.cosine([0, 1], [1, 1])"),
+    ("RETURN vector.similarity.euclidean([1, null], [1, 2]) AS a", CypherArgumentError,
+     "Argument a is not a valid vector", "RETURN vector.similarity.euclidean([1, 0], [1, 2])"),
+    ("RETURN vector.similarity.cosine([1, 2], [2]) AS a", CypherArgumentError,
+     "The supplied vectors do not have the same number of dimensions.",
+     "RETURN vector.similarity.cosine([1, 2], [2, 1])"),
     ("RETURN 1__0 AS a", CypherSyntaxError, "", "RETURN 1_0"),
     ("RETURN 1_ AS a", CypherSyntaxError, "", "RETURN 1_1"),
     ("RETURN 0_1 AS a", CypherSyntaxError, "", "RETURN 0x_1"),
