@@ -9,6 +9,7 @@ Python says ``1 == 1.0 == True``, Cypher does not.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -154,6 +155,11 @@ CASES: list[tuple[str, list[str], list[list[Any]]]] = [
      list("abcdef"), [[1000, 15, 255, 65535, 15, -1000]]),
     ("RETURN 1_000.5 AS a, 1e1_0 AS b, 1_0.5_0 AS c, .5_0 AS d, 1_0e2 AS e",
      list("abcde"), [[1000.5, 1e10, 10.5, 0.5, 1000.0]]),
+    # INF, INFINITY and NAN are float literals, even where a variable has the name
+    ("RETURN inf AS a, -INF AS b, Infinity AS c, [inf, 1] AS d, 1 / inf AS e",
+     list("abcde"), [[math.inf, -math.inf, math.inf, [math.inf, 1], 0.0]]),
+    ("UNWIND [1] AS inf RETURN inf, {inf: 2}.inf AS m", ["inf", "m"], [[math.inf, 2]]),
+    ("WITH 1 AS nan RETURN isNaN(nan) AS a, NaN <> NaN AS b", ["a", "b"], [[True, True]]),
 ]
 
 
@@ -213,6 +219,13 @@ ERRORS: list[tuple[str, type[CypherError], str, str]] = [
      "The supplied vectors do not have the same number of dimensions.",
      "RETURN vector.similarity.cosine([1, 2], [2, 1])"),
     ("RETURN 1__0 AS a", CypherSyntaxError, "", "RETURN 1_0"),
+    # Neo4j 5 dropped the 0X and 0O prefixes and the legacy octal 017
+    ("RETURN 0X1F AS a", CypherSyntaxError,
+     "The hex integer literal syntax `0X1F` is no longer supported, please use `0x1F` instead",
+     "RETURN 0x1F"),
+    ("RETURN 007 AS a", CypherSyntaxError,
+     "The octal integer literal syntax `007` is no longer supported, please use `0o7` instead", "RETURN 0o7"),
+    ("RETURN 0O17 AS a", CypherSyntaxError, "", "RETURN 0o17"),
     ("RETURN 1_ AS a", CypherSyntaxError, "", "RETURN 1_1"),
     ("RETURN 0_1 AS a", CypherSyntaxError, "", "RETURN 0x_1"),
     ("RETURN 01_7 AS a", CypherSyntaxError, "", "RETURN 1_7"),

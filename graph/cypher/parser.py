@@ -17,6 +17,7 @@ comprehension. The parser tries the preferred reading first and backtracks.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
@@ -840,6 +841,10 @@ class Parser:
             if word == "NULL":
                 self.advance()
                 return ast.Literal(None, pos=t.start)
+            if word in ("INF", "INFINITY", "NAN") and not self.at_op("(", ".", k=1):
+                # Neo4j 5's float literals: they win over a variable of the same name, as there.
+                self.advance()
+                return ast.Literal(math.nan if word == "NAN" else math.inf, pos=t.start)
             if word == "CASE":
                 return self.parse_case()
             if word in ("ALL", "ANY", "NONE", "SINGLE") and self.at_op("(", k=1) \

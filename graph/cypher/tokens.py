@@ -189,6 +189,16 @@ def _read_number(query: str, i: int) -> Token:
             end += 1
         return Token(BAD_NUMBER, query[i:end], None, i, end)
     lower = text.lower()
+    if text[:2] in ("0X", "0O") or (len(text) > 1 and text[0] == "0" and text[1].isdigit()
+                                    and not any(ch in lower for ch in ".e")):
+        # Neo4j 5 dropped 0X (hex), 0O and 017 (octal): only 0x and 0o prefixes remain.
+        if text[1] == "X" or (text[1:].isdigit() and all(ch in "01234567" for ch in text[1:])):
+            kind, prefix = ("hex", "0x") if text[1] == "X" else ("octal", "0o")
+            digits = text[2:] if kind == "hex" else text[1:].lstrip("0") or "0"
+            raise CypherSyntaxError(f"The {kind} integer literal syntax `{text}` is no longer supported, "
+                                    f"please use `{prefix}{digits}` instead", query, i,
+                                    code="InvalidNumberLiteral")
+        return Token(BAD_NUMBER, text, None, i, j)
     if "_" in text:
         if _UNDERSCORES.fullmatch(text) is None:
             return Token(BAD_NUMBER, text, None, i, j)
@@ -205,9 +215,6 @@ def _read_number(query: str, i: int) -> Token:
                 raise CypherSyntaxError(f"floating point number is too large: {text}", query, i,
                                         code="FloatingPointOverflow")
             return Token(FLOAT, query[i:j], value, i, j)
-        if len(text) > 1 and text.startswith("0"):
-            # Legacy octal ("017"), as Neo4j still accepts.
-            return Token(INTEGER, query[i:j], int(text, 8), i, j)
         return Token(INTEGER, query[i:j], int(text), i, j)
     except ValueError:
         return Token(BAD_NUMBER, text, None, i, j)
