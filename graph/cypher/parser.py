@@ -59,7 +59,8 @@ _RESERVED = {
     "YIELD", "ASC", "ASCENDING", "DESC", "DESCENDING", "DISTINCT", "FOREACH", "LOAD", "USING",
 }
 _CLAUSE_START = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
-                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION", "FINISH"}
+                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION", "FINISH", "ORDER",
+                 "SKIP", "OFFSET", "LIMIT"}
 _NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
 _TRIM_MODES = ("BOTH", "LEADING", "TRAILING")
 
@@ -118,6 +119,14 @@ def _balanced(items: list[ast.Expr], joins: list[Token]) -> ast.Expr:
     t = joins[mid - 1]
     return ast.Binary(t.upper, _balanced(items[:mid], joins[:mid - 1]), _balanced(items[mid:], joins[mid:]),
                       pos=t.start)
+
+
+def _any_of(conditions: list[ast.Expr]) -> ast.Expr:
+    """``a OR b OR ...`` (the operands of one WHEN of an extended CASE)."""
+    result = conditions[0]
+    for c in conditions[1:]:
+        result = ast.Binary("OR", result, c, pos=c.pos)
+    return result
 
 
 class _Backtrack(Exception):
@@ -259,6 +268,11 @@ class Parser:
         if word == "FINISH":
             self.advance()
             return ast.Finish(pos=t.start)
+        if word in ("SKIP", "OFFSET", "LIMIT") or (word == "ORDER" and self.at_kw("BY", k=1)):
+            # Neo4j 5's ORDER BY / SKIP / LIMIT as clauses of their own: WITH * ORDER BY ...
+            order, skip, limit = self.parse_order_skip_limit()
+            return ast.With(ast.Projection((), True, False, tuple(order), skip, limit, pos=t.start), None,
+                            pos=t.start)
         if word == "UNWIND":
             self.advance()
             expr = self.parse_expression()
@@ -302,6 +316,8 @@ class Parser:
             raise CypherUnsupportedError("LOAD CSV")
         if word == "USE":
             raise CypherUnsupportedError("USE (multiple graphs)")
+        if word == "INSERT":
+            raise CypherUnsupportedError("INSERT (GQL's CREATE: write CREATE)")
         if word in ("START", "CONSTRAINT", "INDEX", "DROP", "SHOW", "TERMINATE", "GRANT"):
             raise CypherUnsupportedError(f"{word} (schema and administration commands)")
         self.error("expected a clause (MATCH, RETURN, CREATE...)")
@@ -421,6 +437,11 @@ class Parser:
                 items = self.parse_return_items()
         else:
             items = self.parse_return_items()
+        order, skip, limit = self.parse_order_skip_limit()
+        return ast.Projection(tuple(items), star, distinct, tuple(order), skip, limit, pos=start)
+
+    def parse_order_skip_limit(self) -> tuple[list[ast.SortItem], ast.Expr | None, ast.Expr | None]:
+        """``[ORDER BY ...] [SKIP | OFFSET n] [LIMIT n]`` of a projection or standing alone."""
         order: list[ast.SortItem] = []
         if self.at_kw("ORDER"):
             self.advance()
@@ -436,9 +457,9 @@ class Parser:
                 order.append(ast.SortItem(expr, desc, pos=st))
                 if not self.accept_op(","):
                     break
-        skip = self.parse_expression() if self.accept_kw("SKIP") else None
+        skip = self.parse_expression() if self.accept_kw("SKIP", "OFFSET") else None
         limit = self.parse_expression() if self.accept_kw("LIMIT") else None
-        return ast.Projection(tuple(items), star, distinct, tuple(order), skip, limit, pos=start)
+        return order, skip, limit
 
     def parse_return_items(self) -> list[ast.ReturnItem]:
         items = []
@@ -682,6 +703,9 @@ class Parser:
         terms: list[tuple[Token, ast.Expr]] = []
         while self.at_op("=", "<>", "!=", "<", ">", "<=", ">="):
             t = self.advance()
+            if t.value == "!=":
+                raise CypherSyntaxError("Unknown operation '!=' (you probably meant to use '<>', which is "
+                                        "the operator for inequality testing)", self.query, t.start)
             terms.append((t, self.parse_predicates()))
         if not terms:
             return first
@@ -695,9 +719,11 @@ class Parser:
         assert result is not None
         return result
 
-    def parse_predicates(self) -> ast.Expr:
-        left = self.parse_additive()
-        while True:
+    def parse_predicates(self, subject: ast.Expr | None = None) -> ast.Expr:
+        """String, list, null and type predicates after an operand (``subject``: one parsed
+        already, the subject of an extended CASE)."""
+        left = self.parse_additive() if subject is None else subject
+        for _ in range(1):  # one predicate at most: Neo4j 5 refuses x IN a IN b and x IS NULL IS NULL
             t = self.tok
             word = t.upper
             if word == "STARTS" and self.at_kw("WITH", k=1):
@@ -733,8 +759,7 @@ class Parser:
             elif self.at_op(":") and self.at_op(":", k=1):
                 self.i += 2
                 left = ast.TypePredicate(left, TypeParser(self).parse(), pos=t.start)
-            else:
-                return left
+        return left
 
     def parse_additive(self) -> ast.Expr:
         """``+ -``, ``* / %`` and ``^`` (all left-associative) by precedence climbing over
@@ -1053,15 +1078,41 @@ class Parser:
         if not self.at_kw("WHEN"):
             subject = self.parse_expression()
         whens: list[tuple[ast.Expr, ast.Expr]] = []
+        extended = False
         while self.accept_kw("WHEN"):
-            cond = self.parse_expression()
+            if subject is None:
+                cond = self.parse_expression()
+            else:
+                operands = [self._when_operand(subject)]
+                while self.accept_op(","):
+                    operands.append(self._when_operand(subject))
+                extended = extended or len(operands) > 1 or operands[0][0]
+                cond = _any_of([c for _, c in operands])
             self.expect_kw("THEN")
             whens.append((cond, self.parse_expression()))
         if not whens:
             self.error("expected WHEN")
         default = self.parse_expression() if self.accept_kw("ELSE") else None
         self.expect_kw("END")
+        if extended:  # Neo4j 5's WHEN 1, 2 / WHEN > 3 / WHEN IS NULL: each WHEN as a predicate
+            return ast.Case(None, tuple(whens), default, pos=t.start)
+        if subject is not None:  # the classic simple CASE: keep the values it compares with
+            whens = [(c.right if isinstance(c, ast.Binary) else c, r) for c, r in whens]
         return ast.Case(subject, tuple(whens), default, pos=t.start)
+
+    def _when_operand(self, subject: ast.Expr) -> tuple[bool, ast.Expr]:
+        """One operand of a simple CASE's WHEN: (True, predicate) for the Neo4j 5 forms
+        (``> 3``, ``IS NULL``, ``STARTS WITH 'a'``, ``:: INTEGER``...), else (False,
+        ``subject = value``). Neo4j 5.26 takes no IN, CONTAINS or IS :: here, nor does this."""
+        t = self.tok
+        if self.at_op("=", "<>", "<", ">", "<=", ">="):
+            op = str(self.advance().value)
+            return True, ast.Binary(op, subject, self.parse_additive(), pos=t.start)
+        if (t.upper in ("STARTS", "ENDS") and self.at_kw("WITH", k=1)) or self.at_op("=~") \
+                or (t.upper == "IS" and not self.at_op(":", k=1)) \
+                or (self.at_op(":") and self.at_op(":", k=1)):
+            return True, self.parse_predicates(subject)
+        return False, ast.Binary("=", subject, self.parse_expression(), pos=t.start)
 
     def parse_quantifier(self) -> ast.Expr:
         t = self.advance()
