@@ -159,14 +159,16 @@ CASES: list[tuple[str, list[str], list[list[Any]]]] = [
     ("UNWIND [1, 2, 3, null] AS x "
      "RETURN CASE x WHEN 1, 2 THEN 'low' WHEN IS NULL THEN 'null' ELSE 'high' END AS c",
      ["c"], [["low"], ["low"], ["high"], ["null"]]),
-    ("UNWIND [1, 5, 3] AS x RETURN CASE x WHEN > 3 THEN 'big' WHEN < 3, = 7 THEN 'small' ELSE 'other' END AS c",
+    ("UNWIND [1, 5, 3] AS x "
+     "RETURN CASE x WHEN > 3 THEN 'big' WHEN < 3, = 7 THEN 'small' ELSE 'other' END AS c",
      ["c"], [["small"], ["big"], ["other"]]),
     ("RETURN CASE 'ab' WHEN STARTS WITH 'a' THEN 1 END AS a, CASE 'ab' WHEN ENDS WITH 'b' THEN 1 END AS b, "
      "CASE 'ab' WHEN =~ 'a.*' THEN 1 END AS c, CASE 'ab' WHEN IS TYPED STRING THEN 1 END AS d, "
      "CASE 'ab' WHEN :: STRING THEN 1 END AS e, "
      "CASE 'ab' WHEN IS NOT NFC NORMALIZED THEN 1 ELSE 2 END AS f",
      list("abcdef"), [[1, 1, 1, 1, 1, 2]]),
-    ("RETURN CASE 2 WHEN > 1 + 1 THEN 'x' ELSE 'y' END AS a, CASE 2 WHEN 1 + 1, > 5 THEN 'x' ELSE 'y' END AS b, "
+    ("RETURN CASE 2 WHEN > 1 + 1 THEN 'x' ELSE 'y' END AS a, "
+     "CASE 2 WHEN 1 + 1, > 5 THEN 'x' ELSE 'y' END AS b, "
      "CASE 2 WHEN 2 = 2 THEN 'x' ELSE 'y' END AS c, CASE null WHEN null, 1 THEN 1 ELSE 2 END AS d, "
      "CASE 2 WHEN >= 2 THEN 'x' END AS e", list("abcde"), [["y", "x", "y", 2, "x"]]),
     # ORDER BY, SKIP, OFFSET and LIMIT as clauses of their own; OFFSET for SKIP
@@ -249,7 +251,8 @@ ERRORS: list[tuple[str, type[CypherError], str, str]] = [
      "RETURN CASE 'ab' WHEN IS TYPED STRING THEN 1 END"),
     ("RETURN CASE 2 WHEN > 1 AND true THEN 'x' END AS c", CypherSyntaxError, "",
      "RETURN CASE 2 WHEN > 1 THEN 'x' END"),
-    ("UNWIND [3, 1, 2] AS x ORDER BY x LIMIT 1", CypherSemanticError, "", "UNWIND [3, 1, 2] AS x LIMIT 1 FINISH"),
+    ("UNWIND [3, 1, 2] AS x ORDER BY x LIMIT 1", CypherSemanticError, "",
+     "UNWIND [3, 1, 2] AS x LIMIT 1 FINISH"),
     # Neo4j 5 dropped the 0X and 0O prefixes and the legacy octal 017
     ("RETURN 0X1F AS a", CypherSyntaxError,
      "The hex integer literal syntax `0X1F` is no longer supported, please use `0x1F` instead",
@@ -279,5 +282,6 @@ def test_neo4j5_syntax_errors_as_neo4j(store: GraphStore, query: str, error: typ
 ])
 def test_neo4j5_syntax_the_engine_does_not_run_is_refused_by_name(query: str, construct: str) -> None:
     """Valid on Neo4j 5.26, listed as not supported in docs/cypher.md: refused, never guessed."""
-    with pytest.raises(CypherUnsupportedError, match=f"not supported by the embedded Cypher engine: {construct}"):
+    with pytest.raises(CypherUnsupportedError,
+                       match=f"not supported by the embedded Cypher engine: {construct}"):
         NetworkxStore(None).run(query, write=True)
