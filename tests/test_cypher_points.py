@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.cypher.errors import CypherSemanticError
 from relgraph.graph.export import export_bytes
 from relgraph.graph.store import GraphStore
 from relgraph.graph.values.errors import (
@@ -180,7 +181,8 @@ ERRORS: list[tuple[str, type[CypherError], str]] = [
      "Geographic points does not support coordinate reference system: cartesian"),
     ("RETURN point({x: 1, y: 2, crs: 'cartesian', srid: 7203}) AS a", CypherArgumentError,
      "Cannot specify both CRS and SRID"),
-    ("RETURN point(1) AS a", CypherTypeError, ""),
+    ("RETURN point(1) AS a", CypherSemanticError, ""),  # known before running, as in Neo4j
+    ("RETURN point($p) AS a", CypherTypeError, ""),
     ("WITH point({x: 1, y: 2}) AS p RETURN p.z", CypherArgumentError,
      "Field: z is not available on point: point({x: 1.0, y: 2.0, crs: 'cartesian'})"),
     ("WITH point({x: 1, y: 2}) AS p RETURN p.latitude", CypherArgumentError,
@@ -200,5 +202,5 @@ ERRORS: list[tuple[str, type[CypherError], str]] = [
 def test_point_errors_as_neo4j(store: GraphStore, query: str, error: type[CypherError], text: str) -> None:
     expected = error if isinstance(store, NetworkxStore) else QueryError
     with pytest.raises(expected) as caught:
-        store.run(query, write=True)
+        store.run(query, {"p": 1}, write=True)
     assert text in str(caught.value)
