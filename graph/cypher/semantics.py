@@ -912,11 +912,25 @@ class Analyzer:
 
 
 def _concatenation_type(lt: str, rt: str) -> str:
-    """``a || b``: two strings or two lists (Neo4j 5 refuses anything else before running)."""
-    kinds = {STRING if t == STRING else LIST if t.startswith(LIST) else t for t in (lt, rt)} - {ANY, NULL}
-    if len(kinds) > 1 or not kinds <= {STRING, LIST}:
-        raise _err(f"cannot apply || to {lt} and {rt}", "InvalidArgumentType")
-    return (STRING if kinds == {STRING} else LIST) if kinds else ANY
+    """``a || b``: two strings or two lists; anything else is refused before running, with
+    Neo4j's message (the first operand known to be neither, or the one that breaks the pair)."""
+    kinds = [STRING if t == STRING else LIST if t.startswith(LIST) else t for t in (lt, rt)]
+    known = [k for k in kinds if k not in (ANY, NULL)]
+    if not known:
+        return ANY
+    first = known[0]
+    expected = {STRING: "String", LIST: "List<T>"}.get(first)
+    for k in known:
+        if expected is None or k != first:
+            wanted = expected or "String or List<T>"
+            raise _err(f"Type mismatch: expected {wanted} but was {_TYPE_NAMES.get(k, k)}",
+                       "InvalidArgumentType")
+    return first
+
+
+#: The engine's static types as Neo4j's messages name them.
+_TYPE_NAMES = {INT: "Integer", FLOAT: "Float", STRING: "String", BOOL: "Boolean", MAP: "Map", NODE: "Node",
+               REL: "Relationship", PATH: "Path", LIST: "List<T>"}
 
 
 _ARG_TYPES = {
