@@ -80,6 +80,9 @@ CASES: list[tuple[str, list[str], list[list[Any]]]] = [
      "[1] IS :: PROPERTY VALUE AS d, {a:1} IS :: PROPERTY VALUE AS e, [1, 'a'] IS :: PROPERTY VALUE AS f, "
      "[null] IS :: PROPERTY VALUE AS g, [1, 2.0] IS :: PROPERTY VALUE AS h",
      list("abcdefgh"), [[True, True, True, True, False, False, False, True]]),
+    ("RETURN [null] IS :: LIST<ANY NOT NULL> AS a, [[null]] IS :: LIST<LIST<ANY VALUE NOT NULL>> AS b, "
+     "[null] IS :: LIST<PROPERTY VALUE NOT NULL> AS c, [null] IS :: LIST<ANY<INTEGER NOT NULL>> AS d, "
+     "null IS :: ANY NOT NULL AS e", list("abcde"), [[True, True, False, False, False]]),
     ("RETURN 1 IS :: NULL | INTEGER AS a, 1 IS :: INTEGER = true AS b, NOT 1 IS :: INTEGER AS c, "
      "null IS :: NOTHING NOT NULL AS d", list("abcd"), [[True, True, False, False]]),
     # || concatenates strings and lists, at the precedence of +

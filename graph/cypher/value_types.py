@@ -178,6 +178,8 @@ def is_of_type(value: Any, t: ValueType) -> bool:
     if t.name == "ANY":
         return True
     if t.name == "LIST":
+        if t.args[0].name == "ANY":  # Neo4j 5.26 lets LIST<ANY NOT NULL> hold nulls too
+            return isinstance(value, list)
         return isinstance(value, list) and all(is_of_type(x, t.args[0]) for x in value)
     if t.name == "PROPERTY VALUE":
         return _storable(value)
