@@ -43,7 +43,14 @@ CASES: list[tuple[str, list[str], list[list[Any]]]] = [
      "point({x: 1, y: 2, latitude: 3}) AS c, point({longitude: 1, latitude: 2, height: 3, z: 4}) AS d",
      list("abcd"), [[Point(4326, (-170.0, 5.0)), Point(7203, (1.0, 2.0)), Point(7203, (1.0, 2.0)),
                      Point(4979, (1.0, 2.0, 4.0))]]),
-    ("RETURN point(null) AS a, point({x: null, y: 1}) AS b", ["a", "b"], [[None, None]]),
+    ("RETURN point(null) AS a, point({x: null, y: 1}) AS b, point({x: 1, y: 2, crs: null}) AS c, "
+     "point({x: 1, y: 2, foo: null}) AS d", list("abcd"), [[None, None, None, None]]),
+    # longitude wraps by whole turns into [-180, 180]; a cartesian point ignores a height
+    ("RETURN point({longitude: 540, latitude: 0}) AS a, point({longitude: -540, latitude: 0}) AS b, "
+     "point({longitude: 360, latitude: 0}) AS c, point({longitude: -190, latitude: 0}) AS d, "
+     "point({x: 1, y: 2, height: 3}) AS e", list("abcde"),
+     [[Point(4326, (180.0, 0.0)), Point(4326, (-180.0, 0.0)), Point(4326, (0.0, 0.0)),
+       Point(4326, (170.0, 0.0)), Point(7203, (1.0, 2.0))]]),
     ("RETURN toString(point({x: 1, y: 2.5, crs: 'cartesian'})) AS a, toString(point({x: 1, y: 2, "
      "srid: 7203})) AS b, "
      "toString(point({longitude: 1, latitude: 2})) AS c, toString(point({x: 1, y: 2, z: 3})) AS d, "
@@ -134,8 +141,11 @@ def test_points_are_stored_as_properties(store: GraphStore) -> None:
                                                         "point({x: 3.0, y: 4.0, crs: 'wgs-84'})"])])
         assert rows(store, "MATCH (n:Pointed) RETURN n.p.x AS x, n.q AS q") == (
             ["x", "q"], [typed([1.0, [Point(4326, (1.0, 2.0)), Point(4326, (3.0, 4.0))]])])
+        # a point from a node's properties
+        assert rows(store, "CREATE (n:Pointed {x: 3, y: 4}) WITH n RETURN point(n) AS p", write=True) == (
+            ["p"], [typed([Point(7203, (3.0, 4.0))])])
         # a point read from a result goes back as a parameter
-        point = store.run("MATCH (n:Pointed) RETURN n.p AS p").single()["p"]
+        point = store.run("MATCH (n:Pointed) WHERE n.p IS NOT NULL RETURN n.p AS p").single()["p"]
         assert store.run("MATCH (n:Pointed) WHERE n.p = $p RETURN count(n) AS c",
                          {"p": point}).single()["c"] == 1
     finally:
@@ -181,6 +191,8 @@ ERRORS: list[tuple[str, type[CypherError], str]] = [
      "Geographic points does not support coordinate reference system: cartesian"),
     ("RETURN point({x: 1, y: 2, crs: 'cartesian', srid: 7203}) AS a", CypherArgumentError,
      "Cannot specify both CRS and SRID"),
+    ("RETURN point({x: 0/0.0, y: 2}) AS a", CypherArgumentError,
+     "Cannot create a point with non-finite coordinate values: [NaN, 2.0]"),
     ("RETURN point(1) AS a", CypherSemanticError, ""),  # known before running, as in Neo4j
     ("RETURN point($p) AS a", CypherTypeError, ""),
     ("WITH point({x: 1, y: 2}) AS p RETURN p.z", CypherArgumentError,

@@ -14,7 +14,7 @@ from relgraph.graph.cypher.context import Context
 from relgraph.graph.cypher.functions import register
 from relgraph.graph.cypher.runtime import NodeRef, RelRef, is_number, type_name
 from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
-from relgraph.graph.values.spatial import CRS_NAMES, CRS_SRIDS, GEOGRAPHIC, Point
+from relgraph.graph.values.spatial import CRS_NAMES, CRS_SRIDS, GEOGRAPHIC, Point, java_double
 
 #: The earth's radius Neo4j measures geographic distances with, in metres.
 EARTH_RADIUS = 6378140.0
@@ -49,23 +49,28 @@ def make_point(fields: dict[str, Any]) -> Point | None:
                         "crs: 'WGS-84'}.")
     if "z" in fields:
         names.append("z")
-    elif "height" in fields:
+    elif geographic and "height" in fields:  # a cartesian point ignores a height
         names.append("height")
-    values = [fields[n] for n in names]
-    if any(x is None for x in values):
+    if any(v is None for v in fields.values()):  # any null in the map, even an unused key
         return None
+    values = [fields[n] for n in names]
     for name, x in zip(names, values):
         if not is_number(x):
             raise _argument(f"the point coordinate {name} must be a number, got {type_name(x)}")
     coords = [float(x) for x in values]
+    if not all(math.isfinite(c) for c in coords):
+        shown = ", ".join(java_double(c) for c in coords)
+        raise _argument(f"Cannot create a point with non-finite coordinate values: [{shown}]")
     srid = _srid(fields, geographic, len(coords))
     if srid in GEOGRAPHIC:
         if not -90 <= coords[1] <= 90:
-            shown = ", ".join(repr(c) for c in coords)
+            shown = ", ".join(java_double(c) for c in coords)
             raise _argument(f"Cannot create WGS84 point with invalid coordinate: [{shown}]. "
                             "Valid range for Y coordinate is [-90, 90].")
-        if not -180 <= coords[0] <= 180:
-            coords[0] = math.fmod(coords[0] + 180, 360) % 360 - 180
+        while coords[0] > 180:  # Neo4j's wrapping: 190 is -170, 540 is 180, -540 is -180
+            coords[0] -= 360
+        while coords[0] < -180:
+            coords[0] += 360
     return Point(srid, tuple(coords))
 
 
