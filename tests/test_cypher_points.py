@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import pytest
 
 from relgraph.graph.backends.networkx_store import NetworkxStore
+from relgraph.graph.backends.snapshot_codec import EXT_POINT, LENGTH_SIZE, BodyError, decode_body
 from relgraph.graph.cypher.errors import CypherSemanticError
 from relgraph.graph.export import export_bytes
 from relgraph.graph.store import GraphStore
@@ -216,3 +218,23 @@ def test_point_errors_as_neo4j(store: GraphStore, query: str, error: type[Cypher
     with pytest.raises(expected) as caught:
         store.run(query, {"p": 1}, write=True)
     assert text in str(caught.value)
+
+
+@pytest.mark.parametrize("fields", [[1, 1.0, 2.0], [7203, 1.0], [7203, 1.0, 2.0, 3.0], [9157, 1.0, 2.0],
+                                    [7203, 1, 2], ["7203", 1.0, 2.0], []])
+def test_a_crafted_point_in_a_snapshot_is_refused(fields: list[Any]) -> None:
+    """A point's extension holds a known SRID and as many float coordinates as it has."""
+
+    def section(part: Any) -> bytes:
+        packed = msgpack.packb(part)
+        return len(packed).to_bytes(LENGTH_SIZE, "big") + packed
+
+    def body(point_fields: list[Any]) -> memoryview:
+        props = {"p": msgpack.ExtType(EXT_POINT, msgpack.packb(point_fields))}
+        nodes = [[0], [["A"]], [props]]
+        return memoryview(section([1, 0, 1, 0]) + section(nodes) + section([[], [], [], [], []]))
+
+    good = decode_body(body([7203, 1.0, 2.0]))
+    assert good.nodes[0]["properties"] == {"p": Point(7203, (1.0, 2.0))}
+    with pytest.raises(BodyError, match="a point value is not a known SRID and its coordinates"):
+        decode_body(body(fields))
