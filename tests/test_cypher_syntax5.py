@@ -287,6 +287,8 @@ def test_neo4j5_syntax_errors_as_neo4j(store: GraphStore, query: str, error: typ
 
 @pytest.mark.parametrize(("query", "construct"), [
     ("INSERT (n:Inserted) RETURN n", "INSERT"),
+    ("RETURN graph.byName('neo4j') AS g", "graph.byName"),
+    ("RETURN graph.byElementId('4:abc:0') AS g", "graph.byElementId"),
 ])
 def test_neo4j5_syntax_the_engine_does_not_run_is_refused_by_name(query: str, construct: str) -> None:
     """Valid on Neo4j 5.26, listed as not supported in docs/cypher.md: refused, never guessed."""

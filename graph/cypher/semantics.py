@@ -852,6 +852,8 @@ class Analyzer:
             return FLOAT if name != "percentiledisc" else ANY
         fn = lookup(name)
         if fn is None:
+            if name in ("graph.byname", "graph.byelementid"):
+                raise CypherUnsupportedError(f"{e.name}() (it names a graph for USE)")
             if temporal_function(name) is None:
                 close = _closest_function(e.name)
                 hint = f"; did you mean {close}()?" if close else ""
