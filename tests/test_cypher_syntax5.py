@@ -207,6 +207,19 @@ def test_graph_values_have_their_types(store: GraphStore) -> None:
         store.run("MATCH (n:Syntax5)-->(m) DETACH DELETE n, m", write=True)
 
 
+def test_is_label_is_the_label_predicate(store: GraphStore) -> None:
+    try:
+        store.run("CREATE (:IsA:Syn5)-[:IS_T]->(:IsB:Syn5), (:Syn5)", write=True)
+        assert rows(store, "MATCH (n:Syn5) OPTIONAL MATCH (n)-[r]->() "
+                           "RETURN n IS IsA AS a, n IS IsA|IsB AS b, n IS !IsA AS c, n IS (IsA&Syn5) AS d, "
+                           "n IS % AS e, r IS IS_T AS f, null IS IsA AS g ORDER BY a, b, c") == (
+            list("abcdefg"), [typed([False, False, True, False, True, None, None]),
+                              typed([False, True, True, False, True, None, None]),
+                              typed([True, True, False, True, True, True, None])])
+    finally:
+        store.run("MATCH (n:Syn5) DETACH DELETE n", write=True)
+
+
 def test_finish_keeps_the_writes_and_returns_nothing(store: GraphStore) -> None:
     try:
         assert rows(store, "CREATE (:Finished) FINISH", write=True) == ([], [])

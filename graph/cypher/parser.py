@@ -754,8 +754,13 @@ class Parser:
                     form = "NFC" if self.at_kw("NORMALIZED") else self.advance().upper
                     self.expect_kw("NORMALIZED")
                     left = ast.Normalized(left, form, negated, pos=t.start)
+                elif not negated and (self.tok.kind == IDENT or self.at_op("!", "%", "(")):
+                    # Neo4j 5's n IS Label, n IS A|B: the label predicate n:A|B
+                    expr = self._label_or()
+                    labels, label_expr = ((expr.args[0],), None) if expr.op == "label" else ((), expr)
+                    left = ast.HasLabels(left, labels, label_expr, pos=t.start)
                 else:
-                    self.error("expected NULL, :: TYPE or NORMALIZED after IS")
+                    self.error("expected NULL, :: TYPE, NORMALIZED or a label after IS")
             elif self.at_op(":") and self.at_op(":", k=1):
                 self.i += 2
                 left = ast.TypePredicate(left, TypeParser(self).parse(), pos=t.start)
