@@ -209,7 +209,9 @@ def test_graph_values_have_their_types(store: GraphStore) -> None:
 
 def test_is_label_is_the_label_predicate(store: GraphStore) -> None:
     try:
-        store.run("CREATE (:IsA:Syn5)-[:IS_T]->(:IsB:Syn5), (:Syn5)", write=True)
+        store.run("CREATE (a IS IsA)-[r IS IS_T]->(b IS IsB), (IS Syn5) SET a:Syn5, b:Syn5", write=True)
+        assert rows(store, "MATCH (n IS IsA|IsB) WITH count(n) AS a MATCH ()-[r IS IS_T|OTHER]->() "
+                           "RETURN a, count(r) AS b") == (["a", "b"], [typed([2, 1])])
         assert rows(store, "MATCH (n:Syn5) OPTIONAL MATCH (n)-[r]->() "
                            "RETURN n IS IsA AS a, n IS IsA|IsB AS b, n IS !IsA AS c, n IS (IsA&Syn5) AS d, "
                            "n IS % AS e, r IS IS_T AS f, null IS IsA AS g ORDER BY a, b, c") == (

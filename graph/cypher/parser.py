@@ -534,6 +534,12 @@ class Parser:
             return tuple(t.args[0] for t in terms), None
         return (), terms[0] if len(terms) == 1 else ast.LabelExpr("and", tuple(terms))
 
+    def _is_labels(self) -> tuple[tuple[str, ...], ast.LabelExpr | None]:
+        """The label expression after ``IS`` (``n IS A``, ``(n IS A|B)``), as parse_label_expression
+        gives it: one plain label as a tuple, anything else as an expression."""
+        expr = self._label_or()
+        return ((str(expr.args[0]),), None) if expr.op == "label" else ((), expr)
+
     def _label_or(self, nested: bool = False) -> ast.LabelExpr:
         items = [self._label_and()]
         while self.at_op("|") and (nested or not self.bar_ends_where):
@@ -604,9 +610,11 @@ class Parser:
     def parse_node_pattern(self) -> ast.NodePattern:
         t = self.expect_op("(")
         var = None
-        if self.tok.kind == IDENT:
+        if self.tok.kind == IDENT and not self.at_kw("IS"):
             var = self.variable_name()
         labels, label_expr = self.parse_label_expression() if self.at_op(":") else ((), None)
+        if not labels and label_expr is None and self.accept_kw("IS"):  # Neo4j 5: (n IS A|B)
+            labels, label_expr = self._is_labels()
         props = self.parse_pattern_properties()
         self.expect_op(")")
         return ast.NodePattern(var, labels, props, label_expr, pos=t.start)
@@ -631,9 +639,9 @@ class Parser:
         var_length = False
         lo = hi = None
         if self.accept_op("["):
-            if self.tok.kind == IDENT:
+            if self.tok.kind == IDENT and not self.at_kw("IS"):
                 var = self.variable_name()
-            if self.accept_op(":"):
+            if self.accept_op(":") or self.accept_kw("IS"):  # [r:T] or Neo4j 5's [r IS T]
                 types.append(self.name("a relationship type"))
                 while self.accept_op("|"):
                     self.accept_op(":")
@@ -756,9 +764,7 @@ class Parser:
                     left = ast.Normalized(left, form, negated, pos=t.start)
                 elif not negated and (self.tok.kind == IDENT or self.at_op("!", "%", "(")):
                     # Neo4j 5's n IS Label, n IS A|B: the label predicate n:A|B
-                    expr = self._label_or()
-                    labels, label_expr = ((expr.args[0],), None) if expr.op == "label" else ((), expr)
-                    left = ast.HasLabels(left, labels, label_expr, pos=t.start)
+                    left = ast.HasLabels(left, *self._is_labels(), pos=t.start)
                 else:
                     self.error("expected NULL, :: TYPE, NORMALIZED or a label after IS")
             elif self.at_op(":") and self.at_op(":", k=1):
