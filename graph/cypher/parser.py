@@ -620,6 +620,9 @@ class Parser:
         return ast.NodePattern(var, labels, props, label_expr, pos=t.start)
 
     def parse_pattern_properties(self) -> ast.Expr | None:
+        if self.at_kw("WHERE"):
+            raise CypherUnsupportedError("WHERE inside a node or relationship pattern "
+                                         "(write it after the pattern)")
         if self.at_op("{"):
             return self.parse_map_literal()
         if self.tok.kind == PARAM:
