@@ -304,6 +304,7 @@ def test_neo4j5_syntax_errors_as_neo4j(store: GraphStore, query: str, error: typ
     ("INSERT (n:Inserted) RETURN n", "INSERT"),
     ("MATCH (n:Person WHERE n.age > 30) RETURN n", "WHERE inside a node or relationship pattern"),
     ("MATCH ()-[r WHERE r.w > 1]->() RETURN r", "WHERE inside a node or relationship pattern"),
+    ("WITH 'Person' AS l MATCH (n:$(l)) RETURN n", "dynamic labels and types"),
     ("RETURN graph.byName('neo4j') AS g", "graph.byName"),
     ("RETURN graph.byElementId('4:abc:0') AS g", "graph.byElementId"),
 ])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from relgraph.graph.cypher.errors import CypherSyntaxError
+from relgraph.graph.cypher.errors import CypherSyntaxError, CypherUnsupportedError
 from relgraph.graph.values.text import lone_surrogate_at
 
 #: The code of the syntax error for text that is not valid Unicode (see graph/values/text.py):
@@ -132,6 +132,8 @@ def tokenize(query: str) -> list[Token]:
             while j < n and _IDENT_PART.match(query[j]):
                 j += 1
             if j == i + 1:
+                if j < n and query[j] == "(":
+                    raise CypherUnsupportedError("dynamic labels and types $(expr)")
                 raise CypherSyntaxError("expected a parameter name after '$'", query, i)
             tokens.append(Token(PARAM, query[i:j], query[i + 1:j], i, j))
             i = j
