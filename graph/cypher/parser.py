@@ -209,6 +209,8 @@ class Parser:
 
     def name(self, what: str = "a name") -> str:
         """An identifier (keywords allowed: used for labels, types, keys)."""
+        if self.at_op("$") and self.at_op("(", k=1):
+            raise CypherUnsupportedError("dynamic labels and types $(expr)")
         if self.tok.kind != IDENT:
             self.error(f"expected {what}")
         return str(self.advance().value)
@@ -845,6 +847,8 @@ class Parser:
     def parse_atom(self) -> ast.Expr:
         t = self.tok
         if t.kind == BAD_NUMBER:
+            if isinstance(t.value, str):
+                raise CypherSyntaxError(t.value, self.query, t.start, code="InvalidNumberLiteral")
             self.error("invalid number literal", code="InvalidNumberLiteral")
         if t.kind == INTEGER:
             self.advance()

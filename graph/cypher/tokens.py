@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from relgraph.graph.cypher.errors import CypherSyntaxError, CypherUnsupportedError
+from relgraph.graph.cypher.errors import CypherSyntaxError
 from relgraph.graph.values.text import lone_surrogate_at
 
 #: The code of the syntax error for text that is not valid Unicode (see graph/values/text.py):
@@ -30,6 +30,7 @@ PARAM = "param"
 OP = "op"
 EOF = "eof"
 BAD_NUMBER = "badnumber"  # looks like a number but is not one (e.g. 12ab): the parser decides
+                          # (its value, when not None, says why: "0X1F is no longer supported")
 UNICODE_DASH = "unicode-dash"
 
 
@@ -132,8 +133,10 @@ def tokenize(query: str) -> list[Token]:
             while j < n and _IDENT_PART.match(query[j]):
                 j += 1
             if j == i + 1:
-                if j < n and query[j] == "(":
-                    raise CypherUnsupportedError("dynamic labels and types $(expr)")
+                if j < n and query[j] == "(":  # Neo4j 5's dynamic label $(expr): the parser decides
+                    tokens.append(Token(OP, "$", "$", i, j))
+                    i = j
+                    continue
                 raise CypherSyntaxError("expected a parameter name after '$'", query, i)
             tokens.append(Token(PARAM, query[i:j], query[i + 1:j], i, j))
             i = j
@@ -196,10 +199,9 @@ def _read_number(query: str, i: int) -> Token:
         # Neo4j 5 dropped 0X (hex), 0O and 017 (octal): only 0x and 0o prefixes remain.
         if text[1] == "X" or (text[1:].isdigit() and all(ch in "01234567" for ch in text[1:])):
             kind, prefix = ("hex", "0x") if text[1] == "X" else ("octal", "0o")
-            digits = text[2:] if kind == "hex" else text[1:].lstrip("0") or "0"
-            raise CypherSyntaxError(f"The {kind} integer literal syntax `{text}` is no longer supported, "
-                                    f"please use `{prefix}{digits}` instead", query, i,
-                                    code="InvalidNumberLiteral")
+            digits = text[2:] if kind == "hex" else text[1:]
+            return Token(BAD_NUMBER, text, f"The {kind} integer literal syntax `{text}` is no longer "
+                         f"supported, please use `{prefix}{digits}` instead", i, j)
         return Token(BAD_NUMBER, text, None, i, j)
     if "_" in text:
         if _UNDERSCORES.fullmatch(text) is None:
