@@ -314,3 +314,10 @@ def test_neo4j5_syntax_the_engine_does_not_run_is_refused_by_name(query: str, co
     with pytest.raises(CypherUnsupportedError,
                        match=f"not supported by the embedded Cypher engine: {construct}"):
         NetworkxStore(None).run(query, write=True)
+
+
+def test_the_neo4j_backend_still_runs_syntax_the_engine_refuses(neo4j_settings: Neo4jSettings) -> None:
+    """The Neo4j store reads every query with the engine's tokenizer first (file access, lone
+    surrogates): what the engine does not run must still reach the server."""
+    with Neo4jStore.connect(neo4j_settings) as neo:
+        assert neo.run("WITH 'Nowhere' AS l MATCH (n:$(l)) RETURN count(n) AS c").value("c") == [0]
