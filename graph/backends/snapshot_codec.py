@@ -15,7 +15,7 @@ so that a later reader can skip to the relationships, or open them lazily:
 
 Property values are what the engine stores: booleans, integers (beyond 64 bits as an
 extension, since MessagePack stops there), floats with NaN and infinities, strings (lone
-surrogates kept), Cypher's temporal values as extensions, and flat lists of these. The
+surrogates kept), Cypher's temporal values and points as extensions, and flat lists of these. The
 decoder checks the type of every field and the references between them (endpoints exist,
 ids are unique and below the next id), so a well-formed body with a valid checksum but a
 crafted structure is refused here with a message, never met later deep in the engine.
@@ -32,6 +32,7 @@ from typing import Any
 import msgpack
 import networkx as nx
 
+from relgraph.graph.values.spatial import CRS_NAMES, Point
 from relgraph.graph.values.temporal import (
     NANOS_PER_DAY,
     NANOS_PER_SECOND,
@@ -55,6 +56,7 @@ INT64 = (-(2**63), 2**64 - 1)  # what MessagePack holds natively (signed and uns
 
 #: Extension codes, one per value type MessagePack has no type for. Never reuse a number.
 EXT_DATE, EXT_LOCAL_TIME, EXT_TIME, EXT_LOCAL_DATETIME, EXT_DATETIME, EXT_DURATION, EXT_BIG_INT = range(1, 8)
+EXT_POINT = 8  # [srid, x, y(, z)]
 
 
 class BodyError(ValueError):
@@ -88,6 +90,8 @@ def _default(value: Any) -> msgpack.ExtType:
     if isinstance(value, TemporalValue):
         code, fields = _temporal_fields(value)
         return msgpack.ExtType(code, _packer().pack(fields))
+    if isinstance(value, Point):
+        return msgpack.ExtType(EXT_POINT, _packer().pack([value.srid, *value.coords]))
     raise TypeError(f"cannot store a {type(value).__name__} in a snapshot")
 
 
@@ -184,12 +188,24 @@ def _temporal(code: int, fields: Any) -> TemporalValue:
     raise BodyError(f"unknown value type {code}")
 
 
+def _point(fields: Any) -> Point:
+    """A point as the encoder writes it: a known SRID, then two or three float coordinates
+    (three exactly for the 3D reference systems)."""
+    if not (isinstance(fields, list) and fields and _is_int(fields[0]) and fields[0] in CRS_NAMES
+            and len(fields) == (4 if fields[0] in (4979, 9157) else 3)
+            and all(type(c) is float for c in fields[1:])):
+        raise BodyError("a point value is not a known SRID and its coordinates")
+    return Point(fields[0], tuple(fields[1:]))
+
+
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == EXT_BIG_INT:
         value = int.from_bytes(data, "big", signed=True)
         if INT64[0] <= value <= INT64[1] or not data:
             raise BodyError("a big integer that is not big")  # the encoder never writes these
         return value
+    if code == EXT_POINT:
+        return _point(_unpack(data))
     if not EXT_DATE <= code <= EXT_DURATION:
         raise BodyError(f"unknown value type {code}")
     return _temporal(code, _unpack(data))
@@ -208,8 +224,8 @@ def _unpack(data: bytes | memoryview) -> Any:
 
 _SCALARS = (bool, int, float, str)
 _TEMPORAL_TYPES = (Date, LocalTime, Time, LocalDateTime, DateTime, Duration)
-_VALUE_TYPES = frozenset((*_SCALARS, *_TEMPORAL_TYPES, list))
-_ITEM_TYPES = frozenset((*_SCALARS, *_TEMPORAL_TYPES))
+_VALUE_TYPES = frozenset((*_SCALARS, *_TEMPORAL_TYPES, Point, list))
+_ITEM_TYPES = frozenset((*_SCALARS, *_TEMPORAL_TYPES, Point))
 
 
 def _types(items: Iterable[Any]) -> set[type]:

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from relgraph.graph.cypher import ast
+from relgraph.graph.cypher import (  # noqa: F401 (the function modules register themselves)
+    ast,
+    spatial_functions,
+    text_functions,
+    vector_functions,
+)
 from relgraph.graph.cypher.context import Procedure
 from relgraph.graph.cypher.errors import (
     CypherConstraintError,

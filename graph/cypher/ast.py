@@ -90,6 +90,50 @@ class IsNull(Expr):
 
 
 @dataclass(frozen=True)
+class ValueType:
+    """A Neo4j 5 value type, as ``IS ::`` tests and ``valueType()`` names it.
+
+    ``name`` is the canonical spelling (ANY, NOTHING, NULL, BOOLEAN, STRING, INTEGER, FLOAT,
+    DATE, LOCAL TIME, ZONED TIME, LOCAL DATETIME, ZONED DATETIME, DURATION, POINT, NODE,
+    RELATIONSHIP, MAP, PATH, PROPERTY VALUE), or LIST with ``args`` the element type, or
+    UNION with ``args`` the members. Synonyms (INT, BOOL, TIMESTAMP WITH TIME ZONE...) are
+    resolved by the parser so that equal types compare equal.
+    """
+
+    name: str
+    nullable: bool = True
+    args: tuple[ValueType, ...] = ()
+
+
+@dataclass(frozen=True)
+class TypePredicate(Expr):
+    """``x IS [NOT] :: TYPE`` (also ``x :: TYPE`` and ``IS [NOT] TYPED``)."""
+
+    operand: Expr
+    type: ValueType
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Normalized(Expr):
+    """``s IS [NOT] [NFC|NFD|NFKC|NFKD] NORMALIZED``."""
+
+    operand: Expr
+    form: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Trim(Expr):
+    """``trim([BOTH | LEADING | TRAILING] [characters] FROM source)`` (the plain ``trim(s)``
+    stays a function call)."""
+
+    mode: str  # BOTH, LEADING or TRAILING
+    characters: Expr | None
+    source: Expr
+
+
+@dataclass(frozen=True)
 class LabelExpr(SyntaxNode):
     """A Neo4j 5 label expression: op is "label" (args: name), "and", "or", "not", "any" (%) or
     "dynamic" (``$(expr)``, ``$all(expr)``, ``$any(expr)``; args: the expression, "all" or "any",
@@ -426,6 +470,7 @@ class Call(Clause):
     yield_star: bool = False
     where: Expr | None = None
     standalone: bool = False
+    optional: bool = False  # OPTIONAL CALL: a row of nulls when the procedure yields none
 
 
 @dataclass(frozen=True)
@@ -455,6 +500,12 @@ class CallSubquery(Clause):
     imports: tuple[str, ...] = ()
     import_all: bool = False
     scoped: bool = False
+    optional: bool = False  # OPTIONAL CALL { }: a row of nulls when the body returns none
+
+
+@dataclass(frozen=True)
+class Finish(Clause):
+    """``FINISH``: the query ends here and returns no rows (its writes still happen)."""
 
 
 UPDATING_CLAUSES = (Create, Merge, SetClause, Remove, Delete, Foreach)

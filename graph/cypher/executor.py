@@ -45,6 +45,7 @@ from relgraph.graph.cypher.runtime import (
 from relgraph.graph.cypher.semantics import is_updating as is_updating_query
 from relgraph.graph.cypher.storage import GraphStorage
 from relgraph.graph.values.errors import CypherArgumentError, CypherTypeError
+from relgraph.graph.values.spatial import Point
 from relgraph.graph.values.temporal import TemporalValue
 
 Row = dict[str, Any]
@@ -54,9 +55,12 @@ Step = tuple[Iterable[Row], set[str], list[str]]
 
 def check_property_value(v: Any) -> Any:
     """Only primitives, temporals and homogeneous lists of them can be stored."""
-    if v is None or isinstance(v, (bool, int, float, str, TemporalValue)):
+    if v is None or isinstance(v, (bool, int, float, str, TemporalValue, Point)):
         return v
     if isinstance(v, list):
+        if len({x.srid for x in v if isinstance(x, Point)}) > 1:
+            raise CypherTypeError("Collections containing point values with different CRS can not be "
+                                  "stored in properties.", "InvalidPropertyType")
         kinds = set()
         for x in v:
             if x is None or isinstance(x, (list, dict, NodeRef, RelRef, PathValue)):
@@ -227,6 +231,9 @@ class Executor:
     def clause_Call(self, c: ast.Call, rows: Iterable[Row], bound: set[str]) -> Step:
         return self.call(c, rows, bound)
 
+    def clause_Finish(self, c: ast.Finish, rows: Iterable[Row], bound: set[str]) -> Step:
+        return rows, bound, []  # run_single drains the rows: the query returns none
+
     def clause_Foreach(self, c: ast.Foreach, rows: Iterable[Row], bound: set[str]) -> Step:
         return self.foreach(c, rows, bound), bound, []
 
@@ -258,6 +265,9 @@ class Executor:
                 found = distinct_rows(found, columns)
             if not columns:
                 yield row
+                continue
+            if not found and c.optional:  # OPTIONAL CALL { }: the row with nulls, as OPTIONAL MATCH
+                yield {**row, **dict.fromkeys(columns)}
                 continue
             for r in found:
                 out = dict(row)
@@ -792,12 +802,16 @@ class Executor:
                     proc.fn(self.ctx, args)
                     yield row
                     continue
+                found = False
                 for result in proc.fn(self.ctx, args):
                     out = dict(row)
                     for o, alias in pairs:
                         out[alias] = result.get(o)
                     if where is None or where(out):
+                        found = True
                         yield out
+                if c.optional and not found:  # OPTIONAL CALL: the row with nulls
+                    yield {**row, **{alias: None for _, alias in pairs}}
 
         names = [alias for _, alias in pairs]
         return gen(), bound | set(names), names

@@ -131,13 +131,14 @@ def _remove(clause: ast.Remove, number: int, plan: Plan) -> None:
 
 @describe_clause.register
 def _call(clause: ast.Call, number: int, plan: Plan) -> None:
-    plan.step(number, f"CALL {clause.name}")
+    plan.step(number, f"{'OPTIONAL ' if clause.optional else ''}CALL {clause.name}")
 
 
 @describe_clause.register
 def _call_subquery(clause: ast.CallSubquery, number: int, plan: Plan) -> None:
     scope = "*" if clause.import_all else ", ".join(clause.imports)
-    plan.step(number, f"CALL ({scope}) {{ subquery, once per row }}")
+    head = "OPTIONAL CALL" if clause.optional else "CALL"
+    plan.step(number, f"{head} ({scope}) {{ subquery, once per row }}")
 
 
 @describe_clause.register

@@ -33,7 +33,10 @@ from relgraph.graph.cypher.runtime import (
     type_name,
 )
 from relgraph.graph.cypher.temporal_functions import temporal_function
+from relgraph.graph.cypher.text_functions import is_normalized, trim_characters
+from relgraph.graph.cypher.value_types import is_of_type
 from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
+from relgraph.graph.values.spatial import Point
 from relgraph.graph.values.temporal import Duration, TemporalValue
 
 Fn = Callable[[dict[str, Any]], Any]
@@ -68,6 +71,17 @@ def op_add(a: Any, b: Any) -> Any:
     if isinstance(a, Duration) and isinstance(b, TemporalValue):
         return b.plus(a)
     raise _invalid("+", a, b)
+
+
+def op_concat(a: Any, b: Any) -> Any:
+    """``||``: strings with strings, lists with lists (Neo4j 5); null if either is null."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, str) and isinstance(b, str):
+        return a + b
+    if isinstance(a, list) and isinstance(b, list):
+        return a + b
+    raise _invalid("||", a, b)
 
 
 def op_sub(a: Any, b: Any) -> Any:
@@ -271,7 +285,7 @@ def _java_regex(p: str) -> str:
 
 
 BINARY_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": op_add, "-": op_sub, "*": op_mul, "/": op_div, "%": op_mod, "^": op_pow,
+    "+": op_add, "||": op_concat, "-": op_sub, "*": op_mul, "/": op_div, "%": op_mod, "^": op_pow,
     "=": op_eq, "<>": op_ne, "<": op_lt, ">": op_gt, "<=": op_le, ">=": op_ge,
     "IN": op_in, "=~": op_regex,
     "STARTS WITH": _string_pred(str.startswith),
@@ -291,7 +305,7 @@ def property_of(ctx: Context, v: Any, key: str) -> Any:
         return ctx.rel_props(v).get(key)
     if isinstance(v, dict):
         return v.get(key)
-    if isinstance(v, TemporalValue):
+    if isinstance(v, (TemporalValue, Point)):
         return v.component(key)
     raise CypherTypeError(f"cannot read property {key!r} of {type_name(v)}", "InvalidArgumentType")
 
@@ -488,6 +502,32 @@ class Compiler:
         if e.negated:
             return lambda row: operand(row) is not None
         return lambda row: operand(row) is None
+
+    def c_TypePredicate(self, e: ast.TypePredicate) -> Fn:
+        operand = self.compile(e.operand)
+        t, negated = e.type, e.negated
+        return lambda row: is_of_type(operand(row), t) is not negated
+
+    def c_Normalized(self, e: ast.Normalized) -> Fn:
+        operand = self.compile(e.operand)
+        form, negated = e.form, e.negated
+
+        def f(row: dict[str, Any]) -> Any:
+            result = is_normalized(operand(row), form)
+            return None if result is None else result is not negated
+
+        return f
+
+    def c_Trim(self, e: ast.Trim) -> Fn:
+        source = self.compile(e.source)
+        chars = self.compile(e.characters) if e.characters is not None else None
+        mode = e.mode
+
+        def f(row: dict[str, Any]) -> Any:
+            return trim_characters(source(row), None if chars is None else chars(row), mode,
+                                   given=chars is not None)
+
+        return f
 
     # conditionals and comprehensions
 

@@ -28,6 +28,7 @@ from relgraph.graph.cypher.runtime import (
     type_name,
 )
 from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
+from relgraph.graph.values.spatial import Point, java_double
 from relgraph.graph.values.temporal import TemporalValue
 
 INT_MAX = 2**63 - 1
@@ -79,23 +80,7 @@ def check_int(v: int) -> int:
 
 def format_float(f: float) -> str:
     """A float as Cypher (Java's Double.toString) prints it: 1.0, 1.0E20, 1.0E-4."""
-    if math.isnan(f):
-        return "NaN"
-    if math.isinf(f):
-        return "Infinity" if f > 0 else "-Infinity"
-    if f == 0:
-        return "-0.0" if math.copysign(1.0, f) < 0 else "0.0"
-    a = abs(f)
-    if 1e-3 <= a < 1e7:
-        s = repr(f)
-        if "e" in s or "E" in s:  # cannot happen in this range, kept for safety
-            s = f"{f:f}"
-        return s if "." in s else s + ".0"
-    sign, digits, exponent = Decimal(repr(f)).as_tuple()
-    ds = "".join(map(str, digits)).rstrip("0") or "0"
-    exp10 = len(digits) + int(exponent) - 1
-    mantissa = ds[0] + "." + (ds[1:] or "0")
-    return ("-" if sign else "") + f"{mantissa}E{exp10}"
+    return java_double(f)
 
 
 def to_string(v: Any) -> str:
@@ -111,7 +96,9 @@ def to_string(v: Any) -> str:
         return v
     if isinstance(v, TemporalValue):
         return v.text()
-    raise _type_error("toString", v, "a string, number, boolean or temporal value")
+    if isinstance(v, Point):
+        return str(v)
+    raise _type_error("toString", v, "a string, number, boolean, temporal value or point")
 
 
 # --- graph functions ------------------------------------------------------------------
@@ -460,19 +447,7 @@ def _upper(ctx: Context, v: Any) -> Any:
     return _str_arg("upper", v).upper()
 
 
-@register("trim", 1)
-def _trim(ctx: Context, v: Any) -> Any:
-    return _str_arg("trim", v).strip(" \t\n\r\f\v")
-
-
-@register("ltrim", 1)
-def _ltrim(ctx: Context, v: Any) -> Any:
-    return _str_arg("ltrim", v).lstrip(" \t\n\r\f\v")
-
-
-@register("rtrim", 1)
-def _rtrim(ctx: Context, v: Any) -> Any:
-    return _str_arg("rtrim", v).rstrip(" \t\n\r\f\v")
+# trim, ltrim and rtrim (which take the characters to trim too) are in text_functions.py.
 
 
 @register("split", 2, null_propagating=False)

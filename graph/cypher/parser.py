@@ -17,6 +17,7 @@ comprehension. The parser tries the preferred reading first and backtracks.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
@@ -35,6 +36,7 @@ from relgraph.graph.cypher.tokens import (
     Token,
     tokenize,
 )
+from relgraph.graph.cypher.value_types import TypeParser
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
@@ -47,7 +49,7 @@ MAX_NESTING = 200
 
 #: The logical operators, loosest first, and the arithmetic ones with their precedence.
 _LOGICAL = ("OR", "XOR", "AND")
-_ARITHMETIC = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 3}
+_ARITHMETIC = {"+": 1, "-": 1, "||": 1, "*": 2, "/": 2, "%": 2, "^": 3}
 
 # After these an operand has ended: a keyword before one of them (``RETURN not``,
 # ``case.case``) is a variable, as Neo4j 5 reads it, not an operator or a CASE.
@@ -56,7 +58,10 @@ _OPERAND_END_OPS = {")", ",", "]", "}", ".", "=", "<>", "<", ">", "<=", ">=", "|
 _OPERAND_END_WORDS = {"AS", "AND", "OR", "XOR", "IS", "IN", "STARTS", "ENDS", "CONTAINS", "ORDER",
                       "SKIP", "LIMIT", "WHERE", "THEN", "ELSE", "END", "WHEN"}
 _CLAUSE_START = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE",
-                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION"}
+                 "DELETE", "DETACH", "CALL", "FOREACH", "LOAD", "USE", "UNION", "FINISH", "ORDER",
+                 "SKIP", "OFFSET", "LIMIT"}
+_NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
+_TRIM_MODES = ("BOTH", "LEADING", "TRAILING")
 
 
 def parse(query: str) -> ast.Query:
@@ -157,6 +162,14 @@ def _balanced(items: list[ast.Expr], joins: list[Token]) -> ast.Expr:
     t = joins[mid - 1]
     return ast.Binary(t.upper, _balanced(items[:mid], joins[:mid - 1]), _balanced(items[mid:], joins[mid:]),
                       pos=t.start)
+
+
+def _any_of(conditions: list[ast.Expr]) -> ast.Expr:
+    """``a OR b OR ...`` (the operands of one WHEN of an extended CASE)."""
+    result = conditions[0]
+    for c in conditions[1:]:
+        result = ast.Binary("OR", result, c, pos=c.pos)
+    return result
 
 
 class _Backtrack(Exception):
@@ -297,9 +310,21 @@ class Parser:
             return self.parse_match(optional=False)
         if word == "OPTIONAL":
             self.advance()
+            if self.at_kw("CALL"):
+                call = self.parse_call()
+                assert isinstance(call, (ast.Call, ast.CallSubquery))
+                return dataclasses.replace(call, optional=True, pos=t.start)
             if not self.at_kw("MATCH"):
-                self.error("expected MATCH after OPTIONAL")
+                self.error("expected MATCH or CALL after OPTIONAL")
             return self.parse_match(optional=True, start=t.start)
+        if word == "FINISH":
+            self.advance()
+            return ast.Finish(pos=t.start)
+        if word in ("SKIP", "OFFSET", "LIMIT") or (word == "ORDER" and self.at_kw("BY", k=1)):
+            # Neo4j 5's ORDER BY / SKIP / LIMIT as clauses of their own: WITH * ORDER BY ...
+            order, skip, limit = self.parse_order_skip_limit()
+            return ast.With(ast.Projection((), True, False, tuple(order), skip, limit, pos=t.start), None,
+                            pos=t.start)
         if word == "UNWIND":
             self.advance()
             expr = self.parse_expression()
@@ -343,6 +368,8 @@ class Parser:
             raise CypherUnsupportedError("LOAD CSV")
         if word == "USE":
             raise CypherUnsupportedError("USE (multiple graphs)")
+        if word == "INSERT":
+            raise CypherUnsupportedError("INSERT (GQL's CREATE: write CREATE)")
         if word in ("START", "CONSTRAINT", "INDEX", "DROP", "SHOW", "TERMINATE", "GRANT"):
             raise CypherUnsupportedError(f"{word} (schema and administration commands)")
         self.error("expected a clause (MATCH, RETURN, CREATE...)")
@@ -465,6 +492,11 @@ class Parser:
                 items = self.parse_return_items()
         else:
             items = self.parse_return_items()
+        order, skip, limit = self.parse_order_skip_limit()
+        return ast.Projection(tuple(items), star, distinct, tuple(order), skip, limit, pos=start)
+
+    def parse_order_skip_limit(self) -> tuple[list[ast.SortItem], ast.Expr | None, ast.Expr | None]:
+        """``[ORDER BY ...] [SKIP | OFFSET n] [LIMIT n]`` of a projection or standing alone."""
         order: list[ast.SortItem] = []
         if self.at_kw("ORDER"):
             self.advance()
@@ -480,9 +512,9 @@ class Parser:
                 order.append(ast.SortItem(expr, desc, pos=st))
                 if not self.accept_op(","):
                     break
-        skip = self.parse_expression() if self.accept_kw("SKIP") else None
+        skip = self.parse_expression() if self.accept_kw("SKIP", "OFFSET") else None
         limit = self.parse_expression() if self.accept_kw("LIMIT") else None
-        return ast.Projection(tuple(items), star, distinct, tuple(order), skip, limit, pos=start)
+        return order, skip, limit
 
     def parse_return_items(self) -> list[ast.ReturnItem]:
         items = []
@@ -726,9 +758,9 @@ class Parser:
             return 0, None
         if not self.accept_op("{"):
             return None
-        lo = self._bound() if self.tok.kind == INTEGER else None
+        lo = self._bound() if self.tok.text[:1].isdigit() else None
         if self.accept_op(","):
-            hi = self._bound() if self.tok.kind == INTEGER else None
+            hi = self._bound() if self.tok.text[:1].isdigit() else None
         elif lo is None:
             self.error("expected a number in the quantifier")
         else:
@@ -745,7 +777,7 @@ class Parser:
 
     def _bound(self) -> int:
         """A quantifier's bound: a plain decimal integer (``{01}`` is refused, as Neo4j does)."""
-        if self.tok.text != str(self.tok.value):
+        if self.tok.kind != INTEGER or self.tok.text != str(self.tok.value):
             self.error("expected ',' or an integer value")
         return _integer(self.advance())
 
@@ -893,6 +925,9 @@ class Parser:
         terms: list[tuple[Token, ast.Expr]] = []
         while self.at_op("=", "<>", "!=", "<", ">", "<=", ">="):
             t = self.advance()
+            if t.value == "!=":
+                raise CypherSyntaxError("Unknown operation '!=' (you probably meant to use '<>', which is "
+                                        "the operator for inequality testing)", self.query, t.start)
             terms.append((t, self.parse_predicates()))
         if not terms:
             return first
@@ -906,9 +941,11 @@ class Parser:
         assert result is not None
         return result
 
-    def parse_predicates(self) -> ast.Expr:
-        left = self.parse_additive()
-        while True:
+    def parse_predicates(self, subject: ast.Expr | None = None) -> ast.Expr:
+        """String, list, null and type predicates after an operand (``subject``: one parsed
+        already, the subject of an extended CASE)."""
+        left = self.parse_additive() if subject is None else subject
+        for _ in range(1):  # one predicate at most: Neo4j 5 refuses x IN a IN b and x IS NULL IS NULL
             t = self.tok
             word = t.upper
             if word == "STARTS" and self.at_kw("WITH", k=1):
@@ -929,14 +966,25 @@ class Parser:
             elif word == "IS":
                 self.advance()
                 negated = self.accept_kw("NOT")
-                if not self.accept_kw("NULL"):
-                    if self.at_kw("TYPED") or (self.tok.kind == IDENT and self.tok.upper in (
-                            "NORMALIZED", "NFC", "NFD", "NFKC", "NFKD", "INTEGER", "STRING")):
-                        raise CypherUnsupportedError("IS [NOT] TYPED / NORMALIZED predicates")
-                    self.error("expected NULL after IS")
-                left = ast.IsNull(left, negated, pos=t.start)
-            else:
-                return left
+                if self.accept_kw("NULL"):
+                    left = ast.IsNull(left, negated, pos=t.start)
+                elif (self.at_op(":") and self.at_op(":", k=1)) or self.at_kw("TYPED"):
+                    self.i += 1 if self.at_kw("TYPED") else 2
+                    left = ast.TypePredicate(left, TypeParser(self).parse(), negated, pos=t.start)
+                elif self.at_kw("NORMALIZED") or (self.tok.upper in _NORMAL_FORMS
+                                                  and self.at_kw("NORMALIZED", k=1)):
+                    form = "NFC" if self.at_kw("NORMALIZED") else self.advance().upper
+                    self.expect_kw("NORMALIZED")
+                    left = ast.Normalized(left, form, negated, pos=t.start)
+                elif not negated and (self.tok.kind == IDENT or self.at_op("!", "%", "(")):
+                    # Neo4j 5's n IS Label, n IS A|B: the label predicate n:A|B
+                    left = ast.HasLabels(left, *self._is_labels(), pos=t.start)
+                else:
+                    self.error("expected NULL, :: TYPE, NORMALIZED or a label after IS")
+            elif self.at_op(":") and self.at_op(":", k=1):
+                self.i += 2
+                left = ast.TypePredicate(left, TypeParser(self).parse(), pos=t.start)
+        return left
 
     def parse_additive(self) -> ast.Expr:
         """``+ -``, ``* / %`` and ``^`` (all left-associative) by precedence climbing over
@@ -1009,6 +1057,8 @@ class Parser:
     def parse_atom(self) -> ast.Expr:
         t = self.tok
         if t.kind == BAD_NUMBER:
+            if isinstance(t.value, str):
+                raise CypherSyntaxError(t.value, self.query, t.start, code="InvalidNumberLiteral")
             self.error("invalid number literal", code="InvalidNumberLiteral")
         if t.kind == INTEGER:
             self.advance()
@@ -1044,6 +1094,10 @@ class Parser:
             if word == "NULL":
                 self.advance()
                 return ast.Literal(None, pos=t.start)
+            if word in ("INF", "INFINITY", "NAN") and not self.at_op("(", ".", k=1):
+                # Neo4j 5's float literals: they win over a variable of the same name, as there.
+                self.advance()
+                return ast.Literal(math.nan if word == "NAN" else math.inf, pos=t.start)
             if word == "CASE" and (self.at_kw("WHEN", k=1) or not self._word_is_operand()):
                 return self.parse_case()
             if word in ("ALL", "ANY", "NONE", "SINGLE") and self.at_op("(", k=1) \
@@ -1080,12 +1134,50 @@ class Parser:
         if name.upper() == "COUNT" and self.at_op("*") and self.at_op(")", k=1):
             self.i += 2
             return ast.CountStar(pos=t.start)
+        if name.upper() == "TRIM":
+            trim = self.parse_trim(t)
+            if trim is not None:
+                return trim
         distinct = self.accept_kw("DISTINCT")
+        if not distinct and self.at_kw("ALL") and not self.at_op("(", ")", ",", k=1):
+            self.advance()  # ALL, the explicit default quantifier: f(ALL x) is f(x)
         args: list[ast.Expr] = []
-        if not self.at_op(")"):
+        if name.upper() == "NORMALIZE" and not self.at_op(")"):
+            args.append(self.parse_expression())
+            if self.accept_op(","):
+                form = self.tok
+                if form.upper not in _NORMAL_FORMS or not self.at_op(")", k=1):
+                    self.error("Invalid normal form, expected NFC, NFD, NFKC, NFKD",
+                               code="InvalidNormalForm")
+                self.advance()
+                args.append(ast.Literal(form.upper, pos=form.start))
+        elif not self.at_op(")"):
             args = list(self.parse_expression_list())
         self.expect_op(")")
         return ast.FunctionCall(name, tuple(args), distinct, pos=t.start)
+
+    def parse_trim(self, t: Token) -> ast.Expr | None:
+        """``trim([BOTH | LEADING | TRAILING] [chars] FROM source)``, just after ``trim(``;
+        None (nothing consumed but the first argument, kept) for the plain ``trim(s)``."""
+        mode = "BOTH"
+        chars: ast.Expr | None = None
+        if self.tok.upper in _TRIM_MODES and not self.at_op("(", ")", ",", k=1):
+            mode = self.advance().upper
+            if not self.at_kw("FROM"):
+                chars = self.parse_expression()
+            self.expect_kw("FROM")
+        elif self.accept_kw("FROM"):
+            pass
+        else:
+            start = self.i
+            first = self.parse_expression()
+            if not self.accept_kw("FROM"):
+                self.i = start
+                return None
+            chars = first
+        source = self.parse_expression()
+        self.expect_op(")")
+        return ast.Trim(mode, chars, source, pos=t.start)
 
     def parse_paren_or_pattern(self) -> ast.Expr:
         start = self.i
@@ -1212,15 +1304,44 @@ class Parser:
         if not self.at_kw("WHEN"):
             subject = self.parse_expression()
         whens: list[tuple[ast.Expr, ast.Expr]] = []
+        extended = False
         while self.accept_kw("WHEN"):
-            cond = self.parse_expression()
+            if subject is None:
+                cond = self.parse_expression()
+            else:
+                operands = [self._when_operand(subject)]
+                while self.accept_op(","):
+                    operands.append(self._when_operand(subject))
+                extended = extended or len(operands) > 1 or operands[0][0]
+                cond = _any_of([c for _, c in operands])
             self.expect_kw("THEN")
             whens.append((cond, self.parse_expression()))
         if not whens:
             self.error("expected WHEN")
         default = self.parse_expression() if self.accept_kw("ELSE") else None
         self.expect_kw("END")
+        if extended:  # Neo4j 5's WHEN 1, 2 / WHEN > 3 / WHEN IS NULL: each WHEN as a predicate
+            return ast.Case(None, tuple(whens), default, pos=t.start)
+        if subject is not None:  # the classic simple CASE: keep the values it compares with
+            whens = [(c.right if isinstance(c, ast.Binary) else c, r) for c, r in whens]
         return ast.Case(subject, tuple(whens), default, pos=t.start)
+
+    def _when_operand(self, subject: ast.Expr) -> tuple[bool, ast.Expr]:
+        """One operand of a simple CASE's WHEN: (True, predicate) for the Neo4j 5 forms
+        (``> 3``, ``IS NULL``, ``STARTS WITH 'a'``, ``:: INTEGER``...), else (False,
+        ``subject = value``). Neo4j 5.26 takes no IN, CONTAINS or IS :: here, nor does this."""
+        t = self.tok
+        if t.upper == "IS" and self.at_op(":", k=1):
+            self.error("expected an expression or a comparison after WHEN (Neo4j 5.26 takes no "
+                       "IS :: there: write IS TYPED)")
+        if self.at_op("=", "<>", "<", ">", "<=", ">="):
+            op = str(self.advance().value)
+            return True, ast.Binary(op, subject, self.parse_additive(), pos=t.start)
+        if (t.upper in ("STARTS", "ENDS") and self.at_kw("WITH", k=1)) or self.at_op("=~") \
+                or (t.upper == "IS" and not self.at_op(":", k=1)) \
+                or (self.at_op(":") and self.at_op(":", k=1)):
+            return True, self.parse_predicates(subject)
+        return False, ast.Binary("=", subject, self.parse_expression(), pos=t.start)
 
     def parse_quantifier(self) -> ast.Expr:
         t = self.advance()

@@ -25,6 +25,7 @@ from typing import Any
 
 from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.errors import CypherArithmeticError
+from relgraph.graph.values.spatial import POINT_RANK, Point
 from relgraph.graph.values.temporal import (
     DURATION_RANK,
     Duration,
@@ -189,6 +190,9 @@ def compare(a: Any, b: Any) -> int | None:
         return (len(a) > len(b)) - (len(a) < len(b))
     if isinstance(a, TemporalValue) and isinstance(b, TemporalValue):
         return a.compare(b)
+    if isinstance(a, Point) and isinstance(b, Point):
+        # Neo4j 5 gives points no order for < and >: only an equal pair compares (<= is true).
+        return 0 if a == b else None
     if isinstance(a, dict) and isinstance(b, dict):
         return _compare_maps(a, b)
     if (isinstance(a, NodeRef) and isinstance(b, NodeRef)) or \
@@ -252,6 +256,8 @@ def sort_key(v: Any) -> tuple[Any, ...]:
         return (_RANK_REL, v.id)
     if isinstance(v, PathValue):
         return (_RANK_PATH, v.nodes, v.rels)
+    if isinstance(v, Point):
+        return (POINT_RANK, v.sort_tuple())
     if isinstance(v, Duration):
         return (DURATION_RANK, v.sort_tuple())
     if isinstance(v, TemporalValue):
@@ -302,7 +308,7 @@ def from_python(v: Any) -> Any:
     if isinstance(v, Path):
         return PathValue(tuple(int(n.element_id) for n in v.nodes),
                          tuple(int(r.element_id) for r in v.relationships))
-    if isinstance(v, TemporalValue):  # a value read from an earlier result, passed back
+    if isinstance(v, (TemporalValue, Point)):  # a value read from an earlier result, passed back
         return v
     converted = from_python_temporal(v)
     if converted is not None:

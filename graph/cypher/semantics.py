@@ -240,8 +240,9 @@ class Analyzer:
         columns: list[str] = []
         scope = dict(scope)
         for i, clause in enumerate(clauses):
-            if isinstance(clause, ast.Return) and i < len(clauses) - 1:
-                raise CypherSyntaxError("RETURN must be the last clause", self.text,
+            if isinstance(clause, (ast.Return, ast.Finish)) and i < len(clauses) - 1:
+                word = "RETURN" if isinstance(clause, ast.Return) else "FINISH"
+                raise CypherSyntaxError(f"{word} must be the last clause", self.text,
                                         clauses[i + 1].pos, code="UnexpectedSyntax")
             if in_subquery and isinstance(clause, ast.UPDATING_CLAUSES):
                 raise _err("an EXISTS, COUNT or COLLECT subquery cannot update the graph",
@@ -251,7 +252,7 @@ class Analyzer:
         unit_subquery = isinstance(last, ast.CallSubquery) and not any(
             isinstance(part.clauses[-1], ast.Return) for part in last.query.parts)
         if top_level and not unit_subquery and \
-                not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call)):
+                not isinstance(last, (ast.Return, *ast.UPDATING_CLAUSES, ast.Call, ast.Finish)):
             name = type(last).__name__.upper().replace("CLAUSE", "")
             raise _err(f"a query cannot end with {name} (add RETURN)", "InvalidClauseComposition")
         if isinstance(last, ast.Call) and not isinstance(last, ast.Return):
@@ -360,6 +361,9 @@ class Analyzer:
                 raise _err(f"variable `{col}` is already bound", "VariableAlreadyBound")
             new[col] = ANY
         return new, []
+
+    def clause_Finish(self, c: ast.Finish, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
+        return scope, []
 
     def clause_Foreach(self, c: ast.Foreach, scope: Scope, standalone: bool) -> tuple[Scope, list[str]]:
         t = self.expr(c.source, scope)
@@ -824,6 +828,21 @@ class Analyzer:
         rec(e.operand, scope, agg, in_agg)
         return BOOL
 
+    def expr_TypePredicate(self, e: ast.TypePredicate, scope: Scope, agg: bool, in_agg: bool) -> str:
+        self._expr(e.operand, scope, agg, in_agg)
+        return BOOL
+
+    def expr_Normalized(self, e: ast.Normalized, scope: Scope, agg: bool, in_agg: bool) -> str:
+        self._expr(e.operand, scope, agg, in_agg)
+        return BOOL
+
+    def expr_Trim(self, e: ast.Trim, scope: Scope, agg: bool, in_agg: bool) -> str:
+        for x in (e.characters, e.source):
+            known = (INT, FLOAT, BOOL, MAP, NODE, REL, PATH)
+            if x is not None and self._expr(x, scope, agg, in_agg) in known:
+                raise _err("trim() expects strings", "InvalidArgumentType")
+        return STRING
+
     def expr_HasLabels(self, e: ast.HasLabels, scope: Scope, agg: bool, in_agg: bool) -> str:
         if dynamic_labels.is_dynamic(e.label_expr):
             raise self._at("Dynamic Label and Types are only allowed in MATCH, CREATE, MERGE, SET and "
@@ -1002,6 +1021,8 @@ class Analyzer:
             return FLOAT if name != "percentiledisc" else ANY
         fn = lookup(name)
         if fn is None:
+            if name in ("graph.byname", "graph.byelementid"):
+                raise CypherUnsupportedError(f"{e.name}() (it names a graph for USE)")
             if temporal_function(name) is None:
                 close = _closest_function(e.name)
                 hint = f"; did you mean {close}()?" if close else ""
@@ -1038,6 +1059,8 @@ class Analyzer:
             raise _err(f"type mismatch: =~ takes strings, not {lt} and {rt}", "InvalidArgumentType")
         if op in ("=", "<>", "<", ">", "<=", ">=", "=~", "STARTS WITH", "ENDS WITH", "CONTAINS"):
             return BOOL
+        if op == "||":
+            return _concatenation_type(lt, rt)
         # arithmetic
         if op == "+" and STRING in (lt, rt) and {lt, rt} & {TEMPORAL, DURATION}:  # 'x' + date()
             raise _err(f"type mismatch: cannot apply + to a {lt} and a {rt} value",
@@ -1072,7 +1095,36 @@ class Analyzer:
         return ANY
 
 
+def _concatenation_type(lt: str, rt: str) -> str:
+    """``a || b``: two strings or two lists; anything else is refused before running, with
+    Neo4j's message (the first operand known to be neither, or the one that breaks the pair)."""
+    kinds = [STRING if t == STRING else LIST if t.startswith(LIST) else t for t in (lt, rt)]
+    known = [k for k in kinds if k not in (ANY, NULL)]
+    if not known:
+        return ANY
+    first = known[0]
+    expected = {STRING: "String", LIST: "List<T>"}.get(first)
+    for k in known:
+        if expected is None or k != first:
+            wanted = expected or "String or List<T>"
+            raise _err(f"Type mismatch: expected {wanted} but was {_TYPE_NAMES.get(k, k)}",
+                       "InvalidArgumentType")
+    return first
+
+
+#: The engine's static types as Neo4j's messages name them.
+_TYPE_NAMES = {INT: "Integer", FLOAT: "Float", STRING: "String", BOOL: "Boolean", MAP: "Map", NODE: "Node",
+               REL: "Relationship", PATH: "Path", LIST: "List<T>"}
+
+
 _ARG_TYPES = {
+    "btrim": {STRING},
+    "ltrim": {STRING},
+    "rtrim": {STRING},
+    "normalize": {STRING},
+    "point": {MAP, NODE, REL},
+    "vector.similarity.cosine": {LIST},
+    "vector.similarity.euclidean": {LIST},
     "labels": {NODE},
     "type": {REL},
     "startnode": {REL},

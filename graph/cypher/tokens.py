@@ -30,6 +30,7 @@ PARAM = "param"
 OP = "op"
 EOF = "eof"
 BAD_NUMBER = "badnumber"  # looks like a number but is not one (e.g. 12ab): the parser decides
+                          # (its value, when not None, says why: "0X1F is no longer supported")
 UNICODE_DASH = "unicode-dash"
 
 
@@ -49,7 +50,7 @@ class Token:
 
 
 # Longest operators first so that "<=" wins over "<".
-_OPERATORS = ("..", "<>", "!=", "<=", ">=", "=~", "+=", "(", ")", "[", "]", "{", "}", ",", ".",
+_OPERATORS = ("..", "<>", "!=", "<=", ">=", "=~", "+=", "||", "(", ")", "[", "]", "{", "}", ",", ".",
               ":", "|", ";", "=", "<", ">", "+", "-", "*", "/", "%", "^", "&", "!")
 _DASHES = "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _LEFT_ARROWHEADS = "\u27e8\u3008\ufe64\uff1c"
@@ -58,7 +59,14 @@ _RIGHT_ARROWHEADS = "\u27e9\u3009\ufe65\uff1e"
 _NUMBER = re.compile(
     r"0[xX][0-9a-zA-Z_]*"          # hex (validated below)
     r"|0[oO][0-9a-zA-Z_]*"         # octal
-    r"|(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    r"|(?:[0-9][0-9_]*\.[0-9][0-9_]*|\.[0-9][0-9_]*|[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?"
+)
+# Neo4j 5 lets one underscore separate digits (1_000, 0x_FF, 0o1_7, 1e1_0) but not start a
+# decimal part, end one, repeat, or appear in a legacy octal like 01_7 or after a leading 0.
+_UNDERSCORES = re.compile(
+    r"0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+"
+    r"|(?:(?:[1-9](?:_?[0-9])*|0[0-9]*)(?:\.[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)"
+    r"(?:[eE][+-]?[0-9](?:_?[0-9])*)?"
 )
 _IDENT_START = re.compile(r"[^\W\d]", re.UNICODE)
 _IDENT_PART = re.compile(r"\w", re.UNICODE)
@@ -186,21 +194,32 @@ def _read_number(query: str, i: int) -> Token:
             end += 1
         return Token(BAD_NUMBER, query[i:end], None, i, end)
     lower = text.lower()
+    if text[:2] in ("0X", "0O") or (len(text) > 1 and text[0] == "0" and text[1].isdigit()
+                                    and not any(ch in lower for ch in ".e")):
+        # Neo4j 5 dropped 0X (hex), 0O and 017 (octal): only 0x and 0o prefixes remain.
+        if text[1] == "X" or (text[1:].isdigit() and all(ch in "01234567" for ch in text[1:])):
+            kind, prefix = ("hex", "0x") if text[1] == "X" else ("octal", "0o")
+            digits = text[2:] if kind == "hex" else text[1:]
+            return Token(BAD_NUMBER, text, f"The {kind} integer literal syntax `{text}` is no longer "
+                         f"supported, please use `{prefix}{digits}` instead", i, j)
+        return Token(BAD_NUMBER, text, None, i, j)
+    if "_" in text:
+        if _UNDERSCORES.fullmatch(text) is None:
+            return Token(BAD_NUMBER, text, None, i, j)
+        text = text.replace("_", "")
+        lower = text.lower()
     try:
         if lower.startswith("0x"):
-            return Token(INTEGER, text, int(text[2:], 16), i, j)
+            return Token(INTEGER, query[i:j], int(text[2:], 16), i, j)
         if lower.startswith("0o"):
-            return Token(INTEGER, text, int(text[2:], 8), i, j)
+            return Token(INTEGER, query[i:j], int(text[2:], 8), i, j)
         if any(ch in lower for ch in ".e"):
             value = float(text)
             if value in (float("inf"), float("-inf")):
                 raise CypherSyntaxError(f"floating point number is too large: {text}", query, i,
                                         code="FloatingPointOverflow")
-            return Token(FLOAT, text, value, i, j)
-        if len(text) > 1 and text.startswith("0"):
-            # Legacy octal ("017"), as Neo4j still accepts.
-            return Token(INTEGER, text, int(text, 8), i, j)
-        return Token(INTEGER, text, int(text), i, j)
+            return Token(FLOAT, query[i:j], value, i, j)
+        return Token(INTEGER, query[i:j], int(text), i, j)
     except ValueError:
         return Token(BAD_NUMBER, text, None, i, j)
 

@@ -6,6 +6,7 @@ from functools import singledispatch
 from typing import Any
 
 from relgraph.graph.cypher import ast
+from relgraph.graph.cypher.value_types import describe_type
 
 
 @singledispatch
@@ -65,6 +66,22 @@ def _unary(e: ast.Unary) -> str:
 @unparse.register
 def _is_null(e: ast.IsNull) -> str:
     return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}NULL"
+
+
+@unparse.register
+def _type_predicate(e: ast.TypePredicate) -> str:
+    return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}:: {describe_type(e.type)}"
+
+
+@unparse.register
+def _normalized(e: ast.Normalized) -> str:
+    return f"{unparse(e.operand)} IS {'NOT ' if e.negated else ''}{e.form} NORMALIZED"
+
+
+@unparse.register
+def _trim(e: ast.Trim) -> str:
+    chars = "" if e.characters is None else unparse(e.characters) + " "
+    return f"trim({e.mode} {chars}FROM {unparse(e.source)})"
 
 
 @unparse.register

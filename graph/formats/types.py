@@ -33,6 +33,7 @@ from relgraph.graph.values.entities import Entity, Node
 from relgraph.graph.values.errors import CypherError, ExportError
 from relgraph.graph.values.jsonable import to_json
 from relgraph.graph.values.model import INT_MAX, INT_MIN
+from relgraph.graph.values.spatial import Point
 from relgraph.graph.values.subgraph import ordered_labels
 from relgraph.graph.values.temporal import TemporalValue, from_python_temporal
 from relgraph.graph.values.text import surrogate_problem
@@ -95,6 +96,9 @@ def plain_value(value: Any, where: str, *, temporal: bool = False) -> Any:
         return to_json(value)  # ISO 8601 text, as every JSON output writes it
     if value is None:
         raise ExportError(f"{where} is null")
+    if isinstance(value, Point):
+        raise ExportError(f"{where} is a point, {value}, which the export formats do not hold; store "
+                          "its text (toString) or its coordinates (.x, .y) in properties of their own")
     raise ExportError(f"{where} has a value of type {type(value).__name__}, which no export format "
                       "can hold")
 

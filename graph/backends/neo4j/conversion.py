@@ -18,12 +18,14 @@ from typing import Any
 
 import neo4j
 import neo4j.graph
+import neo4j.spatial
 import neo4j.time
 import pytz  # the driver's own time zone library (a dependency of neo4j)
 
 from relgraph.graph.values import temporal
 from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.result import Counters, Notification, Position
+from relgraph.graph.values.spatial import Point
 
 #: Element ids per query when reading the endpoint nodes a result lacks.
 FETCH_IDS = 5000
@@ -36,10 +38,12 @@ def native_value(value: Any) -> Any:
     Date, LocalTime, Time, LocalDateTime, DateTime, Duration), so both backends return equal
     objects that print alike. Python's ``datetime`` could not stand in: it has no month-based
     duration, no nanoseconds and no years beyond 9999, and its text form is not Cypher's.
-    Spatial points stay the driver's; neither backend stores them from relgraph's loaders.
+    Spatial points become :class:`relgraph.graph.values.spatial.Point` the same way.
     """
     if isinstance(value, _NEO4J_TEMPORAL):
         return _engine_temporal(value)
+    if isinstance(value, neo4j.spatial.Point):
+        return Point(value.srid or 0, tuple(float(c) for c in value))
     if isinstance(value, list):
         return [native_value(v) for v in value]
     if isinstance(value, dict):
@@ -91,6 +95,9 @@ def driver_value(value: Any) -> Any:
     backend hold them) become the driver's, so a value read from a result can be passed back."""
     if isinstance(value, temporal.TemporalValue):
         return _driver_temporal(value)
+    if isinstance(value, Point):
+        kind = neo4j.spatial.WGS84Point if value.geographic else neo4j.spatial.CartesianPoint
+        return kind(value.coords)
     if isinstance(value, (list, tuple)):
         return [driver_value(v) for v in value]
     if isinstance(value, dict):
@@ -200,6 +207,8 @@ class ResultConverter:
     def convert(self, value: Any) -> Any:
         if isinstance(value, _NEO4J_TEMPORAL):  # before tuples: a driver Duration is one
             return _engine_temporal(value)
+        if isinstance(value, neo4j.spatial.Point):  # so is a point
+            return native_value(value)
         if isinstance(value, neo4j.graph.Node):
             return self.nodes.get(value.element_id) or self._node(value)
         if isinstance(value, neo4j.graph.Relationship):
