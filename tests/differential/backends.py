@@ -146,6 +146,8 @@ class Neo4jSide:
         except neo4j_errors.Neo4jError as exc:
             out.error = f"{exc.code}: {exc.message}".splitlines()[0]
             out.graph = None
+        except neo4j_errors.DriverError as exc:  # a value the driver cannot read (a date before year 1)
+            out.error, out.graph = f"the driver cannot read the answer: {exc}", None
         return out
 
     @staticmethod

@@ -2,7 +2,8 @@
 read and to add to.
 
 A file is a list of groups; a group has an optional ``setup`` (Cypher run once before its cases;
-statements separated by ``;`` at the end of a line) and ``cases``. A case is the query text, or
+statements separated by ``;`` at the end of a line), ``queries`` (a block of text, one case per
+line, ``#`` starting a comment line) and ``cases`` (a list). A case in the list is the query text, or
 a map with ``query`` and optionally ``params`` (a map), ``ordered`` (true: rows compare as a
 strict sequence; false: as a multiset; a list of column names: sorted on those, ties in any
 order; by default the final ``ORDER BY`` decides) and ``known`` (the class of a listed difference
@@ -10,8 +11,10 @@ from Neo4j, see docs/cypher.md "Differences from Neo4j")::
 
     - setup: |
         CREATE (:P {name: 'a', age: 3}), (:P {name: 'b'})
+      queries: |
+        MATCH (p:P) RETURN p.name AS name, p.age AS age
+        MATCH (p:P) RETURN count(p.age) AS c
       cases:
-        - MATCH (p:P) RETURN p.name AS name, p.age AS age
         - {query: "RETURN round(2.5) AS r", known: round-ties}
 """
 
@@ -46,7 +49,9 @@ def load_topic(path: Path) -> list[Case]:
     out: list[Case] = []
     for group in groups:
         setup = group.get("setup") or ""
-        for item in group.get("cases") or []:
+        lines = [line.strip() for line in (group.get("queries") or "").splitlines()]
+        items = [line for line in lines if line and not line.startswith("#")] + list(group.get("cases") or [])
+        for item in items:
             if isinstance(item, str):
                 item = {"query": item}
             unknown = set(item) - {"query", "params", "ordered", "known"}
