@@ -4,10 +4,10 @@ setup at a time and answering cases against it without keeping what a case wrote
 * **Embedded**: an in-memory :class:`PropertyGraph` per setup; each case runs in the graph's
   transaction, which is undone afterwards (raising out of it rolls back), so a setup serves
   any number of cases.
-* **Neo4j**: the setup is committed once; a reading case runs in an explicit transaction that
-  is rolled back. A writing case must commit, since Neo4j checks some things only at commit
-  (a deleted node that still has relationships), so the graph is dumped inside the transaction,
-  committed, and the setup rebuilt before the next case.
+* **Neo4j**: the setup is committed once; a reading case runs on its own (several at once, see
+  :mod:`.run`); a writing case runs with the dump of the graph in one transaction, rolled back,
+  except a ``DELETE``, which must commit since Neo4j refuses to delete a node that still has
+  relationships only then: the setup is rebuilt after it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from .compare import Answer, NodeTexts, canonical, node_text, rel_text, rows_of
 
 #: Seconds a query may run on Neo4j; the generated cases are small, so this only stops a runaway.
 SERVER_TIMEOUT = 20.0
+
+#: A DELETE that is not DETACH DELETE: Neo4j checks its relationships only at commit.
+_CHECKED_AT_COMMIT = re.compile(r"(?<!DETACH )\bDELETE\b", re.IGNORECASE)
 
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|REMOVE|DELETE|FOREACH)\b", re.IGNORECASE)
 
@@ -125,28 +128,44 @@ class Neo4jSide:
         return None
 
     def answer(self, query: str, params: dict[str, Any]) -> Answer:
+        """One case; safe to call from several threads at once for reading cases (each call
+        has its own session), while writing cases must run one at a time."""
+        if writes(query):
+            return self._write(query, params)
+        out = Answer()
+        try:
+            with self.driver.session() as session:
+                result = session.run(neo4j.Query(query, timeout=SERVER_TIMEOUT), driver_value(params))
+                out.columns = list(result.keys())
+                out.rows = rows_of([list(record.values()) for record in result], self.nodes)
+        except neo4j_errors.Neo4jError as exc:
+            out.error = f"{exc.code}: {exc.message}".splitlines()[0]
+        except neo4j_errors.DriverError as exc:  # a value the driver cannot read (a date before year 1)
+            out.error = f"the driver cannot read the answer: {exc}"
+        return out
+
+    def _write(self, query: str, params: dict[str, Any]) -> Answer:
+        """The query and the dump in one transaction, rolled back; committed instead (and the
+        setup rebuilt afterwards) when it deletes, since Neo4j refuses to delete a node that
+        still has relationships only at commit."""
         if self.dirty:
             self.load(self.setup)
         out = Answer()
-        write = writes(query)
         try:
             with self.driver.session() as session, session.begin_transaction(timeout=SERVER_TIMEOUT) as tx:
                 result = tx.run(query, driver_value(params))
                 out.columns = list(result.keys())
                 raw = [list(record.values()) for record in result]
-                nodes = self.nodes
-                if write:
-                    self.dirty = True
-                    nodes, out.graph = self._dump(tx)
+                nodes, out.graph = self._dump(tx)
                 out.rows = rows_of(raw, nodes)
-                if write:
+                if _CHECKED_AT_COMMIT.search(query):
+                    self.dirty = True
                     tx.commit()
                 else:
                     tx.rollback()
         except neo4j_errors.Neo4jError as exc:
-            out.error = f"{exc.code}: {exc.message}".splitlines()[0]
-            out.graph = None
-        except neo4j_errors.DriverError as exc:  # a value the driver cannot read (a date before year 1)
+            out.error, out.graph = f"{exc.code}: {exc.message}".splitlines()[0], None
+        except neo4j_errors.DriverError as exc:
             out.error, out.graph = f"the driver cannot read the answer: {exc}", None
         return out
 

@@ -28,15 +28,17 @@ PER_GRAPH = 100
 LABELS = ["A", "B", "C"]
 TYPES = ["R", "S", "T"]
 NAMES = ["'ann'", "'bob'", "'Cy'", "'dee'", "''", "'b'"]
+#: Values of every type, for comparisons and for properties. No list mixing integers and floats:
+#: Neo4j stores one as floats only (a listed difference, ``mixed-number-list-property``), which
+#: would make every later answer on that graph differ.
 MIXED = ["1", "2", "-3", "0", "1.5", "2.0", "-0.5", "'a'", "'1'", "'B'", "true", "false", "[1, 2]", "[]",
-         "[1, 2.0]", "['a']"]
+         "[1.5, 2.0]", "['a']"]
 
 
 #: Listed differences (docs/cypher.md) a generated query can run into, by what its text shows;
 #: such a case carries the class, as a hand-written one would.
 KNOWN = [
     ("stdev-none", re.compile(r"\bstDev\(")),
-    ("mixed-number-list-property", re.compile(r"(SET|CREATE).*\[1, 2\.0\]")),
 ]
 
 
