@@ -30,6 +30,13 @@ CASES: list[tuple[str, Any]] = [
     # round-negative-precision: refused, not rounded to tens
     ("RETURN round(1234.5, -2) AS a", Fails("ArgumentError")),
     ("RETURN round(12, -1, 'HALF_UP') AS a", Fails("ArgumentError")),
+    # exists-function: Neo4j 5 refuses exists() on a property (IS NOT NULL says it); a pattern's is fine
+    ("WITH {p: 1} AS n RETURN exists(n.p) AS a", Fails("SyntaxError")),
+    ("WITH {p: 1} AS n RETURN exists(n['p']) AS a", Fails("SyntaxError")),
+    # extra-functions: no sinh, cosh, tanh in Neo4j 5.26
+    ("RETURN sinh(0) AS a", Fails("SyntaxError")),
+    ("RETURN cosh(0) AS a", Fails("SyntaxError")),
+    ("RETURN tanh(0) AS a", Fails("SyntaxError")),
 ]
 
 
