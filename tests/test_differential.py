@@ -13,18 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-try:  # run from the repository root (python -m pytest) or by pytest's rootdir insertion
-    from tests.differential import generator
-    from tests.differential.__main__ import GENERATED
-    from tests.differential.cases import load_all
-    from tests.differential.known import listed_classes
-    from tests.differential.run import Report, run, show
-except ImportError:  # pragma: no cover - depends on how pytest was started
-    from differential import generator
-    from differential.__main__ import GENERATED
-    from differential.cases import load_all
-    from differential.known import listed_classes
-    from differential.run import Report, run, show
+from tests.differential import generator
+from tests.differential.__main__ import GENERATED
+from tests.differential.cases import load_all
+from tests.differential.known import listed_classes
+from tests.differential.run import Report, run, show
 
 SEED = 16
 FLOOR = 0.995

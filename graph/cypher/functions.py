@@ -568,7 +568,8 @@ def _round(ctx: Context, v: Any, precision: Any = 0, mode: Any = None) -> Any:
         return v
     precision = _int_arg("round", precision)
     if precision < 0:
-        raise CypherArgumentError("Precision argument to 'round()' cannot be negative", "InvalidArgumentValue")
+        raise CypherArgumentError("Precision argument to 'round()' cannot be negative",
+                                  "InvalidArgumentValue")
     from decimal import (
         ROUND_CEILING,
         ROUND_DOWN,

@@ -849,7 +849,8 @@ class Analyzer:
         if name == "exists" and e.args and isinstance(e.args[0], (ast.Property, ast.Index)):
             # Neo4j 5 dropped exists() on a property, and the TCK does not use it
             raise _err("The property existence syntax `... exists(variable.property)` is no longer "
-                       "supported. Please use `variable.property IS NOT NULL` instead.", "InvalidArgumentType")
+                       "supported. Please use `variable.property IS NOT NULL` instead.",
+                       "InvalidArgumentType")
         if name == "exists" and e.args and not isinstance(e.args[0], ast.PatternPredicate):
             raise _err("exists() expects a pattern", "InvalidArgumentType")
         allowed = _ARG_TYPES.get(name)

@@ -61,7 +61,7 @@ class Embedded:
             for statement in statements(setup):
                 with self.graph.transaction():
                     execute(self.graph, statement, {}, write=True)
-        except Exception as exc:  # noqa: BLE001 - reported as a setup failure of the case group
+        except Exception as exc:
             return f"{type(exc).__name__}: {exc}"
         return None
 
@@ -79,13 +79,14 @@ class Embedded:
             pass
         except CypherError as exc:
             out.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        except Exception as exc:  # noqa: BLE001 - anything else escaping the engine is a bug
+        except Exception as exc:
             out.error, out.crash = f"{type(exc).__name__}: {exc}", True
         return out
 
     def dump(self) -> list[str]:
         g = self.graph
-        texts = {nid: node_text(Node(str(nid), g.labels(nid), g.node_properties(nid))) for nid in g.node_ids()}
+        texts = {nid: node_text(Node(str(nid), g.labels(nid), g.node_properties(nid)))
+                 for nid in g.node_ids()}
         rels = []
         for rid in g.rel_ids():
             start, end = g.rel_ends(rid)

@@ -53,7 +53,8 @@ def node_text(node: Any, nodes: NodeTexts | None = None) -> str:
     nodes = nodes or {}
     if not node.labels and not len(node) and node.element_id in nodes:
         return nodes[node.element_id]  # the driver sent the endpoint without its content
-    return "(" + "".join(f":{label}" for label in sorted(node.labels)) + _props(dict(node.items()), nodes) + ")"
+    labels = "".join(f":{label}" for label in sorted(node.labels))
+    return "(" + labels + _props(dict(node.items()), nodes) + ")"
 
 
 def rel_text(rel: Any, nodes: NodeTexts | None = None) -> str:
@@ -124,7 +125,8 @@ class Answer:
         if len(self.rows) > 20:
             lines.append(f"  ... {len(self.rows)} rows")
         if self.graph is not None:
-            lines.append("graph after: " + "; ".join(self.graph[:30]) + (" ..." if len(self.graph) > 30 else ""))
+            more = " ..." if len(self.graph) > 30 else ""
+            lines.append("graph after: " + "; ".join(self.graph[:30]) + more)
         return "\n".join(lines)
 
 
@@ -140,7 +142,8 @@ def order_keys(query: str, columns: list[str]) -> list[int] | None:
     (by name or by its expression text); ``[]`` when the order is not fixed; None when it is fixed
     by keys that are not columns (then rows compare as a strict sequence)."""
     tail = re.split(r"\bRETURN\b", query, flags=re.IGNORECASE)[-1]
-    match = re.search(r"\bORDER\s+BY\b(.*?)(?:\bSKIP\b|\bOFFSET\b|\bLIMIT\b|$)", tail, re.IGNORECASE | re.DOTALL)
+    match = re.search(r"\bORDER\s+BY\b(.*?)(?:\bSKIP\b|\bOFFSET\b|\bLIMIT\b|$)", tail,
+                      re.IGNORECASE | re.DOTALL)
     if not match:
         return []
     keys = []
@@ -173,9 +176,12 @@ def _split_top(text: str) -> list[str]:
     return items
 
 
-def _runs(rows: list[tuple[str, ...]], keys: list[int]) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+Row = tuple[str, ...]
+
+
+def _runs(rows: list[Row], keys: list[int]) -> list[tuple[Row, list[Row]]]:
     """Consecutive rows equal in the sort keys, each run as a sorted list (ties in any order)."""
-    out: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
+    out: list[tuple[Row, list[Row]]] = []
     for row in rows:
         key = tuple(row[k] for k in keys)
         if out and out[-1][0] == key:

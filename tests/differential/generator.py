@@ -129,12 +129,13 @@ class Query:
             return f"NOT {self.predicate(depth + 1)}"
         v = rng.choice(self.nodes)
         choices = [
-            lambda: f"{v}.num {rng.choice(['<', '<=', '>', '>=', '=', '<>'])} {rng.choice(['0', '1', '1.5', '2'])}",
+            lambda: f"{v}.num {rng.choice(['<', '<=', '>', '>=', '=', '<>'])} "
+                    f"{rng.choice(['0', '1', '1.5', '2'])}",
             lambda: f"{v}.v {rng.choice(['<', '>', '=', '<>'])} {rng.choice(MIXED)}",
             lambda: f"{v}.name {rng.choice(['STARTS WITH', 'ENDS WITH', 'CONTAINS'])} "
                     f"{rng.choice(['b', 'n', 'e', ''])!r}",
             lambda: f"{v}.{rng.choice(['num', 'v', 'name', 'flag'])} IS {rng.choice(['', 'NOT '])}NULL",
-            lambda: f"{v}.{rng.choice(['num', 'v'])} IN [{', '.join(rng.sample(MIXED + ['null'], 3))}]",
+            lambda: f"{v}.{rng.choice(['num', 'v'])} IN [{', '.join(rng.sample([*MIXED, 'null'], 3))}]",
             lambda: f"{v}:{rng.choice(LABELS)}",
             lambda: f"{v}.flag",
             lambda: f"{v}.num = null",
@@ -222,17 +223,18 @@ class Query:
         shape = rng.randrange(3)
         if shape == 0:
             text = f"MATCH {self.pattern(1, var_length=False)}{self.where()}"
-            return (f"{text} WITH a, count(*) AS c WHERE c {rng.choice(['>', '>=', '='])} {rng.randint(0, 2)} "
-                    f"RETURN a.k AS k, c ORDER BY k")
+            return (f"{text} WITH a, count(*) AS c WHERE c {rng.choice(['>', '>=', '='])} "
+                    f"{rng.randint(0, 2)} RETURN a.k AS k, c ORDER BY k")
         if shape == 1:
-            text = f"MATCH {self.node('a')}{self.where()} WITH a ORDER BY a.k {rng.choice(['', 'DESC'])} LIMIT 3"
+            direction = rng.choice(["", "DESC"])
+            text = f"MATCH {self.node('a')}{self.where()} WITH a ORDER BY a.k {direction} LIMIT 3"
             return f"{text} MATCH {self.pattern(1, 'a')} RETURN {', '.join(self.columns(2))}"
         text = f"MATCH {self.node('a')} WITH a.k AS k, a.num AS n WHERE n IS NOT NULL"
         return f"{text} WITH k, n * 2 AS m RETURN k, m ORDER BY k"
 
     def unwind(self) -> str:
         rng = self.rng
-        items = ", ".join(rng.sample(MIXED + ["null"], rng.randint(2, 5)))
+        items = ", ".join(rng.sample([*MIXED, "null"], rng.randint(2, 5)))
         shape = rng.randrange(3)
         if shape == 0:
             return f"UNWIND [{items}] AS x RETURN x, x IS NULL AS n"
@@ -249,7 +251,8 @@ class Query:
             return f"MATCH (a{self.label()}) WHERE EXISTS {{ MATCH {inner} }} RETURN a.k AS k ORDER BY k"
         if shape == 1:
             return f"MATCH (a{self.label()}) RETURN a.k AS k, COUNT {{ MATCH {inner} }} AS c ORDER BY k"
-        return f"MATCH p = {self.pattern(rng.randint(1, 2))} RETURN length(p) AS len, [n IN nodes(p) | n.k] AS ks"
+        path = self.pattern(rng.randint(1, 2))
+        return f"MATCH p = {path} RETURN length(p) AS len, [n IN nodes(p) | n.k] AS ks"
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -259,14 +262,14 @@ class Query:
         k = rng.randrange(self.g.nodes + 2)
         shape = rng.randrange(11)
         if shape == 0:
-            value = rng.choice(MIXED + ["null", "a.num", "a.k * 10", "a.name + 'x'", "[a.k, 1]"])
+            value = rng.choice([*MIXED, "null", "a.num", "a.k * 10", "a.name + 'x'", "[a.k, 1]"])
             return f"{target} SET a.{rng.choice(['num', 'new', 'v'])} = {value} RETURN a.k AS k ORDER BY k"
         if shape == 1:
-            return f"{target} SET a:{rng.choice(LABELS + ['D'])} RETURN count(*) AS c"
+            return f"{target} SET a:{rng.choice([*LABELS, 'D'])} RETURN count(*) AS c"
         if shape == 2:
             return f"{target} REMOVE a.{rng.choice(['num', 'name', 'v'])}, a:{rng.choice(LABELS)}"
         if shape == 3:
-            return f"{target} SET a {rng.choice(['+=', '='])} {{x: a.k, num: {rng.choice(MIXED + ['null'])}}}"
+            return f"{target} SET a {rng.choice(['+=', '='])} {{x: a.k, num: {rng.choice([*MIXED, 'null'])}}}"
         if shape == 4:
             return f"CREATE (x:{rng.choice(LABELS)} {{k: {k}, v: {rng.choice(MIXED)}}}) RETURN x"
         if shape == 5:
@@ -305,8 +308,8 @@ def case(seed: int, k: int) -> Case:
         g = _GRAPHS[(seed, index)] = graph(random.Random(f"{seed}:{index}"))
     rng = random.Random(f"{seed}:{index}:{k}")
     q = Query(rng, g)
-    shape = rng.choices([q.match_return, q.aggregate, q.optional, q.with_chain, q.unwind, q.subquery, q.write],
-                        [30, 15, 10, 8, 5, 7, 25])[0]
+    shapes = [q.match_return, q.aggregate, q.optional, q.with_chain, q.unwind, q.subquery, q.write]
+    shape = rng.choices(shapes, [30, 15, 10, 8, 5, 7, 25])[0]
     text = shape()
     topic = "generated-write" if shape == q.write else "generated-read"
     known = next((name for name, pattern in KNOWN if pattern.search(text)), None)

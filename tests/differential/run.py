@@ -66,7 +66,8 @@ class Report:
             if not o.agrees:
                 classes[o.case.known or "(unlisted)"] += 1
         if classes:
-            lines.append("disagreements by class: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(classes.items()))
+            lines.append("disagreements by class: " + counts)
         for o in self.outcomes:
             if not o.agrees and (verbose or o.case.known not in self.listed):
                 lines.append(show(o))
@@ -129,7 +130,8 @@ def _run_group(group: list[Case], emb: Embedded, neo: Neo4jSide, pool: ThreadPoo
     if failures:
         failed = Answer(error="; ".join(failures))
         return [Outcome(case, "the setup fails", failed, failed) for case in group]
-    reads = {i: pool.submit(neo.answer, c.query, c.params) for i, c in enumerate(group) if not writes(c.query)}
+    reads = {i: pool.submit(neo.answer, c.query, c.params)
+             for i, c in enumerate(group) if not writes(c.query)}
     mine = [emb.answer(c.query, c.params) for c in group]
     theirs = {i: future.result() for i, future in reads.items()}
     for i, case in enumerate(group):
