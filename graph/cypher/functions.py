@@ -25,6 +25,7 @@ from relgraph.graph.cypher.runtime import (
     is_number,
     type_name,
 )
+from relgraph.graph.cypher.value_types import value_type
 from relgraph.graph.values.errors import CypherArgumentError, CypherArithmeticError, CypherTypeError
 from relgraph.graph.values.temporal import TemporalValue
 
@@ -199,6 +200,11 @@ def _length(ctx: Context, v: Any) -> Any:
     if isinstance(v, PathValue):
         return len(v.rels)
     raise _type_error("length", v, "a path")
+
+
+@register("valueType", 1, null_propagating=False)
+def _value_type(ctx: Context, v: Any) -> Any:
+    return value_type(v)
 
 
 @register("exists", 1)
