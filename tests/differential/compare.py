@@ -178,12 +178,19 @@ def _split_top(text: str) -> list[str]:
 
 Row = tuple[str, ...]
 
+_INTEGRAL_FLOAT = re.compile(r"-?\d+\.0")
+
+
+def _tie(cell: str) -> str:
+    """A sort key's text as ORDER BY compares it: 2 and 2.0 tie."""
+    return cell[:-2] if _INTEGRAL_FLOAT.fullmatch(cell) else cell
+
 
 def _runs(rows: list[Row], keys: list[int]) -> list[tuple[Row, list[Row]]]:
     """Consecutive rows equal in the sort keys, each run as a sorted list (ties in any order)."""
     out: list[tuple[Row, list[Row]]] = []
     for row in rows:
-        key = tuple(row[k] for k in keys)
+        key = tuple(_tie(row[k]) for k in keys)
         if out and out[-1][0] == key:
             out[-1][1].append(row)
         else:
