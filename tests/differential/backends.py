@@ -130,9 +130,14 @@ class Neo4jSide:
 
     def answer(self, query: str, params: dict[str, Any]) -> Answer:
         """One case; safe to call from several threads at once for reading cases (each call
-        has its own session), while writing cases must run one at a time."""
-        if writes(query):
-            return self._write(query, params)
+        has its own session), while writing cases must run one at a time. A transient error
+        (a busy server) is no answer: the case is asked again, once."""
+        out = self._write(query, params) if writes(query) else self._read(query, params)
+        if out.error is not None and out.error.startswith("Neo.TransientError"):
+            out = self._write(query, params) if writes(query) else self._read(query, params)
+        return out
+
+    def _read(self, query: str, params: dict[str, Any]) -> Answer:
         out = Answer()
         try:
             with self.driver.session() as session:

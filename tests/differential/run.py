@@ -71,6 +71,8 @@ class Report:
         for o in self.outcomes:
             if not o.agrees and (verbose or o.case.known not in self.listed):
                 lines.append(show(o))
+        if self.unlisted():
+            lines.append("UNLISTED: " + ", ".join(o.case.ident for o in self.unlisted()))
         if self.fixed():
             lines.append("marked known but agreeing now: " + ", ".join(o.case.ident for o in self.fixed()))
         lines.append(f"({len(self.outcomes)} cases in {self.seconds:.1f}s)")
