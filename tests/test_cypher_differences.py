@@ -37,6 +37,11 @@ CASES: list[tuple[str, Any]] = [
     ("RETURN sinh(0) AS a", Fails("SyntaxError")),
     ("RETURN cosh(0) AS a", Fails("SyntaxError")),
     ("RETURN tanh(0) AS a", Fails("SyntaxError")),
+    # exists-null-node: a pattern on a null node (OPTIONAL MATCH found none) does not exist: false
+    ("OPTIONAL MATCH (b:Nope) RETURN exists((b)-->()) AS e, EXISTS { (b)-->() } AS f, "
+     "COUNT { (b)-->() } AS c",
+     [[False, False, 0]]),
+    ("OPTIONAL MATCH (b:Nope) WITH b WHERE NOT (b)-->() RETURN count(*) AS c", [[1]]),
     # value-type-function: valueType() (Neo4j 5.13), with the text Neo4j gives
     ("RETURN valueType(1) AS a, valueType(1.5) AS b, valueType('s') AS c, valueType(true) AS d, "
      "valueType(null) AS e, valueType({a: 1}) AS f",

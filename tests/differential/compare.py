@@ -141,7 +141,7 @@ def order_keys(query: str, columns: list[str]) -> list[int] | None:
     """The columns the final ``RETURN ... ORDER BY`` sorts on, when each key is a returned column
     (by name or by its expression text); ``[]`` when the order is not fixed; None when it is fixed
     by keys that are not columns (then rows compare as a strict sequence)."""
-    tail = re.split(r"\bRETURN\b", query, flags=re.IGNORECASE)[-1]
+    tail = re.split(r"\bRETURN\b", _top_level(query), flags=re.IGNORECASE)[-1]
     match = re.search(r"\bORDER\s+BY\b(.*?)(?:\bSKIP\b|\bOFFSET\b|\bLIMIT\b|$)", tail,
                       re.IGNORECASE | re.DOTALL)
     if not match:
@@ -155,6 +155,25 @@ def order_keys(query: str, columns: list[str]) -> list[int] | None:
             return None
         keys.append(columns.index(name))
     return keys
+
+
+def _top_level(query: str) -> str:
+    """The query with what is inside braces blanked out: a subquery's RETURN ... ORDER BY is not
+    the query's."""
+    out, depth, quote = [], 0, ""
+    for c in query:
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"`":
+            quote = c
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            out.append(" ")
+            continue
+        out.append(c if depth == 0 else " ")
+    return "".join(out)
 
 
 def _split_top(text: str) -> list[str]:

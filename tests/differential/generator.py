@@ -165,6 +165,12 @@ class Query:
             f"{v}.name + '!'", f"abs({v}.num)", f"{v}:{rng.choice(LABELS)}", f"size(labels({v}))",
             f"{v}.num > 1", f"{v}.v IS NULL", f"CASE WHEN {v}.num > 0 THEN 'pos' ELSE 'other' END",
             f"toUpper({v}.name)", f"{v}.num - {v}.k",
+            f"split(coalesce({v}.name, ''), 'b')", f"substring(coalesce({v}.name, 'xyz'), 1)",
+            f"reverse(toString({v}.k))", f"[x IN range(0, {v}.k) | x * 2][-1]", f"{v}.k IN [1, 3, 5]",
+            f"size([({v})--() | 1])", f"toFloat({v}.k) / 2", f"{v}.k / 2", f"sign({v}.num)",
+            f"ceil({v}.num)", f"toInteger({v}.num)", f"coalesce({v}.v, {v}.num, 0)", f"valueType({v}.v)",
+            f"EXISTS {{ ({v})-->() }}", f"{v}.v IN [1, 'a', [1, 2]]", f"{v}.k ^ 2",
+            f"left(coalesce({v}.name, ''), 2)",
         ]
         if self.rels:
             r = rng.choice(self.rels)
