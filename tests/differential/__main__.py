@@ -54,6 +54,8 @@ def neo4j_uri() -> Iterator[str]:
 def select(seed: int, generated: int, topic: str | None, ident: str | None) -> list[Case]:
     """The cases a run asks for."""
     if ident is not None:
+        if ident.isdigit():  # --case K: generated case K
+            ident = f"gen:{ident}"
         if ident.startswith("gen:"):
             return [generator.case(seed, int(ident[4:]))]
         chosen = [c for c in load_all(ident.split(":")[0]) if c.ident == ident]
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="generator seed (default: a random one, printed)")
     ap.add_argument("--generated", type=int, default=GENERATED, help="how many generated cases")
     ap.add_argument("--topic", default=None, help="only the hand-written cases of this topic")
-    ap.add_argument("--case", default=None, help="one case: topic:N or gen:K")
+    ap.add_argument("--case", default=None, help="one case: topic:N, or gen:K (or K) with --seed")
     ap.add_argument("-v", "--verbose", action="store_true", help="show every disagreement")
     ap.add_argument("--raise-floor", action="store_true", help=f"raise {FLOOR.name} (full runs only)")
     args = ap.parse_args(argv)
