@@ -954,7 +954,9 @@ class Matcher:
             for p in parts:
                 for node in p.nodes:
                     if node.variable and node.variable in row and row[node.variable] is None:
-                        return 0 if kind == "count" else None
+                        # Neo4j 5: nothing matches a null node, so the pattern does not exist (false,
+                        # not null: WHERE NOT (b)-->() keeps a row whose b is null)
+                        return 0 if kind == "count" else False
             m = self._cached(parts, where, row, compiler)
             if kind == "count":
                 return sum(1 for _ in m.run(row))

@@ -1036,9 +1036,13 @@ class Analyzer:
             raise _err(f"DISTINCT is only allowed in aggregate functions, not {e.name}()",
                        "InvalidAggregation")
         types = [self._expr(a, scope, agg, in_agg) for a in e.args]
-        if name == "exists" and e.args and not isinstance(
-                e.args[0], (ast.Property, ast.PatternPredicate, ast.Index)):
-            raise _err("exists() expects a property or a pattern", "InvalidArgumentType")
+        if name == "exists" and e.args and isinstance(e.args[0], (ast.Property, ast.Index)):
+            # Neo4j 5 dropped exists() on a property, and the TCK does not use it
+            raise _err("The property existence syntax `... exists(variable.property)` is no longer "
+                       "supported. Please use `variable.property IS NOT NULL` instead.",
+                       "InvalidArgumentType")
+        if name == "exists" and e.args and not isinstance(e.args[0], ast.PatternPredicate):
+            raise _err("exists() expects a pattern", "InvalidArgumentType")
         allowed = _ARG_TYPES.get(name)
         if allowed is not None and types and types[0] not in allowed and types[0] not in (ANY, NULL) \
                 and not (types[0].startswith(LIST) and LIST in allowed):
