@@ -91,7 +91,7 @@ def test_a_late_problem_leaves_nothing_on_a_stream(fmt):
     bad = Relationship("bad", "ZZZ", last, subgraph.nodes[0], {"key": "zzz", "value": unwritable})
     subgraph = Subgraph([*subgraph.nodes, last], [*subgraph.relationships, bad])
     out = io.StringIO()
-    with pytest.raises(ExportError, match="control character|is nan"):
+    with pytest.raises(ExportError, match=r"control character|is nan"):
         export(subgraph, fmt, out)
     assert out.getvalue() == ""
 
