@@ -272,13 +272,6 @@ def write_zip(files: Mapping[str, Iterable[str]], out: IO[bytes]) -> None:
                                   "instead") from exc
 
 
-def zip_bytes(files: Mapping[str, str]) -> bytes:
-    """:func:`write_zip` in memory, for a download."""
-    buffer = io.BytesIO()
-    write_zip({name: [text] for name, text in files.items()}, buffer)
-    return buffer.getvalue()
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 
