@@ -12,6 +12,7 @@ in allocations, not time, so the result does not depend on the machine's load.
 from __future__ import annotations
 
 import io
+import tempfile
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from relgraph.graph.export import EXPORT_FORMATS, export
-from relgraph.graph.formats import cypher_script
+from relgraph.graph.formats import cypher_script, writing
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError
 from relgraph.graph.values.subgraph import Subgraph
@@ -103,3 +104,14 @@ def test_a_stream_gets_the_bytes_a_file_gets(tmp_path):
         export(subgraph, fmt, out)
         export(subgraph, fmt, tmp_path / f"g.{fmt}")
         assert out.getvalue().encode("utf-8") == (tmp_path / f"g.{fmt}").read_bytes()
+
+
+def test_no_room_for_a_streams_temporary_file_is_an_export_error(tmp_path, monkeypatch):
+    """What a stream's export waits in goes to the temporary folder once large; a folder that
+    is gone (or full) is the user's to fix, said as such, not a traceback."""
+    monkeypatch.setattr(writing, "SPOOL_IN_MEMORY", 1000)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    out = io.StringIO()
+    with pytest.raises(ExportError, match=r"temporary file in .*gone.*: No such file or directory"):
+        export(generated(20), "jsonl", out)
+    assert out.getvalue() == ""

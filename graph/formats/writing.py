@@ -78,8 +78,12 @@ def text_output(out: IO[str] | Path | str) -> Iterator[IO[str]]:
         return
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8",
                                        newline="\n") as spool:
-        yield spool
-        spool.seek(0)
+        try:
+            yield spool
+            spool.seek(0)
+        except OSError as exc:  # the temporary folder is full or not writable: not the writer's bug
+            where = f"a temporary file in {tempfile.gettempdir()} (the export waits there for the stream)"
+            raise ExportError(os_error_text(exc, where)) from exc
         shutil.copyfileobj(spool, out, COPY_CHUNK)
 
 
