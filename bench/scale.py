@@ -20,9 +20,10 @@ measures, each command in a fresh process (cold, as a user runs it):
 Each gets its wall time, its CPU time (user + system: what a busy machine inflates least)
 and the peak resident memory of its process (``ru_maxrss`` of that child; for the Neo4j
 rows the client's, with the server's own peak, VmHWM, reported after the table). The last
-columns give the growth exponent of the wall time per 10x size, log10(t_big/t_small) scaled
-to a tenfold step: 1.0 is linear, 0 constant. Neo4j rows run the same cold commands with
-``--backend neo4j`` against the running server (their CPU time is the client's only).
+columns give the growth exponent per 10x size, log10(t_big/t_small) scaled to a tenfold
+step (1.0 is linear, 0 constant), of the wall time and of the CPU time. Neo4j rows run the
+same cold commands with ``--backend neo4j`` against the running server (their CPU time is
+the client's only).
 
     .venv/bin/python bench/scale.py                                # 10k, 100k and 1M
     .venv/bin/python bench/scale.py --sizes 10000,100000 --skip-neo4j
@@ -103,11 +104,13 @@ class Table:
     def print(self) -> None:
         steps = list(zip(self.sizes, self.sizes[1:]))
         header = ["", *(f"{size:,} rels" for size in self.sizes),
-                  *(f"exp {small // 1000:,}k→{big // 1000:,}k" for small, big in steps)]
+                  *(f"exp {small // 1000:,}k→{big // 1000:,}k{what}" for small, big in steps
+                    for what in ("", " cpu"))]
         lines = [header]
         for name, runs in self.rows.items():
             cells = [name, *(runs.get(size, Run(note="-")).text() for size in self.sizes)]
-            cells += [exponent(runs.get(small), runs.get(big), small, big) for small, big in steps]
+            cells += [exponent(runs.get(small), runs.get(big), small, big, cpu) for small, big in steps
+                      for cpu in (False, True)]
             lines.append(cells)
         widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
         for line in lines:
@@ -117,11 +120,13 @@ class Table:
             print(note)
 
 
-def exponent(small: Run | None, big: Run | None, small_size: int, big_size: int) -> str:
-    """How time grows per tenfold size between two runs: 1.0 linear, 0 constant."""
-    if not small or not big or not small.seconds or not big.seconds:
+def exponent(small: Run | None, big: Run | None, small_size: int, big_size: int, cpu: bool) -> str:
+    """How wall (or CPU) time grows per tenfold size between two runs: 1.0 linear, 0 constant."""
+    before, after = (small.cpu if cpu else small.seconds, big.cpu if cpu else big.seconds) \
+        if small and big else (None, None)
+    if not before or not after:
         return "-"
-    return f"{math.log10(big.seconds / small.seconds) / math.log10(big_size / small_size):.2f}"
+    return f"{math.log10(after / before) / math.log10(big_size / small_size):.2f}"
 
 
 #: Runs a command and writes "exit-code peak-KiB cpu-seconds" to a file. The measured command is
@@ -213,7 +218,7 @@ def cold_commands(table: Table, data: Data, backend: list[str], prefix: str, out
               best([measured(lookup) for _ in range(COLD_RUNS)]))
     table.add(f"{prefix}2-hop aggregate", size, measured(relgraph_command(*backend, "query", "-e", TWO_HOP)))
     table.add(f"{prefix}stats", size, measured(relgraph_command(*backend, "stats")))
-    table.add(f"{prefix}view --around ({data.ego_nodes} nodes)", size,
+    table.add(f"{prefix}view --around (~{EGO_NEIGHBOURS + 1} nodes)", size,
               measured(relgraph_command(*backend, "view", "--around", data.ego_key, "-o",
                                         str(out / "ego.html"), "--force")))
     for fmt, suffix in EXPORTS:
@@ -237,6 +242,7 @@ def warm_lookup(target: str, data: Data) -> Run:
 
 
 def embedded(table: Table, data: Data) -> None:
+    table.notes.append(f"ego view at {data.rels:,}: --around {data.ego_key}, {data.ego_nodes} nodes")
     out = data.folder / "embedded"
     out.mkdir()
     snapshot = out / "graph.snapshot"
