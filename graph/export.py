@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from relgraph.graph.formats import FORMATS, Format
-from relgraph.graph.formats.admin_csv import admin_csv_files, zip_bytes
+from relgraph.graph.formats.admin_csv import admin_csv_tables, write_zip
 from relgraph.graph.formats.writing import refuse_existing, text_output
 from relgraph.graph.values.errors import ExportError
 from relgraph.graph.values.subgraph import Subgraph
@@ -91,7 +91,9 @@ def export_bytes(subgraph: Subgraph, fmt: str) -> tuple[bytes, str]:
     as the zip it writes for a ``.zip`` path."""
     chosen = export_format(fmt)
     if not chosen.stream:
-        return zip_bytes(admin_csv_files(subgraph)), ".zip"
+        zipped = io.BytesIO()
+        write_zip(admin_csv_tables(subgraph), zipped)
+        return zipped.getvalue(), ".zip"
     buffer = io.StringIO()
     chosen.writer(subgraph, buffer)
     return buffer.getvalue().encode("utf-8"), chosen.suffixes[0]

@@ -51,11 +51,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from relgraph.graph.formats.reading import (
     ARCHIVE_ERRORS,
@@ -79,6 +80,7 @@ from relgraph.graph.formats.writing import (
     describe_node,
     describe_rel,
 )
+from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph, ordered_labels
@@ -97,7 +99,7 @@ class _FileGroup:
     """Rows that share one header: property name -> type ('[]' for lists seen only empty)."""
 
     types: dict[str, str] = field(default_factory=dict)
-    members: list[int] = field(default_factory=list)
+    members: array[int] = field(default_factory=lambda: array("q"))  # row positions, compactly
 
     def fits(self, row_types: Mapping[str, str]) -> bool:
         for name, type_name in row_types.items():
@@ -116,8 +118,11 @@ class _FileGroup:
         self.members.append(index)
 
 
-def group_rows(rows: Sequence[Mapping[str, Any]]) -> list[_FileGroup]:
-    """Split rows into as few header groups as their property types allow, in row order."""
+def group_rows(rows: Iterable[Mapping[str, Any]]) -> list[_FileGroup]:
+    """Split rows into as few header groups as their property types allow, in row order.
+
+    Only the types and the rows' positions are kept, so ``rows`` may be made one at a time:
+    each group's rows are converted again when its file is written."""
     groups: list[_FileGroup] = []
     for index, props in enumerate(rows):
         row_types = {name: value_type(value) for name, value in props.items()}
@@ -159,50 +164,65 @@ def field_text(value: Any, where: str) -> str:
     return quote(scalar_text(value))
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = [",".join(quote(h) for h in header)]
-    lines.extend(",".join(row) for row in rows)
-    return "\n".join(lines) + "\n"
-
-
 def _file_name(stem: str, number: int) -> str:
     return f"{stem}.csv" if number == 1 else f"{stem}-{number}.csv"
 
 
-def admin_csv_files(subgraph: Subgraph) -> dict[str, str]:
-    """File name -> CSV text: nodes.csv (nodes-2.csv...) and relationships.csv (...-2.csv)."""
+def admin_csv_tables(subgraph: Subgraph) -> dict[str, Iterator[str]]:
+    """File name -> its lines (header first, each ending in a newline), made as they are read:
+    nodes.csv (nodes-2.csv...) and relationships.csv (...-2.csv).
+
+    Which file each row goes to depends on the types of every row before it, so this makes
+    a first pass that keeps only the header groups and their rows' positions; the lines of
+    each file are converted again from the subgraph as they are written.
+    """
     nodes, rels, ids = subgraph.ordered()
     keyed_ids = all(ids[n.element_id] == n.get("key") for n in nodes)
-    node_props = []
-    for node in nodes:
+
+    def node_props(node: Node) -> dict[str, Any]:
         props = plain_properties(node, describe_node(node, ids), temporal=True)
         if keyed_ids:
             props.pop("key")  # the key:ID column holds it
-        node_props.append(props)
-    files: dict[str, str] = {}
-    id_header = "key:ID" if keyed_ids else ":ID"
-    for number, group in enumerate(group_rows(node_props), start=1):
-        names = sorted(group.types)
-        header = [id_header, ":LABEL", *(header_field(n, group.types[n]) for n in names)]
-        rows = []
-        for index in group.members:
-            node, props = nodes[index], node_props[index]
-            where = describe_node(node, ids)
-            rows.append([quote(ids[node.element_id]), quote(LABEL_DELIMITER.join(ordered_labels(node))),
-                         *_fields(props, names, where)])
-        files[_file_name("nodes", number)] = _table(header, rows)
-    rel_props = [plain_properties(rel, describe_rel(rel, ids), temporal=True) for rel in rels]
-    for number, group in enumerate(group_rows(rel_props), start=1):
-        names = sorted(group.types)
-        header = [":START_ID", ":END_ID", ":TYPE", *(header_field(n, group.types[n]) for n in names)]
-        rows = []
-        for index in group.members:
-            rel, props = rels[index], rel_props[index]
-            where = describe_rel(rel, ids)
-            rows.append([quote(ids[rel.start_node.element_id]), quote(ids[rel.end_node.element_id]),
-                         quote(rel.type), *_fields(props, names, where)])
-        files[_file_name("relationships", number)] = _table(header, rows)
-    return files
+        return props
+
+    def node_row(index: int, names: list[str]) -> list[str]:
+        node = nodes[index]
+        return [quote(ids[node.element_id]), quote(LABEL_DELIMITER.join(ordered_labels(node))),
+                *_fields(node_props(node), names, describe_node(node, ids))]
+
+    def rel_props(rel: Relationship) -> dict[str, Any]:
+        return plain_properties(rel, describe_rel(rel, ids), temporal=True)
+
+    def rel_row(index: int, names: list[str]) -> list[str]:
+        rel = rels[index]
+        return [quote(ids[rel.start_node.element_id]), quote(ids[rel.end_node.element_id]),
+                quote(rel.type), *_fields(rel_props(rel), names, describe_rel(rel, ids))]
+
+    tables: dict[str, Iterator[str]] = {}
+    id_columns = ["key:ID" if keyed_ids else ":ID", ":LABEL"]
+    for number, group in enumerate(group_rows(node_props(n) for n in nodes), start=1):
+        tables[_file_name("nodes", number)] = _lines(id_columns, group, node_row)
+    for number, group in enumerate(group_rows(rel_props(r) for r in rels), start=1):
+        tables[_file_name("relationships", number)] = _lines([":START_ID", ":END_ID", ":TYPE"], group,
+                                                             rel_row)
+    return tables
+
+
+def _lines(leading: list[str], group: _FileGroup,
+           row: Callable[[int, list[str]], list[str]]) -> Iterator[str]:
+    """One file's lines: the header (``leading`` columns, then the group's typed properties),
+    then the row of each member."""
+    names = sorted(group.types)
+    header = [*leading, *(header_field(n, group.types[n]) for n in names)]
+    yield ",".join(quote(h) for h in header) + "\n"
+    for index in group.members:
+        yield ",".join(row(index, names)) + "\n"
+
+
+def admin_csv_files(subgraph: Subgraph) -> dict[str, str]:
+    """File name -> CSV text, in memory: for a small download (the explorer's); files are
+    written line by line (:func:`write_admin_csv`)."""
+    return {name: "".join(lines) for name, lines in admin_csv_tables(subgraph).items()}
 
 
 def _fields(props: Mapping[str, Any], names: list[str], where: str) -> list[str]:
@@ -214,7 +234,7 @@ def write_admin_csv(subgraph: Subgraph, out: Path | str | Any) -> None:
     if not isinstance(out, (str, Path)):
         raise ExportError("CSV export writes several files: give a folder or a .zip path, not '-'")
     path = Path(out)
-    files = admin_csv_files(subgraph)
+    tables = admin_csv_tables(subgraph)
     if path.is_dir():
         # Replacing a folder deletes it: only ever one that holds nothing but CSV files (an
         # earlier export), never a folder of other things given by mistake (-o ~ --force).
@@ -225,24 +245,31 @@ def write_admin_csv(subgraph: Subgraph, out: Path | str | Any) -> None:
                               "empty or new folder")
     if path.suffix.lower() == ".zip":
         with atomic_writer(path, binary=True) as fh:
-            fh.write(zip_bytes(files))
+            write_zip(tables, fh)
         return
     with atomic_directory(path) as folder:
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        for name, lines in tables.items():
+            with (folder / name).open("w", encoding="utf-8", newline="\n") as fh:
+                fh.writelines(lines)
 
 
-def zip_bytes(files: Mapping[str, str]) -> bytes:
-    """A zip whose bytes depend on the contents only (fixed dates, modes and order)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+def write_zip(files: Mapping[str, Iterable[str]], out: IO[bytes]) -> None:
+    """A zip of text files given line by line, whose bytes depend on the contents only (fixed
+    dates, modes and order). Each file is compressed as it is written."""
+    with zipfile.ZipFile(out, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever the platform, so the header bytes match
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name].encode("utf-8"), compresslevel=9)
-    return buffer.getvalue()
+            info._compresslevel = 9  # type: ignore[attr-defined]  # what writestr(compresslevel=9) sets
+            try:
+                with archive.open(info, "w") as entry, \
+                        io.TextIOWrapper(entry, encoding="utf-8", newline="\n") as text:
+                    text.writelines(files[name])
+            except RuntimeError as exc:  # zipfile: "File size too large, try using force_zip64"
+                raise ExportError(f"{name} is too large for a zip ({exc}); export to a folder "
+                                  "instead") from exc
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ failing statement is reported as ``file:line``.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ from relgraph.graph.cypher.statements import ScriptSyntaxError, split_statements
 from relgraph.graph.formats.reading import read_text
 from relgraph.graph.formats.types import plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, text_output
-from relgraph.graph.values.entities import Node
+from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.subgraph import Subgraph, ordered_labels
 from relgraph.graph.values.temporal import TemporalValue
@@ -134,17 +135,27 @@ def merge_labels(nodes: Sequence[Node]) -> dict[str, str]:
     return chosen
 
 
-def _batches(rows: list[str]) -> Iterator[list[str]]:
+def _batches(rows: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(rows), BATCH_SIZE):
         yield rows[start:start + BATCH_SIZE]
 
 
-def _unwind(rows: list[str]) -> str:
+def _unwind(rows: Iterable[str]) -> str:
     return "UNWIND [\n" + ",\n".join(f"  {row}" for row in rows) + "\n] AS row\n"
 
 
 def cypher_statements(subgraph: Subgraph) -> list[str]:
     """The statements of the script (without semicolons), constraints first."""
+    return list(iter_cypher_statements(subgraph))
+
+
+def iter_cypher_statements(subgraph: Subgraph) -> Iterator[str]:
+    """The statements of :func:`cypher_statements` one at a time, each made when it is asked for.
+
+    Statements group nodes by merge label and relationships by (start label, type, end label)
+    across the whole subgraph, so a first pass notes only which group each element is in
+    (its position, not its text); each batch's rows are converted when it is written.
+    """
     nodes, rels, ids = subgraph.ordered()
     for node in nodes:
         if not isinstance(node.get("key"), str):
@@ -157,41 +168,46 @@ def cypher_statements(subgraph: Subgraph) -> list[str]:
                               "script cannot tell it from a parallel one; give it a key or export "
                               "another format")
     on = merge_labels(nodes)
-    statements = [f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{name(label)}) REQUIRE n.key IS UNIQUE"
-                  for label in sorted(set(on.values()))]
+    for label in sorted(set(on.values())):
+        yield f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{name(label)}) REQUIRE n.key IS UNIQUE"
 
-    node_groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for node in nodes:
+    node_groups: dict[tuple[str, tuple[str, ...]], array[int]] = {}
+    for index, node in enumerate(nodes):
         label = on[node.element_id]
-        others = tuple(sorted(node.labels - {label}))
-        props = plain_properties(node, describe_node(node, ids), temporal=True)
-        node_groups.setdefault((label, others), []).append(f"{{properties: {literal(props)}}}")
-    for (label, others), rows in sorted(node_groups.items()):
+        node_groups.setdefault((label, tuple(sorted(node.labels - {label}))), array("q")).append(index)
+    for (label, others), members in sorted(node_groups.items()):
         extra = "".join(f", n:{name(other)}" for other in others)
-        for batch in _batches(rows):
-            statements.append(_unwind(batch) + f"MERGE (n:{name(label)} {{key: row.properties.key}})\n"
-                              f"SET n += row.properties{extra}")
+        for batch in _batches(members):
+            rows = (f"{{properties: {literal(_properties(nodes[i], describe_node(nodes[i], ids)))}}}"
+                    for i in batch)
+            yield (_unwind(rows) + f"MERGE (n:{name(label)} {{key: row.properties.key}})\n"
+                   f"SET n += row.properties{extra}")
 
-    rel_groups: dict[tuple[str, str, str], list[str]] = {}
-    for rel in rels:
-        start, end = rel.start_node, rel.end_node
-        group = (on[start.element_id], rel.type, on[end.element_id])
-        props = plain_properties(rel, describe_rel(rel, ids), temporal=True)
-        rel_groups.setdefault(group, []).append(
-            f"{{start: {literal(start['key'])}, end: {literal(end['key'])}, properties: {literal(props)}}}")
-    for (start_label, rel_type, end_label), rows in sorted(rel_groups.items()):
-        for batch in _batches(rows):
-            statements.append(_unwind(batch)
-                              + f"MATCH (a:{name(start_label)} {{key: row.start}})\n"
-                              + f"MATCH (b:{name(end_label)} {{key: row.end}})\n"
-                              + f"MERGE (a)-[r:{name(rel_type)} {{key: row.properties.key}}]->(b)\n"
-                              + "SET r += row.properties")
-    return statements
+    rel_groups: dict[tuple[str, str, str], array[int]] = {}
+    for index, rel in enumerate(rels):
+        group = (on[rel.start_node.element_id], rel.type, on[rel.end_node.element_id])
+        rel_groups.setdefault(group, array("q")).append(index)
+    for (start_label, rel_type, end_label), members in sorted(rel_groups.items()):
+        for batch in _batches(members):
+            yield (_unwind(_rel_row(rels[i], ids) for i in batch)
+                   + f"MATCH (a:{name(start_label)} {{key: row.start}})\n"
+                   + f"MATCH (b:{name(end_label)} {{key: row.end}})\n"
+                   + f"MERGE (a)-[r:{name(rel_type)} {{key: row.properties.key}}]->(b)\n"
+                   + "SET r += row.properties")
+
+
+def _properties(entity: Node | Relationship, where: str) -> dict[str, Any]:
+    return plain_properties(entity, where, temporal=True)
+
+
+def _rel_row(rel: Relationship, ids: dict[str, str]) -> str:
+    props = _properties(rel, describe_rel(rel, ids))
+    return (f"{{start: {literal(rel.start_node['key'])}, end: {literal(rel.end_node['key'])}, "
+            f"properties: {literal(props)}}}")
 
 
 def write_cypher_script(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
-    """Write the script to a path (atomically) or a text stream."""
-    statements = cypher_statements(subgraph)
+    """Write the script to a path (atomically) or a text stream, one statement at a time."""
     header = (
         f"// relgraph export: {len(subgraph.nodes)} nodes and {len(subgraph.relationships)} relationships\n"
         "// as idempotent MERGE statements (nodes on label and key, relationships on start, type,\n"
@@ -199,7 +215,8 @@ def write_cypher_script(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
         "// Run it with: cypher-shell -f FILE   or   relgraph load FILE\n"
     )
     with text_output(out) as fh:
-        fh.write(header + "".join(f"{statement};\n" for statement in statements))
+        fh.write(header)
+        fh.writelines(f"{statement};\n" for statement in iter_cypher_statements(subgraph))
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -32,19 +32,20 @@ GEXF is for looking at the graph in Gephi; relgraph does not read it back.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from relgraph.graph.formats.types import (
+    ColumnTypes,
     PropertyColumn,
     by_name,
     column_for,
     labels_text,
     plain_properties,
-    property_columns,
     value_text,
 )
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.formats.xml_text import xml_attr
+from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.subgraph import Subgraph
 
 # --- writing ----------------------------------------------------------------------------------
@@ -90,51 +91,65 @@ def _attributes(klass: str, columns: list[PropertyColumn], first: str | None) ->
     return lines
 
 
-def _attvalues(values: list[tuple[str, str]], where: str) -> list[str]:
+def _attvalues(values: list[tuple[str, str]], where: str) -> str:
     if not values:
-        return []
+        return ""
     lines = ["        <attvalues>\n"]
     for aid, text in values:
         lines.append(f'          <attvalue for="{xml_attr(aid, where)}" value="{xml_attr(text, where)}"/>\n')
     lines.append("        </attvalues>\n")
-    return lines
+    return "".join(lines)
+
+
+def _node_properties(node: Node, ids: dict[str, str]) -> dict[str, Any]:
+    where = describe_node(node, ids)
+    return reserved_free(where, plain_properties(node, where), (LABELS,), "GEXF")
+
+
+def _rel_properties(rel: Relationship, ids: dict[str, str]) -> dict[str, Any]:
+    return plain_properties(rel, describe_rel(rel, ids))
 
 
 def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
-    """Write ``subgraph`` as GEXF 1.3 to a path (atomically) or a text stream."""
+    """Write ``subgraph`` as GEXF 1.3 to a path (atomically) or a text stream.
+
+    As GraphML: a first pass for the attribute declarations (types only), then each
+    element converted again and written at once."""
     nodes, rels, ids = subgraph.ordered()
     rel_ids = subgraph.relationship_ids(rels, ids)
-    node_props = [reserved_free(describe_node(node, ids), plain_properties(node, describe_node(node, ids)),
-                                (LABELS,), "GEXF") for node in nodes]
-    rel_props = [plain_properties(rel, describe_rel(rel, ids)) for rel in rels]
-    node_columns = property_columns(node_props)
-    edge_columns = property_columns(rel_props)
+    node_types, edge_types = ColumnTypes(), ColumnTypes()
+    for node in nodes:
+        node_types.add(_node_properties(node, ids))
+    for rel in rels:
+        edge_types.add(_rel_properties(rel, ids))
+    node_columns, edge_columns = node_types.columns(), edge_types.columns()
+    node_by_name, edge_by_name = by_name(node_columns), by_name(edge_columns)
 
-    parts = [HEADER, *_attributes("node", node_columns, LABELS), *_attributes("edge", edge_columns, None)]
-    parts.append("    <nodes>\n")
-    node_by_name = by_name(node_columns)
-    for node, props in zip(nodes, node_props):
-        where = describe_node(node, ids)
-        name = props.get("name")
-        display = name if isinstance(name, str) else ids[node.element_id]
-        parts.append(f'      <node id="{xml_attr(ids[node.element_id], where)}" '
-                     f'label="{xml_attr(display, where)}">\n')
-        values = [(LABELS, labels_text(node))]
-        values += [(attribute_id(column_for(node_by_name, k, v)), value_text(v)) for k, v in props.items()]
-        parts += _attvalues(values, where)
-        parts.append("      </node>\n")
-    parts.append("    </nodes>\n    <edges>\n")
-    edge_by_name = by_name(edge_columns)
-    for rel, props in zip(rels, rel_props):
-        where = describe_rel(rel, ids)
-        rel_type = xml_attr(rel.type, where)
-        parts.append(f'      <edge id="{xml_attr(rel_ids[rel.element_id], where)}" '
+    with text_output(out) as fh:
+        fh.write(HEADER)
+        fh.writelines(_attributes("node", node_columns, LABELS))
+        fh.writelines(_attributes("edge", edge_columns, None))
+        fh.write("    <nodes>\n")
+        for node in nodes:
+            where = describe_node(node, ids)
+            props = _node_properties(node, ids)
+            name = props.get("name")
+            display = name if isinstance(name, str) else ids[node.element_id]
+            values = [(LABELS, labels_text(node))]
+            values += [(attribute_id(column_for(node_by_name, k, v)), value_text(v))
+                       for k, v in props.items()]
+            fh.write(f'      <node id="{xml_attr(ids[node.element_id], where)}" '
+                     f'label="{xml_attr(display, where)}">\n'
+                     + _attvalues(values, where) + "      </node>\n")
+        fh.write("    </nodes>\n    <edges>\n")
+        for rel in rels:
+            where = describe_rel(rel, ids)
+            rel_type = xml_attr(rel.type, where)
+            values = [(attribute_id(column_for(edge_by_name, k, v)), value_text(v))
+                      for k, v in _rel_properties(rel, ids).items()]
+            fh.write(f'      <edge id="{xml_attr(rel_ids[rel.element_id], where)}" '
                      f'source="{xml_attr(ids[rel.start_node.element_id], where)}" '
                      f'target="{xml_attr(ids[rel.end_node.element_id], where)}" '
-                     f'label="{rel_type}" kind="{rel_type}">\n')
-        values = [(attribute_id(column_for(edge_by_name, k, v)), value_text(v)) for k, v in props.items()]
-        parts += _attvalues(values, where)
-        parts.append("      </edge>\n")
-    parts.append("    </edges>\n  </graph>\n</gexf>\n")
-    with text_output(out) as fh:
-        fh.write("".join(parts))
+                     f'label="{rel_type}" kind="{rel_type}">\n'
+                     + _attvalues(values, where) + "      </edge>\n")
+        fh.write("    </edges>\n  </graph>\n</gexf>\n")

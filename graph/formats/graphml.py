@@ -55,6 +55,7 @@ from typing import IO, Any
 from relgraph.graph.formats.reading import BatchBuilder, JsonError, parse_json, value_problems
 from relgraph.graph.formats.types import (
     LIST_ITEM_TYPES,
+    ColumnTypes,
     PropertyColumn,
     article,
     by_name,
@@ -62,12 +63,12 @@ from relgraph.graph.formats.types import (
     labels_text,
     parse_typed,
     plain_properties,
-    property_columns,
     shown,
     value_text,
 )
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
 from relgraph.graph.formats.xml_text import xml_attr, xml_text
+from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph
@@ -116,7 +117,7 @@ def data_element(kid: str, value: Any, where: str, hint: str | None = None) -> s
 
 
 def _data_lines(prefix: str, columns: dict[str, list[PropertyColumn]], props: dict[str, Any],
-                where: str) -> list[str]:
+                where: str) -> str:
     lines = []
     for name, value in props.items():
         hint = None
@@ -124,51 +125,61 @@ def _data_lines(prefix: str, columns: dict[str, list[PropertyColumn]], props: di
             column_type = column_for(columns, name, value).type
             hint = None if column_type == "string" else column_type
         lines.append(data_element(key_id(prefix, name), value, f"{where}: property {name!r}", hint))
-    return lines
+    return "".join(lines)
+
+
+def _node_properties(node: Node, ids: dict[str, str]) -> dict[str, Any]:
+    where = describe_node(node, ids)
+    return reserved_free(where, plain_properties(node, where), (LABELS_KEY,), "GraphML")
+
+
+def _rel_properties(rel: Relationship, ids: dict[str, str]) -> dict[str, Any]:
+    where = describe_rel(rel, ids)
+    return reserved_free(where, plain_properties(rel, where), (TYPE_KEY,), "GraphML")
 
 
 def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
-    """Write ``subgraph`` as GraphML to a path (atomically) or a text stream."""
+    """Write ``subgraph`` as GraphML to a path (atomically) or a text stream.
+
+    The keys come before the first node, so a first pass gathers only the types of the
+    properties; the second converts each element again and writes it at once, so memory
+    holds one element's text at a time, not the document.
+    """
     nodes, rels, ids = subgraph.ordered()
     rel_ids = subgraph.relationship_ids(rels, ids)
-    node_props = [reserved_free(describe_node(node, ids), plain_properties(node, describe_node(node, ids)),
-                                (LABELS_KEY,), "GraphML") for node in nodes]
-    rel_props = [reserved_free(describe_rel(rel, ids), plain_properties(rel, describe_rel(rel, ids)),
-                               (TYPE_KEY,), "GraphML") for rel in rels]
-    node_columns = property_columns(node_props)
-    edge_columns = property_columns(rel_props)
+    node_types, edge_types = ColumnTypes(), ColumnTypes()
+    for node in nodes:
+        node_types.add(_node_properties(node, ids))
+    for rel in rels:
+        edge_types.add(_rel_properties(rel, ids))
+    node_by_name, edge_by_name = by_name(node_types.columns()), by_name(edge_types.columns())
 
-    node_by_name, edge_by_name = by_name(node_columns), by_name(edge_columns)
-    parts = [HEADER, f'  <key id="{LABELS_KEY}" for="node" attr.name="labels" attr.type="string"/>\n']
-    parts += [key_element(key_id("n", name), "node", cs) for name, cs in node_by_name.items()]
-    parts.append(f'  <key id="{TYPE_KEY}" for="edge" attr.name="label" attr.type="string"/>\n')
-    parts += [key_element(key_id("e", name), "edge", cs) for name, cs in edge_by_name.items()]
-    parts.append('  <graph id="G" edgedefault="directed">\n')
-
-    for node, props in zip(nodes, node_props):
-        where = describe_node(node, ids)
-        labels = labels_text(node)
-        node_id = xml_attr(ids[node.element_id], where)
-        parts.append(f'    <node id="{node_id}" labels="{xml_attr(labels, where)}">\n')
-        parts.append(f'      <data key="{LABELS_KEY}">{xml_text(labels, where)}</data>\n')
-        parts += _data_lines("n", node_by_name, props, where)
-        parts.append("    </node>\n")
-
-    for rel, props in zip(rels, rel_props):
-        where = describe_rel(rel, ids)
-        source = xml_attr(ids[rel.start_node.element_id], where)
-        target = xml_attr(ids[rel.end_node.element_id], where)
-        edge_id = xml_attr(rel_ids[rel.element_id], where)
-        parts.append(f'    <edge id="{edge_id}" source="{source}" target="{target}" '
-                     f'label="{xml_attr(rel.type, where)}">\n')
-        parts.append(f'      <data key="{TYPE_KEY}">{xml_text(rel.type, where)}</data>\n')
-        parts += _data_lines("e", edge_by_name, props, where)
-        parts.append("    </edge>\n")
-    parts.append("  </graph>\n</graphml>\n")
-    # Everything is built before the first byte is written: a problem found late
-    # (an unwritable value) must not leave half a document on standard output.
     with text_output(out) as fh:
-        fh.write("".join(parts))
+        fh.write(HEADER)
+        fh.write(f'  <key id="{LABELS_KEY}" for="node" attr.name="labels" attr.type="string"/>\n')
+        fh.writelines(key_element(key_id("n", name), "node", cs) for name, cs in node_by_name.items())
+        fh.write(f'  <key id="{TYPE_KEY}" for="edge" attr.name="label" attr.type="string"/>\n')
+        fh.writelines(key_element(key_id("e", name), "edge", cs) for name, cs in edge_by_name.items())
+        fh.write('  <graph id="G" edgedefault="directed">\n')
+        for node in nodes:
+            where = describe_node(node, ids)
+            labels = labels_text(node)
+            node_id = xml_attr(ids[node.element_id], where)
+            fh.write(f'    <node id="{node_id}" labels="{xml_attr(labels, where)}">\n'
+                     f'      <data key="{LABELS_KEY}">{xml_text(labels, where)}</data>\n'
+                     + _data_lines("n", node_by_name, _node_properties(node, ids), where)
+                     + "    </node>\n")
+        for rel in rels:
+            where = describe_rel(rel, ids)
+            source = xml_attr(ids[rel.start_node.element_id], where)
+            target = xml_attr(ids[rel.end_node.element_id], where)
+            edge_id = xml_attr(rel_ids[rel.element_id], where)
+            fh.write(f'    <edge id="{edge_id}" source="{source}" target="{target}" '
+                     f'label="{xml_attr(rel.type, where)}">\n'
+                     f'      <data key="{TYPE_KEY}">{xml_text(rel.type, where)}</data>\n'
+                     + _data_lines("e", edge_by_name, _rel_properties(rel, ids), where)
+                     + "    </edge>\n")
+        fh.write("  </graph>\n</graphml>\n")
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ its ``id``, becomes its key. Blank lines are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,30 +42,27 @@ def _line(record: dict[str, Any]) -> str:
     return json_text(record) + "\n"
 
 
-def jsonl_lines(subgraph: Subgraph) -> list[str]:
-    """The lines of the export, each ending in a newline."""
+def jsonl_lines(subgraph: Subgraph) -> Iterator[str]:
+    """The lines of the export, each ending in a newline, made one at a time as they are written."""
     nodes, rels, ids = subgraph.ordered()
     rel_ids = subgraph.relationship_ids(rels, ids)
-    lines = []
     for node in nodes:
-        lines.append(_line({"type": "node", "id": ids[node.element_id], "labels": ordered_labels(node),
-                            "properties": plain_properties(node, describe_node(node, ids))}))
+        yield _line({"type": "node", "id": ids[node.element_id], "labels": ordered_labels(node),
+                     "properties": plain_properties(node, describe_node(node, ids))})
     for rel in rels:
         start, end = rel.start_node, rel.end_node
-        lines.append(_line({
+        yield _line({
             "type": "relationship", "id": rel_ids[rel.element_id], "label": rel.type,
             "properties": plain_properties(rel, describe_rel(rel, ids)),
             "start": {"id": ids[start.element_id], "labels": ordered_labels(start)},
             "end": {"id": ids[end.element_id], "labels": ordered_labels(end)},
-        }))
-    return lines
+        })
 
 
 def write_jsonl(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     """Write ``subgraph`` as APOC-style JSON lines to a path (atomically) or a text stream."""
-    lines = jsonl_lines(subgraph)
     with text_output(out) as fh:
-        fh.writelines(lines)
+        fh.writelines(jsonl_lines(subgraph))
 
 
 # --- reading ----------------------------------------------------------------------------------

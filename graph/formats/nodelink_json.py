@@ -16,6 +16,7 @@ property, or else its ``id``, becomes its key.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +30,7 @@ from relgraph.graph.formats.reading import (
 )
 from relgraph.graph.formats.types import plain_properties
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
+from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph, ordered_labels
@@ -36,40 +38,61 @@ from relgraph.graph.values.subgraph import Subgraph, ordered_labels
 # --- writing ----------------------------------------------------------------------------------
 
 
-__all__ = ["ExportError", "nodelink_data", "write_nodelink_json"]
+__all__ = ["ExportError", "nodelink_links", "nodelink_nodes", "write_nodelink_json"]
 
 NODE_FIELDS = ("id", "labels")
 LINK_FIELDS = ("source", "target", "type")
 
 
-def nodelink_data(subgraph: Subgraph, graph_attrs: dict[str, Any] | None = None) -> dict[str, Any]:
-    nodes, rels, ids = subgraph.ordered()
-    out_nodes = []
+def nodelink_nodes(nodes: Iterable[Node], ids: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """The node objects of the document, one at a time (pass nodes in canonical order)."""
     for node in nodes:
         where = describe_node(node, ids)
         props = reserved_free(where, plain_properties(node, where), NODE_FIELDS, "node-link JSON")
-        out_nodes.append({"id": ids[node.element_id], "labels": ordered_labels(node), **props})
-    out_links = []
+        yield {"id": ids[node.element_id], "labels": ordered_labels(node), **props}
+
+
+def nodelink_links(rels: Iterable[Relationship], ids: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """The link objects of the document, one at a time (pass relationships in canonical order)."""
     for rel in rels:
         where = describe_rel(rel, ids)
         props = reserved_free(where, plain_properties(rel, where), LINK_FIELDS, "node-link JSON")
-        out_links.append({"source": ids[rel.start_node.element_id],
-                          "target": ids[rel.end_node.element_id], "type": rel.type, **props})
-    return {"directed": True, "multigraph": True, "graph": dict(graph_attrs or {}),
-            "nodes": out_nodes, "links": out_links}
+        yield {"source": ids[rel.start_node.element_id],
+               "target": ids[rel.end_node.element_id], "type": rel.type, **props}
 
 
 def write_nodelink_json(subgraph: Subgraph, out: IO[str] | Path | str,
                         graph_attrs: dict[str, Any] | None = None) -> None:
-    """Write pretty, key-sorted UTF-8 JSON so that exports diff cleanly."""
-    data = nodelink_data(subgraph, graph_attrs)
+    """Write pretty UTF-8 JSON (one space per level, properties sorted) so that exports diff
+    cleanly: the bytes ``json.dump(data, indent=1)`` gives for the whole document, written
+    one node or link at a time instead of from a document held in memory."""
+    nodes, rels, ids = subgraph.ordered()
+    head = _json({"directed": True, "multigraph": True, "graph": dict(graph_attrs or {})}, 0)
     with text_output(out) as fh:
-        _dump(data, fh)
+        fh.write(head[:-2] + ',\n "nodes": ')  # the head object without its closing "\n}"
+        _write_array(fh, nodelink_nodes(nodes, ids))
+        fh.write(',\n "links": ')
+        _write_array(fh, nodelink_links(rels, ids))
+        fh.write("\n}\n")
 
 
-def _dump(data: dict[str, Any], fh: IO[str]) -> None:
-    json.dump(data, fh, ensure_ascii=False, indent=1, allow_nan=False)
-    fh.write("\n")
+def _json(value: Any, depth: int) -> str:
+    """``value`` as ``json.dump(..., indent=1)`` writes it ``depth`` levels deep: every line after
+    the first indented by ``depth`` more spaces (line breaks inside strings are escaped)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, allow_nan=False)
+    return text.replace("\n", "\n" + " " * depth) if depth else text
+
+
+def _write_array(fh: IO[str], items: Iterator[dict[str, Any]]) -> None:
+    """A top-level member's array, item by item, as ``json.dump(..., indent=1)`` lays it out."""
+    first = next(items, None)
+    if first is None:
+        fh.write("[]")
+        return
+    fh.write("[\n  " + _json(first, 2))
+    for item in items:
+        fh.write(",\n  " + _json(item, 2))
+    fh.write("\n ]")
 
 
 # --- reading ----------------------------------------------------------------------------------

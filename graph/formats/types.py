@@ -175,22 +175,43 @@ class PropertyColumn:
         return found == self.type or (found == "[]" and self.is_list)
 
 
-def property_columns(entities: Iterable[Mapping[str, Any]]) -> list[PropertyColumn]:
-    """The typed columns that hold every property of ``entities`` (already plain values).
+class ColumnTypes:
+    """The types seen under each property name, gathered one entity at a time.
 
-    A name whose values all have one type gets one column; a name with several
-    types (``scope`` is text on one node and a list on another) gets one column per
-    type, so nothing is converted. Sorted by name, then type.
+    Writers whose header declares every column (GraphML and GEXF keys) make a first pass
+    that keeps only this, then write element by element: the schema of a million
+    relationships is a few names, where their converted properties would be gigabytes.
     """
-    seen: dict[str, set[str]] = {}
-    for properties in entities:
+
+    def __init__(self) -> None:
+        self.seen: dict[str, set[str]] = {}
+
+    def add(self, properties: Mapping[str, Any]) -> None:
+        """Note the type of each of one entity's properties (already plain values)."""
         for name, value in properties.items():
-            seen.setdefault(name, set()).add(value_type(value))
-    columns: list[PropertyColumn] = []
-    for name in sorted(seen):
-        types = merge_list_types(seen[name])
-        columns.extend(PropertyColumn(name, t, len(types) > 1) for t in types)
-    return columns
+            self.seen.setdefault(name, set()).add(value_type(value))
+
+    def columns(self) -> list[PropertyColumn]:
+        """The typed columns that hold every property seen.
+
+        A name whose values all have one type gets one column; a name with several
+        types (``scope`` is text on one node and a list on another) gets one column per
+        type, so nothing is converted. Sorted by name, then type.
+        """
+        columns: list[PropertyColumn] = []
+        for name in sorted(self.seen):
+            types = merge_list_types(self.seen[name])
+            columns.extend(PropertyColumn(name, t, len(types) > 1) for t in types)
+        return columns
+
+
+def property_columns(entities: Iterable[Mapping[str, Any]]) -> list[PropertyColumn]:
+    """The typed columns that hold every property of ``entities`` (already plain values):
+    see :meth:`ColumnTypes.columns`."""
+    collected = ColumnTypes()
+    for properties in entities:
+        collected.add(properties)
+    return collected.columns()
 
 
 def column_for(columns: Mapping[str, list[PropertyColumn]], name: str, value: Any) -> PropertyColumn:

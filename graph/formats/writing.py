@@ -4,8 +4,10 @@ could not be written.
 A failed export (bad data, full disk, Ctrl-C) must never leave a truncated file that
 another tool would then read as if it were complete, so paths are written through a
 temporary sibling that is renamed into place only on success. Writers accept a path
-or an open text stream (``relgraph export -o -``), and build their whole text before
-the first byte goes out, so a problem found late leaves nothing half-written either.
+or an open text stream (``relgraph export -o -``). They write element by element, never
+holding the whole text (a million relationships are gigabytes of GraphML), so a text
+stream gets the output through a temporary file that is copied to it only on success:
+a problem found late leaves nothing half-written there either.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from typing import IO, Any
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, OutputExistsError
 from relgraph.graph.values.files import default_mode, make_folder, not_regular, os_error_text, replacing
+
+#: Output for a stream stays in memory up to this many characters, then goes to a temporary file.
+SPOOL_IN_MEMORY = 4 * 1024 * 1024
+COPY_CHUNK = 1024 * 1024
 
 
 def refuse_existing(path: Path) -> None:
@@ -62,13 +68,23 @@ def text_output(out: IO[str] | Path | str) -> Iterator[IO[str]]:
     """A text stream to write to: ``out`` itself, or an atomic writer when it is a path.
 
     Writers accept both so that ``relgraph export -o -`` streams to stdout while
-    ``-o FILE`` appears whole or not at all.
+    ``-o FILE`` appears whole or not at all. A stream gets nothing until the writer has
+    finished: what it wrote waits in a temporary file (in memory while small), because a
+    writer that streams can still find an unwritable value after its first line.
     """
     if isinstance(out, (str, Path)):
         with atomic_writer(Path(out)) as fh:
             yield fh
-    else:
-        yield out
+        return
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8",
+                                       newline="\n") as spool:
+        try:
+            yield spool
+            spool.seek(0)
+        except OSError as exc:  # the temporary folder is full or not writable: not the writer's bug
+            where = f"a temporary file in {tempfile.gettempdir()} (the export waits there for the stream)"
+            raise ExportError(os_error_text(exc, where)) from exc
+        shutil.copyfileobj(spool, out, COPY_CHUNK)
 
 
 @contextmanager

@@ -10,14 +10,16 @@ end, key).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.model import default_rel_key
+
+T = TypeVar("T")
 
 
 def ordered_labels(node: Node) -> list[str]:
@@ -124,11 +126,12 @@ class Subgraph:
     def ordered(self) -> tuple[list[Node], list[Relationship], dict[str, str]]:
         """Nodes and relationships in canonical order, with their export ids."""
         ids = self.export_ids()
-        nodes = sorted(self.nodes, key=lambda n: (ids[n.element_id], ordered_labels(n)))
-        rels = sorted(
+        nodes = sorted_by(self.nodes, lambda n: ids[n.element_id], ordered_labels)
+        rels = sorted_by(
             self.relationships,
-            key=lambda r: (ids[r.start_node.element_id], r.type, ids[r.end_node.element_id],
-                           _sort_value(r.get("key")), repr(sorted(r.items()))),
+            lambda r: (ids[r.start_node.element_id], r.type, ids[r.end_node.element_id],
+                       _sort_value(r.get("key"))),
+            lambda r: repr(sorted(r.items())),
         )
         return nodes, rels, ids
 
@@ -161,6 +164,26 @@ class Subgraph:
             used[text] += 1  # only ad hoc data without identity can repeat all four parts
             composed[rel.element_id] = text if used[text] == 1 else f"{text}#{used[text]}"
         return composed
+
+
+def sorted_by(items: Iterable[T], first: Callable[[T], Any], then: Callable[[T], Any]) -> list[T]:
+    """``items`` sorted by ``(first(item), then(item))``, computing ``then`` only where ``first`` ties.
+
+    The same order as sorting by the pair, without holding the costly part of every key at
+    once: a relationship's last resort is the text of all its properties, which for a million
+    relationships would be most of an export's size, and it almost never decides anything.
+    """
+    ordered = sorted(items, key=first)
+    start = 0
+    while start < len(ordered):
+        head = first(ordered[start])
+        end = start + 1
+        while end < len(ordered) and first(ordered[end]) == head:
+            end += 1
+        if end - start > 1:
+            ordered[start:end] = sorted(ordered[start:end], key=then)
+        start = end
+    return ordered
 
 
 def _attributes(entity: Node | Relationship, structural: str) -> dict[str, Any]:
