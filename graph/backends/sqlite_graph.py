@@ -187,22 +187,26 @@ class SqliteGraph:
                 self._run("COMMIT")
             self._run("BEGIN IMMEDIATE")
             self._writing = True
-            committed = False
+            committing = False
             try:
                 self._sync()
                 yield self
                 self._flush_counts()
+                committing = True
                 self._run("COMMIT")
-                committed = True
                 self._created = set()
             except BaseException:
-                if not committed:
-                    self._pending = {}
-                    try:
-                        self._db.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                    self._drop_caches()
+                if committing and not self._db.in_transaction:
+                    # COMMIT returned and the write is on disk; what came after it (a Ctrl-C
+                    # between two bytecodes) must not make the caller report "nothing changed"
+                    self._created = set()
+                    return
+                self._pending = {}
+                try:
+                    self._db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                self._drop_caches()
                 raise
             finally:
                 self._writing = False
@@ -353,8 +357,19 @@ class SqliteGraph:
 
     # --- reads ----------------------------------------------------------------------
 
+    def _paged(self, table: str) -> Iterator[int]:
+        """Ids in order, a page at a time: a scan that stops early (the typo check stops at the
+        first node having the keys a query names) reads a page, not the table."""
+        last = -1
+        while True:
+            ids = self._ids(f"SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 512", (last,))  # noqa: S608
+            yield from ids
+            if len(ids) < 512:
+                return
+            last = ids[-1]
+
     def node_ids(self) -> Iterator[int]:
-        return iter(self._ids("SELECT id FROM nodes ORDER BY id"))
+        return self._paged("nodes")
 
     def has_node(self, nid: int) -> bool:
         return nid in self._nodes or nid in self._created or bool(self._rows("SELECT 1 FROM nodes WHERE id = ?", (nid,)))
@@ -385,7 +400,7 @@ class SqliteGraph:
         return len(self._adjacency(nid, True)) + len(self._adjacency(nid, False))
 
     def rel_ids(self) -> Iterator[int]:
-        return iter(self._ids("SELECT id FROM rels ORDER BY id"))
+        return self._paged("rels")
 
     def has_rel(self, rid: int) -> bool:
         return rid in self._rels or bool(self._rows("SELECT 1 FROM rels WHERE id = ?", (rid,)))
