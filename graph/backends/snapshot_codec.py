@@ -100,7 +100,8 @@ def _packer() -> msgpack.Packer:
 def pack_value(value: Any) -> bytes:
     """One value (a property map, a list of labels...) as MessagePack, as the snapshot holds it;
     the SQLite store (:mod:`.sqlite_graph`) keeps its rows' properties this way too."""
-    return msgpack.packb(value, default=_default, use_bin_type=True, unicode_errors="surrogatepass")
+    packed: bytes = msgpack.packb(value, default=_default, use_bin_type=True, unicode_errors="surrogatepass")
+    return packed
 
 
 def unpack_value(data: bytes | memoryview) -> Any:

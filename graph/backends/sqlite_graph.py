@@ -23,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from relgraph.graph.backends.snapshot_codec import BodyError, pack_value, property_problem, unpack_value
@@ -39,6 +39,14 @@ CACHE_LIMIT = 1 << 18
 BATCH_ROWS = 20_000
 REBUILD = "delete it and run 'relgraph load' with its sources to rebuild it"
 INT64 = (-(2**63), 2**63 - 1)
+
+class MissingRow(StoreError, KeyError):
+    """A node or relationship an index or an adjacency lists but the table does not hold: the
+    file is damaged. A KeyError too, as a lookup of an id that is not there is in memory."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
 
 NodeRow = tuple[list[str], dict[str, Any]]
 RelRow = tuple[int, int, str, dict[str, Any]]
@@ -108,12 +116,17 @@ class SqliteGraph:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self.error(exc) from None
+        except UnicodeDecodeError:  # a text column whose bytes are not UTF-8 any more
+            raise self.damaged("a text that is not UTF-8") from None
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._rows(sql, params)
 
     def _ids(self, sql: str, params: Sequence[Any] = ()) -> list[int]:
-        return [row[0] for row in self._rows(sql, params)]
+        ids = [row[0] for row in self._rows(sql, params)]
+        if not all(type(i) is int for i in ids):
+            raise self.damaged("an index holds an id that is not a number")
+        return ids
 
     def _buffer(self, sql: str, row: tuple[Any, ...]) -> None:
         rows = self._pending.setdefault(sql, [])
@@ -202,10 +215,8 @@ class SqliteGraph:
                     self._created = set()
                     return
                 self._pending = {}
-                try:
+                with suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
                 self._drop_caches()
                 raise
             finally:
@@ -224,8 +235,11 @@ class SqliteGraph:
     def _counters(self) -> dict[tuple[str, bytes], int]:
         counts = self._counts
         if counts is None:
-            counts = self._counts = {(kind, bytes(name)): count for kind, name, count
-                                     in self._rows("SELECT kind, name, count FROM counters")}
+            rows = self._rows("SELECT kind, name, count, sum FROM counters")
+            if not all(type(k) is str and type(n) is bytes and type(c) is int and type(x) is int
+                       and _counter_sum(k, n, c) == x for k, n, c, x in rows):
+                raise self.damaged("a counter's checksum does not match its row")
+            counts = self._counts = {(kind, name): count for kind, name, count, _ in rows}
         return counts
 
     def _count(self, kind: str, name: bytes, delta: int) -> None:
@@ -238,8 +252,9 @@ class SqliteGraph:
         counts = self._counters()
         for key in self._dirty:
             if counts.get(key):
-                self._run("INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (kind, name) "
-                          "DO UPDATE SET count = excluded.count", (*key, counts[key]))
+                self._run("INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (kind, name) "
+                          "DO UPDATE SET count = excluded.count, sum = excluded.sum",
+                          (*key, counts[key], _counter_sum(*key, counts[key])))
             else:
                 self._run("DELETE FROM counters WHERE kind = ? AND name = ?", key)
         self._dirty.clear()
@@ -252,11 +267,17 @@ class SqliteGraph:
     def _next_ids(self) -> list[int]:
         if self._next is None:
             found = dict(self._rows("SELECT name, value FROM meta"))
-            self._next = [int(found.get("next_node_id", 0)), int(found.get("next_rel_id", 0))]
+            nexts = [found.get("next_node_id"), found.get("next_rel_id")]
+            if not all(type(n) is int and n >= 0 for n in nexts):
+                raise self.damaged("the next ids are not numbers")
+            self._next = [int(n) for n in nexts if n is not None]
         return self._next
 
     def _named(self, kind: str) -> dict[str, int]:
-        return {bytes_text(name): c for (k, name), c in self._counters().items() if k == kind and c}
+        try:
+            return {bytes_text(name): c for (k, name), c in self._counters().items() if k == kind and c}
+        except UnicodeDecodeError:
+            raise self.damaged(f"a {kind} counter's name is not text") from None
 
     def node_count(self) -> int:
         return self._counters().get(("nodes", b""), 0)
@@ -308,12 +329,17 @@ class SqliteGraph:
         return props
 
     def decode_node(self, nid: int, labels: bytes, props: bytes, checksum: int) -> NodeRow:
+        if not (type(labels) is bytes and type(props) is bytes and type(checksum) is int):
+            raise self.damaged(f"the row of node {nid} has fields of the wrong type")
         if row_sum(b"n%d" % nid, labels, props) != checksum:
             raise self.damaged(f"the checksum of node {nid} does not match its row")
         return self._labels(labels, f"node {nid}"), self._props(props, f"node {nid}")
 
     def decode_rel(self, rid: int, start: int, end: int, rel_type: bytes, props: bytes,
                    checksum: int) -> RelRow:
+        if not (type(start) is int and type(end) is int and type(rel_type) is bytes
+                and type(props) is bytes and type(checksum) is int):
+            raise self.damaged(f"the row of relationship {rid} has fields of the wrong type")
         if row_sum(b"r%d:%d:%d" % (rid, start, end), rel_type, props) != checksum:
             raise self.damaged(f"the checksum of relationship {rid} does not match its row")
         try:
@@ -327,7 +353,7 @@ class SqliteGraph:
         if found is None:
             rows = self._rows("SELECT labels, props, sum FROM nodes WHERE id = ?", (nid,))
             if not rows:
-                raise KeyError(nid)
+                raise MissingRow(f"{self.name} has no node {nid}")
             if len(self._nodes) >= CACHE_LIMIT:
                 self._nodes.clear()
             found = self._nodes[nid] = self.decode_node(nid, *rows[0])
@@ -338,7 +364,7 @@ class SqliteGraph:
         if found is None:
             rows = self._rows("SELECT start, end, type, props, sum FROM rels WHERE id = ?", (rid,))
             if not rows:
-                raise KeyError(rid)
+                raise MissingRow(f"{self.name} has no relationship {rid}")
             if len(self._rels) >= CACHE_LIMIT:
                 self._rels.clear()
             found = self._rels[rid] = self.decode_rel(rid, *rows[0])
@@ -352,7 +378,13 @@ class SqliteGraph:
                    else "SELECT id, start, type FROM rels WHERE end = ? ORDER BY id")
             if len(cache) >= CACHE_LIMIT:
                 cache.clear()
-            found = cache[nid] = [(rid, other, bytes_text(t)) for rid, other, t in self._rows(sql, (nid,))]
+            rows = self._rows(sql, (nid,))
+            if not all(type(r) is int and type(o) is int and type(t) is bytes for r, o, t in rows):
+                raise self.damaged(f"the relationships of node {nid} have fields of the wrong type")
+            try:
+                found = cache[nid] = [(rid, other, bytes_text(t)) for rid, other, t in rows]
+            except UnicodeDecodeError:
+                raise self.damaged(f"a relationship of node {nid} has a type that is not text") from None
         return found
 
     # --- reads ----------------------------------------------------------------------
@@ -362,7 +394,7 @@ class SqliteGraph:
         first node having the keys a query names) reads a page, not the table."""
         last = -1
         while True:
-            ids = self._ids(f"SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 512", (last,))  # noqa: S608
+            ids = self._ids(f"SELECT id FROM {table} WHERE id > ? ORDER BY id LIMIT 512", (last,))
             yield from ids
             if len(ids) < 512:
                 return
@@ -372,7 +404,9 @@ class SqliteGraph:
         return self._paged("nodes")
 
     def has_node(self, nid: int) -> bool:
-        return nid in self._nodes or nid in self._created or bool(self._rows("SELECT 1 FROM nodes WHERE id = ?", (nid,)))
+        if nid in self._nodes or nid in self._created:
+            return True
+        return bool(self._rows("SELECT 1 FROM nodes WHERE id = ?", (nid,)))
 
     def nodes_with_label(self, label: str) -> list[int]:
         return self._ids("SELECT node FROM node_labels WHERE label = ?", (text_bytes(label),))
@@ -453,8 +487,9 @@ class SqliteGraph:
     def scan_nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
         """Every node (with any of ``labels``), in id order, decoded without filling the cache:
         an export of a large store must not keep the store in memory twice."""
+        params: tuple[bytes, ...] = ()
         if labels is None:
-            sql, params = "SELECT id, labels, props, sum FROM nodes ORDER BY id", ()
+            sql = "SELECT id, labels, props, sum FROM nodes ORDER BY id"
         else:
             names = [text_bytes(label) for label in labels]
             sql = ("SELECT id, labels, props, sum FROM nodes WHERE id IN (SELECT node FROM node_labels "
@@ -480,7 +515,7 @@ class SqliteGraph:
         import networkx as nx
 
         with self.reading():
-            g = nx.MultiDiGraph()
+            g: nx.MultiDiGraph[int] = nx.MultiDiGraph()
             nexts = self._next_ids()
             g.graph.update(next_node_id=nexts[0], next_rel_id=nexts[1])
             for node in self.scan_nodes():
@@ -644,13 +679,17 @@ class SqliteGraph:
         """Remove every node and relationship; ids keep counting (they are never reused)."""
         nexts = list(self._next_ids())
         for table in ("nodes", "rels", "node_labels", "node_values", "node_names"):
-            self._run(f"DELETE FROM {table}")  # noqa: S608 - names from the tuple above
+            self._run(f"DELETE FROM {table}")
         counts = self._counters()
         self._dirty.update(counts)
         counts.clear()
         dirty = self._dirty
         self._drop_caches()
         self._counts, self._dirty, self._next = {}, dirty, nexts
+
+
+def _counter_sum(kind: str, name: bytes, count: int) -> int:
+    return row_sum(b"c" + kind.encode(), name, str(count).encode())
 
 
 def _with(props: dict[str, Any], prop: str, value: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ so a lone surrogate Cypher allows is stored rather than refused by the driver):
   ``relgraph view --around`` and ``find`` seek through
 * ``counters``: nodes, relationships, and counts per label, type and label combination,
   kept in the same transaction as the rows they count, so ``relgraph stats`` reads a
-  handful of rows
+  handful of rows; each with its checksum too
 
 A file is a relgraph store when its application id, format version and schema (every
 table, index, and nothing else: no trigger or view that could run on our writes) are
@@ -65,7 +65,7 @@ CREATE TABLE node_values (prop TEXT NOT NULL, value NOT NULL, node INTEGER NOT N
 CREATE TABLE node_names (name BLOB NOT NULL, node INTEGER NOT NULL,
                          PRIMARY KEY (name, node)) WITHOUT ROWID;
 CREATE TABLE counters (kind TEXT NOT NULL, name BLOB NOT NULL, count INTEGER NOT NULL,
-                       PRIMARY KEY (kind, name)) WITHOUT ROWID;
+                       sum INTEGER NOT NULL, PRIMARY KEY (kind, name)) WITHOUT ROWID;
 """
 
 
@@ -163,7 +163,7 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA cell_size_check = ON")
         db.execute("PRAGMA cache_size = -32768")
         problem = schema_problem(db)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         if db is not None:
             db.close()
         raise StoreError(f"{path} is damaged or is not a relgraph store ({exc}); delete it and run "
