@@ -57,8 +57,10 @@ class NetworkxStore(GraphStore):
         self._running: dict[str, threading.Event] = {}  # query id -> its cancel switch
         self._running_lock = threading.Lock()
         self._missing = False  # a path without a file yet: reads see an empty graph
-        self._seen = 0  # the data version changed_elsewhere compares with
+        self._seen = -1  # the data version changed_elsewhere compares with (-1: none yet)
         self.graph: Graph = self._open()
+        if isinstance(self.graph, SqliteGraph) and not self._missing:
+            self._seen = self.graph.data_version()
 
     # --- the file ---------------------------------------------------------------------
 
@@ -69,10 +71,7 @@ class NetworkxStore(GraphStore):
             return PropertyGraph()
         graph = open_graph(self.path)
         self._missing = graph is None
-        if graph is None:
-            return _empty_sqlite(str(self.path))
-        self._seen = graph.data_version()
-        return graph
+        return graph if graph is not None else _empty_sqlite(str(self.path))
 
     def _reading(self) -> AbstractContextManager[Any]:
         """One consistent view of the store for a read (nothing to do in memory)."""
@@ -89,7 +88,8 @@ class NetworkxStore(GraphStore):
             if self._missing:
                 self.graph = create_graph(self.path)
                 self._missing = False
-                self._seen = self.graph.data_version()
+                if self._seen == -1:  # this store made the file: nothing to take up
+                    self._seen = self.graph.data_version()
         with self.graph.transaction():
             yield self.graph
 
@@ -400,10 +400,9 @@ class NetworkxStore(GraphStore):
             return False
         if self._missing:
             self.graph = self._open()
-        else:
-            assert isinstance(self.graph, SqliteGraph)
-            self.graph.sync()
-            self._seen = self.graph.data_version()
+        assert isinstance(self.graph, SqliteGraph)
+        self.graph.sync()
+        self._seen = self.graph.data_version()
         return True
 
     def close(self) -> None:
