@@ -11,6 +11,7 @@ Cypher it understands and the networkx view of the data (``read_snapshot``) are 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -27,7 +28,7 @@ from relgraph.graph.cypher.notifications import typo_notifications
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
 from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress, names_match
 from relgraph.graph.values.entities import Node, Relationship
-from relgraph.graph.values.errors import QueryError, StatementError
+from relgraph.graph.values.errors import QueryError, StatementError, StoreError
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result, Summary
 
@@ -85,6 +86,10 @@ class NetworkxStore(GraphStore):
         """One transaction: in SQLite (the lock between processes) or journalled in memory."""
         if self.path is not None:
             check_writable(self.path)  # before any work: a read-only store stays as it is
+            folder = self.path.parent
+            if folder.is_dir() and not os.access(folder, os.W_OK):
+                raise StoreError(f"{self.path}: Permission denied: a write needs its folder {folder} "
+                                 "to be writable (SQLite keeps its log beside the store)")
             if self._missing:
                 self.graph = create_graph(self.path)
                 self._missing = False

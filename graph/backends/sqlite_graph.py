@@ -99,6 +99,10 @@ class SqliteGraph:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return StoreError(f"the store {self.name} is busy: another relgraph is writing to it ({text})")
+        code = str(getattr(exc, "sqlite_errorname", ""))
+        if code.startswith("SQLITE_IOERR") or code in ("SQLITE_FULL", "SQLITE_CANTOPEN"):
+            return StoreError(f"{self.name}: cannot read or write the store ({text}: a full disk, a file "
+                              "size limit (ulimit -f) or a file relgraph may not write?)")
         if "readonly" in text:
             return StoreError(f"{self.name} is read-only; make it writable (chmod u+w) to change this "
                               "store, or give another --store")

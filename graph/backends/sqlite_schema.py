@@ -140,6 +140,19 @@ def file_head(path: Path) -> bytes | None:
         os.close(fd)
 
 
+def _mode(path: Path) -> str:
+    """How to open ``path``: read-write; read-only when the file is (``chmod a-w`` says "keep
+    this as it is", even to root); and when its folder is read-only too and no other process
+    keeps a log there, immutable, since SQLite could not create the shared-memory file a
+    reader of a WAL store needs."""
+    if os.stat(path).st_mode & 0o222 and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return "rw"
+    logs = [Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm")]
+    if os.access(path.parent, os.W_OK) or any(logs):
+        return "ro"
+    return "ro&immutable=1"
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection to the relgraph store at ``path``, checked to be one (StoreError if not).
 
@@ -147,18 +160,11 @@ def connect(path: Path) -> sqlite3.Connection:
     read-only). ``trusted_schema`` off and the schema compared in full: the file's own
     SQL never runs, so opening a crafted file runs nothing of its author's.
     """
-    uri = f"file:{quote(str(path.resolve()))}"
+    uri = f"file:{quote(str(path.resolve()))}?mode={_mode(path)}"
     db = None
     try:
-        for mode in ("rw", "ro"):
-            try:
-                db = sqlite3.connect(f"{uri}?mode={mode}", uri=True, isolation_level=None,
-                                     check_same_thread=False, timeout=BUSY_SECONDS)
-                break
-            except sqlite3.OperationalError:
-                if mode == "ro":
-                    raise
-        assert db is not None
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                             timeout=BUSY_SECONDS)
         db.execute("PRAGMA trusted_schema = OFF")
         db.execute("PRAGMA cell_size_check = ON")
         db.execute("PRAGMA cache_size = -32768")
@@ -166,6 +172,10 @@ def connect(path: Path) -> sqlite3.Connection:
     except (sqlite3.Error, UnicodeDecodeError) as exc:
         if db is not None:
             db.close()
+        code = str(getattr(exc, "sqlite_errorname", ""))
+        if code.startswith("SQLITE_IOERR") or code in ("SQLITE_FULL", "SQLITE_CANTOPEN"):
+            raise StoreError(f"{path}: cannot open the store ({exc}: a full disk, a file size limit "
+                             "(ulimit -f) or a folder relgraph may not write?)") from None
         raise StoreError(f"{path} is damaged or is not a relgraph store ({exc}); delete it and run "
                          "'relgraph load' with its sources to rebuild it") from None
     if problem:
