@@ -1,5 +1,6 @@
-"""The embedded store's snapshot file: it never runs code, damage is always caught, and a write
-that was committed stays committed, whatever interrupts the steps after it.
+"""The embedded store's files: the SQLite store and the format-3 snapshot it is converted from.
+Neither ever runs code, damage is caught (in the store: per row, see docs/reliability.md), and
+a write that was committed stays committed, whatever interrupts the steps after it.
 
 Real files throughout; the CLI runs as a real subprocess where the test is about what a
 user sees.
@@ -25,9 +26,13 @@ from relgraph.graph.backends.snapshot import (
     MAGIC,
     SnapshotError,
     load_snapshot,
+    read_snapshot,
     write_snapshot,
 )
+from relgraph.graph.backends.sqlite_graph import SqliteGraph
+from relgraph.graph.backends.sqlite_schema import SQLITE_MAGIC
 from relgraph.graph.cypher.property_graph import PropertyGraph
+from relgraph.graph.values.errors import StoreError
 from relgraph.graph.values.temporal import (
     Date,
     DateTime,
@@ -74,7 +79,7 @@ def fingerprint(g: Any) -> str:
     return repr((sorted(g.graph.items()), nodes, sorted(rels)))
 
 
-def test_every_value_type_survives_a_round_trip_in_the_new_format(tmp_path: Path) -> None:
+def test_every_value_type_survives_a_round_trip_in_the_snapshot_format(tmp_path: Path) -> None:
     path = tmp_path / "g.snapshot"
     g = sample_graph()
     write_snapshot(g.g, path)
@@ -84,8 +89,56 @@ def test_every_value_type_survives_a_round_trip_in_the_new_format(tmp_path: Path
     assert math.copysign(1, loaded.nodes[0]["properties"]["nzero"]) == -1
     # the adjacency order is kept, so neighbours are listed as before the save
     assert [list(loaded.succ[n]) for n in loaded] == [list(g.g.succ[n]) for n in g.g]
-    store = NetworkxStore(path)  # the indexes rebuild from it
+
+
+def test_a_snapshot_becomes_a_store_holding_every_value_and_id(tmp_path: Path) -> None:
+    """The conversion keeps every value type, the ids (with their gap) and where ids go on."""
+    path = tmp_path / "g.snapshot"
+    g = sample_graph()
+    write_snapshot(g.g, path)
+    store = NetworkxStore(path)  # converts it
+    assert path.read_bytes().startswith(SQLITE_MAGIC)
+    converted = read_snapshot(path)
+    assert fingerprint(converted) == fingerprint(g.g)
+    assert math.copysign(1, converted.nodes[0]["properties"]["nzero"]) == -1
+    assert [list(converted.succ[n]) for n in converted] == [list(g.g.succ[n]) for n in g.g]
     assert store.run("MATCH (p:Person)-[v:VISITED]->(c {key: 'uz'}) RETURN count(v) AS n").value("n") == [2]
+    assert store.run("CREATE (n:New) RETURN id(n) AS id", write=True).value("id") == [4]  # 3 was deleted
+
+
+def store_state(path: Path) -> str:
+    """What a store holds as its readers see it: every row, and the counters stats reads."""
+    store = NetworkxStore(path)
+    try:
+        return fingerprint(read_snapshot(path)) + repr((store.counts(), store.label_sets()))
+    finally:
+        store.close()
+
+
+def test_every_flipped_byte_of_a_store_is_an_error_or_changes_nothing(tmp_path: Path) -> None:
+    """Flip bytes all over a small store (every 5th: pages, cell headers, rows, free space): each
+    copy either fails with StoreError naming the file or reads exactly as the original, rows and
+    counters alike (a flip in unused space changes nothing). Indexes are not part of this:
+    docs/reliability.md says what damage there can do."""
+    path = tmp_path / "g.snapshot"
+    write_snapshot(sample_graph().g, path)
+    NetworkxStore(path).close()  # converted, and every connection closed: one file, no WAL
+    good = path.read_bytes()
+    expected = store_state(path)
+    damaged = tmp_path / "damaged.snapshot"
+    altered = []
+    for i in range(0, len(good), 5):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{damaged}{suffix}").unlink(missing_ok=True)
+        damaged.write_bytes(good[:i] + bytes([good[i] ^ 0xFF]) + good[i + 1:])
+        try:
+            state = store_state(damaged)
+        except StoreError as exc:
+            assert str(damaged) in str(exc)
+            continue
+        if state != expected:
+            altered.append(i)
+    assert not altered
 
 
 def test_every_single_byte_corruption_is_caught(tmp_path: Path) -> None:
@@ -218,28 +271,57 @@ def test_a_crafted_body_with_a_valid_checksum_is_refused_with_a_message(tmp_path
 # --- a committed write is reported as committed ------------------------------------------------
 
 
-def interrupt_fsync(monkeypatch: pytest.MonkeyPatch, *, of_folder: bool) -> None:
-    """Ctrl-C while syncing the new file (before the rename) or its folder (after it)."""
+def interrupt_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while syncing a new store file before it is renamed into place."""
     monkeypatch.undo()
     real = os.fsync
 
     def fsync(fd: int) -> None:
-        if stat.S_ISDIR(os.fstat(fd).st_mode) == of_folder:
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
             raise KeyboardInterrupt
         real(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
 
 
-def test_ctrl_c_after_the_rename_keeps_the_write_and_before_it_rolls_back(
+def test_ctrl_c_while_the_store_is_created_leaves_no_file(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.snapshot"
+    store = NetworkxStore(path)
+    interrupt_fsync(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        store.run("CREATE (:A {n: 1})", write=True)
+    monkeypatch.undo()
+    assert not path.exists() and not list(tmp_path.glob(".g.snapshot.*"))
+    store.run("CREATE (:A {n: 2})", write=True)
+    assert NetworkxStore(path).run("MATCH (a:A) RETURN a.n AS n").value("n") == [2]
+
+
+def interrupt_at_commit(monkeypatch: pytest.MonkeyPatch, *, after: bool) -> None:
+    """Ctrl-C just before SQLite's COMMIT, or just after it returned (between two bytecodes)."""
+    monkeypatch.undo()
+    real = SqliteGraph._run
+
+    def run(self: SqliteGraph, sql: str, params: Any = ()) -> None:
+        if sql == "COMMIT" and self.in_transaction:
+            if not after:
+                raise KeyboardInterrupt
+            real(self, sql, params)
+            raise KeyboardInterrupt
+        real(self, sql, params)
+
+    monkeypatch.setattr(SqliteGraph, "_run", run)
+
+
+def test_ctrl_c_after_the_commit_keeps_the_write_and_before_it_rolls_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "g.snapshot"
     store = NetworkxStore(path)
     store.run("CREATE (:A {n: 1})", write=True)
-    interrupt_fsync(monkeypatch, of_folder=False)
+    interrupt_at_commit(monkeypatch, after=False)
     with pytest.raises(KeyboardInterrupt):
         store.run("CREATE (:A {n: 2})", write=True)
-    interrupt_fsync(monkeypatch, of_folder=True)
+    interrupt_at_commit(monkeypatch, after=True)
     store.run("CREATE (:A {n: 3})", write=True)  # committed: no KeyboardInterrupt, no rollback
     monkeypatch.undo()
     assert store.run("MATCH (a:A) RETURN a.n AS n ORDER BY n").value("n") == [1, 3]
@@ -249,15 +331,16 @@ def test_ctrl_c_after_the_rename_keeps_the_write_and_before_it_rolls_back(
 
 
 def test_the_cli_reports_a_load_interrupted_after_its_commit_as_loaded(tmp_path: Path) -> None:
-    """``relgraph load`` in a real process whose folder fsync gets Ctrl-C after the rename."""
+    """``relgraph load`` in a real process that gets Ctrl-C right after SQLite's COMMIT."""
     store = tmp_path / "g.snapshot"
-    program = ("import os, stat, sys\n"
-               "real = os.fsync\n"
-               "def fsync(fd):\n"
-               "    if stat.S_ISDIR(os.fstat(fd).st_mode):\n"
+    program = ("import sys\n"
+               "from relgraph.graph.backends.sqlite_graph import SqliteGraph\n"
+               "real = SqliteGraph._run\n"
+               "def run(self, sql, params=()):\n"
+               "    real(self, sql, params)\n"
+               "    if sql == 'COMMIT' and self.in_transaction:\n"
                "        raise KeyboardInterrupt\n"
-               "    real(fd)\n"
-               "os.fsync = fsync\n"
+               "SqliteGraph._run = run\n"
                "from relgraph.cli import main\n"
                f"sys.exit(main(['--backend', 'networkx', '--store', {str(store)!r}, 'load']))\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -119,7 +119,7 @@ def test_damaged_snapshot_gives_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match=r"damaged.*relgraph load"):
         NetworkxStore(path)
     path.write_text("hello", encoding="utf-8")
-    with pytest.raises(StoreError, match="not a relgraph snapshot"):
+    with pytest.raises(StoreError, match="not a relgraph store"):
         NetworkxStore(path)
 
 

@@ -1,42 +1,51 @@
-"""The embedded backend: a :class:`PropertyGraph` in memory, persisted to a snapshot file.
+"""The embedded backend: the engine over an SQLite store file, or over networkx in memory.
 
-Every command opens the snapshot, works in memory and, after a successful
-write only, replaces the snapshot atomically. An exclusive lock file around
-read-modify-write keeps two concurrent ``relgraph`` processes from losing each
-other's writes.
+With a path, the graph lives in an SQLite file (:mod:`.sqlite_graph`, :mod:`.store_file`):
+a command reads the index pages and rows it needs, never the whole graph, and every write
+is one SQLite transaction (``BEGIN IMMEDIATE`` is the lock between processes; an error
+rolls it back). Without a path (tests, the TCK, benchmarks of the engine) it is a
+:class:`~relgraph.graph.cypher.property_graph.PropertyGraph` over a networkx MultiDiGraph,
+as fast as dicts. The backend keeps its user-facing name, ``networkx``: the engine, the
+Cypher it understands and the networkx view of the data (``read_snapshot``) are the same.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-from relgraph.graph.backends.snapshot import (
-    check_writable,
-    load_snapshot,
-    new_token,
-    snapshot_token,
-    write_snapshot,
-)
+from relgraph.graph.backends.snapshot import check_writable
+from relgraph.graph.backends.sqlite_graph import SqliteGraph
+from relgraph.graph.backends.sqlite_schema import create_schema
+from relgraph.graph.backends.store_file import create_graph, open_graph
 from relgraph.graph.cypher import Stop, execute, explain
 from relgraph.graph.cypher.file_access import check_query, check_script
 from relgraph.graph.cypher.notifications import typo_notifications
-from relgraph.graph.cypher.property_graph import PropertyGraph
 from relgraph.graph.cypher.statements import is_schema_command, unique_constraint
-from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress
+from relgraph.graph.store import Adjacent, GraphCounts, GraphStore, LoadSummary, Progress, names_match
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import QueryError, StatementError, StoreError
-from relgraph.graph.values.files import make_folder, os_error_text
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result, Summary
 
-try:  # POSIX advisory locks; on platforms without fcntl the lock is skipped
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+if TYPE_CHECKING:  # networkx is imported only when an in-memory store is made
+    from relgraph.graph.cypher.property_graph import PropertyGraph
+
+Graph = Union["PropertyGraph", SqliteGraph]
+
+
+def _empty_sqlite(name: str) -> SqliteGraph:
+    """An empty store in memory: what a store path without a file reads as (nothing is created
+    until the first write)."""
+    import sqlite3
+
+    db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    create_schema(db)
+    return SqliteGraph(db, name)
 
 
 class NetworkxStore(GraphStore):
@@ -46,76 +55,51 @@ class NetworkxStore(GraphStore):
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else None
-        self._token: bytes | None = None  # which write of the snapshot self.graph reflects
         self._running: dict[str, threading.Event] = {}  # query id -> its cancel switch
         self._running_lock = threading.Lock()
-        self.graph = self._read()
+        self._missing = False  # a path without a file yet: reads see an empty graph
+        self._seen = -1  # the data version changed_elsewhere compares with (-1: none yet)
+        self.graph: Graph = self._open()
+        if isinstance(self.graph, SqliteGraph) and not self._missing:
+            self._seen = self.graph.data_version()
 
-    # --- snapshot handling ----------------------------------------------------------
+    # --- the file ---------------------------------------------------------------------
 
-    def _read(self) -> PropertyGraph:
+    def _open(self) -> Graph:
         if self.path is None:
+            from relgraph.graph.cypher.property_graph import PropertyGraph
+
             return PropertyGraph()
-        g, self._token = load_snapshot(self.path)
-        return PropertyGraph(g)
+        graph = open_graph(self.path)
+        self._missing = graph is None
+        return graph if graph is not None else _empty_sqlite(str(self.path))
+
+    def _reading(self) -> AbstractContextManager[Any]:
+        """One consistent view of the store for a read (nothing to do in memory)."""
+        if self._missing and self.path is not None and self.path.exists():
+            self.graph = self._open()  # another process created it meanwhile
+        graph = self.graph
+        return graph.reading() if isinstance(graph, SqliteGraph) else nullcontext(graph)
 
     @contextmanager
-    def _writing(self) -> Iterator[PropertyGraph]:
-        """Lock, refresh if another process wrote meanwhile, journal, save on success."""
-        if self.path is None:
-            with self.graph.transaction():
-                yield self.graph
-            return
-        check_writable(self.path)  # before any work: a read-only store is refused, not replaced
-        make_folder(self.path.parent, StoreError)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        try:
-            lock = open(lock_path, "a")  # noqa: SIM115 - closed below; "a" never truncates
-        except OSError as exc:
-            raise StoreError(f"cannot lock the store {self.path}: {os_error_text(exc, lock_path)}") from exc
-        with lock:
-            if fcntl is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            current = snapshot_token(self.path)
-            if current != self._token:  # another process wrote since we read
-                self.graph = self._read()
-            self._remove_stale_temporaries()
-            with self.graph.transaction():
-                yield self.graph
-                if self.graph.pending_changes:
-                    self._save()
-
-    def _save(self) -> None:
-        """Write the snapshot; an error that arrives once the new file is in place keeps the write.
-
-        Ctrl-C or a failure after the rename (during the folder's fsync, say) must not roll
-        the graph back and report "nothing was changed" while the file holds the change:
-        the token on disk tells whether this write was committed.
-        """
-        assert self.path is not None
-        token = new_token()
-        try:
-            write_snapshot(self.graph.g, self.path, token)
-        except BaseException:
-            if not self._committed(token):
-                raise
-        self._token = token
-
-    def _committed(self, token: bytes) -> bool:
-        assert self.path is not None
-        try:
-            return snapshot_token(self.path) == token
-        except StoreError:
-            return False
-
-    def _remove_stale_temporaries(self) -> None:
-        """Delete temporary files left by a writer that was killed; only writers hold the lock."""
-        assert self.path is not None
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+    def _writing(self) -> Iterator[Graph]:
+        """One transaction: in SQLite (the lock between processes) or journalled in memory."""
+        if self.path is not None:
+            check_writable(self.path)  # before any work: a read-only store stays as it is
+            folder = self.path.parent
+            if folder.is_dir() and not os.access(folder, os.W_OK):
+                raise StoreError(f"{self.path}: Permission denied: a write needs its folder {folder} "
+                                 "to be writable (SQLite keeps its log beside the store)")
+            if self._missing:
+                self.graph = create_graph(self.path)
+                self._missing = False
+                if self._seen == -1:  # this store made the file: nothing to take up
+                    self._seen = self.graph.data_version()
+        with self.graph.transaction():
+            yield self.graph
 
     def describe(self) -> str:
-        return f"networkx snapshot {self.path}" if self.path else "networkx (in memory)"
+        return f"networkx store {self.path} (SQLite)" if self.path else "networkx (in memory)"
 
     # --- GraphStore primitives ------------------------------------------------------
 
@@ -133,19 +117,32 @@ class NetworkxStore(GraphStore):
         return nid
 
     def _existing(self, refs: set[NodeKey]) -> set[NodeKey]:
-        return {ref for ref in refs if self._find(ref) is not None}
+        with self._reading():
+            return {ref for ref in refs if self._find(ref) is not None}
 
     def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
+        """Merge ``batch`` in one transaction.
+
+        Nodes and relationships that the store cannot hold yet (new nodes, and relationships
+        with a new node at an end) are created without looking them up, so that loading into
+        an empty store reads nothing and the SQLite store inserts in batches; what the batch
+        told twice (the same key in two sources) merges through the ids it was given here.
+        """
         summary = LoadSummary(batch.source)
         total, done = len(batch), 0
         with self._writing() as graph:
             if replace:
                 graph.clear()
+            look_up = graph.node_count() > 0
             ids: dict[NodeKey, int] = {}
+            new: set[int] = set()
             for spec in batch.nodes:
-                nid = self._find(spec.node_key)
+                nid = ids.get(spec.node_key)
+                if nid is None and look_up:
+                    nid = self._find(spec.node_key)
                 if nid is None:
                     nid = graph.create_node(spec.labels, spec.properties)
+                    new.add(nid)
                     summary.nodes_created += 1
                 else:
                     summary.nodes_matched += 1
@@ -159,6 +156,7 @@ class NetworkxStore(GraphStore):
                 done += 1
                 if progress and done % 1000 == 0:
                     progress(done, total, "nodes")
+            made: dict[tuple[int, str, int, str], int] = {}  # relationships this batch created
             for rel in batch.relationships:
                 start = ids.get(rel.start)
                 if start is None:
@@ -166,9 +164,12 @@ class NetworkxStore(GraphStore):
                 end = ids.get(rel.end)
                 if end is None:
                     end = ids[rel.end] = self._existing_id(rel.end)
-                rid = self._find_rel(start, rel.type, end, rel.key)
+                identity = (start, rel.type, end, rel.key)
+                rid = made.get(identity)
+                if rid is None and start not in new and end not in new:
+                    rid = self._find_rel(start, rel.type, end, rel.key)
                 if rid is None:
-                    graph.create_rel(start, end, rel.type, rel.properties)
+                    made[identity] = graph.create_rel(start, end, rel.type, rel.properties)
                     summary.relationships_created += 1
                 else:
                     summary.relationships_matched += 1
@@ -200,12 +201,14 @@ class NetworkxStore(GraphStore):
         stop = Stop(timeout, cancel, memory)
         try:
             if not write:
-                result = execute(self.graph, query, dict(parameters or {}), write=False, stop=stop)
+                with self._reading():
+                    result = execute(self.graph, query, dict(parameters or {}), write=False, stop=stop)
             else:
                 with self._writing() as graph:
                     result = execute(graph, query, dict(parameters or {}), write=True, stop=stop)
             # after the run, so that a query that fails reports its error and nothing else
-            result.summary.notifications.extend(typo_notifications(self.graph, query))
+            with self._reading():
+                result.summary.notifications.extend(typo_notifications(self.graph, query))
             return result
         finally:
             if query_id is not None:
@@ -234,7 +237,7 @@ class NetworkxStore(GraphStore):
         results: list[Result] = []
         constraints: list[tuple[int, str, str]] = []
 
-        def run_all(graph: PropertyGraph) -> None:
+        def run_all(graph: Graph) -> None:
             for index, text in enumerate(statements):
                 if is_schema_command(text):
                     if not write:  # as Neo4j refuses it in a read transaction
@@ -262,7 +265,8 @@ class NetworkxStore(GraphStore):
                     seen[marker] = nid
 
         if not write:
-            run_all(self.graph)
+            with self._reading():
+                run_all(self.graph)
         else:
             with self._writing() as graph:
                 run_all(graph)
@@ -272,96 +276,143 @@ class NetworkxStore(GraphStore):
         return explain(query, dict(parameters or {}))
 
     def counts(self) -> GraphCounts:
-        """From the label and type indexes: the explorer asks on every page load, and the
-        generic count would build a value for each of a large store's entities."""
-        graph = self.graph
-        return GraphCounts(graph.node_count(), graph.rel_count(), dict(sorted(graph.label_counts().items())),
-                           dict(sorted(graph.type_counts().items())))
+        """From the counters (SQLite) or the label and type indexes (memory): the explorer asks on
+        every page load, and the generic count would build a value for each entity."""
+        with self._reading():
+            graph = self.graph
+            return GraphCounts(graph.node_count(), graph.rel_count(),
+                               dict(sorted(graph.label_counts().items())),
+                               dict(sorted(graph.type_counts().items())))
 
     def label_sets(self) -> list[tuple[str, ...]]:
-        """One pass over the node ids and their label lists: 0.03 s for 100,000 nodes, where the
-        generic Cypher aggregation takes half a second (the explorer asks on every page load)."""
-        graph = self.graph
-        return sorted({tuple(sorted(graph.labels(nid))) for nid in graph.node_ids()})
+        """From the label-combination counters of the SQLite store; in memory, one pass over the
+        node ids and their label lists (0.03 s for 100,000 nodes)."""
+        with self._reading():
+            graph = self.graph
+            if isinstance(graph, SqliteGraph):
+                return graph.label_sets()
+            return sorted({tuple(sorted(graph.labels(nid))) for nid in graph.node_ids()})
+
+    def find(self, name_or_key: str) -> list[Node]:
+        """Through the SQLite store's index of casefolded keys, names and aliases: one seek
+        instead of a value for every node; in memory, the generic scan."""
+        if not isinstance(self.graph, SqliteGraph):
+            return super().find(name_or_key)
+        wanted = name_or_key.casefold()
+        with self._reading():
+            graph = self.graph
+            found = [graph.node_value(nid) for nid in graph.nodes_named(name_or_key)]
+        return [n for n in found if names_match(wanted, n.get("key"), n.get("name"), n.get("aliases"))]
 
     def nodes(self, labels: Iterable[str] | None = None) -> Iterator[Node]:
-        graph = self.graph
-        if labels is None:
-            ids: Iterable[int] = graph.node_ids()
-        else:
-            ids = sorted({nid for label in labels for nid in graph.nodes_with_label(label)})
-        for nid in ids:
-            yield graph.node_value(nid)
+        with self._reading():
+            graph = self.graph
+            if isinstance(graph, SqliteGraph):
+                found = list(graph.scan_nodes(None if labels is None else list(labels)))
+            else:
+                if labels is None:
+                    ids: Iterable[int] = graph.node_ids()
+                else:
+                    ids = sorted({nid for label in labels for nid in graph.nodes_with_label(label)})
+                found = [graph.node_value(nid) for nid in ids]
+        yield from found
 
     def relationships(self, types: Iterable[str] | None = None) -> Iterator[Relationship]:
-        graph = self.graph
-        if types is None:
-            ids: Iterable[int] = sorted(graph.rel_ids())
-        else:
-            ids = sorted({rid for t in types for rid in graph.rels_with_type(t)})
-        cache: dict[int, Node] = {}
-        for rid in ids:
-            for nid in graph.rel_ends(rid):
-                if nid not in cache:
-                    cache[nid] = graph.node_value(nid)
-            yield graph.rel_value(rid, cache)
+        with self._reading():
+            graph = self.graph
+            cache: dict[int, Node] = {}
+            if isinstance(graph, SqliteGraph):
+                rows = list(graph.scan_rels(None if types is None else list(types)))
+                for _rid, (start, end, _type, _props) in rows:
+                    for nid in (start, end):
+                        if nid not in cache:
+                            cache[nid] = graph.node_value(nid)
+                found = [Relationship(str(rid), rel_type, cache[start], cache[end], props)
+                         for rid, (start, end, rel_type, props) in rows]
+            else:
+                if types is None:
+                    ids: Iterable[int] = sorted(graph.rel_ids())
+                else:
+                    ids = sorted({rid for t in types for rid in graph.rels_with_type(t)})
+                for rid in ids:
+                    for nid in graph.rel_ends(rid):
+                        if nid not in cache:
+                            cache[nid] = graph.node_value(nid)
+                found = [graph.rel_value(rid, cache) for rid in ids]
+        yield from found
 
     def neighbourhood(self, element_ids: Iterable[str], depth: int,
                       types: Iterable[str] | None = None) -> tuple[list[Node], list[Relationship]]:
         """Breadth-first over the in-memory adjacency instead of scanning every relationship."""
-        graph = self.graph
-        wanted = list(types) if types is not None else None
-        seen = {int(e) for e in element_ids if graph.has_node(int(e))}
-        frontier = list(seen)
-        for _ in range(depth):
-            following = []
-            for nid in frontier:
-                for _rid, other in graph.out_rels(nid, wanted) + graph.in_rels(nid, wanted):
-                    if other not in seen:
-                        seen.add(other)
-                        following.append(other)
-            frontier = following
-        cache = {nid: graph.node_value(nid) for nid in sorted(seen)}
-        rels = sorted({rid for nid in seen for rid, other in graph.out_rels(nid, wanted)
-                       if other in seen})
-        return list(cache.values()), [graph.rel_value(rid, cache) for rid in rels]
+        with self._reading():
+            graph = self.graph
+            wanted = list(types) if types is not None else None
+            seen = {int(e) for e in element_ids if graph.has_node(int(e))}
+            frontier = list(seen)
+            for _ in range(depth):
+                following = []
+                for nid in frontier:
+                    for _rid, other in graph.out_rels(nid, wanted) + graph.in_rels(nid, wanted):
+                        if other not in seen:
+                            seen.add(other)
+                            following.append(other)
+                frontier = following
+            cache = {nid: graph.node_value(nid) for nid in sorted(seen)}
+            rels = sorted({rid for nid in seen for rid, other in graph.out_rels(nid, wanted)
+                           if other in seen})
+            return list(cache.values()), [graph.rel_value(rid, cache) for rid in rels]
 
     def nodes_by_id(self, element_ids: Iterable[str]) -> list[Node]:
-        graph = self.graph
-        ids = [int(e) for e in element_ids if str(e).isdigit()]
-        return [graph.node_value(nid) for nid in ids if graph.has_node(nid)]
+        with self._reading():
+            graph = self.graph
+            ids = [int(e) for e in element_ids if str(e).isdigit()]
+            return [graph.node_value(nid) for nid in ids if graph.has_node(nid)]
 
     def relationships_by_id(self, element_ids: Iterable[str]) -> list[Relationship]:
-        graph = self.graph
-        ids = [int(e) for e in element_ids if str(e).isdigit()]
-        return [graph.rel_value(rid) for rid in ids if graph.has_rel(rid)]
+        with self._reading():
+            graph = self.graph
+            ids = [int(e) for e in element_ids if str(e).isdigit()]
+            return [graph.rel_value(rid) for rid in ids if graph.has_rel(rid)]
 
     def adjacent(self, element_id: str, types: Iterable[str] | None = None) -> list[Adjacent]:
-        graph = self.graph
-        if not str(element_id).isdigit() or not graph.has_node(int(element_id)):
-            return []
-        nid = int(element_id)
-        wanted = None if types is None else frozenset(types)
-        cache = {nid: graph.node_value(nid)}
-        out = []
-        for rid, other in graph.adjacent_rels(nid, "both", wanted):
-            if other not in cache:
-                cache[other] = graph.node_value(other)
-            out.append((graph.rel_value(rid, cache), cache[other]))
-        return out
+        with self._reading():
+            graph = self.graph
+            if not str(element_id).isdigit() or not graph.has_node(int(element_id)):
+                return []
+            nid = int(element_id)
+            wanted = None if types is None else frozenset(types)
+            cache = {nid: graph.node_value(nid)}
+            out = []
+            for rid, other in graph.adjacent_rels(nid, "both", wanted):
+                if other not in cache:
+                    cache[other] = graph.node_value(other)
+                out.append((graph.rel_value(rid, cache), cache[other]))
+            return out
 
     def changed_elsewhere(self) -> bool:
-        """Whether the snapshot was replaced since this store read it (reads its header only)."""
+        """Whether another process committed to the store since :meth:`refresh` (SQLite's data
+        version: one cheap statement, which the explorer runs before every request)."""
         if self.path is None:
             return False
-        return snapshot_token(self.path) != self._token
+        if self._missing:
+            return self.path.exists()
+        assert isinstance(self.graph, SqliteGraph)
+        return self.graph.data_version() != self._seen
 
     def refresh(self) -> bool:
-        """Read the snapshot again if another process replaced it since this store read it."""
+        """Take up another process's commits (every read does; this also tells the caller)."""
         if not self.changed_elsewhere():
             return False
-        self.graph = self._read()
+        if self._missing:
+            self.graph = self._open()
+        assert isinstance(self.graph, SqliteGraph)
+        self.graph.sync()
+        self._seen = self.graph.data_version()
         return True
+
+    def close(self) -> None:
+        if isinstance(self.graph, SqliteGraph):
+            self.graph.close()
 
     def clear(self) -> None:
         with self._writing() as graph:

@@ -27,11 +27,14 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from relgraph.graph.backends.snapshot_codec import BodyError, decode_body, encode_sections
+from relgraph.graph.backends.sqlite_graph import SqliteGraph
+from relgraph.graph.backends.sqlite_schema import SQLITE_MAGIC, connect, file_head
 from relgraph.graph.values.errors import StoreError
 from relgraph.graph.values.files import existing_file, os_error_text, replacing
 
@@ -56,7 +59,15 @@ def _digest(prefix: bytes | memoryview, body: list[bytes] | memoryview) -> bytes
 
 
 def read_snapshot(path: Path) -> nx.MultiDiGraph[int]:
-    """The graph stored at ``path``; an empty graph when the file does not exist."""
+    """The graph stored at ``path`` as a networkx MultiDiGraph (layout: :mod:`relgraph.graph.cypher.
+    property_graph`), from the SQLite store or a format-3 snapshot; empty when there is no file."""
+    if file_head(path) == SQLITE_MAGIC:
+        graph = SqliteGraph(connect(path), str(path))
+        try:
+            g: nx.MultiDiGraph[int] = graph.to_networkx()
+            return g
+        finally:
+            graph.close()
     return load_snapshot(path)[0]
 
 
@@ -79,6 +90,8 @@ def load_snapshot(path: Path) -> tuple[nx.MultiDiGraph[int], bytes | None]:
     """The graph and the token of the write that produced it (None: no file yet)."""
     fh = _open(path)
     if fh is None:
+        import networkx as nx  # here only: commands that open the SQLite store do not pay for it
+
         return nx.MultiDiGraph(), None
     try:
         with fh:

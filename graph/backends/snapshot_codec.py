@@ -27,10 +27,9 @@ import gc
 import sys
 from collections.abc import Iterable
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgpack
-import networkx as nx
 
 from relgraph.graph.values.spatial import CRS_NAMES, Point
 from relgraph.graph.values.temporal import (
@@ -45,6 +44,9 @@ from relgraph.graph.values.temporal import (
     Time,
     zone_info,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SECTIONS = ("graph", "nodes", "relationships")
 NODE_COLUMNS = ("id", "labels", "properties")
@@ -97,6 +99,18 @@ def _default(value: Any) -> msgpack.ExtType:
 
 def _packer() -> msgpack.Packer:
     return msgpack.Packer(default=_default, use_bin_type=True, unicode_errors="surrogatepass")
+
+
+def pack_value(value: Any) -> bytes:
+    """One value (a property map, a list of labels...) as MessagePack, as the snapshot holds it;
+    the SQLite store (:mod:`.sqlite_graph`) keeps its rows' properties this way too."""
+    packed: bytes = msgpack.packb(value, default=_default, use_bin_type=True, unicode_errors="surrogatepass")
+    return packed
+
+
+def unpack_value(data: bytes | memoryview) -> Any:
+    """The value :func:`pack_value` wrote; BodyError for anything else (never runs code)."""
+    return _unpack(data)
 
 
 def encode_sections(g: nx.MultiDiGraph[int]) -> list[bytes]:
@@ -237,7 +251,7 @@ def _list_problem(value: list[Any]) -> bool:
     return len(kinds) > 1 or not kinds <= _ITEM_TYPES
 
 
-def _property_problem(props: Any) -> str | None:
+def property_problem(props: Any) -> str | None:
     """What is wrong with one entity's properties (the slow path, to name the culprit)."""
     if type(props) is not dict:
         return "properties that are not a map"
@@ -263,7 +277,7 @@ def _check_properties(maps: list[Any], ids: list[int], what: str) -> None:
     if ok:
         return
     for entity, props in zip(ids, maps):
-        problem = _property_problem(props)
+        problem = property_problem(props)
         if problem:
             raise BodyError(f"{what} {entity} has {problem}")
     raise AssertionError("a property problem that no entity has")  # pragma: no cover
@@ -348,6 +362,8 @@ def _decode(body: memoryview) -> nx.MultiDiGraph[int]:
     if not _types(types) <= {str}:
         raise BodyError("a relationship has a type that is not text")
     _check_properties(rel_props, rids, "relationship")
+
+    import networkx as nx  # here only: opening the SQLite store does not pay for it
 
     g: nx.MultiDiGraph[int] = nx.MultiDiGraph()
     g.graph.update(next_node_id=next_node, next_rel_id=next_rel)

@@ -11,12 +11,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from relgraph.graph.values.errors import RelgraphError
 from relgraph.graph.values.subgraph import Subgraph
 
 if TYPE_CHECKING:  # an optional dependency, imported when used
+    import networkx as nx  # imported by Subgraph.to_networkx: a cold command does not pay for it
     import pandas
 
 

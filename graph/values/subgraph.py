@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from relgraph.graph.values.entities import Node, Path, Relationship
 from relgraph.graph.values.model import default_rel_key
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:  # imported in to_networkx only: every command imports this module
+    import networkx as nx
 
 
 def ordered_labels(node: Node) -> list[str]:
@@ -90,6 +91,8 @@ class Subgraph:
         called ``labels`` (on a node) or ``type`` (on a relationship) is kept as
         ``property:labels`` / ``property:type``, so nothing is lost or overwritten.
         """
+        import networkx as nx
+
         nodes, rels, ids = self.ordered()
         rel_ids = self.relationship_ids(rels, ids)
         graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(description=self.description)
