@@ -1,7 +1,9 @@
 """The Cypher relgraph itself sends to Neo4j: quoted names, and the statements of a load.
 
-A load merges every node and relationship in ONE write transaction of batched
-``UNWIND $rows ... MERGE`` statements, so a failure or an interrupt leaves the
+A load merges every node and relationship with batched ``UNWIND $rows ... MERGE``
+statements, in ONE write transaction up to ``Neo4jStore.single_transaction_max``
+elements (larger loads commit in batches that undo themselves on failure, with the
+tracked statements here: :mod:`.batches`), so a failure or an interrupt leaves the
 database as it was (the store creates the uniqueness constraints on each primary
 label's ``key`` first, since schema commands cannot share a transaction with data
 writes). The label a node merges on and relationship types cannot be parameters
