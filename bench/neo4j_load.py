@@ -226,7 +226,12 @@ def main(argv: list[str] | None = None) -> int:
                         "too large for one transaction on the server)")
     parser.add_argument("--undo-after", type=int, metavar="ROWS",
                         help="also time a load stopped after ROWS rows and the undo of its batches")
+    parser.add_argument("--single-max", type=int, metavar="ROWS",
+                        help="relgraph loads above ROWS rows in batches (default: "
+                             f"{Neo4jStore.single_transaction_max:,}; 0: always in batches)")
     args = parser.parse_args(argv)
+    if args.single_max is not None:
+        Neo4jStore.single_transaction_max = args.single_max
 
     started = time.perf_counter()
     batch = generate(args.nodes, args.rels)
