@@ -161,6 +161,11 @@ def import_sources(batch: GraphBatch, plan: ImportPlan, *, force: bool,
         note("relgraph neo4j import: running neo4j-admin database import full ...")
         plan.home.mkdir(parents=True, exist_ok=True)
         result = run_admin(admin_command(plan.lib, folder / "csv", force or uri is not None), plan.home, note)
+    except StoreError:
+        if was_running:  # as it was: running, on what the failed import left
+            note("relgraph neo4j import: starting the server again ...")
+            plan.start()
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     note("relgraph neo4j import: starting the server for the key constraints ...")
