@@ -35,6 +35,8 @@ from relgraph.graph.values.subgraph import Subgraph
 _WORTH_SHOWING = re.compile(r"^(\(\d/\d\)|IMPORT (DONE|FAILED)|Imported:|\s+\d[\d,]* (nodes|relationships|"
                             r"properties)|Peak memory|Error|ERROR|WARN|.*Exception|.*[Ff]ailed|.*refused)")
 
+_TIMESTAMP = re.compile(r"\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+[+-]\d{4}$")
+
 
 def batch_subgraph(batch: GraphBatch) -> Subgraph:
     """The graph a load of ``batch`` into an empty store makes, as a subgraph for the CSV writer:
@@ -94,8 +96,9 @@ def run_admin(command: list[str], home: Path, note: Callable[[str], None]) -> Ad
         line = raw.rstrip()
         tail = [*tail[-19:], line]
         if _WORTH_SHOWING.match(line):
-            shown.append(line.strip())
-            note(f"  neo4j-admin: {line.strip()}")
+            line = _TIMESTAMP.sub("", line).strip()
+            shown.append(line)
+            note(f"  neo4j-admin: {line}")
     code = proc.wait()
     if code:
         said = [line for line in shown if not line.startswith("(")] or [x for x in tail if x.strip()][-8:]
