@@ -253,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             empty(store)
             print(f"loading with {name} ...", file=sys.stderr)
             results.append(timed(name, rows, action))
+            print(f"  {name}: {results[-1].seconds:.1f} s", file=sys.stderr)
             counts = store.counts()
             assert (counts.nodes, counts.relationships) == (len(batch.nodes), len(batch.relationships)), \
                 f"{name} loaded {counts.nodes} nodes and {counts.relationships} relationships"
