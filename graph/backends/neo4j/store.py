@@ -592,8 +592,12 @@ class Neo4jStore(GraphStore):
             # relationships first: 10,000 nodes with every relationship they have may be far
             # more than 10,000 deletions (the load benchmark's 1M relationships: 200,000),
             # beyond the default server's 256 MiB per transaction
-            while self._write(lambda tx, text=statement: tx.run(text).single(strict=True)[0]):
+            while self._write(partial(_deleted, statement=statement)):
                 pass
+
+
+def _deleted(tx: neo4j.ManagedTransaction, statement: str) -> int:
+    return int(tx.run(statement).single(strict=True)[0])
 
 
 def _key_constraint_labels(tx: neo4j.ManagedTransaction) -> set[str]:
