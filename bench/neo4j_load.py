@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from relgraph.commands.neo4j import start_server, stop_server
@@ -172,6 +172,30 @@ def timed(name: str, rows: int, action) -> Timing:
     return Timing(name, rows, time.perf_counter() - started)
 
 
+class Interrupted(Exception):
+    """Raised from the progress callback to cut a load short at a chosen batch."""
+
+
+def time_undo(store: Neo4jStore, batch: GraphBatch, after: int) -> tuple[Timing, Timing]:
+    """A load in batches stopped (as Ctrl-C stops it) once ``after`` rows are in: how long it ran,
+    and how long undoing its batches took until the error reached the caller."""
+    started = time.perf_counter()
+    stopped: list[float] = []
+
+    def progress(done: int, total: int, what: str) -> None:
+        if what.startswith("batch") and done >= after and not stopped:
+            stopped.append(time.perf_counter())
+            raise KeyboardInterrupt
+
+    with suppress(KeyboardInterrupt):
+        store.load(batch, progress)
+    ended = time.perf_counter()
+    counts = store.counts()
+    assert (counts.nodes, counts.relationships) == (0, 0), f"undo left {counts}"
+    return (Timing("loaded until stop", after, stopped[0] - started),
+            Timing("undo", after, ended - stopped[0]))
+
+
 @contextmanager
 def server(uri: str | None) -> Iterator[str]:
     if uri:
@@ -198,7 +222,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time loading the same graph again (every row already present)")
     parser.add_argument("--exact-names", action="store_true",
                         help="make relgraph use its pre-5.26 statements (labels written out, no $(...))")
+    parser.add_argument("--only-relgraph", action="store_true", help="no baseline (e.g. for a load "
+                        "too large for one transaction on the server)")
+    parser.add_argument("--undo-after", type=int, metavar="ROWS",
+                        help="also time a load stopped after ROWS rows and the undo of its batches")
+    parser.add_argument("--single-max", type=int, metavar="ROWS",
+                        help="relgraph loads above ROWS rows in batches (default: "
+                             f"{Neo4jStore.single_transaction_max:,}; 0: always in batches)")
     args = parser.parse_args(argv)
+    if args.single_max is not None:
+        Neo4jStore.single_transaction_max = args.single_max
 
     started = time.perf_counter()
     batch = generate(args.nodes, args.rels)
@@ -214,25 +247,34 @@ def main(argv: list[str] | None = None) -> int:
             empty(store)
             warm()
         results = []
-        for name, action in (("baseline", lambda: load_baseline(store, batch)),
-                             ("relgraph", lambda: store.load(batch))):
+        contenders = [("baseline", lambda: load_baseline(store, batch)),
+                      ("relgraph", lambda: store.load(batch))]
+        for name, action in contenders[args.only_relgraph:]:
             empty(store)
             print(f"loading with {name} ...", file=sys.stderr)
             results.append(timed(name, rows, action))
+            print(f"  {name}: {results[-1].seconds:.1f} s", file=sys.stderr)
             counts = store.counts()
             assert (counts.nodes, counts.relationships) == (len(batch.nodes), len(batch.relationships)), \
                 f"{name} loaded {counts.nodes} nodes and {counts.relationships} relationships"
         if args.reload:
             results.append(timed("relgraph reload", rows, lambda: store.load(batch)))
+        if args.undo_after:
+            empty(store)
+            results.extend(time_undo(store, batch, args.undo_after))
         empty(store)
 
+    if args.only_relgraph:
+        results.insert(0, results[0])
     baseline, relgraph = results[0], results[1]
     print(f"\n{agent}, {len(batch.nodes):,} nodes + {len(batch.relationships):,} relationships "
-          f"= {rows:,} rows, batches of {BATCH_ROWS:,}, one transaction each")
-    for result in results:
+          f"= {rows:,} rows, statements of {BATCH_ROWS:,} rows; relgraph: one transaction up to "
+          f"{Neo4jStore.single_transaction_max:,} rows, else transactions of {Neo4jStore.batch_rows:,}")
+    for result in results[args.only_relgraph:]:
         print(f"  {result.name:<16} {result.seconds:8.1f} s  {result.rate:10,.0f} rows/s")
-    print(f"  relgraph / baseline: {relgraph.rate / baseline.rate:.2f} "
-          f"(relgraph takes {relgraph.seconds / baseline.seconds:.2f}x as long)")
+    if not args.only_relgraph:
+        print(f"  relgraph / baseline: {relgraph.rate / baseline.rate:.2f} "
+              f"(relgraph takes {relgraph.seconds / baseline.seconds:.2f}x as long)")
     return 0
 
 

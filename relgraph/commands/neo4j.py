@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from relgraph.commands.context import Context
+from relgraph.commands.neo4j_import import ImportPlan, import_sources
 from relgraph.commands.neo4j_launcher import (
     ServerError,
     cache_folder,
@@ -25,13 +28,15 @@ from relgraph.commands.neo4j_launcher import (
     needs_first_build,
     server_script,
 )
+from relgraph.loaders import read_sources
 
-__all__ = ["ServerError", "free_port", "server_command", "server_script", "start_server", "stop_server"]
+__all__ = ["ServerError", "ServerSizes", "free_port", "server_command", "server_script", "server_sizes",
+           "start_server", "stop_server"]
 
 #: Where an installed relgraph builds the launcher (a checkout builds in tools/neo4j).
 BUILT_IN = "" if in_checkout() else (f"\nThe launcher is built in {cache_folder()}\n"
                                      "($RELGRAPH_CACHE_DIR or $XDG_CACHE_HOME/relgraph).")
-HELP = "start, stop or check a local Neo4j server (no Docker needed)"
+HELP = "start, stop, check or bulk-import a local Neo4j server (no Docker needed)"
 DESCRIPTION = f"""\
 Run a real Neo4j 5.26 LTS server with APOC on this machine, without Docker:
 Bolt on 127.0.0.1, no authentication, data in {default_home()}
@@ -41,17 +46,85 @@ Needs Java 17 (a JDK) and Maven. The FIRST start builds the launcher and fetches
 the Neo4j and APOC jars with Maven (about 125 MB, once, cached in ~/.m2); later
 starts take about 10 s.{BUILT_IN} 'start' prints the Bolt URI on stdout. With Docker,
 the docker-compose.yml of relgraph's source repository runs the official image
-instead ('docker compose up -d'; see its README.md)."""
+instead ('docker compose up -d'; see its README.md).
+
+'start' sizes the server from this machine's memory: heap and page cache a quarter
+of it each (heap within 512m..8g, page cache within 256m..8g), one transaction at
+most a third of the heap (at least 256m). --heap, --pagecache and --tx-memory (or
+RELGRAPH_NEO4J_HEAP, _PAGECACHE, _TX_MEMORY) set them instead.
+
+'import SOURCE...' builds the server's database afresh with neo4j-admin, much faster
+than 'relgraph load' for a big graph: the sources are read as 'relgraph load' reads
+them (any format it reads), written as neo4j-admin CSV and imported while the server
+is stopped; the server is started again if it was running, and the key constraints a
+load creates are added. A database that holds anything is refused unless --force."""
 EPILOG = """\
 examples:
   relgraph neo4j start                   bolt://127.0.0.1:7687; relgraph then uses it by default
   relgraph neo4j status                  exit status 0 when running, 3 when not
   relgraph neo4j stop
   relgraph neo4j start --port 7688 --home /tmp/scratch-neo4j
+  relgraph neo4j start --heap 2g --pagecache 1g      sizes of your own
+  relgraph neo4j import big-export/                  a fresh database from a CSV folder
+  relgraph neo4j import --force a.yaml graph.json    replace what the database holds
   NEO4J_URI=bolt://127.0.0.1:7688 relgraph --backend neo4j stats
 """
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+
+@dataclass(frozen=True)
+class ServerSizes:
+    """The memory settings of a local server, in MiB."""
+
+    heap: int
+    pagecache: int
+    tx_memory: int
+
+    def environment(self) -> dict[str, str]:
+        return {"RELGRAPH_NEO4J_HEAP": f"{self.heap}m", "RELGRAPH_NEO4J_PAGECACHE": f"{self.pagecache}m",
+                "RELGRAPH_NEO4J_TX_MEMORY": f"{self.tx_memory}m"}
+
+
+def server_sizes(physical: int) -> ServerSizes:
+    """Heap and page cache for a machine with ``physical`` bytes of memory.
+
+    A quarter each, so that the server, the client that loads into it and the system share
+    the machine: the heap within [512m, 8g] (below 512m Neo4j 5 barely starts; above 8g the
+    collector's pauses grow and a local server gains nothing), the page cache within
+    [256m, 8g]. One transaction may use a third of the heap (at least 256m, the old fixed
+    limit): enough for large queries, while a runaway one still fails alone instead of
+    taking the server down; loads commit in batches of bounded size and need far less.
+    """
+    quarter = physical // 4 // MIB
+    heap = min(max(quarter, 512), 8 * 1024)
+    pagecache = min(max(quarter, 256), 8 * 1024)
+    return ServerSizes(heap, pagecache, max(heap // 3, 256))
+
+
+def physical_memory() -> int:
+    """The machine's memory in bytes (0 when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def sized_environment(heap: str | None = None, pagecache: str | None = None,
+                      tx_memory: str | None = None) -> dict[str, str]:
+    """The launcher's environment for 'relgraph neo4j start': the options given, else the
+    RELGRAPH_NEO4J_* variables set, else sizes from the machine's memory."""
+    env = server_environment()
+    computed = server_sizes(physical_memory() or 2 * GIB).environment()
+    for (name, default), given in zip(computed.items(), (heap, pagecache, tx_memory)):
+        if given:
+            env[name] = given
+        elif not env.get(name):
+            env[name] = default
+    return env
 
 
 def server_command(action: str, port: int | None = None, home: Path | str | None = None, *,
@@ -82,7 +155,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, home: Path | str, attempts: int = 3, *, file_access: bool = False) -> str:
+def start_server(port: int, home: Path | str, attempts: int = 3, *, file_access: bool = False,
+                 env: dict[str, str] | None = None) -> str:
     """Start a server (for tests and the benchmark) and return its Bolt URI.
 
     ``port=0`` picks a free port, retrying with another if someone takes it
@@ -94,7 +168,7 @@ def start_server(port: int, home: Path | str, attempts: int = 3, *, file_access:
         chosen = port or free_port()
         proc = subprocess.run(server_command("start", chosen, home, file_access=file_access),
                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              env=server_environment())
+                              env=env or server_environment())
         if proc.returncode == 0:
             return proc.stdout.strip().splitlines()[-1]
         output = proc.stderr
@@ -108,31 +182,89 @@ def stop_server(home: Path | str) -> None:
                    stdin=subprocess.DEVNULL, check=False, env=server_environment())
 
 
+def running_uri(home: Path | str | None) -> str | None:
+    """The Bolt URI of the server running in ``home``, None when none does."""
+    proc = subprocess.run(server_command("status", home=home), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, check=False, env=server_environment())
+    found = re.search(r"bolt://[\w.]+:\d+", proc.stdout)
+    return found.group(0) if proc.returncode == 0 and found else None
+
+
+#: A size for the JVM: a number with k, m or g.
+_SIZE = re.compile(r"\d+[kmgKMG]")
+
+
+def size_option(text: str) -> str:
+    if not _SIZE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 512m or 4g")
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("start", "stop", "status"))
-    parser.add_argument("--port", type=int,
-                        help="Bolt port for start (default: $RELGRAPH_NEO4J_PORT or 7687)")
-    parser.add_argument("--home", type=Path,
-                        help=f"data, logs and pid file (default: $RELGRAPH_NEO4J_HOME or "
-                             f"{default_home()}); stop and status need the same one as start")
-    parser.add_argument("--allow-file-access", action="store_true",
-                        help="start: let LOAD CSV and APOC's file import/export use files in "
-                             "<home>/import, never anywhere else (default: no file access at all)")
+    """One subcommand per action, so that ``import`` can take sources anywhere among its options."""
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument("--home", type=Path,
+                      help=f"data, logs and pid file (default: $RELGRAPH_NEO4J_HOME or "
+                           f"{default_home()}); stop, status and import need the same one as start")
+    home.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                      help="no progress or status lines")
+    sized = argparse.ArgumentParser(add_help=False)
+    sized.add_argument("--port", type=int,
+                       help="Bolt port (default: $RELGRAPH_NEO4J_PORT or 7687; import: the running "
+                            "server's, else a free one while it needs the server)")
+    sized.add_argument("--heap", type=size_option, help="JVM heap (default: $RELGRAPH_NEO4J_HEAP, else "
+                       "a quarter of the machine's memory within 512m..8g)")
+    sized.add_argument("--pagecache", type=size_option, help="page cache (default: "
+                       "$RELGRAPH_NEO4J_PAGECACHE, else a quarter of the memory within 256m..8g)")
+    sized.add_argument("--tx-memory", type=size_option, help="most heap one transaction may use "
+                       "(default: $RELGRAPH_NEO4J_TX_MEMORY, else a third of the heap, at least 256m)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    start = actions.add_parser("start", parents=[home, sized], help="start the server (prints its Bolt URI)")
+    start.add_argument("--allow-file-access", action="store_true",
+                       help="let LOAD CSV and APOC's file import/export use files in <home>/import, "
+                            "never anywhere else (default: no file access at all)")
+    actions.add_parser("stop", parents=[home], help="stop the server")
+    actions.add_parser("status", parents=[home], help="exit status 0 when running, 3 when not")
+    imports = actions.add_parser(
+        "import", parents=[home, sized], help="build the database afresh from sources with neo4j-admin",
+        description=IMPORT_DESCRIPTION, epilog=IMPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    imports.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
+                         help="files or folders, in any format 'relgraph load' reads")
+    imports.add_argument("--force", action="store_true", help="replace a database that is not empty")
+
+
+IMPORT_DESCRIPTION = """\
+Build the local server's database afresh with neo4j-admin: the sources are read as
+'relgraph load' reads them (any format; several sources merge), written as
+neo4j-admin CSV and imported while the server is stopped. The server runs again
+afterwards if it was running, with the key constraints a load creates. A database
+that holds anything is refused unless --force. Much faster than 'relgraph load'
+for a big graph into an empty database."""
+IMPORT_EPILOG = """\
+examples:
+  relgraph neo4j import big-export/                 a folder of neo4j-admin CSV files
+  relgraph neo4j import graph.json extra.yaml       any sources relgraph reads, merged
+  relgraph neo4j import --force graph.graphml       replace what the database holds
+  relgraph neo4j import --home /tmp/scratch-neo4j nodes.csv relationships.csv
+"""
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.allow_file_access and args.action != "start":
-        raise ServerError("--allow-file-access goes with 'start'")
+    if args.action == "import":
+        return run_import(args, ctx)
     script = server_script(note=ctx.note)
     if args.action == "start" and needs_first_build(script):
         check_build_tools()
         ctx.note(f"relgraph neo4j: first start: building the launcher in {script.parent} and fetching "
                  "the Neo4j 5.26 and APOC jars with Maven (about 125 MB, once; a minute or more), "
                  "then starting ...")
-    proc = subprocess.Popen(server_command(args.action, args.port, args.home, script=script,
-                                           file_access=args.allow_file_access), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                            env=server_environment())
+    starting = args.action == "start"
+    env = sized_environment(args.heap, args.pagecache, args.tx_memory) if starting else server_environment()
+    proc = subprocess.Popen(server_command(args.action, args.port if starting else None, args.home,
+                                           script=script, file_access=starting and args.allow_file_access),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            text=True, env=env)
     assert proc.stderr is not None and proc.stdout is not None
     progress: list[str] = []
     for line in proc.stderr:  # the launcher's progress, as it happens
@@ -152,3 +284,23 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.note(f"Neo4j is running at {uri}; {hint}. Stop it with 'relgraph neo4j stop"
                  f"{f' --home {args.home}' if args.home else ''}'.")
     return code
+
+
+def run_import(args: argparse.Namespace, ctx: Context) -> int:
+    """relgraph neo4j import: see neo4j_import."""
+    script = server_script(note=ctx.note)
+    home = Path(args.home or os.environ.get("RELGRAPH_NEO4J_HOME") or default_home()).resolve()
+    env = sized_environment(args.heap, args.pagecache, args.tx_memory)
+    uri = running_uri(home)
+    port = int(uri.rsplit(":", 1)[1]) if uri else (args.port or 0)
+    built = subprocess.run([str(script), "build"], capture_output=True, text=True, check=False,
+                           stdin=subprocess.DEVNULL, env=env)
+    if built.returncode:
+        raise ServerError(f"cannot build the Neo4j jars that hold neo4j-admin:\n{built.stderr[-2000:]}")
+    ctx.note(f"relgraph neo4j import: reading {', '.join(map(str, args.sources))} ...")
+    batch = read_sources(args.sources)
+    plan = ImportPlan(home, script.parent / "lib",
+                      start=lambda: start_server(port, home, env=env),
+                      stop=lambda: stop_server(home), running_uri=lambda: running_uri(home))
+    print(import_sources(batch, plan, force=args.force, note=ctx.note), file=ctx.out)
+    return 0

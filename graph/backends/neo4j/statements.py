@@ -1,7 +1,9 @@
 """The Cypher relgraph itself sends to Neo4j: quoted names, and the statements of a load.
 
-A load merges every node and relationship in ONE write transaction of batched
-``UNWIND $rows ... MERGE`` statements, so a failure or an interrupt leaves the
+A load merges every node and relationship with batched ``UNWIND $rows ... MERGE``
+statements, in ONE write transaction up to ``Neo4jStore.single_transaction_max``
+elements (larger loads commit in batches that undo themselves on failure, with the
+tracked statements here: :mod:`.batches`), so a failure or an interrupt leaves the
 database as it was (the store creates the uniqueness constraints on each primary
 label's ``key`` first, since schema commands cannot share a transaction with data
 writes). The label a node merges on and relationship types cannot be parameters
@@ -105,6 +107,28 @@ class LoadStatements:
         return (f"{LOADER_PREFIX}UNWIND $rows AS row MERGE (n:{quote_name(primary)} {{key: row.key}}) "
                 f"SET n += row.props{add_labels} RETURN count(*) AS merged")
 
+    def tracked_node_statement(self, group: tuple[str, ...]) -> str:
+        """:meth:`node_statement` for a load in batches (:mod:`.batches`): each row also says
+        whether it created its node (``created``: the new element ids) and, for a node that was
+        there, writes a copy of it as it was (its properties and labels) into an undo record,
+        so that the load can be taken back exactly after its batches committed."""
+        primary = quote_name(group[0])
+        merge = self.node_statement(group).split(" RETURN ", 1)[0].split(" MERGE ", 1)[1]
+        return (f"{LOADER_PREFIX}UNWIND $rows AS row OPTIONAL MATCH (old:{primary} {{key: row.key}}) "
+                f"WITH row, properties(old) AS before, labels(old) AS beforeLabels MERGE {merge} "
+                f"{_undo_copy('n', 'node')}")
+
+    def tracked_rel_statement(self, group: tuple[str, ...]) -> str:
+        """:meth:`rel_statement` for a load in batches: new relationship ids, undo copies of
+        the relationships it matched (see :meth:`tracked_node_statement`)."""
+        start_label, end_label, rel_type = (quote_name(name) for name in group)
+        return (f"{LOADER_PREFIX}UNWIND $rows AS row "
+                f"MATCH (a:{start_label} {{key: row.start}}) MATCH (b:{end_label} {{key: row.end}}) "
+                f"OPTIONAL MATCH (a)-[old:{rel_type} {{key: row.key}}]->(b) "
+                "WITH row, a, b, properties(old) AS before, null AS beforeLabels "
+                f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b) SET r += row.props "
+                f"{_undo_copy('r', 'rel')}")
+
     def rel_group(self, rel: RelSpec) -> tuple[str, ...]:
         return (rel.start.label, rel.end.label, rel.type)
 
@@ -119,6 +143,22 @@ class LoadStatements:
                 f"MATCH (b:{quote_name(end_label)} {{key: row.end}}) "
                 f"MERGE (a)-[r:{quote_name(rel_type)} {{key: row.key}}]->(b) "
                 f"SET r += row.props RETURN count(*) AS merged")
+
+
+#: The label of the records a load in batches keeps in the database while it runs (see
+#: :mod:`.batches`); the same as the commit marker's, so that everything that hides the marker
+#: from users (counts, node lists, find) hides these too.
+RECORD_LABEL = "_RelgraphLoad"
+
+
+def _undo_copy(variable: str, kind: str) -> str:
+    """The end of a tracked statement: an undo record per matched element, and the counts."""
+    return (f"FOREACH (_ IN CASE WHEN before IS NULL THEN [] ELSE [1] END | "
+            f"CREATE (u:{RECORD_LABEL}) SET u = before, u._relgraphLoadId = $load, "
+            f"u._relgraphBatch = $batch, u._relgraphKind = '{kind}', u._relgraphOf = elementId({variable}), "
+            f"u._relgraphLabels = beforeLabels) "
+            f"RETURN count(*) AS merged, collect(CASE WHEN before IS NULL THEN elementId({variable}) END) "
+            "AS created")
 
 
 def driver_properties(properties: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import neo4j
 import neo4j.exceptions as neo4j_errors
 
+from relgraph.graph.backends.neo4j.batches import BatchedLoad, Recovery
 from relgraph.graph.backends.neo4j.connection import (
     MEMORY_ERROR,
     Connection,
@@ -34,6 +35,7 @@ from relgraph.graph.backends.neo4j.conversion import (
 from relgraph.graph.backends.neo4j.statements import (
     BATCH_ROWS,
     LOADER_PREFIX,
+    RECORD_LABEL,
     LoadStatements,
     chunks,
     quote_name,
@@ -62,7 +64,7 @@ QUERY_ID_KEY = "relgraphQuery"
 #: after the commit; one left by a load whose outcome stayed unknown is never counted or
 #: listed (``nodes``, ``counts``) and is swept by a later load. The leading underscore keeps
 #: it apart from relgraph's PascalCase labels.
-MARKER = "_RelgraphLoad"
+MARKER = RECORD_LABEL
 
 #: A marker older than this belongs to no load still checking its commit.
 STALE_MARKER = "PT10M"
@@ -104,6 +106,12 @@ class Neo4jStore(GraphStore):
     """A graph in a Neo4j database. Open it with :meth:`connect` to fail fast without a server."""
 
     backend = "neo4j"
+
+    #: A load of at most this many nodes and relationships runs in one transaction, as it always
+    #: did; a larger one commits in batches and undoes them if it fails (:mod:`.batches`).
+    single_transaction_max = 20_000
+    #: Rows per transaction of a load in batches.
+    batch_rows = 10_000
 
     def __init__(self, settings: Neo4jSettings | None = None, *, dynamic_names: bool | None = None,
                  connection: Connection | None = None):
@@ -436,7 +444,7 @@ class Neo4jStore(GraphStore):
 
         def work(tx: neo4j.ManagedTransaction) -> list[Node]:
             ids = [eid for eid, key, name, aliases in tx.run(
-                "MATCH (n) RETURN elementId(n), n.key, n.name, n.aliases")
+                f"MATCH (n) WHERE NOT n:{MARKER} RETURN elementId(n), n.key, n.name, n.aliases")
                 if names_match(wanted, key, name, aliases)]
             converter = ResultConverter(key_labels)
             converter.read_nodes(tx, ids)
@@ -498,9 +506,31 @@ class Neo4jStore(GraphStore):
         return LoadStatements(self._dynamic_names)
 
     def _apply(self, batch: GraphBatch, progress: Progress | None, replace: bool) -> LoadSummary:
+        large = len(batch) > self.single_transaction_max
+        if large and replace:
+            raise StoreError(
+                f"a load of {len(batch):,} nodes and relationships commits in batches, and replacing "
+                "the whole graph cannot be undone batch by batch; for a fresh database from these "
+                "sources use 'relgraph neo4j import --force SOURCE...' (the local server), or empty "
+                "the graph first. Nothing was loaded")
+        swept = Recovery(self._connection).sweep()
         self.ensure_key_constraints({spec.labels[0] for spec in batch.nodes}
                                     | {ref.label for ref in batch.iter_endpoints()})
         statements = self._statements()
+        if large:
+            loader = BatchedLoad(self._connection, statements, rows_per_batch=self.batch_rows,
+                                 rows_per_statement=BATCH_ROWS)
+            summary = loader.run(batch, progress)
+        else:
+            summary = self._apply_at_once(batch, statements, progress, replace)
+        summary.note = "; ".join(note for note in (swept, summary.note) if note)
+        if progress:
+            progress(len(batch), len(batch), "done")
+        return summary
+
+    def _apply_at_once(self, batch: GraphBatch, statements: LoadStatements, progress: Progress | None,
+                       replace: bool) -> LoadSummary:
+        """The whole load in one transaction, with a commit marker (see ``MARKER``)."""
         node_groups: dict[tuple[str, ...], list[NodeSpec]] = defaultdict(list)
         for spec in batch.nodes:
             node_groups[statements.node_group(spec)].append(spec)
@@ -550,8 +580,6 @@ class Neo4jStore(GraphStore):
         # hide it and a later load sweeps it.
         with suppress(StoreError):
             self._write(lambda tx: tx.run(f"MATCH (m:{MARKER} {{id: $id}}) DELETE m", id=load_id).consume())
-        if progress:
-            progress(total, total, "done")
         return summary
 
     def clear(self) -> None:
@@ -559,9 +587,17 @@ class Neo4jStore(GraphStore):
 
         Schema (the key constraints) stays: it describes the data model, not the data.
         """
-        while self._write(lambda tx: tx.run(
-                "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)").single(strict=True)[0]):
-            pass
+        for statement in ("MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*)",
+                          "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)"):
+            # relationships first: 10,000 nodes with every relationship they have may be far
+            # more than 10,000 deletions (the load benchmark's 1M relationships: 200,000),
+            # beyond the default server's 256 MiB per transaction
+            while self._write(partial(_deleted, statement=statement)):
+                pass
+
+
+def _deleted(tx: neo4j.ManagedTransaction, statement: str) -> int:
+    return int(tx.run(statement).single(strict=True)[0])
 
 
 def _key_constraint_labels(tx: neo4j.ManagedTransaction) -> set[str]:
