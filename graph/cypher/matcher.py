@@ -17,6 +17,7 @@ from typing import Any
 
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.context import Context
+from relgraph.graph.cypher.path_search import SELECTORS, first_accepted, trails_by_length
 from relgraph.graph.cypher.planner import (
     BOUND,
     INDEX,
@@ -38,6 +39,7 @@ from relgraph.graph.cypher.runtime import (
     equals,
     type_name,
 )
+from relgraph.graph.cypher.semantics import free_variables
 from relgraph.graph.values.errors import CypherTypeError
 
 Row = dict[str, Any]
@@ -536,7 +538,12 @@ class CompiledMatch:
         hi: int | None = rel.max_hops
         if not rel.var_length:
             lo = hi = 1
-        preds = [compiler.compile_predicate(p) for p in step.predicates]
+        # conditions on each relationship (all/none over the path's relationships) are checked
+        # during the search, as Neo4j does; the rest by its exhaustive fallback
+        inline, whole = _split_rel_predicates(step.predicates, var if rel.var_length else None, path_var)
+        rel_preds = [(name, compiler.compile(cond), want) for name, cond, want in inline]
+        preds = [compiler.compile_predicate(p) for p in whole]
+        search = SELECTORS[step.selector or ("legacy all" if step.all_paths else "legacy")]
 
         def accepts(st: _State, rels: list[int], nodes: list[int]) -> bool:
             row = dict(st.row)
@@ -549,10 +556,25 @@ class CompiledMatch:
         def shortest(st: _State) -> Iterator[None]:
             a, b = st.nodes[part][0], st.nodes[part][1]
             assert a is not None and b is not None
-            if preds:
-                found = self._shortest_with_predicates(part, a, b, rel, lo, hi, st, step.all_paths, accepts)
+            used, deleted, row = st.used, self.ctx.deleted_rels, dict(st.row)
+
+            def rel_ok(rid: int) -> bool:
+                if rid in used or rid in deleted or not self._rel_ok(rid, part, 0, st.row):
+                    return False
+                for name, check, want in rel_preds:
+                    row[name] = RelRef(rid)
+                    if check(row) is not want:
+                        return False
+                return True
+
+            def neighbours(nid: int, forward: bool) -> list[tuple[int, int]]:
+                return self._neighbours(nid, rel, forward)
+
+            if preds:  # the exhaustive fallback: trails by length until some pass
+                found = first_accepted(trails_by_length(a, b, neighbours, rel_ok, lo, hi, self.tick),
+                                        lambda t: accepts(st, *t), step.all_paths)
             else:
-                found = self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths)
+                found = search(a, b, neighbours, rel_ok, lo, hi, step.count, self.tick)
             for rels, nodes in found:
                 new_var = var is not None and var not in st.row
                 if var is not None and not new_var:
@@ -568,93 +590,6 @@ class CompiledMatch:
                     del st.row[var]  # type: ignore[arg-type]
 
         return shortest
-
-    def _shortest_with_predicates(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int,
-                                  hi: int | None, st: _State, all_paths: bool,
-                                  accepts: Callable[[_State, list[int], list[int]], bool],
-                                  ) -> list[tuple[list[int], list[int]]]:
-        """Shortest paths that satisfy WHERE conditions on the path: deepen one hop at a time,
-        enumerating trails of exactly that length (exhaustive, as Neo4j falls back to)."""
-        limit = hi if hi is not None else self.graph.rel_count()
-        for length in range(lo, limit + 1):
-            found = self._trails_of_length(part, a, b, rel, length, st, all_paths, accepts)
-            if found:
-                return found
-        return []
-
-    def _trails_of_length(self, part: int, a: int, b: int, rel: ast.RelPattern, length: int, st: _State,
-                          all_paths: bool, accepts: Callable[[_State, list[int], list[int]], bool],
-                          ) -> list[tuple[list[int], list[int]]]:
-        """Trails of exactly ``length`` hops from ``a`` to ``b`` that ``accepts`` takes; only the
-        first unless ``all_paths``. Iterative (a stack of neighbour iterators, one per hop), so the
-        length is bounded by the graph, not by Python's recursion limit."""
-        found: list[tuple[list[int], list[int]]] = []
-        rels: list[int] = []
-        nodes = [a]
-        if length == 0:
-            return [([], [a])] if a == b and accepts(st, rels, nodes) else []
-        stack = [iter(self._neighbours(a, rel, True))]
-        while stack:
-            hop = next(stack[-1], None)
-            if hop is None:
-                stack.pop()
-                if rels:
-                    rels.pop()
-                    nodes.pop()
-                continue
-            rid, other = hop
-            self.tick()
-            if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
-                continue
-            if len(rels) + 1 < length:
-                rels.append(rid)
-                nodes.append(other)
-                stack.append(iter(self._neighbours(other, rel, True)))
-                continue
-            if other == b:
-                rels.append(rid)
-                nodes.append(other)
-                if accepts(st, rels, nodes):
-                    found.append((list(rels), list(nodes)))
-                    if not all_paths:
-                        return found
-                rels.pop()
-                nodes.pop()
-        return found
-
-    def _shortest_paths(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int, hi: int | None,
-                        st: _State, all_paths: bool) -> list[tuple[list[int], list[int]]]:
-        if a == b:
-            return [([], [a])] if lo == 0 else []
-        # breadth-first layers with every parent edge that reaches a node at its depth
-        parents: dict[int, list[tuple[int, int]]] = {a: []}
-        frontier = [a]
-        depth = 0
-        while frontier and b not in parents and (hi is None or depth < hi):
-            depth += 1
-            nxt: dict[int, list[tuple[int, int]]] = {}
-            for cur in frontier:
-                for rid, other in self._neighbours(cur, rel, True):
-                    self.tick()
-                    if rid in st.used or other in parents or not self._rel_ok(rid, part, 0, st.row):
-                        continue
-                    nxt.setdefault(other, []).append((rid, cur))
-            parents.update(nxt)
-            frontier = list(nxt)
-        if b not in parents or depth < lo:
-            return []
-        # Walk the parent edges back from b, depth-first with an explicit stack (paths can be
-        # thousands of hops long); each entry is a node and the relationships and nodes from it to b.
-        paths: list[tuple[list[int], list[int]]] = []
-        pending: list[tuple[int, list[int], list[int]]] = [(b, [], [b])]
-        while pending and (all_paths or not paths):
-            node, rels, nodes = pending.pop()
-            if node == a:
-                paths.append((rels[::-1], nodes[::-1]))
-                continue
-            for rid, prev in reversed(parents[node]):
-                pending.append((prev, [*rels, rid], [*nodes, prev]))
-        return paths if all_paths else paths[:1]
 
     def _path_step(self, step: PathStep) -> Callable[[_State], Iterator[None]]:
         part = step.part
@@ -682,6 +617,36 @@ class CompiledMatch:
 
 
 _MISSING = object()
+
+
+def _split_rel_predicates(preds: list[ast.Expr], rels_var: str | None, path_var: str | None,
+                          ) -> tuple[list[tuple[str, ast.Expr, bool]], list[ast.Expr]]:
+    """Split a shortest path's conditions into per-relationship checks and the rest.
+
+    ``all(x IN relationships(p) WHERE c)`` (or ``IN r`` for the relationship list) holds
+    exactly when ``c`` is true for every relationship, and ``none(...)`` when it is false,
+    so the search can test each relationship as it steps over it. Returns
+    ``(variable, c, wanted result)`` triples and the conditions left for the fallback."""
+    own = {v for v in (rels_var, path_var) if v}
+    inline: list[tuple[str, ast.Expr, bool]] = []
+    rest: list[ast.Expr] = []
+    for pred in preds:
+        if (isinstance(pred, ast.Quantifier) and pred.kind in ("all", "none") and pred.where is not None
+                and _is_rel_list(pred.source, rels_var, path_var)
+                and not (free_variables(pred.where) - {pred.variable}) & own):
+            inline.append((pred.variable, pred.where, pred.kind == "all"))
+        else:
+            rest.append(pred)
+    return inline, rest
+
+
+def _is_rel_list(e: ast.Expr, rels_var: str | None, path_var: str | None) -> bool:
+    """``relationships(p)`` of the path or the relationship list variable itself."""
+    if isinstance(e, ast.Variable):
+        return rels_var is not None and e.name == rels_var
+    return (isinstance(e, ast.FunctionCall) and e.name.lower() == "relationships" and len(e.args) == 1
+            and isinstance(e.args[0], ast.Variable) and path_var is not None
+            and e.args[0].name == path_var)
 
 
 def _props_ok(actual: dict[str, Any], props: PropCheck, row: Row) -> bool:

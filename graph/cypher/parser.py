@@ -552,8 +552,35 @@ class Parser:
             nodes, rels = self.parse_pattern_element()
             self.expect_op(")")
             return ast.PatternPart(var, nodes, rels, kind, pos=st)
+        selector, count = self.parse_path_selector()
         nodes, rels = self.parse_pattern_element()
-        return ast.PatternPart(var, nodes, rels, pos=st)
+        return ast.PatternPart(var, nodes, rels, None, selector, count, pos=st)
+
+    def parse_path_selector(self) -> tuple[str | None, int]:
+        """Neo4j 5's ``ANY [k]``, ``ANY SHORTEST``, ``ALL SHORTEST``, ``SHORTEST k [GROUPS]``
+        and ``ALL`` (each optionally followed by PATH or PATHS): (kind, k), kind None for none
+        or ``ALL``, which selects every path as a pattern without a selector does."""
+        if not (self.at_kw("ANY", "ALL", "SHORTEST") and (
+                self.at_op("(", k=1) or self.peek(1).kind == INTEGER
+                or self.at_kw("SHORTEST", "PATH", "PATHS", k=1))):
+            return None, 1
+        word = self.advance().upper
+        kind: str | None
+        count = 1
+        if word == "ALL":
+            kind = "all shortest" if self.accept_kw("SHORTEST") else None
+        elif word == "ANY" and self.accept_kw("SHORTEST"):
+            kind = "shortest"
+        else:
+            kind = "any" if word == "ANY" else "shortest"
+            if self.tok.kind == INTEGER:
+                count = _integer(self.advance())
+            elif word == "SHORTEST":
+                self.error("expected the number of paths after SHORTEST")
+        self.accept_kw("PATH", "PATHS")
+        if kind == "shortest" and word == "SHORTEST" and self.accept_kw("GROUPS"):
+            kind = "groups"
+        return kind, count
 
     def parse_pattern_element(self) -> tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]]:
         if self.at_op("(") and self.at_op("(", k=1):
@@ -564,9 +591,39 @@ class Parser:
         nodes = [self.parse_node_pattern()]
         rels: list[ast.RelPattern] = []
         while self.at_op("-", "<", UNICODE_DASH):
-            rels.append(self.parse_rel_pattern())
+            rels.append(self.parse_rel_quantifier(self.parse_rel_pattern()))
             nodes.append(self.parse_node_pattern())
         return tuple(nodes), tuple(rels)
+
+    def parse_rel_quantifier(self, rel: ast.RelPattern) -> ast.RelPattern:
+        """A quantified relationship, ``-[:R]->+``, ``*`` or ``{m,n}``: Neo4j 5's spelling of a
+        variable-length relationship, with the same trail semantics, so it becomes one."""
+        t = self.tok
+        lo: int | None
+        hi: int | None
+        if self.accept_op("+"):
+            lo, hi = 1, None
+        elif self.accept_op("*"):
+            lo, hi = 0, None
+        elif self.accept_op("{"):
+            lo = _integer(self.advance()) if self.tok.kind == INTEGER else None
+            hi = lo
+            if self.accept_op(","):
+                hi = _integer(self.advance()) if self.tok.kind == INTEGER else None
+                lo = 0 if lo is None else lo
+            elif lo is None:
+                self.error("expected a number or ',' in a quantifier")
+            self.expect_op("}")
+        else:
+            return rel
+        if rel.var_length:
+            raise CypherSyntaxError("a variable-length relationship cannot be quantified", self.query,
+                                    t.start, code="InvalidRelationshipPattern")
+        if hi is not None and lo is not None and hi < lo:
+            raise CypherSyntaxError("a quantifier's upper bound cannot be below its lower bound",
+                                    self.query, t.start, code="InvalidRelationshipPattern")
+        return ast.RelPattern(rel.variable, rel.types, rel.properties, rel.direction, True, lo, hi,
+                              pos=rel.pos)
 
     def parse_node_pattern(self) -> ast.NodePattern:
         t = self.expect_op("(")

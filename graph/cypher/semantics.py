@@ -396,6 +396,12 @@ class Analyzer:
                 raise _err(f"variable `{part.variable}` is already bound", "VariableAlreadyBound")
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
+            if mode != "match" and part.selector is not None:
+                raise _err(f"{mode.upper()} cannot use a path selector", "UnexpectedSyntax")
+            if part.shortest and part.rels and part.rels[0].min_hops not in (None, 0, 1):
+                raise _err(f"{'shortestPath' if part.shortest == 'shortest' else 'allShortestPaths'}(...) "
+                           "does not support a minimal length different from 0 or 1",
+                           "InvalidRelationshipPattern")
             for node in part.nodes:
                 if node.label_expr is not None and mode in ("create", "merge"):
                     raise _err(f"{mode.upper()} cannot use a label expression "

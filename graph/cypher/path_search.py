@@ -1,0 +1,277 @@
+"""Path searches for shortest paths and path selectors, independent of the pattern machinery.
+
+The matcher hands in what a search needs as functions: ``neighbours(node, forward)``
+lists ``(relationship, other node)`` pairs in the pattern's direction (``forward``
+False walks it backwards, from the end node), ``rel_ok(rel)`` says whether a
+relationship may be used at all (types are already applied by ``neighbours``; this
+covers relationships used elsewhere in the MATCH and the per-relationship predicates
+Neo4j checks during the search), and ``tick`` lets a time limit or a cancel stop a
+long search.
+
+Why two algorithms:
+
+* :func:`shortest_paths` is a bidirectional breadth-first search that always grows
+  the smaller frontier, as Neo4j's shortestPath does: on a graph where a node has ten
+  neighbours two searches of depth three meet after visiting some thousands of nodes,
+  where one search of depth six would visit the whole graph. A shortest walk never
+  repeats a relationship, so it is also the shortest trail Cypher asks for.
+* :func:`trails_by_length` yields every trail between two nodes in order of length,
+  for what a breadth-first search cannot answer: the k shortest (``SHORTEST k``),
+  ``SHORTEST k GROUPS`` and shortest paths under a predicate on the whole path
+  (Neo4j's exhaustive fallback). It deepens one length at a time and prunes with the
+  distance to the end node (a lower bound measured backwards from it, out to half the
+  length), so it only walks prefixes that can still reach the end in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+Neighbours = Callable[[int, bool], list[tuple[int, int]]]
+RelOk = Callable[[int], bool]
+Trail = tuple[list[int], list[int]]  # (relationship ids, node ids), from start to end
+
+
+class _Layers:
+    """One side of a breadth-first search: distances and every parent edge at that distance."""
+
+    def __init__(self, origin: int, forward: bool):
+        self.forward = forward
+        self.dist: dict[int, int] = {origin: 0}
+        self.parents: dict[int, list[tuple[int, int]]] = {origin: []}
+        self.frontier = [origin]
+        self.depth = 0
+
+    def grow(self, neighbours: Neighbours, rel_ok: RelOk, tick: Callable[[], None]) -> list[int]:
+        """Expand one whole layer; returns the nodes first reached in it."""
+        self.depth += 1
+        depth, dist, parents = self.depth, self.dist, self.parents
+        new: list[int] = []
+        for cur in self.frontier:
+            for rid, other in neighbours(cur, self.forward):
+                tick()
+                seen = dist.get(other)
+                if seen is not None and seen < depth:
+                    continue
+                if not rel_ok(rid):
+                    continue
+                if seen is None:
+                    dist[other] = depth
+                    parents[other] = []
+                    new.append(other)
+                parents[other].append((rid, cur))
+        self.frontier = new
+        return new
+
+    def walks(self, node: int, all_paths: bool) -> Iterator[Trail]:
+        """Shortest walks from the origin to ``node`` (towards the origin), iteratively:
+        a path can be as long as the graph."""
+        pending: list[tuple[int, list[int], list[int]]] = [(node, [], [node])]
+        while pending:
+            cur, rels, nodes = pending.pop()
+            if not self.parents[cur]:
+                yield rels, nodes
+                continue
+            options = self.parents[cur] if all_paths else self.parents[cur][:1]
+            for rid, prev in reversed(options):
+                pending.append((prev, [*rels, rid], [*nodes, prev]))
+
+
+def shortest_paths(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None,
+                   all_paths: bool, tick: Callable[[], None]) -> list[Trail]:
+    """The shortest path (or all of them) from ``a`` to ``b`` no longer than ``hi`` hops."""
+    if a == b:
+        return [([], [a])] if lo == 0 else []
+    fwd, bwd = _Layers(a, True), _Layers(b, False)
+    while fwd.frontier and bwd.frontier and (hi is None or fwd.depth + bwd.depth < hi):
+        side, other = (fwd, bwd) if len(fwd.frontier) <= len(bwd.frontier) else (bwd, fwd)
+        new = side.grow(neighbours, rel_ok, tick)
+        met = [n for n in new if n in other.dist]
+        if not met:
+            continue
+        best = min(side.depth + other.dist[n] for n in met)
+        if best < lo:
+            return []
+        found: list[Trail] = []
+        for n in met:
+            if side.depth + other.dist[n] != best:
+                continue
+            for f_rels, f_nodes in fwd.walks(n, all_paths):  # n back to a
+                for b_rels, b_nodes in bwd.walks(n, all_paths):  # n on to b
+                    found.append((f_rels[::-1] + b_rels, f_nodes[::-1] + b_nodes[1:]))
+                    if not all_paths:
+                        return found
+        return found
+    return []
+
+
+def trails_by_length(a: int, b: int | None, neighbours: Neighbours, rel_ok: RelOk, lo: int,
+                     hi: int | None, tick: Callable[[], None]) -> Iterator[Trail]:
+    """Every trail (no relationship twice) from ``a`` to ``b``, shortest first; with ``b``
+    None, every trail from ``a`` to anywhere. Stops when no trail can be longer."""
+    reach: _Layers | None = None
+    if b is not None:
+        if not shortest_paths(a, b, neighbours, rel_ok, 0, hi, False, tick) and a != b:
+            return  # not connected within the bounds: nothing to deepen towards
+        reach = _Layers(b, False)
+    length = lo
+    while hi is None or length <= hi:
+        if reach is not None:
+            while reach.frontier and reach.depth < (length + 1) // 2:
+                reach.grow(neighbours, rel_ok, tick)
+        found, longer = _trails_of_length(a, b, length, neighbours, rel_ok, reach, tick)
+        yield from found
+        if not longer:
+            return
+        length += 1
+
+
+def _trails_of_length(a: int, b: int | None, length: int, neighbours: Neighbours, rel_ok: RelOk,
+                      reach: _Layers | None, tick: Callable[[], None]) -> tuple[list[Trail], bool]:
+    """Trails of exactly ``length`` hops, and whether any trail prefix reached that length
+    (if none did, no longer trail exists either). A stack of neighbour iterators, one per hop."""
+    if length == 0:
+        return ([([], [a])] if b is None or a == b else []), True
+    beyond = reach.depth + 1 if reach is not None else 0  # lower bound outside the measured ball
+    found: list[Trail] = []
+    rels: list[int] = []
+    in_trail: set[int] = set()
+    nodes = [a]
+    longer = False
+    stack = [iter(neighbours(a, True))]
+    while stack:
+        hop = next(stack[-1], None)
+        if hop is None:
+            stack.pop()
+            if rels:
+                in_trail.discard(rels.pop())
+                nodes.pop()
+            continue
+        rid, other = hop
+        tick()
+        if rid in in_trail or not rel_ok(rid):
+            continue
+        left = length - len(rels) - 1
+        if reach is not None and reach.dist.get(other, beyond) > left:
+            if left == 0 or reach.frontier or other in reach.dist:
+                continue  # cannot reach b in the hops left
+            # reach measured b's whole component and ``other`` is outside it: unreachable
+            continue
+        if left == 0:
+            longer = True
+            if b is None or other == b:
+                found.append(([*rels, rid], [*nodes, other]))
+            continue
+        rels.append(rid)
+        in_trail.add(rid)
+        nodes.append(other)
+        stack.append(iter(neighbours(other, True)))
+    if reach is not None and not longer:
+        longer = _any_prefix_of(a, length, neighbours, rel_ok, tick)
+    return found, longer
+
+
+def _any_prefix_of(a: int, length: int, neighbours: Neighbours, rel_ok: RelOk,
+                   tick: Callable[[], None]) -> bool:
+    """Whether some trail from ``a`` has ``length`` hops: when pruning towards the end node
+    found none of that length, a longer one may still exist only if some trail is this long."""
+    rels: list[int] = []
+    in_trail: set[int] = set()
+    stack = [iter(neighbours(a, True))]
+    while stack:
+        hop = next(stack[-1], None)
+        if hop is None:
+            stack.pop()
+            if rels:
+                in_trail.discard(rels.pop())
+            continue
+        rid, other = hop
+        tick()
+        if rid in in_trail or not rel_ok(rid):
+            continue
+        if len(rels) + 1 >= length:
+            return True
+        rels.append(rid)
+        in_trail.add(rid)
+        stack.append(iter(neighbours(other, True)))
+    return False
+
+
+def first_accepted(trails: Iterator[Trail], accepts: Callable[[Trail], bool], all_paths: bool) -> list[Trail]:
+    """The shortest trails ``accepts`` takes (the first, or all of that length): Neo4j's
+    fallback when a condition on the whole path cannot be checked during the search."""
+    found: list[Trail] = []
+    for trail in trails:
+        if found and len(trail[0]) > len(found[0][0]):
+            break
+        if accepts(trail):
+            found.append(trail)
+            if not all_paths:
+                break
+    return found
+
+
+Search = Callable[[int, int, Neighbours, RelOk, int, "int | None", int, Callable[[], None]], list[Trail]]
+
+
+def _legacy(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
+            tick: Callable[[], None]) -> list[Trail]:
+    return shortest_paths(a, b, neighbours, rel_ok, lo, hi, False, tick)
+
+
+def _legacy_all(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
+                tick: Callable[[], None]) -> list[Trail]:
+    return shortest_paths(a, b, neighbours, rel_ok, lo, hi, True, tick)
+
+
+def _breadth_first_answers(a: int, b: int, lo: int) -> bool:
+    """Whether the shortest walk is the answer: it is a trail of at least ``lo`` hops unless
+    the ends are one node (then the answer is a cycle, which a breadth-first search skips)."""
+    return lo <= 1 and a != b
+
+
+def _shortest_k(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
+                tick: Callable[[], None]) -> list[Trail]:
+    """``SHORTEST k`` (and ``ANY k``: the shortest k are as good as any k)."""
+    if k == 1 and _breadth_first_answers(a, b, lo):
+        return shortest_paths(a, b, neighbours, rel_ok, lo, hi, False, tick)
+    found: list[Trail] = []
+    if k > 0:
+        for trail in trails_by_length(a, b, neighbours, rel_ok, lo, hi, tick):
+            found.append(trail)
+            if len(found) >= k:
+                break
+    return found
+
+
+def _groups(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
+            tick: Callable[[], None]) -> list[Trail]:
+    """``SHORTEST k GROUPS``: every trail of the k shortest lengths there are trails of."""
+    if k == 1 and _breadth_first_answers(a, b, lo):
+        return shortest_paths(a, b, neighbours, rel_ok, lo, hi, True, tick)
+    found: list[Trail] = []
+    groups = 0
+    for trail in trails_by_length(a, b, neighbours, rel_ok, lo, hi, tick):
+        if not found or len(trail[0]) > len(found[-1][0]):
+            groups += 1
+            if groups > k:
+                break
+        found.append(trail)
+    return found
+
+
+def _all_shortest(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
+                  tick: Callable[[], None]) -> list[Trail]:
+    return _groups(a, b, neighbours, rel_ok, lo, hi, 1, tick)
+
+
+#: The search per selector (ast.PatternPart.selector; "legacy" is shortestPath(), "legacy all"
+#: allShortestPaths()): each returns the trails from ``a`` to ``b`` the selector keeps.
+SELECTORS: dict[str, Search] = {
+    "legacy": _legacy,
+    "legacy all": _legacy_all,
+    "shortest": _shortest_k,
+    "any": _shortest_k,
+    "groups": _groups,
+    "all shortest": _all_shortest,
+}
