@@ -17,7 +17,7 @@ from typing import Any
 
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.context import Context
-from relgraph.graph.cypher.path_search import SELECTORS, first_accepted, trails_by_length
+from relgraph.graph.cypher.path_search import SELECTORS, first_accepted, reachable, trails_by_length
 from relgraph.graph.cypher.planner import (
     BOUND,
     INDEX,
@@ -62,8 +62,12 @@ class _State:
 class CompiledMatch:
     """A plan with its expressions compiled: call :meth:`run` per input row."""
 
-    def __init__(self, matcher: Matcher, plan: MatchPlan, compiler: Any):
+    def __init__(self, matcher: Matcher, plan: MatchPlan, compiler: Any, reach: bool = False):
         self.matcher = matcher
+        # Only the set of rows matters (the caller deduplicates, aggregates distinct values or
+        # asks whether any row exists): a var-length relationship nothing else reads may then
+        # bind each reachable end node once instead of once per path (see _reach_expand).
+        self.reach = reach
         self.plan = plan
         self.ctx: Context = matcher.ctx
         self.graph = matcher.ctx.graph
@@ -170,6 +174,8 @@ class CompiledMatch:
         if isinstance(step, RelStep):
             return self._rel_step(step)
         if isinstance(step, ExpandStep):
+            if step.var_length and self._reach_only(step):
+                return self._reach_expand(step)
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
             return self._shortest(step, compiler)
@@ -529,6 +535,53 @@ class CompiledMatch:
 
         return var_expand
 
+    def _reach_only(self, step: ExpandStep) -> bool:
+        """Whether this var-length step may bind end nodes rather than paths: rows are
+        deduplicated later, no variable names its relationships or its path, it allows a
+        path of one hop (so that "reachable" is "reachable by a trail" too), and no later step
+        binds relationships, whose uniqueness against this path would depend on which path."""
+        part = self.parts[step.part]
+        rel = part.rels[step.rel]
+        if not self.reach or rel.variable is not None or part.variable is not None:
+            return False
+        if rel.min_hops is not None and rel.min_hops > 1:
+            return False
+        later = self.plan.steps[self.plan.steps.index(step) + 1:]
+        return not any(isinstance(s, (ExpandStep, RelStep, ShortestStep)) for s in later)
+
+    def _reach_expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
+        part, i, src, dst = step.part, step.rel, step.src, step.dst
+        rel = self.parts[part].rels[i]
+        forward = dst > src
+        lo = 1 if rel.min_hops is None else rel.min_hops
+        hi = rel.max_hops
+        deleted = self.ctx.deleted_rels
+
+        def reach_expand(st: _State) -> Iterator[None]:
+            start = st.nodes[part][src]
+            assert start is not None
+            used = st.used
+
+            def rel_ok(rid: int) -> bool:
+                return rid not in used and rid not in deleted and self._rel_ok(rid, part, i, st.row)
+
+            def neighbours(nid: int, fwd: bool) -> list[tuple[int, int]]:
+                return self._neighbours(nid, rel, fwd if forward else not fwd)
+
+            ends = reachable(start, neighbours, rel_ok, hi, rel.direction == "both", self.tick)
+            if lo == 0:
+                ends.insert(0, start)
+            for end in ends:
+                was_new = self._bind_node(st, part, dst, end)
+                if was_new is None:
+                    continue
+                st.rels[part][i] = []
+                yield None
+                st.rels[part][i] = None
+                self._unbind_node(st, part, dst, was_new)
+
+        return reach_expand
+
     def _shortest(self, step: ShortestStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
         part = step.part
         rel = self.parts[part].rels[0]
@@ -674,20 +727,21 @@ class Matcher:
         self._cache: dict[Any, CompiledMatch] = {}
 
     def compile(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
-                compiler: Any) -> CompiledMatch:
+                compiler: Any, reach: bool = False) -> CompiledMatch:
+        """``reach``: the caller only needs the set of distinct rows (CompiledMatch.reach)."""
         graph = self.ctx.graph
         plan = plan_match(parts, where, bound, graph.label_count, graph.node_count(), graph.type_count)
-        return CompiledMatch(self, plan, compiler)
+        return CompiledMatch(self, plan, compiler, reach)
 
     def _cached(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, row: Row,
-                compiler: Any) -> CompiledMatch:
+                compiler: Any, reach: bool = False) -> CompiledMatch:
         names = {v for p in parts for v in pattern_variables(p)}
         bound = frozenset(v for v in names if v in row)
-        key = (id(parts), id(where), bound, id(compiler))
+        key = (id(parts), id(where), bound, id(compiler), reach)
         m = self._cache.get(key)
         if m is None:
             outer = {k for k in row}
-            m = self.compile(parts, where, outer, compiler)
+            m = self.compile(parts, where, outer, compiler, reach)
             self._cache[key] = m
         return m
 
@@ -701,7 +755,7 @@ class Matcher:
                 for node in p.nodes:
                     if node.variable and node.variable in row and row[node.variable] is None:
                         return 0 if kind == "count" else None
-            m = self._cached(parts, where, row, compiler)
+            m = self._cached(parts, where, row, compiler, reach=kind != "count")
             if kind == "count":
                 return sum(1 for _ in m.run(row))
             return m.exists(row)

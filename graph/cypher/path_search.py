@@ -275,3 +275,72 @@ SELECTORS: dict[str, Search] = {
     "groups": _groups,
     "all shortest": _all_shortest,
 }
+
+
+def reachable(start: int, neighbours: Neighbours, rel_ok: RelOk, hi: int | None, undirected: bool,
+              tick: Callable[[], None]) -> list[int]:
+    """The nodes some trail of 1 to ``hi`` hops leads to from ``start``, each once.
+
+    For another node that is its distance (a shortest walk is a trail), so one breadth-first
+    search answers. ``start`` itself needs a closed trail: in a directed search, an edge back
+    to it from a node at distance d closes one of d + 1 hops; undirected, a closed trail
+    through ``start`` exists exactly when some edge outside the search tree joins two
+    different branches of it at ``start`` (or comes back to ``start`` not along the tree
+    edge), and with a length bound a bounded search decides."""
+    dist = {start: 0}
+    branch: dict[int, int] = {start: -1}  # the first relationship of the tree path to each node
+    tree_edge: dict[int, int] = {start: -1}
+    order: list[int] = []
+    closed = False
+    frontier = [start]
+    depth = 0
+    while frontier and (hi is None or depth < hi):
+        depth += 1
+        nxt: list[int] = []
+        for cur in frontier:
+            for rid, other in neighbours(cur, True):
+                tick()
+                if not rel_ok(rid):
+                    continue
+                if other not in dist:
+                    dist[other] = depth
+                    branch[other] = rid if cur == start else branch[cur]
+                    tree_edge[other] = rid
+                    order.append(other)
+                    nxt.append(other)
+                elif closed or rid == tree_edge[other] or rid == tree_edge[cur]:
+                    continue
+                elif other == start:
+                    closed = closed or not undirected or hi is None or depth <= hi
+                elif undirected and branch[other] != branch[cur] and hi is None:
+                    closed = True
+        frontier = nxt
+    if not closed and undirected and hi is not None:
+        closed = _closed_trail(start, neighbours, rel_ok, hi, tick)
+    return [start, *order] if closed else order
+
+
+def _closed_trail(start: int, neighbours: Neighbours, rel_ok: RelOk, hi: int,
+                  tick: Callable[[], None]) -> bool:
+    """Whether a trail of 1 to ``hi`` hops leads from ``start`` back to it (depth-first)."""
+    in_trail: set[int] = set()
+    rels: list[int] = []
+    stack = [iter(neighbours(start, True))]
+    while stack:
+        hop = next(stack[-1], None)
+        if hop is None:
+            stack.pop()
+            if rels:
+                in_trail.discard(rels.pop())
+            continue
+        rid, other = hop
+        tick()
+        if rid in in_trail or not rel_ok(rid):
+            continue
+        if other == start:
+            return True
+        if len(rels) + 1 < hi:
+            rels.append(rid)
+            in_trail.add(rid)
+            stack.append(iter(neighbours(other, True)))
+    return False

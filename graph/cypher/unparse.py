@@ -181,6 +181,12 @@ def unparse_pattern(p: ast.PatternPart) -> str:
     text = "".join(out)
     if p.shortest:
         text = ("shortestPath(" if p.shortest == "shortest" else "allShortestPaths(") + text + ")"
+    if p.selector:
+        text = _SELECTOR_TEXT[p.selector].format(k=p.selector_count) + " " + text
     if p.variable:
         text = f"{p.variable} = {text}"
     return text
+
+
+_SELECTOR_TEXT = {"shortest": "SHORTEST {k}", "groups": "SHORTEST {k} GROUPS",
+                  "all shortest": "ALL SHORTEST", "any": "ANY {k}"}
