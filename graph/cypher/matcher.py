@@ -435,6 +435,10 @@ class CompiledMatch:
         lo = 1 if rel.min_hops is None else rel.min_hops
         hi = rel.max_hops  # None: unbounded
         graph = self.graph
+        # nothing reads the walk itself (no relationship or path variable): bind only the end
+        # node, without copying the walk into lists for every row
+        bare = var is None and self.parts[part].variable is None
+        rel_checks = bool(self.rel_checks[part][i])
 
         def emit(st: _State, rels: list[int], nodes: list[int]) -> Iterator[None]:
             """Bind the relationship list and the end node for one walk."""
@@ -487,13 +491,19 @@ class CompiledMatch:
                     continue
                 rid, other = hop
                 self.tick()
-                if rid in used or not self._rel_ok(rid, part, i, st.row):
+                if rid in used or (rel_checks and not self._rel_ok(rid, part, i, st.row)):
                     continue
                 used.add(rid)
                 rels.append(rid)
                 nodes.append(other)
                 if len(rels) >= lo:
-                    yield from emit(st, rels, nodes)
+                    if bare:
+                        was_new = self._bind_node(st, part, dst, other)
+                        if was_new is not None:
+                            yield None
+                            self._unbind_node(st, part, dst, was_new)
+                    else:
+                        yield from emit(st, rels, nodes)
                 if hi is None or len(rels) < hi:
                     stack.append(iter(self._neighbours(other, rel, forward)))
                 else:
