@@ -78,8 +78,9 @@ class _Layers:
 
 
 def shortest_paths(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None,
-                   all_paths: bool, tick: Callable[[], None]) -> list[Trail]:
-    """The shortest path (or all of them) from ``a`` to ``b`` no longer than ``hi`` hops."""
+                   all_paths: bool, tick: Callable[[], None], limit: int | None = None) -> list[Trail]:
+    """The shortest path (or all of them, or ``limit`` of them) from ``a`` to ``b`` no longer
+    than ``hi`` hops."""
     if a == b:
         return [([], [a])] if lo == 0 else []
     fwd, bwd = _Layers(a, True), _Layers(b, False)
@@ -99,19 +100,20 @@ def shortest_paths(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: in
             for f_rels, f_nodes in fwd.walks(n, all_paths):  # n back to a
                 for b_rels, b_nodes in bwd.walks(n, all_paths):  # n on to b
                     found.append((f_rels[::-1] + b_rels, f_nodes[::-1] + b_nodes[1:]))
-                    if not all_paths:
+                    if not all_paths or (limit is not None and len(found) >= limit):
                         return found
         return found
     return []
 
 
 def trails_by_length(a: int, b: int | None, neighbours: Neighbours, rel_ok: RelOk, lo: int,
-                     hi: int | None, tick: Callable[[], None]) -> Iterator[Trail]:
+                     hi: int | None, tick: Callable[[], None], connected: bool = False) -> Iterator[Trail]:
     """Every trail (no relationship twice) from ``a`` to ``b``, shortest first; with ``b``
-    None, every trail from ``a`` to anywhere. Stops when no trail can be longer."""
+    None, every trail from ``a`` to anywhere. Stops when no trail can be longer.
+    ``connected``: the caller knows a path joins them (saves the check)."""
     reach: _Layers | None = None
     if b is not None:
-        if not shortest_paths(a, b, neighbours, rel_ok, 0, hi, False, tick) and a != b:
+        if not connected and a != b and not shortest_paths(a, b, neighbours, rel_ok, 0, hi, False, tick):
             return  # not connected within the bounds: nothing to deepen towards
         reach = _Layers(b, False)
     length = lo
@@ -232,12 +234,19 @@ def _breadth_first_answers(a: int, b: int, lo: int) -> bool:
 
 def _shortest_k(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
                 tick: Callable[[], None]) -> list[Trail]:
-    """``SHORTEST k`` (and ``ANY k``: the shortest k are as good as any k)."""
-    if k == 1 and _breadth_first_answers(a, b, lo):
-        return shortest_paths(a, b, neighbours, rel_ok, lo, hi, False, tick)
+    """``SHORTEST k`` (and ``ANY k``: the shortest k are as good as any k). The shortest
+    trails come from the breadth-first search, which is much cheaper than deepening;
+    only if there are fewer than k of them are longer ones enumerated."""
+    if k <= 0:
+        return []
     found: list[Trail] = []
-    if k > 0:
-        for trail in trails_by_length(a, b, neighbours, rel_ok, lo, hi, tick):
+    if _breadth_first_answers(a, b, lo):
+        found = shortest_paths(a, b, neighbours, rel_ok, lo, hi, True, tick, limit=k)
+        if len(found) >= k or not found:
+            return found
+        lo = len(found[0][0]) + 1
+    if hi is None or lo <= hi:
+        for trail in trails_by_length(a, b, neighbours, rel_ok, lo, hi, tick, connected=bool(found)):
             found.append(trail)
             if len(found) >= k:
                 break
@@ -247,11 +256,18 @@ def _shortest_k(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, 
 def _groups(a: int, b: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, k: int,
             tick: Callable[[], None]) -> list[Trail]:
     """``SHORTEST k GROUPS``: every trail of the k shortest lengths there are trails of."""
-    if k == 1 and _breadth_first_answers(a, b, lo):
-        return shortest_paths(a, b, neighbours, rel_ok, lo, hi, True, tick)
+    if k <= 0:
+        return []
     found: list[Trail] = []
     groups = 0
-    for trail in trails_by_length(a, b, neighbours, rel_ok, lo, hi, tick):
+    if _breadth_first_answers(a, b, lo):
+        found = shortest_paths(a, b, neighbours, rel_ok, lo, hi, True, tick)
+        if k == 1 or not found:
+            return found
+        groups, lo = 1, len(found[0][0]) + 1
+    trails = trails_by_length(a, b, neighbours, rel_ok, lo, hi, tick, connected=bool(found)) \
+        if hi is None or lo <= hi else iter(())
+    for trail in trails:
         if not found or len(trail[0]) > len(found[-1][0]):
             groups += 1
             if groups > k:
