@@ -86,6 +86,18 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
      [("a", 2), ("a", 2), ("b", 1), ("b", 1), ("c", 2), ("c", 2), ("d", 2), ("d", 3),
       ("e", 1), ("e", 2), ("f", 1), ("f", 3)]),
     ("MATCH p = ALL (a:N {name:'a'})-[:R]->{1,2}(d) RETURN count(*)", [(8,)]),
+    ("MATCH p = ALL SHORTEST (a:N {name:'a'})-[:R]-+(d:N) RETURN d.name, length(p)",
+     [("a", 2), ("a", 2), ("b", 1), ("b", 1), ("c", 2), ("c", 2), ("d", 2), ("e", 1), ("f", 1)]),
+    ("MATCH p = SHORTEST 1 (a:N {name:'c'})-[]-+(d) RETURN d.name, length(p)",
+     [("a", 2), ("b", 1), ("c", 4), ("d", 1), ("e", 2), ("f", 2)]),
+    ("MATCH p = SHORTEST 1 (a:N {name:'c'})-[]-{1,3}(d) RETURN d.name, length(p)",
+     [("a", 2), ("b", 1), ("d", 1), ("e", 2), ("f", 2)]),
+    ("MATCH p = ANY 2 (a:N {name:'c'})-[]->{2,4}(d) RETURN d.name, length(p)",
+     [("a", 3), ("b", 4), ("b", 4), ("e", 4), ("f", 2)]),
+    ("MATCH p = SHORTEST 1 (a:N {name:'c'})-[]->+(d) WHERE d.name <> 'a' RETURN d.name, length(p)",
+     [("b", 4), ("c", 5), ("d", 1), ("e", 4), ("f", 2)]),
+    ("MATCH p = SHORTEST 2 GROUPS (a:N {name:'a'})-[:R]-+(d:N {name:'a'}) RETURN length(p), count(*)",
+     [(2, 2), (3, 4)]),
     # var-length relationships whose rows are deduplicated: reachable end nodes
     ("MATCH (a:N {name:'a'})-[*]-(b) RETURN size(collect(DISTINCT b.name))", [(6,)]),
     ("MATCH (a:N {name:'b'})-[*]->(b) RETURN count(DISTINCT b)", [(6,)]),
@@ -183,6 +195,20 @@ def test_shortest_path_grows_the_smaller_side() -> None:
                       "MATCH p = shortestPath((a)-[*]-(b)) RETURN length(p)").values()
     assert rows == [[2]]
     assert g.reads < 10
+
+
+def test_open_end_selector_searches_once() -> None:
+    """``SHORTEST 1 (a)-[:R]-+(b)`` with ``b`` open: one search from ``a`` finds every end,
+    rather than one search per candidate end node (each reading its own neighbourhood)."""
+    g = CountingGraph()
+    nodes = [g.create_node(["N"], {"name": f"n{i}"}) for i in range(50)]
+    for i in range(49):
+        g.create_rel(nodes[i], nodes[i + 1], "R", {})
+    g.reads = 0
+    rows = execute(g, "MATCH p = SHORTEST 1 (a:N {name:'n0'})-[:R]->+(b) "
+                      "RETURN max(length(p)), count(*)").values()
+    assert rows == [[49, 49]]
+    assert g.reads <= 2 * 50 + 2
 
 
 def test_reachability_reads_each_node_once() -> None:

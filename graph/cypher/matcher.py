@@ -12,12 +12,18 @@ relationships inside variable-length segments; nodes may repeat.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from relgraph.graph.cypher import ast
 from relgraph.graph.cypher.context import Context
-from relgraph.graph.cypher.path_search import SELECTORS, first_accepted, reachable, trails_by_length
+from relgraph.graph.cypher.path_search import (
+    SELECTORS,
+    first_accepted,
+    from_one,
+    reachable,
+    trails_by_length,
+)
 from relgraph.graph.cypher.planner import (
     BOUND,
     INDEX,
@@ -618,7 +624,7 @@ class CompiledMatch:
 
         def shortest(st: _State) -> Iterator[None]:
             a, b = st.nodes[part][0], st.nodes[part][1]
-            assert a is not None and b is not None
+            assert a is not None and (b is not None or step.open_end)
             used, deleted, row = st.used, self.ctx.deleted_rels, dict(st.row)
 
             def rel_ok(rid: int) -> bool:
@@ -633,11 +639,28 @@ class CompiledMatch:
             def neighbours(nid: int, forward: bool) -> list[tuple[int, int]]:
                 return self._neighbours(nid, rel, forward)
 
+            if b is None:
+                assert step.selector is not None
+                yield from bind_ends(st, from_one(a, neighbours, rel_ok, lo, hi, step.selector, step.count,
+                                                  rel.direction == "both", self.tick))
+                return
             if preds:  # the exhaustive fallback: trails by length until some pass
                 found = first_accepted(trails_by_length(a, b, neighbours, rel_ok, lo, hi, self.tick),
                                         lambda t: accepts(st, *t), step.all_paths)
             else:
                 found = search(a, b, neighbours, rel_ok, lo, hi, step.count, self.tick)
+            yield from bind(st, found)
+
+        def bind_ends(st: _State, found: Iterable[tuple[list[int], list[int]]]) -> Iterator[None]:
+            """Bind each trail's end node (checked against the pattern), then the trail."""
+            for trail in found:
+                was_new = self._bind_node(st, part, 1, trail[1][-1])
+                if was_new is None:
+                    continue
+                yield from bind(st, (trail,))
+                self._unbind_node(st, part, 1, was_new)
+
+        def bind(st: _State, found: Iterable[tuple[list[int], list[int]]]) -> Iterator[None]:
             for rels, nodes in found:
                 new_var = var is not None and var not in st.row
                 if var is not None and not new_var:

@@ -360,3 +360,33 @@ def _closed_trail(start: int, neighbours: Neighbours, rel_ok: RelOk, hi: int,
             in_trail.add(rid)
             stack.append(iter(neighbours(other, True)))
     return False
+
+
+def from_one(a: int, neighbours: Neighbours, rel_ok: RelOk, lo: int, hi: int | None, selector: str,
+             k: int, undirected: bool, tick: Callable[[], None]) -> Iterator[Trail]:
+    """A selector's trails from ``a`` to every node, when the pattern leaves the end open
+    (``SHORTEST 1 (a {key: $k})-[:R]-+(b)``): selecting per pair of end nodes, as Neo4j
+    does, without a search per candidate end. For one shortest trail per end (or all of the
+    shortest) one breadth-first search from ``a`` answers for every end; otherwise each
+    reachable end gets its own search."""
+    search = SELECTORS[selector]
+    ends = reachable(a, neighbours, rel_ok, hi, undirected, tick)
+    if ends and ends[0] == a:
+        yield from search(a, a, neighbours, rel_ok, lo, hi, k, tick)
+        ends = ends[1:]
+    elif lo == 0 and k > 0:
+        yield [], [a]
+    one_search = lo <= 1 and (k == 1 or selector == "all shortest")
+    if not one_search:
+        for end in ends:
+            yield from search(a, end, neighbours, rel_ok, lo, hi, k, tick)
+        return
+    every = selector in ("all shortest", "groups")
+    layers = _Layers(a, True)
+    while layers.frontier and (hi is None or layers.depth < hi):
+        layers.grow(neighbours, rel_ok, tick)
+    for end in ends:
+        for rels, nodes in layers.walks(end, every):
+            yield rels[::-1], nodes[::-1]
+            if not every:
+                break

@@ -84,6 +84,9 @@ class ShortestStep:
     # a Neo4j 5 selector (ast.PatternPart.selector) and its k; its WHERE filters afterwards
     selector: str | None = None
     count: int = 1
+    # a selector whose end node has no cheap anchor: one search from the start finds the
+    # ends (each checked as it is bound) instead of one search per candidate end
+    open_end: bool = False
 
 
 @dataclass
@@ -218,18 +221,26 @@ def _plan_shortest(plan: MatchPlan, part: ast.PatternPart, pi: int, known: set[s
     if len(part.rels) != 1:
         what = "shortestPath" if part.shortest else "a path selector"
         raise CypherUnsupportedError(f"{what} over a pattern with more than one relationship")
+    open_end = False
     for pos in (0, 1):
-        plan.steps.append(_node_anchor(part, pi, pos, known, bound, conjuncts, label_count, None)[1])
+        anchor = _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, None)[1]
+        if pos == 1 and part.selector is not None and anchor.kind not in (BOUND, INDEX):
+            open_end = True
+            break
+        plan.steps.append(anchor)
         _bind_node(part, pos, known)
         flush()
     own = {v for v in (part.variable, part.rels[0].variable) if v}
-    step = ShortestStep(pi, part.shortest == "all", selector=part.selector, count=part.selector_count)
+    step = ShortestStep(pi, part.shortest == "all", selector=part.selector, count=part.selector_count,
+                        open_end=open_end)
     for c, deps in list(pending()):
         if part.selector is None and deps & own and deps <= known | own:
             step.predicates.append(c)
             pending().remove((c, deps))
     plan.steps.append(step)
     _bind_rel(part, 0, known)
+    if open_end:
+        _bind_node(part, 1, known)
     flush()
     if part.variable:
         plan.steps.append(PathStep(pi))
