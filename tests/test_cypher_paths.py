@@ -98,6 +98,12 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
      [("b", 4), ("c", 5), ("d", 1), ("e", 4), ("f", 2)]),
     ("MATCH p = SHORTEST 2 GROUPS (a:N {name:'a'})-[:R]-+(d:N {name:'a'}) RETURN length(p), count(*)",
      [(2, 2), (3, 4)]),
+    (f"MATCH p = SHORTEST 2 PATH GROUP {a_to_d('-[:R]->+')} RETURN count(*)", [(5,)]),
+    (f"MATCH p = ANY SHORTEST PATHS {a_to_d('-[:R]->+')} RETURN length(p)", [(2,)]),
+    ("MATCH (a:N {name:'a'}) WHERE EXISTS { MATCH p = SHORTEST 1 (a)-[:R]->+(:N {name:'d'}) } "
+     "RETURN a.name", [("a",)]),
+    ("MATCH (a:N {name:'d'}) OPTIONAL MATCH p = SHORTEST 1 (a)-[:R]->+(x:N {name:'a'}) "
+     "RETURN a.name, length(p)", [("d", None)]),
     # var-length relationships whose rows are deduplicated: reachable end nodes
     ("MATCH (a:N {name:'a'})-[*]-(b) RETURN size(collect(DISTINCT b.name))", [(6,)]),
     ("MATCH (a:N {name:'b'})-[*]->(b) RETURN count(DISTINCT b)", [(6,)]),
@@ -158,6 +164,21 @@ def test_same_rows_as_neo4j(paths_store: Any, query: str, expected: list[tuple[A
 @pytest.mark.parametrize("query", ERRORS)
 def test_shortest_path_minimum_length_is_refused(paths_store: Any, query: str) -> None:
     with pytest.raises(QueryError, match="minimal length different from 0 or 1"):
+        answer(paths_store, query)
+
+
+SELECTOR_ERRORS = [
+    (f"MATCH p = SHORTEST 0 {a_to_d('-[:R]->+')} RETURN length(p)", "path count needs to be greater than 0"),
+    (f"MATCH p = ANY 0 {a_to_d('-[:R]->+')} RETURN length(p)", "path count needs to be greater than 0"),
+    (f"MATCH p = SHORTEST 1 {a_to_d('-[:R]->+')}, (d)-[:S]->(f) RETURN length(p)",
+     "Multiple path patterns cannot be used in the same clause"),
+    (f"MATCH p = SHORTEST {a_to_d('-[:R]->+')} RETURN length(p)", "(?i)expected"),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), SELECTOR_ERRORS)
+def test_selector_errors_as_neo4j(paths_store: Any, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
         answer(paths_store, query)
 
 

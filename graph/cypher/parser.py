@@ -578,7 +578,7 @@ class Parser:
             elif word == "SHORTEST":
                 self.error("expected the number of paths after SHORTEST")
         self.accept_kw("PATH", "PATHS")
-        if kind == "shortest" and word == "SHORTEST" and self.accept_kw("GROUPS"):
+        if kind == "shortest" and word == "SHORTEST" and self.accept_kw("GROUPS", "GROUP"):
             kind = "groups"
         return kind, count
 
