@@ -416,6 +416,8 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
         if step.selector is not None:
             name = f"PathSelector {step.selector.upper()} {step.count}"
         text = f"{name} {_node_text(part.nodes[0])}{_rel_text(part.rels[0])}{_node_text(part.nodes[1])}"
+        if step.open_end:
+            text += " (from the start to every end)"
         if step.predicates:
             text += " where " + " AND ".join(unparse(p) for p in step.predicates)
         return text
