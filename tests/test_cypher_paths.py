@@ -55,6 +55,10 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
      [([1, 2, 3],), ([1, 7, 5],), ([8, 2, 3],), ([8, 7, 5],)]),
     (f"MATCH p = allShortestPaths({a_to_d('-[rs*]->')}) "
      f"WHERE none(r IN rs WHERE r.w IN [2, 4]) RETURN {WEIGHTS}", [([1, 7, 5],), ([8, 7, 5],)]),
+    (f"MATCH p = allShortestPaths({a_to_d('-[*]->')}) WHERE all(x IN nodes(p) WHERE x.name <> 'e') "
+     f"RETURN {WEIGHTS}", [([1, 2, 3],), ([8, 2, 3],)]),
+    (f"MATCH p = shortestPath({a_to_d('-[*]->')}) WHERE none(x IN nodes(p) WHERE x.name = 'a') "
+     f"RETURN {WEIGHTS}", []),
     # ... and one on the whole path by Neo4j's fallback: the shortest paths that pass it
     (f"MATCH p = allShortestPaths({a_to_d('-[*]->')}) WHERE length(p) > 2 RETURN {WEIGHTS}",
      [([1, 2, 3],), ([1, 7, 5],), ([8, 2, 3],), ([8, 7, 5],)]),
@@ -230,6 +234,24 @@ def test_open_end_selector_searches_once() -> None:
                       "RETURN max(length(p)), count(*)").values()
     assert rows == [[49, 49]]
     assert g.reads <= 2 * 50 + 2
+
+
+def test_node_conditions_are_checked_during_the_search() -> None:
+    """``all(x IN nodes(p) WHERE ...)`` is tested per node as the search reaches it (Neo4j
+    does the same), not by enumerating every trail and testing the whole path: here the
+    start node fails it, so nothing needs reading at all."""
+    g = CountingGraph()
+    nodes = [g.create_node(["Small"], {"name": f"s{i}"}) for i in range(12)]
+    for i in range(12):
+        g.create_rel(nodes[i], nodes[(i + 1) % 12], "LINK", {})
+    for i in range(8):
+        g.create_rel(nodes[i], nodes[(5 * i + 3) % 12], "LINK", {})
+    g.reads = 0
+    rows = execute(g, "MATCH (a:Small {name:'s0'}), (b:Small {name:'s6'}) "
+                      "MATCH p = shortestPath((a)-[*]-(b)) WHERE all(x IN nodes(p) WHERE x.name <> 's0') "
+                      "RETURN length(p)").values()
+    assert rows == []
+    assert g.reads < 20
 
 
 def test_reachability_reads_each_node_once() -> None:

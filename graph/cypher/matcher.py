@@ -607,10 +607,11 @@ class CompiledMatch:
         hi: int | None = rel.max_hops
         if not rel.var_length:
             lo = hi = 1
-        # conditions on each relationship (all/none over the path's relationships) are checked
-        # during the search, as Neo4j does; the rest by its exhaustive fallback
+        # conditions on each relationship or node (all/none over the path's relationships or
+        # nodes) are checked during the search, as Neo4j does; the rest by its exhaustive fallback
         inline, whole = _split_rel_predicates(step.predicates, var if rel.var_length else None, path_var)
-        rel_preds = [(name, compiler.compile(cond), want) for name, cond, want in inline]
+        rel_preds = [(n, compiler.compile(cond), want) for n, cond, want, on in inline if on == "rels"]
+        node_preds = [(n, compiler.compile(cond), want) for n, cond, want, on in inline if on == "nodes"]
         preds = [compiler.compile_predicate(p) for p in whole]
         search = SELECTORS[step.selector or ("legacy all" if step.all_paths else "legacy")]
 
@@ -636,9 +637,19 @@ class CompiledMatch:
                         return False
                 return True
 
-            def neighbours(nid: int, forward: bool) -> list[tuple[int, int]]:
-                return self._neighbours(nid, rel, forward)
+            def node_ok(nid: int) -> bool:
+                for name, check, want in node_preds:
+                    row[name] = NodeRef(nid)
+                    if check(row) is not want:
+                        return False
+                return True
 
+            def neighbours(nid: int, forward: bool) -> list[tuple[int, int]]:
+                found = self._neighbours(nid, rel, forward)
+                return [hop for hop in found if node_ok(hop[1])] if node_preds else found
+
+            if node_preds and not (node_ok(a) and (b is None or node_ok(b))):
+                return
             if b is None:
                 assert step.selector is not None
                 yield from bind_ends(st, from_one(a, neighbours, rel_ok, lo, hi, step.selector, step.count,
@@ -706,33 +717,36 @@ _MISSING = object()
 
 
 def _split_rel_predicates(preds: list[ast.Expr], rels_var: str | None, path_var: str | None,
-                          ) -> tuple[list[tuple[str, ast.Expr, bool]], list[ast.Expr]]:
-    """Split a shortest path's conditions into per-relationship checks and the rest.
+                          ) -> tuple[list[tuple[str, ast.Expr, bool, str]], list[ast.Expr]]:
+    """Split a shortest path's conditions into per-relationship or per-node checks and the rest.
 
     ``all(x IN relationships(p) WHERE c)`` (or ``IN r`` for the relationship list) holds
     exactly when ``c`` is true for every relationship, and ``none(...)`` when it is false,
-    so the search can test each relationship as it steps over it. Returns
-    ``(variable, c, wanted result)`` triples and the conditions left for the fallback."""
+    so the search can test each relationship as it steps over it; the same for
+    ``nodes(p)`` and each node. Returns ``(variable, c, wanted result, "rels" or "nodes")``
+    and the conditions left for the fallback."""
     own = {v for v in (rels_var, path_var) if v}
-    inline: list[tuple[str, ast.Expr, bool]] = []
+    inline: list[tuple[str, ast.Expr, bool, str]] = []
     rest: list[ast.Expr] = []
     for pred in preds:
+        on = _element_list(pred.source, rels_var, path_var) if isinstance(pred, ast.Quantifier) else None
         if (isinstance(pred, ast.Quantifier) and pred.kind in ("all", "none") and pred.where is not None
-                and _is_rel_list(pred.source, rels_var, path_var)
-                and not (free_variables(pred.where) - {pred.variable}) & own):
-            inline.append((pred.variable, pred.where, pred.kind == "all"))
+                and on is not None and not (free_variables(pred.where) - {pred.variable}) & own):
+            inline.append((pred.variable, pred.where, pred.kind == "all", on))
         else:
             rest.append(pred)
     return inline, rest
 
 
-def _is_rel_list(e: ast.Expr, rels_var: str | None, path_var: str | None) -> bool:
-    """``relationships(p)`` of the path or the relationship list variable itself."""
+def _element_list(e: ast.Expr, rels_var: str | None, path_var: str | None) -> str | None:
+    """"rels" for ``relationships(p)`` or the relationship list variable, "nodes" for
+    ``nodes(p)``, None for anything else."""
     if isinstance(e, ast.Variable):
-        return rels_var is not None and e.name == rels_var
-    return (isinstance(e, ast.FunctionCall) and e.name.lower() == "relationships" and len(e.args) == 1
-            and isinstance(e.args[0], ast.Variable) and path_var is not None
-            and e.args[0].name == path_var)
+        return "rels" if rels_var is not None and e.name == rels_var else None
+    if (isinstance(e, ast.FunctionCall) and len(e.args) == 1 and isinstance(e.args[0], ast.Variable)
+            and path_var is not None and e.args[0].name == path_var):
+        return {"relationships": "rels", "nodes": "nodes"}.get(e.name.lower())
+    return None
 
 
 def _props_ok(actual: dict[str, Any], props: PropCheck, row: Row) -> bool:
