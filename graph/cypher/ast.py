@@ -324,6 +324,10 @@ class PatternPart(SyntaxNode):
     nodes: tuple[NodePattern, ...]
     rels: tuple[RelPattern, ...]
     shortest: str | None = None  # None, "shortest" or "all"
+    # A Neo4j 5 path selector before the pattern: "shortest" (SHORTEST k), "all shortest",
+    # "groups" (SHORTEST k GROUPS) or "any" (ANY k), with its k in ``selector_count``
+    selector: str | None = None
+    selector_count: int = 1
 
     def elements(self) -> tuple[NodePattern | RelPattern, ...]:
         """The node and relationship patterns, nodes first."""

@@ -97,6 +97,7 @@ class Executor:
         self.matcher: Matcher = ctx.matcher
         self.compiler = Compiler(ctx)
         self.pending_deletes: dict[int, None] = {}
+        self.set_only: set[int] = set()  # ids of MATCH clauses whose rows the next clause deduplicates
 
     # --- queries ---------------------------------------------------------------------
 
@@ -132,6 +133,11 @@ class Executor:
         rows: Iterable[Row] = start
         bound = set(bound)
         columns: list[str] = []
+        if not carry:
+            for clause, after in zip(query.clauses, query.clauses[1:]):
+                if isinstance(clause, ast.Match) and isinstance(after, (ast.With, ast.Return)) \
+                        and _multiplicity_free(after.projection):
+                    self.set_only.add(id(clause))
         for clause in query.clauses:
             if carry and isinstance(clause, (ast.With, ast.Return)):
                 where = clause.where if isinstance(clause, ast.With) else None
@@ -302,7 +308,8 @@ class Executor:
         compiled = None
         for row in rows:
             if compiled is None:
-                compiled = self.matcher.compile(c.patterns, c.where, bound, self.compiler)
+                compiled = self.matcher.compile(c.patterns, c.where, bound, self.compiler,
+                                                reach=id(c) in self.set_only)
             found = False
             for r in compiled.run(row):
                 found = True
@@ -853,6 +860,20 @@ def _coerce_argument(value: Any, declared: str) -> Any:
     if base == "FLOAT" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
+
+
+def _multiplicity_free(proj: ast.Projection) -> bool:
+    """Whether a projection's result depends only on the set of its input rows, not on how
+    often each occurs: DISTINCT without aggregates, or aggregates that all ignore duplicates
+    (``count(DISTINCT x)``, ``collect(DISTINCT x)``, min, max)."""
+    if proj.star:
+        return False
+    aggs = [a for item in proj.items for a in find_aggregates(item.expr)]
+    aggs += [a for item in proj.order for a in find_aggregates(item.expr)]
+    if not aggs:
+        return proj.distinct
+    return all(isinstance(a, ast.FunctionCall) and (a.distinct or a.name.lower() in ("min", "max"))
+               for a in aggs)
 
 
 def _directed(part: ast.PatternPart) -> ast.PatternPart:

@@ -13,11 +13,18 @@ relationships inside variable-length segments; nodes may repeat.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from relgraph.graph.cypher import ast, dynamic_labels
 from relgraph.graph.cypher.context import Context
+from relgraph.graph.cypher.path_search import (
+    SELECTORS,
+    first_accepted,
+    from_one,
+    reachable,
+    trails_by_length,
+)
 from relgraph.graph.cypher.planner import (
     BOUND,
     INDEX,
@@ -40,6 +47,7 @@ from relgraph.graph.cypher.runtime import (
     equals,
     type_name,
 )
+from relgraph.graph.cypher.semantics import free_variables
 from relgraph.graph.values.errors import CypherTypeError
 
 Row = dict[str, Any]
@@ -63,8 +71,12 @@ class _State:
 class CompiledMatch:
     """A plan with its expressions compiled: call :meth:`run` per input row."""
 
-    def __init__(self, matcher: Matcher, plan: MatchPlan, compiler: Any):
+    def __init__(self, matcher: Matcher, plan: MatchPlan, compiler: Any, reach: bool = False):
         self.matcher = matcher
+        # Only the set of rows matters (the caller deduplicates, aggregates distinct values or
+        # asks whether any row exists): a var-length relationship nothing else reads may then
+        # bind each reachable end node once instead of once per path (see _reach_expand).
+        self.reach = reach
         self.plan = plan
         self.ctx: Context = matcher.ctx
         self.graph = matcher.ctx.graph
@@ -181,6 +193,8 @@ class CompiledMatch:
         if isinstance(step, ExpandStep):
             if self.effective[step.part][step.rel].group is not None:
                 return self._group_expand(step, compiler)
+            if step.var_length and self._reach_only(step):
+                return self._reach_expand(step)
             return self._var_expand(step) if step.var_length else self._expand(step)
         if isinstance(step, ShortestStep):
             return self._shortest(step, compiler)
@@ -463,6 +477,10 @@ class CompiledMatch:
         lo = 1 if rel.min_hops is None else rel.min_hops
         hi = rel.max_hops  # None: unbounded
         graph = self.graph
+        # nothing reads the walk itself (no relationship or path variable): bind only the end
+        # node, without copying the walk into lists for every row
+        bare = var is None and self.parts[part].variable is None
+        rel_checks = bool(self.rel_checks[part][i])
 
         def emit(st: _State, rels: list[int], nodes: list[int]) -> Iterator[None]:
             """Bind the relationship list and the end node for one walk."""
@@ -515,13 +533,19 @@ class CompiledMatch:
                     continue
                 rid, other = hop
                 self.tick()
-                if rid in used or not self._rel_ok(rid, part, i, st.row):
+                if rid in used or (rel_checks and not self._rel_ok(rid, part, i, st.row)):
                     continue
                 used.add(rid)
                 rels.append(rid)
                 nodes.append(other)
                 if len(rels) >= lo:
-                    yield from emit(st, rels, nodes)
+                    if bare:
+                        was_new = self._bind_node(st, part, dst, other)
+                        if was_new is not None:
+                            yield None
+                            self._unbind_node(st, part, dst, was_new)
+                    else:
+                        yield from emit(st, rels, nodes)
                 if hi is None or len(rels) < hi:
                     stack.append(iter(self._neighbours(other, rel, forward, st.row)))
                 else:
@@ -648,6 +672,52 @@ class CompiledMatch:
             yield None
 
         return group_filter
+    def _reach_only(self, step: ExpandStep) -> bool:
+        """Whether this var-length step may bind end nodes rather than paths: rows are
+        deduplicated later, no variable names its relationships or its path, it allows a
+        path of one hop (so that "reachable" is "reachable by a trail" too), and no later step
+        binds relationships, whose uniqueness against this path would depend on which path."""
+        part = self.parts[step.part]
+        rel = part.rels[step.rel]
+        if not self.reach or rel.variable is not None or part.variable is not None:
+            return False
+        if rel.min_hops is not None and rel.min_hops > 1:
+            return False
+        later = self.plan.steps[self.plan.steps.index(step) + 1:]
+        return not any(isinstance(s, (ExpandStep, RelStep, ShortestStep)) for s in later)
+
+    def _reach_expand(self, step: ExpandStep) -> Callable[[_State], Iterator[None]]:
+        part, i, src, dst = step.part, step.rel, step.src, step.dst
+        rel = self.parts[part].rels[i]
+        forward = dst > src
+        lo = 1 if rel.min_hops is None else rel.min_hops
+        hi = rel.max_hops
+        deleted = self.ctx.deleted_rels
+
+        def reach_expand(st: _State) -> Iterator[None]:
+            start = st.nodes[part][src]
+            assert start is not None
+            used = st.used
+
+            def rel_ok(rid: int) -> bool:
+                return rid not in used and rid not in deleted and self._rel_ok(rid, part, i, st.row)
+
+            def neighbours(nid: int, fwd: bool) -> list[tuple[int, int]]:
+                return self._neighbours(nid, rel, fwd if forward else not fwd, st.row)
+
+            ends = reachable(start, neighbours, rel_ok, hi, rel.direction == "both", self.tick)
+            if lo == 0:
+                ends.insert(0, start)
+            for end in ends:
+                was_new = self._bind_node(st, part, dst, end)
+                if was_new is None:
+                    continue
+                st.rels[part][i] = []
+                yield None
+                st.rels[part][i] = None
+                self._unbind_node(st, part, dst, was_new)
+
+        return reach_expand
 
     def _shortest(self, step: ShortestStep, compiler: Any) -> Callable[[_State], Iterator[None]]:
         part = step.part
@@ -658,7 +728,13 @@ class CompiledMatch:
         hi: int | None = rel.max_hops
         if not rel.var_length:
             lo = hi = 1
-        preds = [compiler.compile_predicate(p) for p in step.predicates]
+        # conditions on each relationship or node (all/none over the path's relationships or
+        # nodes) are checked during the search, as Neo4j does; the rest by its exhaustive fallback
+        inline, whole = _split_rel_predicates(step.predicates, var if rel.var_length else None, path_var)
+        rel_preds = [(n, compiler.compile(cond), want) for n, cond, want, on in inline if on == "rels"]
+        node_preds = [(n, compiler.compile(cond), want) for n, cond, want, on in inline if on == "nodes"]
+        preds = [compiler.compile_predicate(p) for p in whole]
+        search = SELECTORS[step.selector or ("legacy all" if step.all_paths else "legacy")]
 
         def accepts(st: _State, rels: list[int], nodes: list[int]) -> bool:
             row = dict(st.row)
@@ -670,11 +746,53 @@ class CompiledMatch:
 
         def shortest(st: _State) -> Iterator[None]:
             a, b = st.nodes[part][0], st.nodes[part][1]
-            assert a is not None and b is not None
-            if preds:
-                found = self._shortest_with_predicates(part, a, b, rel, lo, hi, st, step.all_paths, accepts)
+            assert a is not None and (b is not None or step.open_end)
+            used, deleted, row = st.used, self.ctx.deleted_rels, dict(st.row)
+
+            def rel_ok(rid: int) -> bool:
+                if rid in used or rid in deleted or not self._rel_ok(rid, part, 0, st.row):
+                    return False
+                for name, check, want in rel_preds:
+                    row[name] = RelRef(rid)
+                    if check(row) is not want:
+                        return False
+                return True
+
+            def node_ok(nid: int) -> bool:
+                for name, check, want in node_preds:
+                    row[name] = NodeRef(nid)
+                    if check(row) is not want:
+                        return False
+                return True
+
+            def neighbours(nid: int, forward: bool) -> list[tuple[int, int]]:
+                found = self._neighbours(nid, rel, forward, st.row)
+                return [hop for hop in found if node_ok(hop[1])] if node_preds else found
+
+            if node_preds and not (node_ok(a) and (b is None or node_ok(b))):
+                return
+            if b is None:
+                assert step.selector is not None
+                yield from bind_ends(st, from_one(a, neighbours, rel_ok, lo, hi, step.selector, step.count,
+                                                  rel.direction == "both", self.tick))
+                return
+            if preds:  # the exhaustive fallback: trails by length until some pass
+                found = first_accepted(trails_by_length(a, b, neighbours, rel_ok, lo, hi, self.tick),
+                                        lambda t: accepts(st, *t), step.all_paths)
             else:
-                found = self._shortest_paths(part, a, b, rel, lo, hi, st, step.all_paths)
+                found = search(a, b, neighbours, rel_ok, lo, hi, step.count, self.tick)
+            yield from bind(st, found)
+
+        def bind_ends(st: _State, found: Iterable[tuple[list[int], list[int]]]) -> Iterator[None]:
+            """Bind each trail's end node (checked against the pattern), then the trail."""
+            for trail in found:
+                was_new = self._bind_node(st, part, 1, trail[1][-1])
+                if was_new is None:
+                    continue
+                yield from bind(st, (trail,))
+                self._unbind_node(st, part, 1, was_new)
+
+        def bind(st: _State, found: Iterable[tuple[list[int], list[int]]]) -> Iterator[None]:
             for rels, nodes in found:
                 new_var = var is not None and var not in st.row
                 if var is not None and not new_var:
@@ -690,93 +808,6 @@ class CompiledMatch:
                     del st.row[var]  # type: ignore[arg-type]
 
         return shortest
-
-    def _shortest_with_predicates(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int,
-                                  hi: int | None, st: _State, all_paths: bool,
-                                  accepts: Callable[[_State, list[int], list[int]], bool],
-                                  ) -> list[tuple[list[int], list[int]]]:
-        """Shortest paths that satisfy WHERE conditions on the path: deepen one hop at a time,
-        enumerating trails of exactly that length (exhaustive, as Neo4j falls back to)."""
-        limit = hi if hi is not None else self.graph.rel_count()
-        for length in range(lo, limit + 1):
-            found = self._trails_of_length(part, a, b, rel, length, st, all_paths, accepts)
-            if found:
-                return found
-        return []
-
-    def _trails_of_length(self, part: int, a: int, b: int, rel: ast.RelPattern, length: int, st: _State,
-                          all_paths: bool, accepts: Callable[[_State, list[int], list[int]], bool],
-                          ) -> list[tuple[list[int], list[int]]]:
-        """Trails of exactly ``length`` hops from ``a`` to ``b`` that ``accepts`` takes; only the
-        first unless ``all_paths``. Iterative (a stack of neighbour iterators, one per hop), so the
-        length is bounded by the graph, not by Python's recursion limit."""
-        found: list[tuple[list[int], list[int]]] = []
-        rels: list[int] = []
-        nodes = [a]
-        if length == 0:
-            return [([], [a])] if a == b and accepts(st, rels, nodes) else []
-        stack = [iter(self._neighbours(a, rel, True, st.row))]
-        while stack:
-            hop = next(stack[-1], None)
-            if hop is None:
-                stack.pop()
-                if rels:
-                    rels.pop()
-                    nodes.pop()
-                continue
-            rid, other = hop
-            self.tick()
-            if rid in st.used or rid in rels or not self._rel_ok(rid, part, 0, st.row):
-                continue
-            if len(rels) + 1 < length:
-                rels.append(rid)
-                nodes.append(other)
-                stack.append(iter(self._neighbours(other, rel, True, st.row)))
-                continue
-            if other == b:
-                rels.append(rid)
-                nodes.append(other)
-                if accepts(st, rels, nodes):
-                    found.append((list(rels), list(nodes)))
-                    if not all_paths:
-                        return found
-                rels.pop()
-                nodes.pop()
-        return found
-
-    def _shortest_paths(self, part: int, a: int, b: int, rel: ast.RelPattern, lo: int, hi: int | None,
-                        st: _State, all_paths: bool) -> list[tuple[list[int], list[int]]]:
-        if a == b:
-            return [([], [a])] if lo == 0 else []
-        # breadth-first layers with every parent edge that reaches a node at its depth
-        parents: dict[int, list[tuple[int, int]]] = {a: []}
-        frontier = [a]
-        depth = 0
-        while frontier and b not in parents and (hi is None or depth < hi):
-            depth += 1
-            nxt: dict[int, list[tuple[int, int]]] = {}
-            for cur in frontier:
-                for rid, other in self._neighbours(cur, rel, True, st.row):
-                    self.tick()
-                    if rid in st.used or other in parents or not self._rel_ok(rid, part, 0, st.row):
-                        continue
-                    nxt.setdefault(other, []).append((rid, cur))
-            parents.update(nxt)
-            frontier = list(nxt)
-        if b not in parents or depth < lo:
-            return []
-        # Walk the parent edges back from b, depth-first with an explicit stack (paths can be
-        # thousands of hops long); each entry is a node and the relationships and nodes from it to b.
-        paths: list[tuple[list[int], list[int]]] = []
-        pending: list[tuple[int, list[int], list[int]]] = [(b, [], [b])]
-        while pending and (all_paths or not paths):
-            node, rels, nodes = pending.pop()
-            if node == a:
-                paths.append((rels[::-1], nodes[::-1]))
-                continue
-            for rid, prev in reversed(parents[node]):
-                pending.append((prev, [*rels, rid], [*nodes, prev]))
-        return paths if all_paths else paths[:1]
 
     def _path_step(self, step: PathStep) -> Callable[[_State], Iterator[None]]:
         part = step.part
@@ -901,6 +932,37 @@ class Repetition:
 
         walk([], [start])
         return found
+def _split_rel_predicates(preds: list[ast.Expr], rels_var: str | None, path_var: str | None,
+                          ) -> tuple[list[tuple[str, ast.Expr, bool, str]], list[ast.Expr]]:
+    """Split a shortest path's conditions into per-relationship or per-node checks and the rest.
+
+    ``all(x IN relationships(p) WHERE c)`` (or ``IN r`` for the relationship list) holds
+    exactly when ``c`` is true for every relationship, and ``none(...)`` when it is false,
+    so the search can test each relationship as it steps over it; the same for
+    ``nodes(p)`` and each node. Returns ``(variable, c, wanted result, "rels" or "nodes")``
+    and the conditions left for the fallback."""
+    own = {v for v in (rels_var, path_var) if v}
+    inline: list[tuple[str, ast.Expr, bool, str]] = []
+    rest: list[ast.Expr] = []
+    for pred in preds:
+        on = _element_list(pred.source, rels_var, path_var) if isinstance(pred, ast.Quantifier) else None
+        if (isinstance(pred, ast.Quantifier) and pred.kind in ("all", "none") and pred.where is not None
+                and on is not None and not (free_variables(pred.where) - {pred.variable}) & own):
+            inline.append((pred.variable, pred.where, pred.kind == "all", on))
+        else:
+            rest.append(pred)
+    return inline, rest
+
+
+def _element_list(e: ast.Expr, rels_var: str | None, path_var: str | None) -> str | None:
+    """"rels" for ``relationships(p)`` or the relationship list variable, "nodes" for
+    ``nodes(p)``, None for anything else."""
+    if isinstance(e, ast.Variable):
+        return "rels" if rels_var is not None and e.name == rels_var else None
+    if (isinstance(e, ast.FunctionCall) and len(e.args) == 1 and isinstance(e.args[0], ast.Variable)
+            and path_var is not None and e.args[0].name == path_var):
+        return {"relationships": "rels", "nodes": "nodes"}.get(e.name.lower())
+    return None
 
 
 def _props_ok(actual: dict[str, Any], props: PropCheck, row: Row) -> bool:
@@ -928,20 +990,21 @@ class Matcher:
         self._cache: dict[Any, CompiledMatch] = {}
 
     def compile(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str],
-                compiler: Any) -> CompiledMatch:
+                compiler: Any, reach: bool = False) -> CompiledMatch:
+        """``reach``: the caller only needs the set of distinct rows (CompiledMatch.reach)."""
         graph = self.ctx.graph
         plan = plan_match(parts, where, bound, graph.label_count, graph.node_count(), graph.type_count)
-        return CompiledMatch(self, plan, compiler)
+        return CompiledMatch(self, plan, compiler, reach)
 
     def _cached(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, row: Row,
-                compiler: Any) -> CompiledMatch:
+                compiler: Any, reach: bool = False) -> CompiledMatch:
         names = {v for p in parts for v in pattern_variables(p)}
         bound = frozenset(v for v in names if v in row)
-        key = (id(parts), id(where), bound, id(compiler))
+        key = (id(parts), id(where), bound, id(compiler), reach)
         m = self._cache.get(key)
         if m is None:
             outer = {k for k in row}
-            m = self.compile(parts, where, outer, compiler)
+            m = self.compile(parts, where, outer, compiler, reach)
             self._cache[key] = m
         return m
 
@@ -957,7 +1020,7 @@ class Matcher:
                         # Neo4j 5: nothing matches a null node, so the pattern does not exist (false,
                         # not null: WHERE NOT (b)-->() keeps a row whose b is null)
                         return 0 if kind == "count" else False
-            m = self._cached(parts, where, row, compiler)
+            m = self._cached(parts, where, row, compiler, reach=kind != "count")
             if kind == "count":
                 return sum(1 for _ in m.run(row))
             return m.exists(row)

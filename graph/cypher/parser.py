@@ -100,6 +100,20 @@ def _reduce(operands: list[ast.Expr], operator: Token) -> None:
     operands.append(ast.Binary(str(operator.value), left, right, pos=operator.start))
 
 
+def _as_var_length(rel: ast.RelPattern) -> ast.RelPattern:
+    """A quantified relationship under a path selector (``SHORTEST 1 (a)-[:R]-+(b)``) as the
+    variable-length relationship it means there: the path searches run on those. One with an
+    inline WHERE or a type expression stays a quantified path pattern (not searched yet)."""
+    group = rel.group
+    if group is None or not group.relationship or group.where is not None:
+        return rel
+    inner = group.pattern.rels[0]
+    if inner.where is not None or inner.label_expr is not None:
+        return rel
+    return ast.RelPattern(inner.variable, inner.types, inner.properties, inner.direction, True,
+                          rel.min_hops, rel.max_hops, pos=inner.pos)
+
+
 def _conjunction(terms: list[ast.LabelExpr]) -> tuple[str, ...] | None:
     """The labels of ``:A:B`` or ``:A&B`` (all of them required), None for anything else."""
     out: list[str] = []
@@ -690,8 +704,37 @@ class Parser:
             nodes, rels = self.parse_pattern_element()
             self.expect_op(")")
             return ast.PatternPart(var, nodes, rels, kind, pos=st)
+        selector, count = self.parse_path_selector()
         nodes, rels = self.parse_pattern_element()
-        return ast.PatternPart(var, nodes, rels, pos=st)
+        if selector is not None:
+            rels = tuple(_as_var_length(r) for r in rels)
+        return ast.PatternPart(var, nodes, rels, None, selector, count, pos=st)
+
+    def parse_path_selector(self) -> tuple[str | None, int]:
+        """Neo4j 5's ``ANY [k]``, ``ANY SHORTEST``, ``ALL SHORTEST``, ``SHORTEST k [GROUPS]``
+        and ``ALL`` (each optionally followed by PATH or PATHS): (kind, k), kind None for none
+        or ``ALL``, which selects every path as a pattern without a selector does."""
+        if not (self.at_kw("ANY", "ALL", "SHORTEST") and (
+                self.at_op("(", k=1) or self.peek(1).kind == INTEGER
+                or self.at_kw("SHORTEST", "PATH", "PATHS", k=1))):
+            return None, 1
+        word = self.advance().upper
+        kind: str | None
+        count = 1
+        if word == "ALL":
+            kind = "all shortest" if self.accept_kw("SHORTEST") else None
+        elif word == "ANY" and self.accept_kw("SHORTEST"):
+            kind = "shortest"
+        else:
+            kind = "any" if word == "ANY" else "shortest"
+            if self.tok.kind == INTEGER:
+                count = _integer(self.advance())
+            elif word == "SHORTEST":
+                self.error("expected the number of paths after SHORTEST")
+        self.accept_kw("PATH", "PATHS")
+        if kind == "shortest" and word == "SHORTEST" and self.accept_kw("GROUPS", "GROUP"):
+            kind = "groups"
+        return kind, count
 
     def parse_pattern_element(self) -> tuple[tuple[ast.NodePattern, ...], tuple[ast.RelPattern, ...]]:
         """A path pattern: node chains and quantified path patterns, one after the other.

@@ -84,6 +84,12 @@ class ShortestStep:
     # WHERE conjuncts about the path or its relationships: the search looks for the
     # shortest paths that satisfy them, as Neo4j does, rather than filtering afterwards
     predicates: list[ast.Expr] = field(default_factory=list)
+    # a Neo4j 5 selector (ast.PatternPart.selector) and its k; its WHERE filters afterwards
+    selector: str | None = None
+    count: int = 1
+    # a selector whose end node has no cheap anchor: one search from the start finds the
+    # ends (each checked as it is bound) instead of one search per candidate end
+    open_end: bool = False
 
 
 @dataclass
@@ -210,10 +216,10 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
     while remaining:
         best: tuple[float, int, NodeStep | RelStep] | None = None
         # shortest paths go last, once the parts that find their end nodes are planned
-        ordinary = [pi for pi in remaining if parts[pi].shortest is None]
+        ordinary = [pi for pi in remaining if not _selective(parts[pi])]
         for pi in ordinary or remaining:
             cand = _best_anchor(parts[pi], pi, known, bound, conjuncts, label_count, node_count)
-            if parts[pi].shortest is None:
+            if not _selective(parts[pi]):
                 for ri in range(len(parts[pi].rels)):
                     rc = _rel_anchor(parts[pi], pi, ri, known, type_count)
                     if rc is not None and rc[0] < cand[0]:
@@ -224,7 +230,7 @@ def plan_match(parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound
         _, pi, anchor = best
         remaining.remove(pi)
         part = parts[pi]
-        if part.shortest is not None:
+        if _selective(part):
             _plan_shortest(plan, part, pi, known, bound, conjuncts, label_count, flush, lambda: pending)
             continue
         plan.steps.append(anchor)
@@ -260,24 +266,38 @@ def _plan_shortest(plan: MatchPlan, part: ast.PatternPart, pi: int, known: set[s
                    conjuncts: list[ast.Expr], label_count: LabelCount | None, flush: Callable[[], None],
                    pending: Callable[[], list[Pending]]) -> None:
     if len(part.rels) != 1:
-        raise CypherUnsupportedError("shortestPath over a pattern with more than one relationship")
+        what = "shortestPath" if part.shortest else "a path selector"
+        raise CypherUnsupportedError(f"{what} over a pattern with more than one relationship")
+    open_end = False
     for pos in (0, 1):
-        plan.steps.append(_node_anchor(part, pi, pos, known, bound, conjuncts, label_count, None)[1])
+        anchor = _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, None)[1]
+        if pos == 1 and part.selector is not None and anchor.kind not in (BOUND, INDEX):
+            open_end = True
+            break
+        plan.steps.append(anchor)
         _bind_node(part, pos, known)
         flush()
     own = {v for v in (part.variable, part.rels[0].variable) if v}
-    step = ShortestStep(pi, part.shortest == "all")
+    step = ShortestStep(pi, part.shortest == "all", selector=part.selector, count=part.selector_count,
+                        open_end=open_end)
     for c, deps in list(pending()):
-        if deps & own and deps <= known | own:
+        if part.selector is None and deps & own and deps <= known | own:
             step.predicates.append(c)
             pending().remove((c, deps))
     plan.steps.append(step)
     _bind_rel(part, 0, known)
+    if open_end:
+        _bind_node(part, 1, known)
     flush()
     if part.variable:
         plan.steps.append(PathStep(pi))
         known.add(part.variable)
         flush()
+
+
+def _selective(part: ast.PatternPart) -> bool:
+    """shortestPath, allShortestPaths or a selector: searched between bound end nodes."""
+    return part.shortest is not None or part.selector is not None
 
 
 def _bind_node(part: ast.PatternPart, pos: int, known: set[str]) -> None:
@@ -296,7 +316,7 @@ def _best_anchor(part: ast.PatternPart, pi: int, known: set[str], bound: set[str
                  label_count: LabelCount | None,
                  node_count: int | None) -> tuple[float, int, NodeStep | RelStep]:
     best = None
-    positions = range(len(part.nodes)) if part.shortest is None else (0,)
+    positions = range(len(part.nodes)) if not _selective(part) else (0,)
     for pos in positions:
         cand = _node_anchor(part, pi, pos, known, bound, conjuncts, label_count, node_count)
         if best is None or cand[0] < best[0]:
@@ -450,7 +470,11 @@ def _describe_step(parts: tuple[ast.PatternPart, ...], step: Step) -> str:
     if isinstance(step, ShortestStep):
         part = parts[step.part]
         name = "AllShortestPaths" if step.all_paths else "ShortestPath"
+        if step.selector is not None:
+            name = f"PathSelector {step.selector.upper()} {step.count}"
         text = f"{name} {_node_text(part.nodes[0])}{_rel_text(part.rels[0])}{_node_text(part.nodes[1])}"
+        if step.open_end:
+            text += " (from the start to every end)"
         if step.predicates:
             text += " where " + " AND ".join(unparse(p) for p in step.predicates)
         return text

@@ -442,6 +442,17 @@ class Analyzer:
                 raise _err(f"variable `{part.variable}` is already bound", "VariableAlreadyBound")
             if mode == "create" and part.shortest:
                 raise _err("CREATE cannot use shortestPath", "UnexpectedSyntax")
+            if mode != "match" and part.selector is not None:
+                raise _err(f"{mode.upper()} cannot use a path selector", "UnexpectedSyntax")
+            if part.selector is not None and part.selector_count < 1:
+                raise _err("The path count needs to be greater than 0.", "InvalidArgumentValue")
+            if part.selector is not None and len(parts) > 1:
+                raise _err("Multiple path patterns cannot be used in the same clause in combination "
+                           "with a selective path selector.", "UnexpectedSyntax")
+            if part.shortest and part.rels and part.rels[0].min_hops not in (None, 0, 1):
+                raise _err(f"{'shortestPath' if part.shortest == 'shortest' else 'allShortestPaths'}(...) "
+                           "does not support a minimal length different from 0 or 1",
+                           "InvalidRelationshipPattern")
             for node in part.nodes:
                 own = {node.variable: NODE} if node.variable and mode == "match" else {}
                 self._check_dynamic(node.label_expr, {**scope, **own}, mode, "labels")

@@ -186,6 +186,8 @@ def unparse_pattern(p: ast.PatternPart) -> str:
     text = "".join(out)
     if p.shortest:
         text = ("shortestPath(" if p.shortest == "shortest" else "allShortestPaths(") + text + ")"
+    if p.selector:
+        text = _SELECTOR_TEXT[p.selector].format(k=p.selector_count) + " " + text
     if p.variable:
         text = f"{p.variable} = {text}"
     return text
@@ -234,3 +236,5 @@ def _implicit(p: ast.PatternPart, i: int) -> bool:
     before = p.rels[i - 1].group is not None if i > 0 else None
     after = p.rels[i].group is not None if i < len(p.rels) else None
     return (before is not False and after is not False) and (before or after) is True
+_SELECTOR_TEXT = {"shortest": "SHORTEST {k}", "groups": "SHORTEST {k} GROUPS",
+                  "all shortest": "ALL SHORTEST", "any": "ANY {k}"}

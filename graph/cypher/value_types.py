@@ -9,6 +9,7 @@ table of names: a type is written with many synonyms (``INT``, ``SIGNED INTEGER`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from relgraph.graph.cypher.ast import ValueType
@@ -30,10 +31,10 @@ _SIMPLE = {
 _AFTER_ANY = {"NODE": "NODE", "VERTEX": "NODE", "RELATIONSHIP": "RELATIONSHIP",
               "EDGE": "RELATIONSHIP", "MAP": "MAP"}
 
-#: The order Neo4j lists the members of a union in (valueType() of a mixed list).
-_ORDER = ("BOOLEAN", "STRING", "INTEGER", "FLOAT", "DATE", "LOCAL TIME", "ZONED TIME",
-          "LOCAL DATETIME", "ZONED DATETIME", "DURATION", "POINT", "NODE", "RELATIONSHIP", "MAP",
-          "LIST", "PATH")
+#: Neo4j's order of the members of a union in valueType() (measured on Neo4j 5.26).
+_NAMED_ORDER = ["NULL", "BOOLEAN", "STRING", "INTEGER", "FLOAT", "DATE", "LOCAL TIME", "ZONED TIME",
+                "LOCAL DATETIME", "ZONED DATETIME", "DURATION", "POINT", "NODE", "RELATIONSHIP", "MAP",
+                "LIST", "PATH"]
 
 _TEMPORAL = {Date: "DATE", LocalTime: "LOCAL TIME", Time: "ZONED TIME",
              LocalDateTime: "LOCAL DATETIME", DateTime: "ZONED DATETIME", Duration: "DURATION"}
@@ -226,43 +227,52 @@ def _storable(value: Any) -> bool:
 
 def value_type_name(value: Any) -> str:
     """Neo4j's ``valueType(value)``: ``INTEGER NOT NULL``, ``LIST<INTEGER | FLOAT> NOT NULL``..."""
-    return _describe(_type_of(value))
+    return _Named.of(value).text()
 
 
-def _type_of(value: Any) -> ValueType:
-    if value is None:
-        return ValueType("NULL")
-    if isinstance(value, list):
-        members: dict[ValueType, None] = {}
-        nullable = False
-        for x in value:
-            if x is None:
-                nullable = True
-            else:
-                members[_type_of(x)] = None
-        if not members:
-            element = ValueType("NULL") if nullable else ValueType("NOTHING")
-        else:
-            ordered = sorted(members, key=_rank)
-            element = ordered[0] if len(ordered) == 1 else ValueType("UNION", False, tuple(ordered))
-            if nullable:
-                element = _nullable(element)
-        return ValueType("LIST", False, (element,))
-    return ValueType(_scalar_name(value) or "ANY", False)
+@dataclass(frozen=True)
+class _Named:
+    """A value's type as valueType() names it. A list's members are the types of its elements
+    with those another member already covers dropped (``[[], [1]]`` is ``LIST<LIST<INTEGER NOT
+    NULL> NOT NULL> NOT NULL``: an empty list is also a list of integers), in Neo4j's order."""
+
+    name: str
+    nullable: bool = False
+    members: tuple[_Named, ...] = ()  # a list's element types; none for LIST<NOTHING>
+
+    @staticmethod
+    def of(value: Any) -> _Named:
+        if value is None:
+            return _Named("NULL", True)
+        if not isinstance(value, list):
+            return _Named(_scalar_name(value) or "ANY")
+        found = list(dict.fromkeys(_Named.of(v) for v in value if v is not None))
+        if any(v is None for v in value):
+            found = [_Named(t.name, True, t.members) for t in found] or [_Named("NULL", True)]
+        kept = [t for t in found if not any(t != o and t.within(o) for o in found)]
+        return _Named("LIST", False, tuple(sorted(dict.fromkeys(kept), key=_Named.key)))
+
+    def within(self, other: _Named) -> bool:
+        """Whether every value of this type is one of ``other``."""
+        if self.name == "NULL":
+            return other.nullable
+        if self.name != other.name or (self.nullable and not other.nullable):
+            return False
+        return all(any(m.within(o) for o in other.members) for m in self.members)
+
+    def key(self) -> tuple[Any, ...]:
+        return (_NAMED_ORDER.index(self.name) if self.name in _NAMED_ORDER else len(_NAMED_ORDER),
+                tuple(m.key() for m in self.members))
+
+    def text(self) -> str:
+        if self.name == "NULL":
+            return "NULL"
+        name = self.name
+        if name == "LIST":
+            name = f"LIST<{' | '.join(m.text() for m in self.members) or 'NOTHING'}>"
+        return name if self.nullable else f"{name} NOT NULL"
 
 
-def _nullable(t: ValueType) -> ValueType:
-    if t.name == "UNION":
-        return ValueType("UNION", True, tuple(_nullable(m) for m in t.args))
-    return ValueType(t.name, True, t.args)
-
-
-def _rank(t: ValueType) -> tuple[Any, ...]:
-    """Where a member goes in a union: by kind, lists by their element's kind."""
-    own = _ORDER.index(t.name) if t.name in _ORDER else len(_ORDER)
-    if t.name in ("LIST", "UNION"):
-        return (own, *(_rank(a) for a in t.args))
-    return (own,)
 
 
 def _describe(t: ValueType) -> str:
