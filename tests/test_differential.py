@@ -38,8 +38,10 @@ def test_agreement_holds_its_floor(report: Report) -> None:
     assert not short, f"agreement (measured, floor) below the floor: {short}\n{report.summary()}"
 
 
-def test_generated_cases_reach_the_target(report: Report) -> None:
-    assert rates(report)["generated"] >= 0.995, report.summary()
+def test_all_cases_reach_the_target(report: Report) -> None:
+    """The issue's floor, whatever floor.json says: 99.5% of all cases, and of the generated ones."""
+    measured = rates(report)
+    assert measured["overall"] >= 0.995 and measured["generated"] >= 0.995, report.summary()
 
 
 def test_every_disagreement_is_a_listed_difference(report: Report) -> None:

@@ -91,7 +91,8 @@ def canonical(v: Any, nodes: NodeTexts | None = None) -> str:
     if isinstance(v, str):
         return _string(v)
     if isinstance(v, neo4j.spatial.Point) or hasattr(v, "srid"):
-        return f"point({getattr(v, 'srid', '?')}, {', '.join(_float(float(c)) for c in v)})"
+        coords = v.coords if hasattr(v, "coords") else v  # relgraph's Point, or the driver's (a tuple)
+        return f"point({getattr(v, 'srid', '?')}, {', '.join(_float(float(c)) for c in coords)})"
     if isinstance(v, list | tuple):
         return "[" + ", ".join(canonical(x, nodes) for x in v) + "]"
     if isinstance(v, dict):
