@@ -195,22 +195,26 @@ def canonical_order(source: ElementSource) -> Canonical:
     fetched only when it ties with another on everything else (the last resort of the order
     is the text of its properties), which content-derived keys almost never do."""
     ids = _export_ids(source)
-    node_order = _sort_ties(list(ids), ids.__getitem__, source.nodes_by_id, ordered_labels)
-    firsts: dict[str, tuple[str, str, str, str]] = {}
-    keyed: set[str] = set()  # relationships whose key is text, which is then their export id
+    node_order = sorted(ids, key=ids.__getitem__)  # stable: the source's order among equals
+    _break_ties(node_order, ids.__getitem__, str, source.nodes_by_id, ordered_labels)
+    # One flat tuple per relationship, sorted as it is: no key objects beside it. Full ties
+    # are then in element id order, not the source's; they are alike in all that is written.
+    rows: list[tuple[str, str, str, str, str]] = []
+    keyless: set[str] = set()  # relationships whose key is not text: their export id is derived
     for element_id, start, rel_type, end, key in source.relationship_sort_keys():
-        firsts[element_id] = (ids[start], rel_type, ids[end], _sort_value(key))
-        if isinstance(key, str):
-            keyed.add(element_id)
-    rel_order = _sort_ties(list(firsts), firsts.__getitem__, source.relationships_by_id,
-                           lambda r: repr(sorted(r.items())))
+        rows.append((ids[start], rel_type, ids[end], _sort_value(key), element_id))
+        if not isinstance(key, str):
+            keyless.add(element_id)
+    rows.sort()
+    _break_ties(rows, lambda row: row[:4], lambda row: row[4], source.relationships_by_id,
+                lambda rel: repr(sorted(rel.items())))
 
-    def rows() -> Iterator[tuple[str, str, str, str, str | None]]:
-        for element_id in rel_order:
-            start, rel_type, end, key = firsts[element_id]
-            yield element_id, start, rel_type, end, key if element_id in keyed else None
+    def id_rows() -> Iterator[tuple[str, str, str, str, str | None]]:
+        for start, rel_type, end, key, element_id in rows:
+            yield element_id, start, rel_type, end, None if element_id in keyless else key
 
-    rel_ids = _relationship_ids(rows)
+    rel_ids = _relationship_ids(id_rows)
+    rel_order = [row[4] for row in rows]
     return Canonical(Ordered(node_order, source.nodes_by_id),
                      Ordered(rel_order, source.relationships_by_id), ids, rel_ids)
 
@@ -237,14 +241,13 @@ def _export_ids(source: ElementSource) -> dict[str, str]:
     return ids
 
 
-def _sort_ties(element_ids: list[str], first: Callable[[str], Any],
-               fetch: Callable[[list[str]], list[E]], then: Callable[[E], Any]) -> list[str]:
-    """``element_ids`` sorted by ``first``, and where ``first`` ties by ``then`` of the element
-    (fetched only then); stable, so the source's order decides what both leave tied.
+def _break_ties(ordered: list[T], first: Callable[[T], Any], element_id: Callable[[T], str],
+                fetch: Callable[[list[str]], list[E]], then: Callable[[E], Any]) -> None:
+    """Reorder, in place, each run of ``ordered`` (sorted by ``first``) that ties on ``first`` by
+    ``then`` of its elements, fetched only then; stable.
 
     The same order as sorting the elements by the pair, without the costly part of every key
     (a relationship's last resort is the text of all its properties) or the elements."""
-    ordered = sorted(element_ids, key=first)
     start = 0
     while start < len(ordered):
         head = first(ordered[start])
@@ -252,10 +255,10 @@ def _sort_ties(element_ids: list[str], first: Callable[[str], Any],
         while end < len(ordered) and first(ordered[end]) == head:
             end += 1
         if end - start > 1:
-            tied = fetch(ordered[start:end])
-            ordered[start:end] = [e.element_id for e in sorted(tied, key=then)]
+            items = {element_id(item): item for item in ordered[start:end]}
+            tied = sorted(fetch(list(items)), key=then)
+            ordered[start:end] = [items[e.element_id] for e in tied]
         start = end
-    return ordered
 
 
 def _relationship_ids(rows: Callable[[], Iterable[tuple[str, str, str, str, str | None]]]
