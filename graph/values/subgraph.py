@@ -65,11 +65,6 @@ class ElementSource(Protocol):
     def relationships_by_id(self, element_ids: Iterable[str]) -> list[Relationship]: ...
 
 
-class _Counts(Protocol):
-    nodes: int
-    relationships: int
-
-
 class StoreSource(ElementSource, Protocol):
     """What a whole-graph subgraph reads: the part of ``GraphStore`` it needs (the store
     interface lives in a layer above this one)."""
@@ -109,10 +104,7 @@ class StoreElements(Sequence[E]):
     def __getitem__(self, index: slice) -> list[E]: ...
 
     def __getitem__(self, index: int | slice) -> E | list[E]:
-        if isinstance(index, slice) and (index.start or 0) >= 0 and (index.stop or 0) >= 0 \
-                and (index.step or 1) > 0 and index.stop is not None:
-            return list(islice(self, index.start, index.stop, index.step))
-        if isinstance(index, int) and index >= 0:
+        if isinstance(index, int) and index >= 0:  # without reading what follows it
             found = next(islice(self, index, None), None)
             if found is None:
                 raise IndexError(index)
@@ -185,7 +177,12 @@ class Canonical:
     nodes: Ordered[Node]
     relationships: Ordered[Relationship]
     ids: dict[str, str]  # node element id -> export id (see Subgraph.export_ids)
-    rel_ids: dict[str, str]  # relationship element id -> export id (see Subgraph.relationship_ids)
+    #: relationship element id -> export id, derived from content only: a relationship's
+    #: ``key`` when keys are unique in the subgraph (the curated data derives them as
+    #: ``start-type-end``), else ``start:TYPE:end:key``. One without a key (made ad hoc with
+    #: Cypher) gets ``start-type-end`` plus ``-2``, ``-3``... in canonical order, the way
+    #: loaders derive keys.
+    rel_ids: dict[str, str]
 
 
 def canonical_order(source: ElementSource) -> Canonical:
@@ -406,23 +403,6 @@ class Subgraph:
         small subgraphs (views); writers iterate :meth:`canonical` instead."""
         order = self.canonical()
         return list(order.nodes), list(order.relationships), order.ids
-
-    def relationship_ids(self, ordered_rels: Sequence[Relationship], ids: dict[str, str]) -> dict[str, str]:
-        """element id -> id written to files for relationships, derived from content only.
-
-        A relationship's ``key`` when keys are unique in the subgraph (the curated
-        data derives them as ``start-type-end``), else ``start:TYPE:end:key``. A
-        relationship without a key (made ad hoc with Cypher) gets
-        ``start-type-end`` plus ``-2``, ``-3``... in canonical order, the way
-        loaders derive keys. Pass what :meth:`ordered` returned.
-        """
-        def rows() -> Iterator[tuple[str, str, str, str, str | None]]:
-            for rel in ordered_rels:
-                key = rel.get("key")
-                yield (rel.element_id, ids[rel.start_node.element_id], rel.type,
-                       ids[rel.end_node.element_id], key if isinstance(key, str) else None)
-
-        return _relationship_ids(rows)
 
 
 def _attributes(entity: Node | Relationship, structural: str) -> dict[str, Any]:
