@@ -55,8 +55,9 @@ def entity_name(store: GraphStore, text: str, label: str | None = None) -> str:
 
 
 def whole_graph(store: GraphStore) -> Subgraph:
-    """Every node and relationship of the store."""
-    return Subgraph(list(store.nodes()), list(store.relationships()))
+    """Every node and relationship of the store, left in the store: an export fetches them in
+    canonical order a chunk at a time, so its memory does not grow by a copy of the graph."""
+    return Subgraph.whole(store)
 
 
 def ego_network(store: GraphStore, center: Node, depth: int,

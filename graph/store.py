@@ -17,6 +17,12 @@ from typing import Any
 from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result
+from relgraph.graph.values.subgraph import (
+    NodeSortKey,
+    RelationshipSortKey,
+    node_sort_key,
+    relationship_sort_key,
+)
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, what)``: called as a load advances, for progress bars."""
@@ -215,6 +221,18 @@ class GraphStore(ABC):
         found = {r.element_id: r for r in self.run("MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN r",
                                                     {"ids": wanted}).value()}
         return [found[e] for e in wanted if e in found]
+
+    def node_sort_keys(self) -> Iterator[NodeSortKey]:
+        """(element id, ``key``, labels) of every node, in the order of :meth:`nodes`: what an
+        export of the whole graph orders nodes by (see :mod:`relgraph.graph.values.subgraph`)
+        before it fetches them a chunk at a time. Made from one node at a time, so nothing
+        but these keys is held; a backend may read them without building nodes."""
+        return map(node_sort_key, self.nodes())
+
+    def relationship_sort_keys(self) -> Iterator[RelationshipSortKey]:
+        """(element id, start id, type, end id, ``key``) of every relationship, in the order of
+        :meth:`relationships`, as :meth:`node_sort_keys` for nodes."""
+        return map(relationship_sort_key, self.relationships())
 
     def adjacent(self, element_id: str, types: Iterable[str] | None = None) -> list[Adjacent]:
         """Every relationship of a node (of ``types`` if given), with the node at its other end;

@@ -56,7 +56,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from relgraph.graph.formats.reading import (
     ARCHIVE_ERRORS,
@@ -84,6 +84,8 @@ from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import ExportError, LoadError
 from relgraph.graph.values.model import GraphBatch
 from relgraph.graph.values.subgraph import Subgraph, ordered_labels
+
+T = TypeVar("T")
 
 # --- writing ----------------------------------------------------------------------------------
 
@@ -176,7 +178,8 @@ def admin_csv_tables(subgraph: Subgraph) -> dict[str, Iterator[str]]:
     a first pass that keeps only the header groups and their rows' positions; the lines of
     each file are converted again from the subgraph as they are written.
     """
-    nodes, rels, ids = subgraph.ordered()
+    order = subgraph.canonical()
+    nodes, rels, ids = order.nodes, order.relationships, order.ids
     keyed_ids = all(ids[n.element_id] == n.get("key") for n in nodes)
 
     def node_props(node: Node) -> dict[str, Any]:
@@ -185,38 +188,36 @@ def admin_csv_tables(subgraph: Subgraph) -> dict[str, Iterator[str]]:
             props.pop("key")  # the key:ID column holds it
         return props
 
-    def node_row(index: int, names: list[str]) -> list[str]:
-        node = nodes[index]
+    def node_row(node: Node, names: list[str]) -> list[str]:
         return [quote(ids[node.element_id]), quote(LABEL_DELIMITER.join(ordered_labels(node))),
                 *_fields(node_props(node), names, describe_node(node, ids))]
 
     def rel_props(rel: Relationship) -> dict[str, Any]:
         return plain_properties(rel, describe_rel(rel, ids), temporal=True)
 
-    def rel_row(index: int, names: list[str]) -> list[str]:
-        rel = rels[index]
+    def rel_row(rel: Relationship, names: list[str]) -> list[str]:
         return [quote(ids[rel.start_node.element_id]), quote(ids[rel.end_node.element_id]),
                 quote(rel.type), *_fields(rel_props(rel), names, describe_rel(rel, ids))]
 
     tables: dict[str, Iterator[str]] = {}
     id_columns = ["key:ID" if keyed_ids else ":ID", ":LABEL"]
     for number, group in enumerate(group_rows(node_props(n) for n in nodes), start=1):
-        tables[_file_name("nodes", number)] = _lines(id_columns, group, node_row)
+        tables[_file_name("nodes", number)] = _lines(id_columns, group, nodes.at(group.members), node_row)
     for number, group in enumerate(group_rows(rel_props(r) for r in rels), start=1):
         tables[_file_name("relationships", number)] = _lines([":START_ID", ":END_ID", ":TYPE"], group,
-                                                             rel_row)
+                                                             rels.at(group.members), rel_row)
     return tables
 
 
-def _lines(leading: list[str], group: _FileGroup,
-           row: Callable[[int, list[str]], list[str]]) -> Iterator[str]:
+def _lines(leading: list[str], group: _FileGroup, members: Iterator[T],
+           row: Callable[[T, list[str]], list[str]]) -> Iterator[str]:
     """One file's lines: the header (``leading`` columns, then the group's typed properties),
-    then the row of each member."""
+    then the row of each member (``members``: the group's elements, fetched as they are reached)."""
     names = sorted(group.types)
     header = [*leading, *(header_field(n, group.types[n]) for n in names)]
     yield ",".join(quote(h) for h in header) + "\n"
-    for index in group.members:
-        yield ",".join(row(index, names)) + "\n"
+    for element in members:
+        yield ",".join(row(element, names)) + "\n"
 
 
 def admin_csv_files(subgraph: Subgraph) -> dict[str, str]:

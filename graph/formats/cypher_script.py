@@ -156,7 +156,8 @@ def iter_cypher_statements(subgraph: Subgraph) -> Iterator[str]:
     across the whole subgraph, so a first pass notes only which group each element is in
     (its position, not its text); each batch's rows are converted when it is written.
     """
-    nodes, rels, ids = subgraph.ordered()
+    order = subgraph.canonical()
+    nodes, rels, ids = order.nodes, order.relationships, order.ids
     for node in nodes:
         if not isinstance(node.get("key"), str):
             raise ExportError(f"{describe_node(node, ids)} has no string 'key' property, so the Cypher "
@@ -178,8 +179,8 @@ def iter_cypher_statements(subgraph: Subgraph) -> Iterator[str]:
     for (label, others), members in sorted(node_groups.items()):
         extra = "".join(f", n:{name(other)}" for other in others)
         for batch in _batches(members):
-            rows = (f"{{properties: {literal(_properties(nodes[i], describe_node(nodes[i], ids)))}}}"
-                    for i in batch)
+            rows = (f"{{properties: {literal(_properties(node, describe_node(node, ids)))}}}"
+                    for node in nodes.at(batch))
             yield (_unwind(rows) + f"MERGE (n:{name(label)} {{key: row.properties.key}})\n"
                    f"SET n += row.properties{extra}")
 
@@ -189,7 +190,7 @@ def iter_cypher_statements(subgraph: Subgraph) -> Iterator[str]:
         rel_groups.setdefault(group, array("q")).append(index)
     for (start_label, rel_type, end_label), members in sorted(rel_groups.items()):
         for batch in _batches(members):
-            yield (_unwind(_rel_row(rels[i], ids) for i in batch)
+            yield (_unwind(_rel_row(rel, ids) for rel in rels.at(batch))
                    + f"MATCH (a:{name(start_label)} {{key: row.start}})\n"
                    + f"MATCH (b:{name(end_label)} {{key: row.end}})\n"
                    + f"MERGE (a)-[r:{name(rel_type)} {{key: row.properties.key}}]->(b)\n"

@@ -115,8 +115,8 @@ def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
 
     As GraphML: a first pass for the attribute declarations (types only), then each
     element converted again and written at once."""
-    nodes, rels, ids = subgraph.ordered()
-    rel_ids = subgraph.relationship_ids(rels, ids)
+    order = subgraph.canonical()
+    nodes, rels, ids, rel_ids = order.nodes, order.relationships, order.ids, order.rel_ids
     node_types, edge_types = ColumnTypes(), ColumnTypes()
     for node in nodes:
         node_types.add(_node_properties(node, ids))

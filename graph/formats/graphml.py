@@ -145,8 +145,8 @@ def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     properties; the second converts each element again and writes it at once, so memory
     holds one element's text at a time, not the document.
     """
-    nodes, rels, ids = subgraph.ordered()
-    rel_ids = subgraph.relationship_ids(rels, ids)
+    order = subgraph.canonical()
+    nodes, rels, ids, rel_ids = order.nodes, order.relationships, order.ids, order.rel_ids
     node_types, edge_types = ColumnTypes(), ColumnTypes()
     for node in nodes:
         node_types.add(_node_properties(node, ids))

@@ -44,8 +44,8 @@ def _line(record: dict[str, Any]) -> str:
 
 def jsonl_lines(subgraph: Subgraph) -> Iterator[str]:
     """The lines of the export, each ending in a newline, made one at a time as they are written."""
-    nodes, rels, ids = subgraph.ordered()
-    rel_ids = subgraph.relationship_ids(rels, ids)
+    order = subgraph.canonical()
+    nodes, rels, ids, rel_ids = order.nodes, order.relationships, order.ids, order.rel_ids
     for node in nodes:
         yield _line({"type": "node", "id": ids[node.element_id], "labels": ordered_labels(node),
                      "properties": plain_properties(node, describe_node(node, ids))})

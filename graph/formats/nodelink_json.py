@@ -66,7 +66,8 @@ def write_nodelink_json(subgraph: Subgraph, out: IO[str] | Path | str,
     """Write pretty UTF-8 JSON (one space per level, properties sorted) so that exports diff
     cleanly: the bytes ``json.dump(data, indent=1)`` gives for the whole document, written
     one node or link at a time instead of from a document held in memory."""
-    nodes, rels, ids = subgraph.ordered()
+    order = subgraph.canonical()
+    nodes, rels, ids = order.nodes, order.relationships, order.ids
     head = _json({"directed": True, "multigraph": True, "graph": dict(graph_attrs or {})}, 0)
     with text_output(out) as fh:
         fh.write(head[:-2] + ',\n "nodes": ')  # the head object without its closing "\n}"
