@@ -289,6 +289,15 @@ def database_folder(home: Path) -> Path:
     return home / "data" / "databases" / "neo4j"
 
 
+def discard_failed_import(home: Path) -> None:
+    """Remove what a failed neo4j-admin import left of the default database: its store files
+    without transaction logs, which the server refuses to start on. The import only ever runs
+    on a database that is new, empty or given up with --force, so none of it is anyone's data;
+    the server then starts with an empty database."""
+    shutil.rmtree(database_folder(home), ignore_errors=True)
+    shutil.rmtree(home / "data" / "transactions" / "neo4j", ignore_errors=True)
+
+
 @dataclass
 class ImportPlan:
     """What an import needs from the server side, as functions (start, stop, status)."""
@@ -325,7 +334,11 @@ def import_csv(prepare: Callable[[], AdminCsv], plan: ImportPlan, *, force: bool
         note("relgraph neo4j import: running neo4j-admin database import full ...")
         plan.home.mkdir(parents=True, exist_ok=True)
         command = admin_command(plan.lib, admin_csv.folder, force or uri is not None, plan.memory)
-        result = run_admin(command, plan.home, note)
+        try:
+            result = run_admin(command, plan.home, note)
+        except StoreError:
+            discard_failed_import(plan.home)
+            raise
     except (StoreError, LoadError):
         if was_running:  # as it was: running, on what the failed import left
             note("relgraph neo4j import: starting the server again ...")
