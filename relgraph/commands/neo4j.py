@@ -56,8 +56,10 @@ RELGRAPH_NEO4J_HEAP, _PAGECACHE, _TX_MEMORY) set them instead.
 'import SOURCE...' builds the server's database afresh with neo4j-admin, much faster
 than 'relgraph load' for a big graph: the sources are read as 'relgraph load' reads
 them (any format it reads), written as neo4j-admin CSV and imported while the server
-is stopped; the server is started again if it was running, and the key constraints a
-load creates are added. A database that holds anything is refused unless --force."""
+is stopped (CSV that relgraph exported goes to neo4j-admin as it is). A server that was
+running is started again and gets the key constraints a load creates; a stopped one stays
+stopped, and its next 'relgraph neo4j start' creates them. A database that holds anything
+is refused unless --force."""
 EPILOG = """\
 examples:
   relgraph neo4j start                   bolt://127.0.0.1:7687; relgraph then uses it by default
@@ -246,10 +248,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 IMPORT_DESCRIPTION = """\
 Build the local server's database afresh with neo4j-admin: the sources are read as
 'relgraph load' reads them (any format; several sources merge), written as
-neo4j-admin CSV and imported while the server is stopped. The server runs again
-afterwards if it was running, with the key constraints a load creates. A database
-that holds anything is refused unless --force. Much faster than 'relgraph load'
-for a big graph into an empty database."""
+neo4j-admin CSV and imported while the server is stopped. A folder or zip of CSV
+that relgraph exported (relgraph export --format csv) is checked and imported as it is,
+without reading it into memory. One bad row fails the import and nothing is kept.
+The server runs again afterwards if it was running, with the key constraints a load
+creates; if it was stopped, it stays stopped and its next 'relgraph neo4j start'
+creates them. A database that holds anything is refused unless --force. Much
+faster than 'relgraph load' for a big graph into an empty database."""
 IMPORT_EPILOG = """\
 examples:
   relgraph neo4j import big-export/                 a folder of neo4j-admin CSV files
