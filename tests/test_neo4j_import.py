@@ -174,3 +174,14 @@ def test_import_of_a_missing_source_is_a_clear_error(cli, tmp_path: Path) -> Non
     bad = tmp_path / "bad.yaml"
     result = cli("neo4j", "import", "--home", str(tmp_path / "home"), str(bad))
     assert result.code == 1 and "no such file" in result.err and "Traceback" not in result.err
+
+
+def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
+    """A zip of relgraph's file names is unpacked to go to neo4j-admin: in chunks, and not
+    past a member that expands like a bomb (the disk would fill before any check)."""
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("nodes.csv", "key:ID,:LABEL\n" + "a" * (8 << 20))
+    with pytest.raises(LoadError, match="zip bomb"):
+        relgraph_csv([archive], tmp_path / "scratch")
+    assert sum(p.stat().st_size for p in (tmp_path / "scratch").rglob("*") if p.is_file()) < 4 << 20
