@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relgraph.commands.context import Context
-from relgraph.commands.neo4j_import import ImportPlan, import_sources
+from relgraph.commands.neo4j_import import import_sources
 from relgraph.commands.neo4j_launcher import (
     ServerError,
     cache_folder,
@@ -28,7 +28,7 @@ from relgraph.commands.neo4j_launcher import (
     needs_first_build,
     server_script,
 )
-from relgraph.loaders import read_sources
+from relgraph.graph.backends.neo4j.admin_import import AdminMemory, ImportPlan, create_pending_constraints
 
 __all__ = ["ServerError", "ServerSizes", "free_port", "server_command", "server_script", "server_sizes",
            "start_server", "stop_server"]
@@ -56,8 +56,10 @@ RELGRAPH_NEO4J_HEAP, _PAGECACHE, _TX_MEMORY) set them instead.
 'import SOURCE...' builds the server's database afresh with neo4j-admin, much faster
 than 'relgraph load' for a big graph: the sources are read as 'relgraph load' reads
 them (any format it reads), written as neo4j-admin CSV and imported while the server
-is stopped; the server is started again if it was running, and the key constraints a
-load creates are added. A database that holds anything is refused unless --force."""
+is stopped (CSV that relgraph exported goes to neo4j-admin as it is). A server that was
+running is started again and gets the key constraints a load creates; a stopped one stays
+stopped, and its next 'relgraph neo4j start' creates them. A database that holds anything
+is refused unless --force."""
 EPILOG = """\
 examples:
   relgraph neo4j start                   bolt://127.0.0.1:7687; relgraph then uses it by default
@@ -111,6 +113,15 @@ def physical_memory() -> int:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
         return 0
+
+
+def admin_memory(physical: int) -> AdminMemory:
+    """neo4j-admin's memory while it imports: the server is stopped then, so the import may
+    have what the server's heap and page cache would (:func:`server_sizes`), its own heap
+    being the server's; neo4j-admin's default (90% of the free memory) would crowd out the
+    rest of a shared machine."""
+    sizes = server_sizes(physical)
+    return AdminMemory(heap=sizes.heap, off_heap=sizes.pagecache)
 
 
 def sized_environment(heap: str | None = None, pagecache: str | None = None,
@@ -237,10 +248,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 IMPORT_DESCRIPTION = """\
 Build the local server's database afresh with neo4j-admin: the sources are read as
 'relgraph load' reads them (any format; several sources merge), written as
-neo4j-admin CSV and imported while the server is stopped. The server runs again
-afterwards if it was running, with the key constraints a load creates. A database
-that holds anything is refused unless --force. Much faster than 'relgraph load'
-for a big graph into an empty database."""
+neo4j-admin CSV and imported while the server is stopped. A folder or zip of CSV
+that relgraph exported (relgraph export --format csv) is checked and imported as it is,
+without reading it into memory. One bad row fails the import and nothing is kept.
+The server runs again afterwards if it was running, with the key constraints a load
+creates; if it was stopped, it stays stopped and its next 'relgraph neo4j start'
+creates them. A database that holds anything is refused unless --force. Much
+faster than 'relgraph load' for a big graph into an empty database."""
 IMPORT_EPILOG = """\
 examples:
   relgraph neo4j import big-export/                 a folder of neo4j-admin CSV files
@@ -283,13 +297,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 else f"use it with: export NEO4J_URI={uri}")
         ctx.note(f"Neo4j is running at {uri}; {hint}. Stop it with 'relgraph neo4j stop"
                  f"{f' --home {args.home}' if args.home else ''}'.")
+        made = create_pending_constraints(server_home(args.home), uri)
+        if made is not None:
+            ctx.note(f"relgraph neo4j: created the key constraints the last 'relgraph neo4j import' left "
+                     f"for this start ({len(made)} new: {', '.join(made) or 'none'}).")
     return code
+
+
+def server_home(given: Path | None) -> Path:
+    """The home the launcher uses: --home, else $RELGRAPH_NEO4J_HOME, else the default."""
+    return Path(given or os.environ.get("RELGRAPH_NEO4J_HOME") or default_home()).resolve()
 
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
     """relgraph neo4j import: see neo4j_import."""
     script = server_script(note=ctx.note)
-    home = Path(args.home or os.environ.get("RELGRAPH_NEO4J_HOME") or default_home()).resolve()
+    home = server_home(args.home)
     env = sized_environment(args.heap, args.pagecache, args.tx_memory)
     uri = running_uri(home)
     port = int(uri.rsplit(":", 1)[1]) if uri else (args.port or 0)
@@ -297,10 +320,9 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
                            stdin=subprocess.DEVNULL, env=env)
     if built.returncode:
         raise ServerError(f"cannot build the Neo4j jars that hold neo4j-admin:\n{built.stderr[-2000:]}")
-    ctx.note(f"relgraph neo4j import: reading {', '.join(map(str, args.sources))} ...")
-    batch = read_sources(args.sources)
     plan = ImportPlan(home, script.parent / "lib",
                       start=lambda: start_server(port, home, env=env),
-                      stop=lambda: stop_server(home), running_uri=lambda: running_uri(home))
-    print(import_sources(batch, plan, force=args.force, note=ctx.note), file=ctx.out)
+                      stop=lambda: stop_server(home), running_uri=lambda: running_uri(home),
+                      memory=admin_memory(physical_memory() or 2 * GIB))
+    print(import_sources(args.sources, plan, force=args.force, note=ctx.note), file=ctx.out)
     return 0
