@@ -31,6 +31,7 @@ from relgraph.graph.values.entities import Node, Relationship
 from relgraph.graph.values.errors import QueryError, StatementError, StoreError
 from relgraph.graph.values.model import GraphBatch, NodeKey
 from relgraph.graph.values.result import Result, Summary
+from relgraph.graph.values.subgraph import NodeSortKey, RelationshipSortKey, node_sort_key
 
 if TYPE_CHECKING:  # networkx is imported only when an in-memory store is made
     from relgraph.graph.cypher.property_graph import PropertyGraph
@@ -309,12 +310,14 @@ class NetworkxStore(GraphStore):
             graph = self.graph
             if isinstance(graph, SqliteGraph):
                 found = list(graph.scan_nodes(None if labels is None else list(labels)))
-            else:
+            else:  # in memory: one node at a time, so a whole-graph export holds no copy of them all
                 if labels is None:
                     ids: Iterable[int] = graph.node_ids()
                 else:
                     ids = sorted({nid for label in labels for nid in graph.nodes_with_label(label)})
-                found = [graph.node_value(nid) for nid in ids]
+                for nid in ids:
+                    yield graph.node_value(nid)
+                return
         yield from found
 
     def relationships(self, types: Iterable[str] | None = None) -> Iterator[Relationship]:
@@ -334,11 +337,9 @@ class NetworkxStore(GraphStore):
                     ids: Iterable[int] = sorted(graph.rel_ids())
                 else:
                     ids = sorted({rid for t in types for rid in graph.rels_with_type(t)})
-                for rid in ids:
-                    for nid in graph.rel_ends(rid):
-                        if nid not in cache:
-                            cache[nid] = graph.node_value(nid)
-                found = [graph.rel_value(rid, cache) for rid in ids]
+                for rid in ids:  # in memory: one at a time, as nodes()
+                    yield graph.rel_value(rid)
+                return
         yield from found
 
     def neighbourhood(self, element_ids: Iterable[str], depth: int,
@@ -366,13 +367,39 @@ class NetworkxStore(GraphStore):
         with self._reading():
             graph = self.graph
             ids = [int(e) for e in element_ids if str(e).isdigit()]
+            if isinstance(graph, SqliteGraph):  # without filling the cache: exports read it all so
+                found = graph.fetch_nodes(ids)
+                return [found[nid] for nid in ids if nid in found]
             return [graph.node_value(nid) for nid in ids if graph.has_node(nid)]
 
     def relationships_by_id(self, element_ids: Iterable[str]) -> list[Relationship]:
         with self._reading():
             graph = self.graph
             ids = [int(e) for e in element_ids if str(e).isdigit()]
+            if isinstance(graph, SqliteGraph):
+                rels = graph.fetch_rels(ids)
+                return [rels[rid] for rid in ids if rid in rels]
             return [graph.rel_value(rid) for rid in ids if graph.has_rel(rid)]
+
+    def node_sort_keys(self) -> Iterator[NodeSortKey]:
+        """Streamed from the table on the SQLite store: a whole-graph export's first pass holds
+        sort keys, not nodes."""
+        graph = self.graph
+        if not isinstance(graph, SqliteGraph):
+            yield from super().node_sort_keys()
+            return
+        with self._reading():
+            for node in graph.scan_nodes():
+                yield node_sort_key(node)
+
+    def relationship_sort_keys(self) -> Iterator[RelationshipSortKey]:
+        graph = self.graph
+        if not isinstance(graph, SqliteGraph):
+            yield from super().relationship_sort_keys()
+            return
+        with self._reading():
+            for rid, (start, end, rel_type, props) in graph.scan_rels():
+                yield str(rid), str(start), rel_type, str(end), props.get("key")
 
     def adjacent(self, element_id: str, types: Iterable[str] | None = None) -> list[Adjacent]:
         with self._reading():

@@ -123,6 +123,20 @@ class SqliteGraph:
         except UnicodeDecodeError:  # a text column whose bytes are not UTF-8 any more
             raise self.damaged("a text that is not UTF-8") from None
 
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a query a thousand at a time: a scan of a large store never holds the
+        whole table."""
+        try:
+            if self._pending:
+                self._flush_inserts()
+            cursor = self._db.execute(sql, params)
+            while rows := cursor.fetchmany(1000):
+                yield from rows
+        except sqlite3.Error as exc:
+            raise self.error(exc) from None
+        except UnicodeDecodeError:
+            raise self.damaged("a text that is not UTF-8") from None
+
     def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._rows(sql, params)
 
@@ -499,7 +513,7 @@ class SqliteGraph:
             sql = ("SELECT id, labels, props, sum FROM nodes WHERE id IN (SELECT node FROM node_labels "
                    f"WHERE label IN ({','.join('?' * len(names))})) ORDER BY id")
             params = tuple(names)
-        for nid, *row in self._rows(sql, params):
+        for nid, *row in self._stream(sql, params):
             yield Node(str(nid), *self.decode_node(nid, *row))
 
     def scan_rels(self, types: Iterable[str] | None = None) -> Iterator[tuple[int, RelRow]]:
@@ -509,8 +523,32 @@ class SqliteGraph:
         if types is not None:
             params = tuple(text_bytes(t) for t in types)
             sql += f" WHERE type IN ({','.join('?' * len(params))})"
-        for rid, *row in self._rows(sql + " ORDER BY id", params):
+        for rid, *row in self._stream(sql + " ORDER BY id", params):
             yield rid, self.decode_rel(rid, *row)
+
+    def fetch_nodes(self, ids: Sequence[int]) -> dict[int, Node]:
+        """The nodes of ``ids`` that exist, decoded without filling the cache (an export reads
+        a whole store this way, a chunk at a time)."""
+        found: dict[int, Node] = {}
+        for part in range(0, len(ids), 500):
+            chunk = ids[part:part + 500]
+            sql = f"SELECT id, labels, props, sum FROM nodes WHERE id IN ({','.join('?' * len(chunk))})"
+            for nid, *row in self._rows(sql, chunk):
+                found[nid] = Node(str(nid), *self.decode_node(nid, *row))
+        return found
+
+    def fetch_rels(self, ids: Sequence[int]) -> dict[int, Relationship]:
+        """The relationships of ``ids`` that exist, with their end nodes, without the cache."""
+        rows: dict[int, RelRow] = {}
+        for part in range(0, len(ids), 500):
+            chunk = ids[part:part + 500]
+            sql = ("SELECT id, start, end, type, props, sum FROM rels "
+                   f"WHERE id IN ({','.join('?' * len(chunk))})")
+            for rid, *row in self._rows(sql, chunk):
+                rows[rid] = self.decode_rel(rid, *row)
+        ends = self.fetch_nodes(sorted({n for start, end, _t, _p in rows.values() for n in (start, end)}))
+        return {rid: Relationship(str(rid), rel_type, ends[start], ends[end], props)
+                for rid, (start, end, rel_type, props) in rows.items()}
 
     def to_networkx(self) -> Any:
         """The whole graph as a networkx MultiDiGraph in the snapshot's layout (what notebook
