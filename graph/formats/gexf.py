@@ -35,12 +35,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from relgraph.graph.formats.types import (
-    ColumnTypes,
     PropertyColumn,
     by_name,
     column_for,
     labels_text,
     plain_properties,
+    property_columns,
     value_text,
 )
 from relgraph.graph.formats.writing import describe_node, describe_rel, reserved_free, text_output
@@ -117,12 +117,8 @@ def write_gexf(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     element converted again and written at once."""
     order = subgraph.canonical()
     nodes, rels, ids, rel_ids = order.nodes, order.relationships, order.ids, order.rel_ids
-    node_types, edge_types = ColumnTypes(), ColumnTypes()
-    for node in nodes:
-        node_types.add(_node_properties(node, ids))
-    for rel in rels:
-        edge_types.add(_rel_properties(rel, ids))
-    node_columns, edge_columns = node_types.columns(), edge_types.columns()
+    node_columns = property_columns(_node_properties(node, ids) for node in nodes)
+    edge_columns = property_columns(_rel_properties(rel, ids) for rel in rels)
     node_by_name, edge_by_name = by_name(node_columns), by_name(edge_columns)
 
     with text_output(out) as fh:

@@ -55,7 +55,6 @@ from typing import IO, Any
 from relgraph.graph.formats.reading import BatchBuilder, JsonError, parse_json, value_problems
 from relgraph.graph.formats.types import (
     LIST_ITEM_TYPES,
-    ColumnTypes,
     PropertyColumn,
     article,
     by_name,
@@ -63,6 +62,7 @@ from relgraph.graph.formats.types import (
     labels_text,
     parse_typed,
     plain_properties,
+    property_columns,
     shown,
     value_text,
 )
@@ -147,12 +147,8 @@ def write_graphml(subgraph: Subgraph, out: IO[str] | Path | str) -> None:
     """
     order = subgraph.canonical()
     nodes, rels, ids, rel_ids = order.nodes, order.relationships, order.ids, order.rel_ids
-    node_types, edge_types = ColumnTypes(), ColumnTypes()
-    for node in nodes:
-        node_types.add(_node_properties(node, ids))
-    for rel in rels:
-        edge_types.add(_rel_properties(rel, ids))
-    node_by_name, edge_by_name = by_name(node_types.columns()), by_name(edge_types.columns())
+    node_by_name = by_name(property_columns(_node_properties(node, ids) for node in nodes))
+    edge_by_name = by_name(property_columns(_rel_properties(rel, ids) for rel in rels))
 
     with text_output(out) as fh:
         fh.write(HEADER)
