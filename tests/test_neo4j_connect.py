@@ -97,7 +97,7 @@ def test_a_fresh_process_falls_back_quickly(clean_env, tmp_path):
     elapsed = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stderr.splitlines()) == 1 and "warning: no Neo4j" in proc.stderr
-    assert "networkx snapshot" in proc.stdout
+    assert "networkx store" in proc.stdout
     assert elapsed < 5, f"relgraph stats took {elapsed:.2f} s without a server"
 
 
