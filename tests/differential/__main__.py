@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from ..tck.neo4j_target import neo4j_from
 from . import generator
 from .cases import Case, load_all
 from .run import Report, run
@@ -27,28 +24,13 @@ from .run import Report, run
 GENERATED = 3000
 
 #: The agreement tests/test_differential.py holds (overall and generated), which only rises:
-#: ``--raise-floor`` after a full run. Issue 16 aims at 0.995 overall, reached once the classes
-#: docs/cypher.md lists as being fixed are fixed.
+#: ``--raise-floor`` after a full run. tests/test_differential.py also holds issue 16's 0.995.
 FLOOR = Path(__file__).with_name("floor.json")
 
 
-@contextmanager
-def neo4j_uri() -> Iterator[str]:
+def neo4j_uri() -> AbstractContextManager[str]:
     """$RELGRAPH_TEST_NEO4J_URI, else a throw-away Neo4j for the run."""
-    given = os.environ.get("RELGRAPH_TEST_NEO4J_URI")
-    if given:
-        yield given
-        return
-    from relgraph.commands.neo4j import start_server, stop_server
-
-    with tempfile.TemporaryDirectory(prefix="relgraph-differential-") as home:
-        started = time.perf_counter()
-        uri = start_server(0, home)
-        print(f"Neo4j at {uri} (up after {time.perf_counter() - started:.0f} s)", file=sys.stderr)
-        try:
-            yield uri
-        finally:
-            stop_server(home)
+    return neo4j_from("RELGRAPH_TEST_NEO4J_URI", "the differential test")
 
 
 def select(seed: int, generated: int, topic: str | None, ident: str | None) -> list[Case]:

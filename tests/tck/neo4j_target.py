@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -202,22 +202,29 @@ FLOOR = Path(__file__).with_name("floor-neo4j.json")
 
 
 @contextmanager
-def neo4j_for_the_tck() -> Iterator[str]:
-    """$RELGRAPH_TCK_NEO4J_URI, else a throw-away Neo4j (free port, temporary home) for the run."""
-    given = os.environ.get(URI_VARIABLE)
+def neo4j_from(variable: str, purpose: str) -> Iterator[str]:
+    """The server ``$variable`` names, else a throw-away Neo4j (free port, temporary home) for
+    the run: the TCK and the differential test (tests/differential) both start one this way."""
+    given = os.environ.get(variable)
     if given:
         yield given
         return
     from relgraph.commands.neo4j import start_server, stop_server
 
-    with tempfile.TemporaryDirectory(prefix="relgraph-tck-neo4j-") as home:
+    with tempfile.TemporaryDirectory(prefix="relgraph-neo4j-") as home:
         started = time.perf_counter()
         uri = start_server(0, home)
-        print(f"Neo4j for the TCK at {uri} (up after {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+        print(f"Neo4j for {purpose} at {uri} (up after {time.perf_counter() - started:.0f} s)",
+              file=sys.stderr)
         try:
             yield uri
         finally:
             stop_server(home)
+
+
+def neo4j_for_the_tck() -> AbstractContextManager[str]:
+    """$RELGRAPH_TCK_NEO4J_URI, else a throw-away Neo4j for the run."""
+    return neo4j_from(URI_VARIABLE, "the TCK")
 
 
 def main(argv: list[str] | None = None) -> int:
